@@ -1,0 +1,112 @@
+// The one configuration loader: environment variables -> a frozen, validated Config.
+// Only server.ts and cli/main.ts call loadConfig; everything else receives what it needs.
+import { z } from 'zod'
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+const portSchema = z.coerce.number().int().min(0).max(65535)
+const positiveInt = z.coerce.number().int().positive()
+
+const envSchema = z.object({
+  PORT: portSchema.default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((value) => /^https?:\/\//.test(value), 'must start with http:// or https://')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// URL')
+    .optional(),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  ROLLCALL_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)')
+    .optional(),
+  SCIM_MAX_BODY_BYTES: positiveInt.default(1_048_576),
+  SCIM_MAX_RESULTS: positiveInt.max(10_000).default(1000),
+  SCIM_DEFAULT_PAGE_SIZE: positiveInt.default(100),
+  SCIM_MAX_FILTER_LENGTH: positiveInt.default(4096),
+  SCIM_BULK_MAX_OPERATIONS: positiveInt.default(1000),
+  PROVISIONING_LOG_RETENTION_DAYS: positiveInt.default(30),
+  PROVISIONING_LOG_MAX_ROWS_PER_TENANT: positiveInt.default(100_000),
+  PROVISIONING_LOG_MAX_BODY_BYTES: z.coerce.number().int().min(0).default(4096),
+  SHUTDOWN_TIMEOUT_SECONDS: positiveInt.default(10),
+})
+
+export type LogLevel = (typeof logLevels)[number]
+
+export interface Config {
+  readonly port: number
+  readonly host: string
+  /** The origin used in Base URLs and Location headers, without a trailing slash. */
+  readonly publicUrl: string
+  readonly dataDir: string
+  readonly databaseUrl: string | undefined
+  readonly logLevel: LogLevel
+  /** Unset means: read or create DATA_DIR/secret (see server.ts / cli). */
+  readonly secret: string | undefined
+  readonly scim: {
+    readonly maxBodyBytes: number
+    readonly maxResults: number
+    readonly defaultPageSize: number
+    readonly maxFilterLength: number
+    readonly bulkMaxOperations: number
+  }
+  readonly provisioningLog: {
+    readonly retentionDays: number
+    readonly maxRowsPerTenant: number
+    readonly maxBodyBytes: number
+  }
+  readonly shutdownTimeoutSeconds: number
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Reads and validates every variable at once; throws ConfigError listing each invalid one. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  // Empty strings mean "unset", as shells and .env files often produce them.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  )
+  const parsed = envSchema.safeParse(present)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.')
+      const value = name === 'ROLLCALL_SECRET' || name === 'DATABASE_URL' ? '' : ` (got "${present[name] ?? ''}")`
+      return `${name}: ${issue.message}${value}`
+    })
+    throw new ConfigError(problems)
+  }
+  const e = parsed.data
+  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(/\/+$/, '')
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    logLevel: e.LOG_LEVEL,
+    secret: e.ROLLCALL_SECRET,
+    scim: Object.freeze({
+      maxBodyBytes: e.SCIM_MAX_BODY_BYTES,
+      maxResults: e.SCIM_MAX_RESULTS,
+      defaultPageSize: Math.min(e.SCIM_DEFAULT_PAGE_SIZE, e.SCIM_MAX_RESULTS),
+      maxFilterLength: e.SCIM_MAX_FILTER_LENGTH,
+      bulkMaxOperations: e.SCIM_BULK_MAX_OPERATIONS,
+    }),
+    provisioningLog: Object.freeze({
+      retentionDays: e.PROVISIONING_LOG_RETENTION_DAYS,
+      maxRowsPerTenant: e.PROVISIONING_LOG_MAX_ROWS_PER_TENANT,
+      maxBodyBytes: e.PROVISIONING_LOG_MAX_BODY_BYTES,
+    }),
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
+  })
+}

@@ -1,0 +1,120 @@
+// SCIM bearer tokens (SPEC §3): Ed25519-signed JWTs bound to one tenant. Only the token id (jti)
+// is stored, on the tenant; issuing a new token replaces it, which revokes the old one at once
+// on every instance because each request checks the id against the database.
+import { timingSafeEqual } from 'node:crypto'
+import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK, type KeyObject } from 'jose'
+import { newId } from '../domain/ids.ts'
+import type { Tenant } from '../domain/types.ts'
+import type { Store } from '../store/store.ts'
+import type { SecretBox } from './secret-box.ts'
+
+const ALGORITHM = 'EdDSA'
+const AUDIENCE = 'rollcall:scim'
+
+export interface SigningKey {
+  readonly kid: string
+  readonly privateKey: CryptoKey | KeyObject
+  readonly publicKey: CryptoKey | KeyObject
+}
+
+/** Loads the instance signing key, creating (and storing, encrypted) one on first start. */
+export async function loadSigningKey(store: Store, box: SecretBox): Promise<SigningKey> {
+  let record = await store.getSigningKey()
+  if (!record) {
+    const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true })
+    const kid = newId()
+    const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ALGORITHM }
+    const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: ALGORITHM }
+    record = await store.insertSigningKey({
+      id: kid,
+      algorithm: ALGORITHM,
+      publicJwk: JSON.stringify(publicJwk),
+      privateKeyEncrypted: box.seal(JSON.stringify(privateJwk)),
+      createdAt: new Date().toISOString(),
+    })
+  }
+  const privateJwk = JSON.parse(box.open(record.privateKeyEncrypted)) as JWK
+  const publicJwk = JSON.parse(record.publicJwk) as JWK
+  return {
+    kid: record.id,
+    privateKey: (await importJWK(privateJwk, ALGORITHM)) as CryptoKey | KeyObject,
+    publicKey: (await importJWK(publicJwk, ALGORITHM)) as CryptoKey | KeyObject,
+  }
+}
+
+export interface IssuedToken {
+  readonly token: string
+  readonly tokenId: string
+}
+
+/** Issues a new token for the tenant and makes it the only valid one (revoking the previous). */
+export async function issueScimToken(
+  store: Store,
+  key: SigningKey,
+  tenant: Tenant,
+  issuer: string,
+): Promise<IssuedToken> {
+  const tokenId = newId()
+  const token = await new SignJWT({ tid: tenant.id })
+    .setProtectedHeader({ alg: ALGORITHM, kid: key.kid, typ: 'JWT' })
+    .setIssuer(issuer)
+    .setAudience(AUDIENCE)
+    .setSubject(`tenant:${tenant.slug}`)
+    .setJti(tokenId)
+    .setIssuedAt()
+    .sign(key.privateKey)
+  await store.setScimToken(tenant.id, tokenId, new Date().toISOString())
+  return { token, tokenId }
+}
+
+export type TokenCheck =
+  | { readonly ok: true; readonly tenant: Tenant }
+  | { readonly ok: false; readonly reason: string }
+
+const REISSUE_HINT =
+  'Issue a new SCIM token for this tenant (System Settings → SCIM Provisioning, or ' +
+  '`npx rollcall scim-token issue --tenant <slug>`) and paste it into the IdP as the Secret Token.'
+
+function sameString(a: string, b: string): boolean {
+  const left = Buffer.from(a)
+  const right = Buffer.from(b)
+  return left.length === right.length && timingSafeEqual(left, right)
+}
+
+/**
+ * Checks a bearer token for the tenant named in the URL: signature, audience, that it was issued
+ * for this tenant, and that it is the tenant's current token. Every failure says what to do.
+ */
+export async function verifyScimToken(
+  store: Store,
+  key: SigningKey,
+  authorization: string | undefined,
+  tenantSlug: string,
+): Promise<TokenCheck> {
+  if (!authorization) {
+    return { ok: false, reason: `No Authorization header. Send "Authorization: Bearer <token>". ${REISSUE_HINT}` }
+  }
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization)
+  if (!match?.[1]) {
+    return { ok: false, reason: `The Authorization header is not "Bearer <token>". ${REISSUE_HINT}` }
+  }
+  let claims: { tid?: unknown; jti?: unknown }
+  try {
+    const verified = await jwtVerify(match[1], key.publicKey, { algorithms: [ALGORITHM], audience: AUDIENCE })
+    claims = verified.payload
+  } catch {
+    return { ok: false, reason: `The bearer token is malformed, expired or not signed by this Rollcall. ${REISSUE_HINT}` }
+  }
+  const tenant = await store.getTenantBySlug(tenantSlug)
+  // A token of another tenant and an unknown tenant answer alike: nothing about other tenants leaks.
+  if (!tenant || typeof claims.tid !== 'string' || !sameString(claims.tid, tenant.id)) {
+    return { ok: false, reason: `The bearer token was not issued for this tenant's SCIM base URL. ${REISSUE_HINT}` }
+  }
+  if (tenant.scimTokenId === null) {
+    return { ok: false, reason: `SCIM provisioning is disabled for this tenant. ${REISSUE_HINT}` }
+  }
+  if (typeof claims.jti !== 'string' || !sameString(claims.jti, tenant.scimTokenId)) {
+    return { ok: false, reason: `The bearer token has been revoked: a newer token was issued. ${REISSUE_HINT}` }
+  }
+  return { ok: true, tenant }
+}

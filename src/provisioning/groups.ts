@@ -1,0 +1,255 @@
+// SCIM /Groups operations (RFC 7644 §3.3–3.6) with the group rules of SPEC §1: identified by
+// name (G1), conversion of INTERNAL groups (G2), SCIM-origin memberships (G3–G5), description
+// extension (G6). Member changes cost O(changed members): they are row inserts and deletes,
+// never a read-modify-write of a member list.
+import { isDeepStrictEqual } from 'node:util'
+import { newId } from '../domain/ids.ts'
+import { ScimError } from '../scim/errors.ts'
+import { matchesValueFilter } from '../scim/filter/evaluate.ts'
+import { applyPatch, type MemberOperation } from '../scim/patch/apply-patch.ts'
+import { normalizeResource } from '../scim/resources/normalize.ts'
+import { GROUP_RESOURCE_TYPE } from '../scim/schemas/index.ts'
+import {
+  UniqueViolation,
+  type GroupRecord,
+  type GroupWrite,
+  type ListQuery,
+  type MemberReference,
+  type Page,
+  type TenantStore,
+} from '../store/store.ts'
+import { RFC3339_NOW, type ProvisioningContext } from './context.ts'
+import { checkIfMatch, retryOnConflict, VersionConflict } from './versioning.ts'
+
+const MEMBERS_DEFINITION = GROUP_RESOURCE_TYPE.schema.attributes.find((a) => a.name === 'members')
+
+function groupWriteOf(doc: Record<string, unknown>): GroupWrite {
+  const displayName = typeof doc.displayName === 'string' ? doc.displayName : ''
+  if (displayName.trim() === '') throw ScimError.invalidValue('displayName is required')
+  return {
+    displayName,
+    externalId: typeof doc.externalId === 'string' && doc.externalId !== '' ? doc.externalId : null,
+    doc,
+  }
+}
+
+async function withUniqueness<T>(displayName: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (error) {
+    if (error instanceof UniqueViolation) {
+      throw ScimError.uniqueness(`A group named "${displayName}" already exists in this tenant.`)
+    }
+    throw error
+  }
+}
+
+/** Checks that every referenced member is a user or group of this tenant; returns typed refs. */
+async function resolveMembers(
+  tenantStore: TenantStore,
+  groupId: string,
+  members: readonly { value: string; type?: 'User' | 'Group' | undefined }[],
+): Promise<MemberReference[]> {
+  if (members.length === 0) return []
+  const targets = await tenantStore.findMemberTargets(members.map((m) => m.value))
+  const missing = members.filter((m) => !targets.has(m.value)).map((m) => m.value)
+  if (missing.length > 0) {
+    const shown = missing.slice(0, 5).map((v) => `"${v}"`).join(', ')
+    throw ScimError.invalidValue(
+      `members ${shown}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} ` +
+        'are not users or groups of this tenant. Provision them before adding them to a group.',
+    )
+  }
+  if (members.some((m) => m.value === groupId)) {
+    throw ScimError.invalidValue('A group cannot be a member of itself.')
+  }
+  const seen = new Set<string>()
+  const refs: MemberReference[] = []
+  for (const m of members) {
+    if (seen.has(m.value)) continue
+    seen.add(m.value)
+    refs.push({ id: m.value, type: targets.get(m.value) ?? 'User' })
+  }
+  return refs
+}
+
+/** Carries out member operations in order (RFC 7644 §3.5.2), touching only SCIM-origin rows. */
+async function applyMemberOperations(
+  tenantStore: TenantStore,
+  groupId: string,
+  operations: readonly MemberOperation[],
+  at: string,
+): Promise<void> {
+  for (const op of operations) {
+    switch (op.kind) {
+      case 'add':
+        await tenantStore.upsertMembers(
+          groupId,
+          await resolveMembers(tenantStore, groupId, op.members),
+          'SCIM',
+          at,
+        )
+        break
+      case 'replace': {
+        const refs = await resolveMembers(tenantStore, groupId, op.members)
+        await tenantStore.removeMembersExcept(groupId, refs.map((r) => r.id), 'SCIM')
+        await tenantStore.upsertMembers(groupId, refs, 'SCIM', at)
+        break
+      }
+      case 'remove':
+        await tenantStore.removeMembers(groupId, op.values, 'SCIM')
+        break
+      case 'removeAll':
+        // G5: SCIM never removes INTERNAL memberships.
+        await tenantStore.removeMembersExcept(groupId, [], 'SCIM')
+        break
+      case 'removeWhere': {
+        // A filter other than value equality (e.g. members[type eq "Group"]): evaluate it over
+        // the group's SCIM members. Rare, and bounded by the group's size.
+        const members = (await tenantStore.listMembers([groupId])).get(groupId) ?? []
+        const doomed = members
+          .filter((m) => m.origin === 'SCIM')
+          .filter((m) =>
+            MEMBERS_DEFINITION
+              ? matchesValueFilter(
+                  op.filter,
+                  { value: m.memberId, type: m.memberType, display: m.display },
+                  MEMBERS_DEFINITION,
+                )
+              : false,
+          )
+          .map((m) => m.memberId)
+        await tenantStore.removeMembers(groupId, doomed, 'SCIM')
+        break
+      }
+    }
+  }
+}
+
+/** POST /Groups (RFC 7644 §3.3); a name matching an INTERNAL group converts it (G2). */
+export async function createGroup(ctx: ProvisioningContext, body: unknown): Promise<GroupRecord> {
+  const normalized = normalizeResource(body, GROUP_RESOURCE_TYPE, { quirks: ctx.quirks, mode: 'create' })
+  const write = groupWriteOf(normalized.doc)
+  return withUniqueness(write.displayName, () =>
+    retryOnConflict(() =>
+      ctx.store.transaction(async (store) => {
+        const tenantStore = store.forTenant(ctx.tenant.id)
+        const at = RFC3339_NOW()
+        const existing = await tenantStore.getGroupByName(write.displayName)
+        let group: GroupRecord
+        if (existing === undefined) {
+          group = await tenantStore.insertGroup(newId(), write, 'SCIM', at)
+        } else if (existing.origin === 'INTERNAL') {
+          const converted = await tenantStore.updateGroup(existing.id, existing.version, write, at, {
+            origin: 'SCIM',
+          })
+          if (!converted) throw new VersionConflict()
+          group = converted
+        } else {
+          throw ScimError.uniqueness(
+            `A group named "${write.displayName}" already exists in this tenant (id ${existing.id}).`,
+          )
+        }
+        if (normalized.members && normalized.members.length > 0) {
+          const refs = await resolveMembers(tenantStore, group.id, normalized.members)
+          await tenantStore.upsertMembers(group.id, refs, 'SCIM', at)
+        }
+        return group
+      }),
+    ),
+  )
+}
+
+export async function getGroup(ctx: ProvisioningContext, id: string): Promise<GroupRecord> {
+  const group = await ctx.store.forTenant(ctx.tenant.id).getGroup(id)
+  if (!group) throw ScimError.notFound('Group', id)
+  return group
+}
+
+export async function listGroups(
+  ctx: ProvisioningContext,
+  query: ListQuery,
+): Promise<Page<GroupRecord>> {
+  return ctx.store.forTenant(ctx.tenant.id).listGroups(query)
+}
+
+/** PUT /Groups/{id} (RFC 7644 §3.5.1): the SCIM-origin members become exactly those given. */
+export async function replaceGroup(
+  ctx: ProvisioningContext,
+  id: string,
+  body: unknown,
+  ifMatch: string | undefined,
+): Promise<GroupRecord> {
+  const normalized = normalizeResource(body, GROUP_RESOURCE_TYPE, { quirks: ctx.quirks, mode: 'replace' })
+  const write = groupWriteOf(normalized.doc)
+  return withUniqueness(write.displayName, () =>
+    retryOnConflict(() =>
+      ctx.store.transaction(async (store) => {
+        const tenantStore = store.forTenant(ctx.tenant.id)
+        const existing = await tenantStore.getGroup(id)
+        if (!existing) throw ScimError.notFound('Group', id)
+        checkIfMatch(ifMatch, existing.version)
+        const at = RFC3339_NOW()
+        const updated = await tenantStore.updateGroup(id, existing.version, write, at, { origin: 'SCIM' })
+        if (!updated) throw new VersionConflict()
+        if (normalized.members !== undefined) {
+          await applyMemberOperations(tenantStore, id, [{ kind: 'replace', members: [...normalized.members] }], at)
+        }
+        return updated
+      }),
+    ),
+  )
+}
+
+/** PATCH /Groups/{id} (RFC 7644 §3.5.2), atomic. Returns the group after the change. */
+export async function patchGroup(
+  ctx: ProvisioningContext,
+  id: string,
+  body: unknown,
+  ifMatch: string | undefined,
+): Promise<GroupRecord> {
+  return retryOnConflict(() =>
+    ctx.store.transaction(async (store) => {
+      const tenantStore = store.forTenant(ctx.tenant.id)
+      const existing = await tenantStore.getGroup(id)
+      if (!existing) throw ScimError.notFound('Group', id)
+      checkIfMatch(ifMatch, existing.version)
+      const result = applyPatch(body, existing.doc, GROUP_RESOURCE_TYPE, ctx.quirks)
+      const at = RFC3339_NOW()
+      let group = existing
+      const docChanged = result.changed && !isDeepStrictEqual(result.doc, existing.doc)
+      if (docChanged || (result.changed && existing.origin !== 'SCIM')) {
+        const write = groupWriteOf(result.doc)
+        const updated = await withUniqueness(write.displayName, () =>
+          tenantStore.updateGroup(id, existing.version, write, at, { origin: 'SCIM' }),
+        )
+        if (!updated) throw new VersionConflict()
+        group = updated
+      }
+      if (result.memberOps.length > 0) {
+        await applyMemberOperations(tenantStore, id, result.memberOps, at)
+        if (group === existing) await tenantStore.touchGroup(id, at)
+        // The version moved on; re-read so the response carries the right meta.
+        group = (await tenantStore.getGroup(id)) ?? group
+      }
+      return group
+    }),
+  )
+}
+
+/** DELETE /Groups/{id} (RFC 7644 §3.6). */
+export async function deleteGroup(
+  ctx: ProvisioningContext,
+  id: string,
+  ifMatch: string | undefined,
+): Promise<void> {
+  await ctx.store.transaction(async (store) => {
+    const tenantStore = store.forTenant(ctx.tenant.id)
+    if (ifMatch !== undefined) {
+      const existing = await tenantStore.getGroup(id)
+      if (!existing) throw ScimError.notFound('Group', id)
+      checkIfMatch(ifMatch, existing.version)
+    }
+    if (!(await tenantStore.deleteGroup(id))) throw ScimError.notFound('Group', id)
+  })
+}

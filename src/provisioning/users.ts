@@ -1,0 +1,268 @@
+// SCIM /Users operations (RFC 7644 §3.3–3.6) with the ownership rules of SPEC §1: email identity
+// (D1), one tenant per SCIM user (D2, D6), conversion of INTERNAL members (D5), default role (D4).
+// One transaction per write; concurrent writes to one user are serialised by compare-and-set.
+import {
+  decideScimClaim,
+  emailIdentityOf,
+  memberElsewhereDetail,
+} from '../domain/directory-rules.ts'
+import { newId } from '../domain/ids.ts'
+import { DEFAULT_SCIM_ROLE } from '../domain/types.ts'
+import { ScimError } from '../scim/errors.ts'
+import { applyPatch } from '../scim/patch/apply-patch.ts'
+import { normalizeResource } from '../scim/resources/normalize.ts'
+import { USER_RESOURCE_TYPE } from '../scim/schemas/index.ts'
+import {
+  UniqueViolation,
+  type ListQuery,
+  type Page,
+  type Store,
+  type TenantStore,
+  type UserRecord,
+  type UserWrite,
+} from '../store/store.ts'
+import { RFC3339_NOW, type ProvisioningContext } from './context.ts'
+import { hashPassword } from './passwords.ts'
+import { renderUser, type ScimResource } from './render.ts'
+import { checkIfMatch, retryOnConflict, VersionConflict } from './versioning.ts'
+
+function asString(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null
+}
+
+/** Derives the indexed columns from the canonical document. */
+export function userWriteOf(doc: Record<string, unknown>): UserWrite {
+  const userName = asString(doc.userName)
+  if (userName === null) throw ScimError.invalidValue('userName is required')
+  const emails = Array.isArray(doc.emails) ? (doc.emails as Record<string, unknown>[]) : []
+  return {
+    userName,
+    externalId: asString(doc.externalId),
+    displayName: asString(doc.displayName),
+    active: doc.active !== false,
+    doc,
+    emails: emails
+      .filter((e) => typeof e.value === 'string')
+      .map((e) => ({
+        value: e.value as string,
+        type: asString(e.type),
+        primary: e.primary === true,
+      })),
+  }
+}
+
+function uniquenessError(error: UniqueViolation, userName: string): ScimError {
+  if (error.constraint === 'users_email') {
+    return ScimError.uniqueness(
+      `userName "${userName}" is the email of another user already known to Rollcall. ` +
+        'If it is the same person, send them the login URL of this tenant (SPEC D7).',
+    )
+  }
+  return ScimError.uniqueness(`A user with userName "${userName}" already exists in this tenant.`)
+}
+
+async function withUniqueness<T>(userName: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (error) {
+    if (error instanceof UniqueViolation) throw uniquenessError(error, userName)
+    throw error
+  }
+}
+
+function warnIfNotEmail(ctx: ProvisioningContext, userName: string): void {
+  if (emailIdentityOf(userName) === undefined) {
+    ctx.warnings.push(
+      `userName "${userName}" is not an email address: the user has no email identity, so SSO ` +
+        'matching and the ownership rules by email do not apply. Map an email attribute ' +
+        '(Entra: mail) to userName in the IdP attribute mappings.',
+    )
+  }
+}
+
+async function passwordWrite(password: string | undefined): Promise<{ passwordHash?: string }> {
+  return password === undefined ? {} : { passwordHash: await hashPassword(password) }
+}
+
+export async function renderUsers(
+  tenantStore: TenantStore,
+  users: readonly UserRecord[],
+  baseUrl: string,
+  withGroups: boolean,
+): Promise<ScimResource[]> {
+  const groups = withGroups
+    ? await tenantStore.groupsOfUsers(users.map((u) => u.id))
+    : new Map<string, never[]>()
+  return users.map((u) => renderUser(u, groups.get(u.id) ?? [], baseUrl))
+}
+
+/** POST /Users (RFC 7644 §3.3). */
+export async function createUser(
+  ctx: ProvisioningContext,
+  body: unknown,
+): Promise<UserRecord> {
+  const normalized = normalizeResource(body, USER_RESOURCE_TYPE, { quirks: ctx.quirks, mode: 'create' })
+  const write: UserWrite = {
+    ...userWriteOf(normalized.doc),
+    ...(await passwordWrite(normalized.password)),
+  }
+  warnIfNotEmail(ctx, write.userName)
+  return withUniqueness(write.userName, () =>
+    retryOnConflict(() =>
+      ctx.store.transaction(async (store) => {
+        const tenantStore = store.forTenant(ctx.tenant.id)
+        const at = RFC3339_NOW()
+        const emailNorm = emailIdentityOf(write.userName)
+        if (emailNorm === undefined) {
+          // D1: no email identity; the userName is unique within the tenant only.
+          if ((await tenantStore.findUserIdByUserName(write.userName)) !== undefined) {
+            throw uniquenessError(new UniqueViolation('tenant_users_user_name'), write.userName)
+          }
+          const id = newId()
+          await tenantStore.insertIdentity(id, null, at)
+          return tenantStore.insertUser(id, write, { origin: 'SCIM', role: DEFAULT_SCIM_ROLE }, at)
+        }
+        const decision = decideScimClaim(await tenantStore.identityByEmail(emailNorm))
+        switch (decision.kind) {
+          case 'create': {
+            const id = newId()
+            await tenantStore.insertIdentity(id, emailNorm, at)
+            return tenantStore.insertUser(id, write, { origin: 'SCIM', role: DEFAULT_SCIM_ROLE }, at)
+          }
+          case 'attach':
+            return tenantStore.insertUser(
+              decision.userId,
+              write,
+              { origin: 'SCIM', role: DEFAULT_SCIM_ROLE },
+              at,
+            )
+          case 'convert': {
+            // D5: the INTERNAL member becomes SCIM-controlled; same id, role kept.
+            const existing = await tenantStore.getUser(decision.userId)
+            if (!existing) throw new VersionConflict()
+            const updated = await tenantStore.updateUser(existing.id, existing.version, write, at, {
+              origin: 'SCIM',
+            })
+            if (!updated) throw new VersionConflict()
+            return updated
+          }
+          case 'duplicate':
+            throw ScimError.uniqueness(
+              `A user with userName "${write.userName}" already exists in this tenant (id ${decision.userId}).`,
+            )
+          case 'memberElsewhere':
+            throw ScimError.uniqueness(memberElsewhereDetail(write.userName))
+        }
+      }),
+    ),
+  )
+}
+
+export async function getUser(ctx: ProvisioningContext, id: string): Promise<UserRecord> {
+  const user = await ctx.store.forTenant(ctx.tenant.id).getUser(id)
+  if (!user) throw ScimError.notFound('User', id)
+  return user
+}
+
+export async function listUsers(ctx: ProvisioningContext, query: ListQuery): Promise<Page<UserRecord>> {
+  return ctx.store.forTenant(ctx.tenant.id).listUsers(query)
+}
+
+/**
+ * Writes a new document over an existing user, in the caller's transaction: the first SCIM write
+ * to an INTERNAL member converts it (D5) unless the person also belongs elsewhere (D2/D6); a
+ * userName change moves the email identity.
+ */
+async function writeUser(
+  store: Store,
+  ctx: ProvisioningContext,
+  existing: UserRecord,
+  write: UserWrite,
+): Promise<UserRecord> {
+  const tenantStore = store.forTenant(ctx.tenant.id)
+  const at = RFC3339_NOW()
+  if (existing.origin === 'INTERNAL') {
+    const identity = await tenantStore.identityByEmail(emailIdentityOf(existing.userName) ?? '')
+    if (identity && identity.otherTenantCount > 0) {
+      throw ScimError.uniqueness(memberElsewhereDetail(existing.userName))
+    }
+  }
+  const newEmail = emailIdentityOf(write.userName) ?? null
+  if (newEmail !== (emailIdentityOf(existing.userName) ?? null)) {
+    await tenantStore.setIdentityEmail(existing.id, newEmail)
+  }
+  const updated = await tenantStore.updateUser(existing.id, existing.version, write, at, {
+    origin: 'SCIM',
+  })
+  if (!updated) throw new VersionConflict()
+  return updated
+}
+
+/** PUT /Users/{id} (RFC 7644 §3.5.1). */
+export async function replaceUser(
+  ctx: ProvisioningContext,
+  id: string,
+  body: unknown,
+  ifMatch: string | undefined,
+): Promise<UserRecord> {
+  const normalized = normalizeResource(body, USER_RESOURCE_TYPE, { quirks: ctx.quirks, mode: 'replace' })
+  const write: UserWrite = {
+    ...userWriteOf(normalized.doc),
+    ...(await passwordWrite(normalized.password)),
+  }
+  warnIfNotEmail(ctx, write.userName)
+  return withUniqueness(write.userName, () =>
+    retryOnConflict(() =>
+      ctx.store.transaction(async (store) => {
+        const existing = await store.forTenant(ctx.tenant.id).getUser(id)
+        if (!existing) throw ScimError.notFound('User', id)
+        checkIfMatch(ifMatch, existing.version)
+        return writeUser(store, ctx, existing, write)
+      }),
+    ),
+  )
+}
+
+/** PATCH /Users/{id} (RFC 7644 §3.5.2), atomic: every operation applies or none. */
+export async function patchUser(
+  ctx: ProvisioningContext,
+  id: string,
+  body: unknown,
+  ifMatch: string | undefined,
+): Promise<UserRecord> {
+  return retryOnConflict(() =>
+    ctx.store.transaction(async (store) => {
+      const existing = await store.forTenant(ctx.tenant.id).getUser(id)
+      if (!existing) throw ScimError.notFound('User', id)
+      checkIfMatch(ifMatch, existing.version)
+      const result = applyPatch(body, existing.doc, USER_RESOURCE_TYPE, ctx.quirks)
+      if (result.memberOps.length > 0) {
+        throw ScimError.invalidPath('members is not an attribute of User')
+      }
+      const { password, ...doc } = result.doc
+      if (!result.changed && existing.origin === 'SCIM') return existing
+      const write: UserWrite = {
+        ...userWriteOf(doc),
+        ...(await passwordWrite(typeof password === 'string' ? password : undefined)),
+      }
+      return withUniqueness(write.userName, () => writeUser(store, ctx, existing, write))
+    }),
+  )
+}
+
+/** DELETE /Users/{id} (RFC 7644 §3.6): leaves the tenant and its groups (D9). */
+export async function deleteUser(
+  ctx: ProvisioningContext,
+  id: string,
+  ifMatch: string | undefined,
+): Promise<void> {
+  await ctx.store.transaction(async (store) => {
+    const tenantStore = store.forTenant(ctx.tenant.id)
+    if (ifMatch !== undefined) {
+      const existing = await tenantStore.getUser(id)
+      if (!existing) throw ScimError.notFound('User', id)
+      checkIfMatch(ifMatch, existing.version)
+    }
+    if (!(await tenantStore.deleteUser(id))) throw ScimError.notFound('User', id)
+  })
+}

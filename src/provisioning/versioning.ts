@@ -1,0 +1,58 @@
+// meta.version / ETag handling (RFC 7644 §3.14) and the compare-and-set retry loop that makes
+// concurrent writes to one resource safe without locks held across requests.
+import { ScimError } from '../scim/errors.ts'
+
+export function etagOf(version: number): string {
+  return `W/"${version}"`
+}
+
+/** RFC 7232 If-Match: "*" or a list of (weak or strong) entity tags. */
+export function checkIfMatch(header: string | undefined, version: number): void {
+  if (header === undefined) return
+  const current = etagOf(version)
+  const tags = header.split(',').map((t) => t.trim())
+  const matches = tags.some((tag) => tag === '*' || weakEqual(tag, current))
+  if (!matches) {
+    throw ScimError.preconditionFailed(
+      `If-Match ${header} does not match the current version ${current}: the resource changed ` +
+        'since it was read. Read it again and retry.',
+    )
+  }
+}
+
+export function ifNoneMatchHits(header: string | undefined, version: number): boolean {
+  if (header === undefined) return false
+  const current = etagOf(version)
+  return header.split(',').some((t) => t.trim() === '*' || weakEqual(t.trim(), current))
+}
+
+function weakEqual(a: string, b: string): boolean {
+  return a.replace(/^W\//, '') === b.replace(/^W\//, '')
+}
+
+/** Signals that a compare-and-set lost a race; the transaction is rolled back and retried. */
+export class VersionConflict extends Error {
+  constructor() {
+    super('version conflict')
+    this.name = 'VersionConflict'
+  }
+}
+
+const MAX_ATTEMPTS = 8
+
+/** Runs fn again (it opens its own transaction) while it loses compare-and-set races. */
+export async function retryOnConflict<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn()
+    } catch (error) {
+      if (!(error instanceof VersionConflict) || attempt >= MAX_ATTEMPTS) {
+        if (error instanceof VersionConflict) {
+          throw new ScimError(409, 'The resource is being changed by other requests; retry.', undefined)
+        }
+        throw error
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt))
+    }
+  }
+}

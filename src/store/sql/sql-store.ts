@@ -1,0 +1,859 @@
+// The Store over Kysely, shared by SQLite and PostgreSQL: the queries are the same, the dialect
+// supplies capabilities (JSON access, error codes). SCIM filters are compiled to SQL here.
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
+import type { Origin, Tenant } from '../../domain/types.ts'
+import { normaliseName } from '../../domain/directory-rules.ts'
+import { compileFilter, compileSortKey } from '../../scim/filter/to-sql.ts'
+import type { SqlDialect } from './dialect.ts'
+import type { Database, GroupsTable, TenantsTable, TenantUsersTable } from './tables.ts'
+import { PageCursors } from './page-cursors.ts'
+import type {
+  GroupRecord,
+  GroupReference,
+  GroupWrite,
+  ListQuery,
+  MemberRecord,
+  MemberReference,
+  MemberType,
+  Page,
+  ProvisioningLogEntry,
+  SigningKeyRecord,
+  Store,
+  StoredProvisioningLogEntry,
+  TenantStore,
+  UserRecord,
+  UserWrite,
+} from '../store.ts'
+import { runMigrations } from './migrate.ts'
+
+export interface SqlStoreOptions {
+  readonly db: Kysely<Database>
+  readonly dialect: SqlDialect
+  /** Translates a driver error into UniqueViolation / StoreUnavailable, or returns it unchanged. */
+  readonly translateError: (error: unknown) => unknown
+  /** Runs once before migrations (PostgreSQL takes an advisory lock there). */
+  readonly withMigrationLock?: <T>(fn: () => Promise<T>) => Promise<T>
+  readonly onClose?: () => Promise<void>
+}
+
+function parseDoc(value: string | Record<string, unknown>): Record<string, unknown> {
+  return typeof value === 'string' ? (JSON.parse(value) as Record<string, unknown>) : value
+}
+
+function toTenant(row: Selectable<TenantsTable>): Tenant {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    createdAt: row.created_at,
+    scimStrictProfile: row.scim_strict_profile === 1,
+    scimTokenId: row.scim_token_id,
+  }
+}
+
+function toUser(row: Selectable<TenantUsersTable>): UserRecord {
+  return {
+    tenantId: row.tenant_id,
+    id: row.user_id,
+    userName: row.user_name,
+    externalId: row.external_id,
+    displayName: row.display_name,
+    active: row.active === 1,
+    origin: row.origin as Origin,
+    role: row.role,
+    doc: parseDoc(row.doc),
+    version: Number(row.version),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+}
+
+function toGroup(row: Selectable<GroupsTable>): GroupRecord {
+  return {
+    tenantId: row.tenant_id,
+    id: row.id,
+    displayName: row.display_name,
+    externalId: row.external_id,
+    origin: row.origin as Origin,
+    doc: parseDoc(row.doc),
+    version: Number(row.version),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+}
+
+/** SQLite caps bound parameters per statement; chunk IN lists well below it. */
+const IN_CHUNK = 500
+
+function chunks<T>(items: readonly T[], size = IN_CHUNK): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+class SqlTenantStore implements TenantStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly options: SqlStoreOptions,
+    private readonly cursors: PageCursors,
+    readonly tenantId: string,
+  ) {}
+
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (error) {
+      throw this.options.translateError(error)
+    }
+  }
+
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    const row = await this.db
+      .selectFrom('tenant_users')
+      .selectAll()
+      .where('tenant_id', '=', this.tenantId)
+      .where('user_id', '=', id)
+      .executeTakeFirst()
+    return row && toUser(row)
+  }
+
+  async findUserIdByUserName(userName: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('tenant_users')
+      .select('user_id')
+      .where('tenant_id', '=', this.tenantId)
+      .where('user_name_norm', '=', normaliseName(userName))
+      .executeTakeFirst()
+    return row?.user_id
+  }
+
+  async listUsers(query: ListQuery): Promise<Page<UserRecord>> {
+    return this.list(query, 'User')
+  }
+
+  async listGroups(query: ListQuery): Promise<Page<GroupRecord>> {
+    return this.list(query, 'Group')
+  }
+
+  private async list(query: ListQuery, target: 'User'): Promise<Page<UserRecord>>
+  private async list(query: ListQuery, target: 'Group'): Promise<Page<GroupRecord>>
+  private async list(
+    query: ListQuery,
+    target: 'User' | 'Group',
+  ): Promise<Page<UserRecord> | Page<GroupRecord>> {
+    const dialect = this.options.dialect
+    const table = target === 'User' ? ('tenant_users as u' as const) : ('groups as g' as const)
+    const alias = target === 'User' ? 'u' : 'g'
+    const idColumn = target === 'User' ? sql.ref('u.user_id') : sql.ref('g.id')
+    const where = query.filter ? compileFilter(query.filter, target, dialect) : sql<boolean>`1 = 1`
+    const tenantWhere = sql<boolean>`${sql.ref(`${alias}.tenant_id`)} = ${this.tenantId}`
+
+    if (query.count === 0) {
+      const total = await this.count(table, tenantWhere, where)
+      return { totalResults: total, items: [] }
+    }
+
+    // Default order is the id (time-ordered UUIDv7 = creation order). A client walking the pages
+    // in order gets index seeks instead of OFFSET scans: the id that ended the previous page is
+    // remembered under (tenant, filter, next startIndex).
+    const filterKey = query.filter ? JSON.stringify(query.filter) : ''
+    const cursorKey = `${this.tenantId}|${target}|${filterKey}`
+    let seekAfter: string | undefined
+    let offset = query.startIndex - 1
+    if (query.sortBy === undefined && offset > 0) {
+      seekAfter = this.cursors.get(cursorKey, query.startIndex)
+      if (seekAfter !== undefined) offset = 0
+    }
+
+    let select = this.db
+      .selectFrom(table)
+      .selectAll(alias)
+      .where(tenantWhere)
+      .where(where)
+    if (seekAfter !== undefined) select = select.where(sql<boolean>`${idColumn} > ${seekAfter}`)
+    if (query.sortBy !== undefined) {
+      const key = compileSortKey(query.sortBy, target, dialect)
+      const direction = query.sortOrder === 'descending' ? sql`desc` : sql`asc`
+      select = select.orderBy(sql`${key} ${direction}`).orderBy(idColumn)
+    } else {
+      select = select.orderBy(idColumn)
+    }
+    select = select.limit(query.count)
+    if (offset > 0) select = select.offset(offset)
+
+    const rows = await this.guard(() => select.execute())
+    const items =
+      target === 'User'
+        ? (rows as Selectable<TenantUsersTable>[]).map(toUser)
+        : (rows as Selectable<GroupsTable>[]).map(toGroup)
+
+    if (query.sortBy === undefined && items.length === query.count) {
+      const last = items[items.length - 1]
+      if (last) this.cursors.set(cursorKey, query.startIndex + query.count, last.id)
+    }
+
+    // The first page that is not full already tells the total: no COUNT for the common
+    // "filter=userName eq …" lookups.
+    const total =
+      query.startIndex === 1 && items.length < query.count
+        ? items.length
+        : await this.count(table, tenantWhere, where)
+    return { totalResults: total, items } as Page<UserRecord> | Page<GroupRecord>
+  }
+
+  private async count(
+    table: 'tenant_users as u' | 'groups as g',
+    tenantWhere: ReturnType<typeof sql<boolean>>,
+    where: ReturnType<typeof sql<boolean>>,
+  ): Promise<number> {
+    const row = await this.guard(() =>
+      this.db
+        .selectFrom(table)
+        .select(sql<number>`count(*)`.as('n'))
+        .where(tenantWhere)
+        .where(where)
+        .executeTakeFirstOrThrow(),
+    )
+    return Number(row.n)
+  }
+
+  async identityByEmail(emailNorm: string) {
+    const user = await this.db
+      .selectFrom('users')
+      .select('id')
+      .where('email_norm', '=', emailNorm)
+      .executeTakeFirst()
+    if (!user) return undefined
+    const memberships = await this.db
+      .selectFrom('tenant_users')
+      .select(['tenant_id', 'origin'])
+      .where('user_id', '=', user.id)
+      .execute()
+    const here = memberships.find((m) => m.tenant_id === this.tenantId)
+    return {
+      userId: user.id,
+      inThisTenant: here ? { origin: here.origin as Origin } : undefined,
+      otherTenantCount: memberships.filter((m) => m.tenant_id !== this.tenantId).length,
+    }
+  }
+
+  async insertIdentity(userId: string, emailNorm: string | null, at: string): Promise<void> {
+    await this.guard(() =>
+      this.db
+        .insertInto('users')
+        .values({ id: userId, email_norm: emailNorm, created_at: at })
+        .execute(),
+    )
+  }
+
+  async setIdentityEmail(userId: string, emailNorm: string | null): Promise<void> {
+    await this.guard(() =>
+      this.db.updateTable('users').set({ email_norm: emailNorm }).where('id', '=', userId).execute(),
+    )
+  }
+
+  private userColumns(write: UserWrite) {
+    return {
+      user_name: write.userName,
+      user_name_norm: normaliseName(write.userName),
+      external_id: write.externalId,
+      display_name: write.displayName,
+      display_name_norm: write.displayName === null ? null : normaliseName(write.displayName),
+      active: write.active ? 1 : 0,
+      doc: JSON.stringify(write.doc),
+    }
+  }
+
+  private async writeEmails(userId: string, write: UserWrite, replace: boolean): Promise<void> {
+    if (replace) {
+      await this.db
+        .deleteFrom('user_emails')
+        .where('tenant_id', '=', this.tenantId)
+        .where('user_id', '=', userId)
+        .execute()
+    }
+    if (write.emails.length === 0) return
+    await this.db
+      .insertInto('user_emails')
+      .values(
+        write.emails.map((email, position) => ({
+          tenant_id: this.tenantId,
+          user_id: userId,
+          position,
+          value: email.value,
+          value_norm: normaliseName(email.value),
+          type: email.type,
+          is_primary: email.primary ? 1 : 0,
+        })),
+      )
+      .execute()
+  }
+
+  async insertUser(
+    userId: string,
+    write: UserWrite,
+    membership: { origin: Origin; role: string },
+    at: string,
+  ): Promise<UserRecord> {
+    return this.guard(async () => {
+      const row = await this.db
+        .insertInto('tenant_users')
+        .values({
+          tenant_id: this.tenantId,
+          user_id: userId,
+          ...this.userColumns(write),
+          origin: membership.origin,
+          role: membership.role,
+          password_hash: write.passwordHash ?? null,
+          version: 1,
+          created_at: at,
+          updated_at: at,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      await this.writeEmails(userId, write, false)
+      return toUser(row)
+    })
+  }
+
+  async updateUser(
+    id: string,
+    expectedVersion: number,
+    write: UserWrite,
+    at: string,
+    changes: { origin?: Origin } = {},
+  ): Promise<UserRecord | undefined> {
+    return this.guard(async () => {
+      const row = await this.db
+        .updateTable('tenant_users')
+        .set({
+          ...this.userColumns(write),
+          ...(write.passwordHash === undefined ? {} : { password_hash: write.passwordHash }),
+          ...(changes.origin ? { origin: changes.origin } : {}),
+          version: expectedVersion + 1,
+          updated_at: at,
+        })
+        .where('tenant_id', '=', this.tenantId)
+        .where('user_id', '=', id)
+        .where('version', '=', expectedVersion)
+        .returningAll()
+        .executeTakeFirst()
+      if (!row) return undefined
+      await this.writeEmails(id, write, true)
+      return toUser(row)
+    })
+  }
+
+  async deleteUser(id: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('tenant_users')
+      .where('tenant_id', '=', this.tenantId)
+      .where('user_id', '=', id)
+      .executeTakeFirst()
+    if (Number(result.numDeletedRows) === 0) return false
+    await this.db
+      .deleteFrom('user_emails')
+      .where('tenant_id', '=', this.tenantId)
+      .where('user_id', '=', id)
+      .execute()
+    await this.db
+      .deleteFrom('group_members')
+      .where('tenant_id', '=', this.tenantId)
+      .where('member_id', '=', id)
+      .execute()
+    return true
+  }
+
+  async groupsOfUsers(userIds: readonly string[]): Promise<Map<string, GroupReference[]>> {
+    const result = new Map<string, GroupReference[]>()
+    for (const part of chunks(userIds)) {
+      if (part.length === 0) continue
+      const rows = await this.db
+        .selectFrom('group_members as m')
+        .innerJoin('groups as g', (join) =>
+          join.onRef('g.tenant_id', '=', 'm.tenant_id').onRef('g.id', '=', 'm.group_id'),
+        )
+        .select(['m.member_id', 'g.id', 'g.display_name'])
+        .where('m.tenant_id', '=', this.tenantId)
+        .where('m.member_id', 'in', part)
+        .orderBy('g.id')
+        .execute()
+      for (const row of rows) {
+        const list = result.get(row.member_id) ?? []
+        list.push({ groupId: row.id, display: row.display_name })
+        result.set(row.member_id, list)
+      }
+    }
+    return result
+  }
+
+  async getGroup(id: string): Promise<GroupRecord | undefined> {
+    const row = await this.db
+      .selectFrom('groups')
+      .selectAll()
+      .where('tenant_id', '=', this.tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst()
+    return row && toGroup(row)
+  }
+
+  async getGroupByName(displayName: string): Promise<GroupRecord | undefined> {
+    const row = await this.db
+      .selectFrom('groups')
+      .selectAll()
+      .where('tenant_id', '=', this.tenantId)
+      .where('display_name_norm', '=', normaliseName(displayName))
+      .executeTakeFirst()
+    return row && toGroup(row)
+  }
+
+  private groupColumns(write: GroupWrite) {
+    return {
+      display_name: write.displayName,
+      display_name_norm: normaliseName(write.displayName),
+      external_id: write.externalId,
+      doc: JSON.stringify(write.doc),
+    }
+  }
+
+  async insertGroup(id: string, write: GroupWrite, origin: Origin, at: string): Promise<GroupRecord> {
+    return this.guard(async () => {
+      const row = await this.db
+        .insertInto('groups')
+        .values({
+          tenant_id: this.tenantId,
+          id,
+          ...this.groupColumns(write),
+          origin,
+          version: 1,
+          created_at: at,
+          updated_at: at,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      return toGroup(row)
+    })
+  }
+
+  async updateGroup(
+    id: string,
+    expectedVersion: number,
+    write: GroupWrite,
+    at: string,
+    changes: { origin?: Origin } = {},
+  ): Promise<GroupRecord | undefined> {
+    return this.guard(async () => {
+      const row = await this.db
+        .updateTable('groups')
+        .set({
+          ...this.groupColumns(write),
+          ...(changes.origin ? { origin: changes.origin } : {}),
+          version: expectedVersion + 1,
+          updated_at: at,
+        })
+        .where('tenant_id', '=', this.tenantId)
+        .where('id', '=', id)
+        .where('version', '=', expectedVersion)
+        .returningAll()
+        .executeTakeFirst()
+      return row && toGroup(row)
+    })
+  }
+
+  async touchGroup(id: string, at: string): Promise<void> {
+    await this.db
+      .updateTable('groups')
+      .set((eb) => ({ version: eb('version', '+', 1), updated_at: at }))
+      .where('tenant_id', '=', this.tenantId)
+      .where('id', '=', id)
+      .execute()
+  }
+
+  async deleteGroup(id: string): Promise<boolean> {
+    // Memberships of the group go with it (foreign key cascade); it also leaves other groups.
+    await this.db
+      .deleteFrom('group_members')
+      .where('tenant_id', '=', this.tenantId)
+      .where('group_id', '=', id)
+      .execute()
+    const result = await this.db
+      .deleteFrom('groups')
+      .where('tenant_id', '=', this.tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst()
+    if (Number(result.numDeletedRows) === 0) return false
+    await this.db
+      .deleteFrom('group_members')
+      .where('tenant_id', '=', this.tenantId)
+      .where('member_id', '=', id)
+      .execute()
+    return true
+  }
+
+  async listMembers(groupIds: readonly string[]): Promise<Map<string, MemberRecord[]>> {
+    const result = new Map<string, MemberRecord[]>()
+    for (const id of groupIds) result.set(id, [])
+    for (const part of chunks(groupIds)) {
+      if (part.length === 0) continue
+      const rows = await this.db
+        .selectFrom('group_members as m')
+        .leftJoin('tenant_users as u', (join) =>
+          join.onRef('u.tenant_id', '=', 'm.tenant_id').onRef('u.user_id', '=', 'm.member_id'),
+        )
+        .leftJoin('groups as g', (join) =>
+          join.onRef('g.tenant_id', '=', 'm.tenant_id').onRef('g.id', '=', 'm.member_id'),
+        )
+        .select([
+          'm.group_id',
+          'm.member_id',
+          'm.member_type',
+          'm.origin',
+          'u.display_name as user_display',
+          'u.user_name',
+          'g.display_name as group_display',
+        ])
+        .where('m.tenant_id', '=', this.tenantId)
+        .where('m.group_id', 'in', part)
+        .orderBy('m.group_id')
+        .orderBy('m.member_id')
+        .execute()
+      for (const row of rows) {
+        result.get(row.group_id)?.push({
+          memberId: row.member_id,
+          memberType: row.member_type as MemberType,
+          origin: row.origin as Origin,
+          display: row.user_display ?? row.user_name ?? row.group_display ?? null,
+        })
+      }
+    }
+    return result
+  }
+
+  async findMemberTargets(ids: readonly string[]): Promise<Map<string, MemberType>> {
+    const result = new Map<string, MemberType>()
+    for (const part of chunks([...new Set(ids)])) {
+      if (part.length === 0) continue
+      const users = await this.db
+        .selectFrom('tenant_users')
+        .select('user_id')
+        .where('tenant_id', '=', this.tenantId)
+        .where('user_id', 'in', part)
+        .execute()
+      for (const u of users) result.set(u.user_id, 'User')
+      const groups = await this.db
+        .selectFrom('groups')
+        .select('id')
+        .where('tenant_id', '=', this.tenantId)
+        .where('id', 'in', part)
+        .execute()
+      for (const g of groups) result.set(g.id, 'Group')
+    }
+    return result
+  }
+
+  async upsertMembers(
+    groupId: string,
+    members: readonly MemberReference[],
+    origin: Origin,
+    at: string,
+  ): Promise<void> {
+    for (const part of chunks(members, 200)) {
+      if (part.length === 0) continue
+      await this.db
+        .insertInto('group_members')
+        .values(
+          part.map((m) => ({
+            tenant_id: this.tenantId,
+            group_id: groupId,
+            member_id: m.id,
+            member_type: m.type,
+            origin,
+            created_at: at,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['tenant_id', 'group_id', 'member_id']).doUpdateSet({ origin }),
+        )
+        .execute()
+    }
+  }
+
+  async removeMembers(groupId: string, memberIds: readonly string[], origin: Origin): Promise<void> {
+    for (const part of chunks(memberIds)) {
+      if (part.length === 0) continue
+      await this.db
+        .deleteFrom('group_members')
+        .where('tenant_id', '=', this.tenantId)
+        .where('group_id', '=', groupId)
+        .where('origin', '=', origin)
+        .where('member_id', 'in', part)
+        .execute()
+    }
+  }
+
+  async removeMembersExcept(groupId: string, keep: readonly string[], origin: Origin): Promise<void> {
+    let query = this.db
+      .deleteFrom('group_members')
+      .where('tenant_id', '=', this.tenantId)
+      .where('group_id', '=', groupId)
+      .where('origin', '=', origin)
+    if (keep.length > 0 && keep.length <= IN_CHUNK) {
+      query = query.where('member_id', 'not in', keep)
+      await query.execute()
+      return
+    }
+    if (keep.length === 0) {
+      await query.execute()
+      return
+    }
+    // A very large replacement set: find the members to drop, then delete them in chunks.
+    const keepSet = new Set(keep)
+    const current = await this.db
+      .selectFrom('group_members')
+      .select('member_id')
+      .where('tenant_id', '=', this.tenantId)
+      .where('group_id', '=', groupId)
+      .where('origin', '=', origin)
+      .execute()
+    await this.removeMembers(
+      groupId,
+      current.map((r) => r.member_id).filter((id) => !keepSet.has(id)),
+      origin,
+    )
+  }
+}
+
+export class SqlStore implements Store {
+  readonly dialect: 'sqlite' | 'postgres'
+  private readonly cursors: PageCursors
+
+  constructor(
+    private readonly options: SqlStoreOptions,
+    private readonly db: Kysely<Database> = options.db,
+    cursors?: PageCursors,
+  ) {
+    this.dialect = options.dialect.name
+    this.cursors = cursors ?? new PageCursors(2000)
+  }
+
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (error) {
+      throw this.options.translateError(error)
+    }
+  }
+
+  async migrate(): Promise<void> {
+    const run = () => runMigrations(this.db, this.dialect)
+    await (this.options.withMigrationLock ? this.options.withMigrationLock(run) : run())
+  }
+
+  async transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return fn(this)
+    return this.guard(() =>
+      this.db
+        .transaction()
+        .execute((trx: Transaction<Database>) => fn(new SqlStore(this.options, trx, this.cursors))),
+    )
+  }
+
+  forTenant(tenantId: string): TenantStore {
+    return new SqlTenantStore(this.db, this.options, this.cursors, tenantId)
+  }
+
+  async createTenant(tenant: {
+    id: string
+    slug: string
+    name: string
+    createdAt: string
+  }): Promise<Tenant> {
+    return this.guard(async () => {
+      const row = await this.db
+        .insertInto('tenants')
+        .values({
+          id: tenant.id,
+          slug: tenant.slug,
+          name: tenant.name,
+          scim_strict_profile: 0,
+          scim_token_id: null,
+          scim_token_issued_at: null,
+          created_at: tenant.createdAt,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      return toTenant(row)
+    })
+  }
+
+  async getTenantBySlug(slug: string): Promise<Tenant | undefined> {
+    const row = await this.guard(() =>
+      this.db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst(),
+    )
+    return row && toTenant(row)
+  }
+
+  async getTenantById(id: string): Promise<Tenant | undefined> {
+    const row = await this.guard(() =>
+      this.db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst(),
+    )
+    return row && toTenant(row)
+  }
+
+  async listTenants(): Promise<Tenant[]> {
+    const rows = await this.db.selectFrom('tenants').selectAll().orderBy('slug').execute()
+    return rows.map(toTenant)
+  }
+
+  async setScimToken(tenantId: string, tokenId: string | null, at: string): Promise<void> {
+    await this.guard(() =>
+      this.db
+        .updateTable('tenants')
+        .set({ scim_token_id: tokenId, scim_token_issued_at: tokenId === null ? null : at })
+        .where('id', '=', tenantId)
+        .execute(),
+    )
+  }
+
+  async setScimStrictProfile(tenantId: string, strict: boolean): Promise<void> {
+    await this.db
+      .updateTable('tenants')
+      .set({ scim_strict_profile: strict ? 1 : 0 })
+      .where('id', '=', tenantId)
+      .execute()
+  }
+
+  async getSigningKey(): Promise<SigningKeyRecord | undefined> {
+    const row = await this.db
+      .selectFrom('signing_keys')
+      .selectAll()
+      .orderBy('created_at')
+      .executeTakeFirst()
+    return (
+      row && {
+        id: row.id,
+        algorithm: row.algorithm,
+        publicJwk: row.public_jwk,
+        privateKeyEncrypted: row.private_key_encrypted,
+        createdAt: row.created_at,
+      }
+    )
+  }
+
+  async insertSigningKey(key: SigningKeyRecord): Promise<SigningKeyRecord> {
+    // Two processes starting at once may both create a key; the first stored one wins.
+    await this.guard(() =>
+      this.db
+        .insertInto('signing_keys')
+        .values({
+          id: key.id,
+          algorithm: key.algorithm,
+          public_jwk: key.publicJwk,
+          private_key_encrypted: key.privateKeyEncrypted,
+          created_at: key.createdAt,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .execute(),
+    )
+    const stored = await this.getSigningKey()
+    if (!stored) throw new Error('signing key was not stored')
+    return stored
+  }
+
+  async appendProvisioningLog(entries: readonly ProvisioningLogEntry[]): Promise<void> {
+    for (const part of chunks(entries, 50)) {
+      if (part.length === 0) continue
+      await this.guard(() =>
+        this.db
+          .insertInto('provisioning_log')
+          .values(
+            part.map((e) => ({
+              tenant_id: e.tenantId,
+              at: e.at,
+              request_id: e.requestId,
+              method: e.method,
+              path: e.path,
+              operation: e.operation,
+              resource_type: e.resourceType,
+              resource_id: e.resourceId,
+              status: e.status,
+              scim_type: e.scimType,
+              detail: e.detail,
+              duration_ms: e.durationMs,
+              client: e.client,
+              request_body: e.requestBody,
+              response_body: e.responseBody,
+            })),
+          )
+          .execute(),
+      )
+    }
+  }
+
+  async listProvisioningLog(
+    tenantId: string,
+    options: { limit: number; beforeId?: number | undefined; failuresOnly?: boolean | undefined },
+  ): Promise<StoredProvisioningLogEntry[]> {
+    let query = this.db
+      .selectFrom('provisioning_log')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .orderBy('id', 'desc')
+      .limit(options.limit)
+    if (options.beforeId !== undefined) query = query.where('id', '<', options.beforeId)
+    if (options.failuresOnly) query = query.where('status', '>=', 400)
+    const rows = await query.execute()
+    return rows.map((r) => ({
+      id: Number(r.id),
+      tenantId: r.tenant_id,
+      at: r.at,
+      requestId: r.request_id,
+      method: r.method,
+      path: r.path,
+      operation: r.operation,
+      resourceType: r.resource_type,
+      resourceId: r.resource_id,
+      status: r.status,
+      scimType: r.scim_type,
+      detail: r.detail,
+      durationMs: r.duration_ms,
+      client: r.client,
+      requestBody: r.request_body,
+      responseBody: r.response_body,
+    }))
+  }
+
+  async pruneProvisioningLog(before: string, maxRowsPerTenant: number): Promise<number> {
+    let deleted = 0
+    const old = await this.db.deleteFrom('provisioning_log').where('at', '<', before).executeTakeFirst()
+    deleted += Number(old.numDeletedRows)
+    const tenants = await this.db.selectFrom('tenants').select('id').execute()
+    for (const { id } of tenants) {
+      const cutoff = await this.db
+        .selectFrom('provisioning_log')
+        .select('id')
+        .where('tenant_id', '=', id)
+        .orderBy('id', 'desc')
+        .offset(maxRowsPerTenant)
+        .limit(1)
+        .executeTakeFirst()
+      if (!cutoff) continue
+      const result = await this.db
+        .deleteFrom('provisioning_log')
+        .where('tenant_id', '=', id)
+        .where('id', '<=', cutoff.id)
+        .executeTakeFirst()
+      deleted += Number(result.numDeletedRows)
+    }
+    return deleted
+  }
+
+  async ping(): Promise<void> {
+    await this.guard(() => sql`select 1`.execute(this.db))
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy()
+    await this.options.onClose?.()
+  }
+}

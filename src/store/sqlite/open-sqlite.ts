@@ -1,0 +1,69 @@
+// The embedded store: better-sqlite3 in WAL mode with synchronous=FULL, so that every committed
+// SCIM write survives a crash or power loss, under Kysely.
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection } from 'kysely'
+import type { Database } from '../sql/tables.ts'
+import { SqlStore } from '../sql/sql-store.ts'
+import { StoreUnavailable, UniqueViolation } from '../store.ts'
+import { sqliteDialect } from './dialect.ts'
+
+/**
+ * Write transactions start with BEGIN IMMEDIATE: the write lock is taken up front, so a
+ * transaction that reads then writes never fails half-way with SQLITE_BUSY when another process
+ * (the CLI) writes meanwhile; it waits for busy_timeout instead.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly database: BetterSqlite3.Database) {
+    super({ database })
+  }
+  override createDriver() {
+    return new ImmediateSqliteDriver({ database: this.database })
+  }
+}
+
+interface SqliteError {
+  code?: string
+  message?: string
+}
+
+/** SQLite driver errors → store errors; no driver message reaches a client. */
+export function translateSqliteError(error: unknown): unknown {
+  const e = error as SqliteError
+  if (typeof e?.code !== 'string') return error
+  if (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    // "UNIQUE constraint failed: tenant_users.tenant_id, tenant_users.user_name_norm"
+    const columns = /failed: (.*)$/.exec(e.message ?? '')?.[1] ?? ''
+    return new UniqueViolation(constraintName(columns))
+  }
+  if (e.code === 'SQLITE_BUSY' || e.code === 'SQLITE_LOCKED' || e.code === 'SQLITE_IOERR') {
+    return new StoreUnavailable('the database is busy', { cause: error })
+  }
+  return error
+}
+
+function constraintName(columns: string): string {
+  if (columns.includes('users.email_norm')) return 'users_email'
+  if (columns.includes('user_name_norm')) return 'tenant_users_user_name'
+  if (columns.includes('groups.display_name_norm')) return 'groups_display_name'
+  if (columns.includes('tenants.slug')) return 'tenants_slug'
+  return columns
+}
+
+export function openSqliteStore(file: string): SqlStore {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+  const database = new BetterSqlite3(file)
+  database.pragma('journal_mode = WAL')
+  database.pragma('synchronous = FULL')
+  database.pragma('foreign_keys = ON')
+  database.pragma('busy_timeout = 5000')
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(database) })
+  return new SqlStore({ db, dialect: sqliteDialect, translateError: translateSqliteError })
+}

@@ -1,0 +1,249 @@
+// The Store interface: everything Rollcall keeps, behind one contract that the SQLite and
+// PostgreSQL implementations both honour. Tenancy is structural: directory data is reached only
+// through forTenant(tenantId), so a query without a tenant filter cannot be written by accident.
+import type { Origin, Tenant } from '../domain/types.ts'
+import type { AttributePath, Filter } from '../scim/filter/ast.ts'
+
+export interface UserRecord {
+  readonly tenantId: string
+  readonly id: string
+  readonly userName: string
+  readonly externalId: string | null
+  readonly displayName: string | null
+  readonly active: boolean
+  readonly origin: Origin
+  readonly role: string
+  /** The SCIM document (RFC 7643 §4.1): client attributes, extensions under their URN. */
+  readonly doc: Record<string, unknown>
+  readonly version: number
+  readonly createdAt: string
+  readonly updatedAt: string
+}
+
+export interface GroupRecord {
+  readonly tenantId: string
+  readonly id: string
+  readonly displayName: string
+  readonly externalId: string | null
+  readonly origin: Origin
+  /** The SCIM document without members (they live in their own rows). */
+  readonly doc: Record<string, unknown>
+  readonly version: number
+  readonly createdAt: string
+  readonly updatedAt: string
+}
+
+export type MemberType = 'User' | 'Group'
+
+export interface MemberRecord {
+  readonly memberId: string
+  readonly memberType: MemberType
+  readonly origin: Origin
+  /** The member's displayName (or userName), for `members[].display`. */
+  readonly display: string | null
+}
+
+/** A reference from a user to a group it is a direct member of (RFC 7643 §4.1.2 `groups`). */
+export interface GroupReference {
+  readonly groupId: string
+  readonly display: string
+}
+
+export interface ListQuery {
+  readonly filter?: Filter | undefined
+  readonly sortBy?: AttributePath | undefined
+  readonly sortOrder: 'ascending' | 'descending'
+  /** 1-based (RFC 7644 §3.4.2.4). */
+  readonly startIndex: number
+  readonly count: number
+}
+
+export interface Page<T> {
+  readonly totalResults: number
+  readonly items: readonly T[]
+}
+
+/** The writable fields of a user membership; columns are derived from `doc` by the caller. */
+export interface UserWrite {
+  readonly userName: string
+  readonly externalId: string | null
+  readonly displayName: string | null
+  readonly active: boolean
+  readonly doc: Record<string, unknown>
+  readonly emails: readonly { value: string; type: string | null; primary: boolean }[]
+  /** undefined keeps the stored hash; null clears it. */
+  readonly passwordHash?: string | null | undefined
+}
+
+export interface GroupWrite {
+  readonly displayName: string
+  readonly externalId: string | null
+  readonly doc: Record<string, unknown>
+}
+
+export interface MemberReference {
+  readonly id: string
+  readonly type: MemberType
+}
+
+export interface ProvisioningLogEntry {
+  readonly tenantId: string
+  readonly at: string
+  readonly requestId: string | null
+  readonly method: string
+  readonly path: string
+  /** e.g. "Create User", "Patch Group", "List Users". */
+  readonly operation: string
+  readonly resourceType: string | null
+  readonly resourceId: string | null
+  readonly status: number
+  readonly scimType: string | null
+  readonly detail: string | null
+  readonly durationMs: number
+  readonly client: string | null
+  readonly requestBody: string | null
+  readonly responseBody: string | null
+}
+
+export interface StoredProvisioningLogEntry extends ProvisioningLogEntry {
+  readonly id: number
+}
+
+export interface SigningKeyRecord {
+  readonly id: string
+  readonly algorithm: string
+  readonly publicJwk: string
+  readonly privateKeyEncrypted: string
+  readonly createdAt: string
+}
+
+/** Thrown by writes that break a uniqueness rule; the caller turns it into SCIM 409. */
+export class UniqueViolation extends Error {
+  constructor(readonly constraint: string) {
+    super(`unique constraint violated: ${constraint}`)
+    this.name = 'UniqueViolation'
+  }
+}
+
+/** Thrown when the database cannot be reached or answered with a transient failure. */
+export class StoreUnavailable extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'StoreUnavailable'
+  }
+}
+
+export interface TenantStore {
+  readonly tenantId: string
+
+  /** The user with this SCIM id that is a member of this tenant, or undefined. */
+  getUser(id: string): Promise<UserRecord | undefined>
+  /** Filtered, sorted, paged members of this tenant; the filter runs in SQL. */
+  listUsers(query: ListQuery): Promise<Page<UserRecord>>
+  /** The id of the member whose userName equals this one case-insensitively, if any. */
+  findUserIdByUserName(userName: string): Promise<string | undefined>
+  /**
+   * D2/D5/D6: the person with this normalised email and where they are a member: whether in this
+   * tenant (and with which origin) and how many other tenants; never which.
+   */
+  identityByEmail(emailNorm: string): Promise<
+    | {
+        readonly userId: string
+        readonly inThisTenant: { readonly origin: Origin } | undefined
+        readonly otherTenantCount: number
+      }
+    | undefined
+  >
+  /** Creates the person (global identity). Throws UniqueViolation('users_email') on a duplicate email. */
+  insertIdentity(userId: string, emailNorm: string | null, at: string): Promise<void>
+  /** Points the person's identity at another email (SCIM userName change). Throws UniqueViolation. */
+  setIdentityEmail(userId: string, emailNorm: string | null): Promise<void>
+  /** Adds the membership of an existing person. Throws UniqueViolation on a duplicate userName. */
+  insertUser(
+    userId: string,
+    write: UserWrite,
+    membership: { origin: Origin; role: string },
+    at: string,
+  ): Promise<UserRecord>
+  /**
+   * Compare-and-set update: applies only when the stored version equals `expectedVersion`;
+   * returns undefined otherwise (the caller re-reads and retries). Bumps the version.
+   * Throws UniqueViolation on a duplicate userName.
+   */
+  updateUser(
+    id: string,
+    expectedVersion: number,
+    write: UserWrite,
+    at: string,
+    changes?: { origin?: Origin },
+  ): Promise<UserRecord | undefined>
+  /** Removes the membership and the user's group memberships in this tenant (D9). */
+  deleteUser(id: string): Promise<boolean>
+  /** Direct groups of each user, in one query. */
+  groupsOfUsers(userIds: readonly string[]): Promise<Map<string, GroupReference[]>>
+
+  getGroup(id: string): Promise<GroupRecord | undefined>
+  /** The group whose displayName equals this one case-insensitively (G1). */
+  getGroupByName(displayName: string): Promise<GroupRecord | undefined>
+  listGroups(query: ListQuery): Promise<Page<GroupRecord>>
+  /** Throws UniqueViolation('groups_display_name') on a duplicate name. */
+  insertGroup(id: string, write: GroupWrite, origin: Origin, at: string): Promise<GroupRecord>
+  /** Compare-and-set, like updateUser. `origin` converts the group (G2). */
+  updateGroup(
+    id: string,
+    expectedVersion: number,
+    write: GroupWrite,
+    at: string,
+    changes?: { origin?: Origin },
+  ): Promise<GroupRecord | undefined>
+  /** Bumps version and lastModified after member changes, without reading the group. */
+  touchGroup(id: string, at: string): Promise<void>
+  deleteGroup(id: string): Promise<boolean>
+
+  /** Members with their origin and display name. */
+  listMembers(groupIds: readonly string[]): Promise<Map<string, MemberRecord[]>>
+  /** Which of these ids are users / groups of this tenant. */
+  findMemberTargets(ids: readonly string[]): Promise<Map<string, MemberType>>
+  /**
+   * Adds members with this origin; an existing membership of the other origin is converted to
+   * `origin` (G3). Costs O(members given).
+   */
+  upsertMembers(groupId: string, members: readonly MemberReference[], origin: Origin, at: string): Promise<void>
+  /** Removes these members, but only those of the given origin (G5). */
+  removeMembers(groupId: string, memberIds: readonly string[], origin: Origin): Promise<void>
+  /** Removes every member of the given origin except `keep` (a SCIM replace of members, G5). */
+  removeMembersExcept(groupId: string, keep: readonly string[], origin: Origin): Promise<void>
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres'
+  /** Applies pending migrations (idempotent). */
+  migrate(): Promise<void>
+  /** Runs fn in one transaction; everything it does through the given store commits or none. */
+  transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>
+  forTenant(tenantId: string): TenantStore
+
+  createTenant(tenant: { id: string; slug: string; name: string; createdAt: string }): Promise<Tenant>
+  getTenantBySlug(slug: string): Promise<Tenant | undefined>
+  getTenantById(id: string): Promise<Tenant | undefined>
+  listTenants(): Promise<Tenant[]>
+  /** Sets (or with null clears) the one valid SCIM token id of the tenant. */
+  setScimToken(tenantId: string, tokenId: string | null, at: string): Promise<void>
+  setScimStrictProfile(tenantId: string, strict: boolean): Promise<void>
+
+  getSigningKey(): Promise<SigningKeyRecord | undefined>
+  /** Inserts the key unless one exists; returns the key that is stored afterwards. */
+  insertSigningKey(key: SigningKeyRecord): Promise<SigningKeyRecord>
+
+  appendProvisioningLog(entries: readonly ProvisioningLogEntry[]): Promise<void>
+  listProvisioningLog(
+    tenantId: string,
+    options: { limit: number; beforeId?: number | undefined; failuresOnly?: boolean | undefined },
+  ): Promise<StoredProvisioningLogEntry[]>
+  /** Deletes entries older than `before`, and beyond the newest `maxRowsPerTenant` of each tenant. */
+  pruneProvisioningLog(before: string, maxRowsPerTenant: number): Promise<number>
+
+  /** Cheap round trip for readiness checks. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
