@@ -151,6 +151,8 @@ export interface TenantStore {
         readonly userId: string
         readonly inThisTenant: { readonly origin: Origin } | undefined
         readonly otherTenantCount: number
+        /** Whether one of those other memberships is SCIM-controlled (D2). */
+        readonly scimControlledElsewhere: boolean
       }
     | undefined
   >
@@ -205,10 +207,17 @@ export interface TenantStore {
   /** Which of these ids are users / groups of this tenant. */
   findMemberTargets(ids: readonly string[]): Promise<Map<string, MemberType>>
   /**
-   * Adds members with this origin; an existing membership of the other origin is converted to
-   * `origin` (G3). Costs O(members given).
+   * Adds members with this origin. An existing membership of the other origin is converted to
+   * `origin` (G3, SCIM adds) unless `keepExisting` (an admin adding an INTERNAL member leaves an
+   * existing SCIM membership alone). Costs O(members given).
    */
-  upsertMembers(groupId: string, members: readonly MemberReference[], origin: Origin, at: string): Promise<void>
+  upsertMembers(
+    groupId: string,
+    members: readonly MemberReference[],
+    origin: Origin,
+    at: string,
+    options?: { keepExisting?: boolean },
+  ): Promise<void>
   /** Removes these members, but only those of the given origin (G5). */
   removeMembers(groupId: string, memberIds: readonly string[], origin: Origin): Promise<void>
   /** Removes every member of the given origin except `keep` (a SCIM replace of members, G5). */

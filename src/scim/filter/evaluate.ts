@@ -173,7 +173,10 @@ function resolveTarget(path: AttributePath, scope: Scope): Target {
   return { label, compared: value, values, present }
 }
 
-function resolveOrThrow(path: AttributePath, resourceType: ResourceTypeDefinition): ResolvedAttribute {
+function resolveOrThrow(
+  path: AttributePath,
+  resourceType: ResourceTypeDefinition,
+): ResolvedAttribute {
   const resolved = resolveAttributePath(path, resourceType)
   if (resolved === undefined) {
     throw ScimError.invalidFilter(
@@ -204,7 +207,7 @@ function childOf(value: unknown, name: string): unknown {
 function compileComparison(target: Target, op: CompareOperator, operand: FilterValue): Predicate {
   if (operand === null) {
     if (op !== 'eq' && op !== 'ne') {
-      throw ScimError.invalidFilter(`"${target.label} ${op} null": only eq and ne compare with null`)
+      throw ScimError.invalidFilter(`${target.label} ${op} null: only eq and ne compare with null`)
     }
     const negate = op === 'eq'
     return (subject) => target.present(subject).some(isPresent) !== negate
@@ -219,35 +222,47 @@ type PositiveOperator = Exclude<CompareOperator, 'ne'>
 
 const ORDERING: ReadonlySet<CompareOperator> = new Set(['gt', 'ge', 'lt', 'le'])
 
-function compileTest(target: Target, op: PositiveOperator, operand: Exclude<FilterValue, null>): Test {
+function compileTest(
+  target: Target,
+  op: PositiveOperator,
+  operand: Exclude<FilterValue, null>,
+): Test {
   const { label, compared } = target
   const refuse = (why: string): never => {
-    throw ScimError.invalidFilter(`"${label} ${op} ${JSON.stringify(operand)}": ${why}`)
+    throw ScimError.invalidFilter(`${label} ${op} ${JSON.stringify(operand)}: ${why}`)
   }
   switch (compared.type) {
     case 'complex':
-      return refuse(`${label} is complex: filter on one of its sub-attributes (${subAttributeNames(compared)})`)
+      return refuse(
+        `${label} is complex: filter on one of its sub-attributes (${subAttributeNames(compared)})`,
+      )
     case 'boolean': {
       if (op !== 'eq') return refuse(`${label} is a boolean: use eq, ne or pr`)
       const expected = toBoolean(operand)
-      if (expected === undefined) return refuse(`${label} is a boolean: compare it with true or false`)
+      if (expected === undefined) {
+        return refuse(`${label} is a boolean: compare it with true or false`)
+      }
       return (candidate) => toBoolean(candidate) === expected
     }
     case 'integer':
     case 'decimal': {
-      if (typeof operand !== 'number') return refuse(`${label} is a number: compare it with a number`)
+      if (typeof operand !== 'number') {
+        return refuse(`${label} is a number: compare it with a number`)
+      }
       if (op === 'co' || op === 'sw' || op === 'ew') {
         return refuse(`${label} is a number: use eq, ne, gt, ge, lt, le or pr`)
       }
       return (candidate) => typeof candidate === 'number' && order(candidate, operand, op)
     }
     case 'dateTime': {
-      const instant = typeof operand === 'string' ? parseDateTime(operand) : undefined
-      if (instant === undefined) {
-        return refuse(`${label} is a dateTime: compare it with a string such as "2011-05-13T04:42:34Z"`)
-      }
       if (op === 'co' || op === 'sw' || op === 'ew') {
         return refuse(`${label} is a dateTime: use eq, ne, gt, ge, lt, le or pr`)
+      }
+      const instant = typeof operand === 'string' ? parseDateTime(operand) : undefined
+      if (instant === undefined) {
+        return refuse(
+          `${label} is a dateTime: compare it with a string such as "2011-05-13T04:42:34Z"`,
+        )
       }
       return (candidate) => {
         const value = typeof candidate === 'string' ? parseDateTime(candidate) : undefined
@@ -263,9 +278,12 @@ function compileTest(target: Target, op: PositiveOperator, operand: Exclude<Filt
       if (compared.type === 'binary' && ORDERING.has(op)) {
         return refuse(`${label} is binary: it has no order (RFC 7644 §3.4.2.2)`)
       }
-      const fold = compared.caseExact ? (text: string) => text : (text: string) => text.toLowerCase()
+      const fold = compared.caseExact
+        ? (text: string) => text
+        : (text: string) => text.toLowerCase()
       const expected = fold(operand)
-      return (candidate) => typeof candidate === 'string' && matchString(fold(candidate), expected, op)
+      return (candidate) =>
+        typeof candidate === 'string' && matchString(fold(candidate), expected, op)
     }
   }
 }

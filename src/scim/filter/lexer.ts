@@ -11,7 +11,12 @@ export interface SyntaxProblem {
 export type Token =
   | { readonly kind: 'word'; readonly text: string; readonly start: number }
   | { readonly kind: 'string'; readonly value: string; readonly start: number }
-  | { readonly kind: 'number'; readonly value: number; readonly text: string; readonly start: number }
+  | {
+      readonly kind: 'number'
+      readonly value: number
+      readonly text: string
+      readonly start: number
+    }
   | { readonly kind: '(' | ')' | '[' | ']' | '.'; readonly start: number }
   | { readonly kind: 'eof'; readonly start: number }
 
@@ -135,5 +140,8 @@ function readString(text: string, start: number): StringResult {
     value += decoded
     index += 2
   }
-  return fail(start, `unterminated string starting at position ${start + 1}: expected a closing '"'`)
+  return fail(
+    start,
+    `unterminated string starting at position ${start + 1}: expected a closing '"'`,
+  )
 }

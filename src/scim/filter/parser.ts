@@ -24,13 +24,25 @@ export const DEFAULT_FILTER_LIMITS: Required<FilterLimits> = {
   maxTerms: 200,
 }
 
-const OPERATORS: ReadonlySet<string> = new Set(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le'])
+const OPERATORS: ReadonlySet<string> = new Set([
+  'eq',
+  'ne',
+  'co',
+  'sw',
+  'ew',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+])
 const EXPECTED_OPERATOR = 'a comparison operator (eq, ne, co, sw, ew, gt, ge, lt, le) or pr'
 const EXPECTED_VALUE = 'a value (a "quoted string", a number, true, false or null)'
 // RFC 7644 figure 1: ATTRNAME = ALPHA *(nameChar); `$ref` is the one name spelled with `$`.
 const ATTRIBUTE_NAME = /^(?:[A-Za-z][A-Za-z0-9_-]*|\$ref)$/i
 
-type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SyntaxProblem }
+type Result<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: SyntaxProblem }
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value })
 const fail = (position: number, message: string): { ok: false; error: SyntaxProblem } => ({
@@ -67,7 +79,9 @@ export function parseFilter(text: string, limits: FilterLimits = {}): Filter {
  */
 export function parsePatchPath(text: string, limits: FilterLimits = {}): PatchPath {
   const result = parsePatchPathResult(text, limits)
-  if (!result.ok) throw ScimError.invalidPath(`invalid path ${quote(text)}: ${result.error.message}`)
+  if (!result.ok) {
+    throw ScimError.invalidPath(`invalid path ${quote(text)}: ${result.error.message}`)
+  }
   return result.value
 }
 
@@ -96,13 +110,17 @@ export function parsePatchPathResult(text: string, limits: FilterLimits = {}): R
   if (!path.ok) return path
   if (peek(parser).kind !== '[') {
     const end = peek(parser)
-    return end.kind === 'eof' ? ok({ path: path.value }) : unexpected(end, '"[" or the end of the path')
+    return end.kind === 'eof'
+      ? ok({ path: path.value })
+      : unexpected(end, '"[" or the end of the path')
   }
   const filter = parseValueFilter(parser, head, path.value, 0)
   if (!filter.ok) return filter
   const after = next(parser)
   if (after.kind === 'eof') return ok({ path: path.value, filter: filter.value })
-  if (after.kind !== '.') return unexpected(after, '"." and a sub-attribute, or the end of the path')
+  if (after.kind !== '.') {
+    return unexpected(after, '"." and a sub-attribute, or the end of the path')
+  }
   const sub = parseSubAttribute(parser)
   if (!sub.ok) return sub
   const end = peek(parser)
@@ -164,7 +182,10 @@ function describeToken(token: Token): string {
 
 function unexpected(token: Token, expected: string): { ok: false; error: SyntaxProblem } {
   const where = `at position ${token.start + 1}`
-  const what = token.kind === 'eof' ? `unexpected end of input ${where}` : `unexpected ${describeToken(token)} ${where}`
+  const what =
+    token.kind === 'eof'
+      ? `unexpected end of input ${where}`
+      : `unexpected ${describeToken(token)} ${where}`
   return fail(token.start, `${what}: expected ${expected}`)
 }
 
@@ -247,11 +268,17 @@ function parseAttributeExpression(parser: Parser, depth: number, inValue: boolea
   }
   if (peek(parser).kind === '[') {
     if (inValue) {
-      return fail(peek(parser).start, `nested value filter at position ${peek(parser).start + 1}: a value filter cannot contain another "["`)
+      const open = peek(parser)
+      return fail(
+        open.start,
+        `nested value filter at position ${open.start + 1}: a value filter cannot contain another "["`,
+      )
     }
     const filter = parseValueFilter(parser, head, path.value, depth)
     if (!filter.ok) return filter
-    if (peek(parser).kind === '.') return parseEntraValuePathComparison(parser, path.value, filter.value)
+    if (peek(parser).kind === '.') {
+      return parseEntraValuePathComparison(parser, path.value, filter.value)
+    }
     return ok({ kind: 'valuePath', path: path.value, filter: filter.value })
   }
   return parseComparison(parser, path.value)
@@ -356,7 +383,11 @@ function parseEntraValuePathComparison(
   if (!sub.ok) return sub
   const comparison = parseComparison(parser, { attr: sub.value })
   if (!comparison.ok) return comparison
-  return ok({ kind: 'valuePath', path, filter: { kind: 'and', left: filter, right: comparison.value } })
+  return ok({
+    kind: 'valuePath',
+    path,
+    filter: { kind: 'and', left: filter, right: comparison.value },
+  })
 }
 
 function toPath(token: Token & { kind: 'word' }): Result<AttributePath> {

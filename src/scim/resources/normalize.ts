@@ -587,13 +587,16 @@ function unknownSchema(
   quirks: QuirkOptions,
 ): ScimError {
   const supported = [resourceType.schema.id, ...resourceType.extensions.map(({ schema }) => schema.id)]
-  const strictNote =
-    quirks.strict && isIgnoredSchemaUrn(urn, { strict: false })
-      ? ' Strict interop-profile mode refuses this Entra ID schema URN.'
-      : ''
+  const detail = `Schema "${urn}" in "schemas" is not supported for ${resourceType.name}; supported: ${supported.join(', ')}.`
+  if (quirks.strict && isIgnoredSchemaUrn(urn, { strict: false })) {
+    return ScimError.invalidSyntax(
+      `${detail} This Microsoft Entra ID schema URN is refused in strict interop-profile mode; ` +
+        'turn strict mode off for this tenant to provision groups from Entra ID.',
+    )
+  }
   return ScimError.invalidSyntax(
-    `Schema "${urn}" in "schemas" is not supported for ${resourceType.name}; supported: ${supported.join(', ')}.${strictNote} ` +
-      `Remove the attribute mappings that use this schema in your identity provider (Microsoft Entra ID: Provisioning > Mappings).`,
+    `${detail} Remove the attribute mappings that use this schema in your identity provider ` +
+      '(Microsoft Entra ID: Provisioning > Mappings).',
   )
 }
 

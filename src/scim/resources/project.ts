@@ -258,6 +258,7 @@ function projectAttribute(
     return Object.keys(picked).length === 0 ? undefined : picked
   }
   if (Array.isArray(value)) {
+    if (value.length === 0) return value
     const items = value.map(pick).filter((item) => item !== undefined)
     return items.length === 0 ? undefined : items
   }

@@ -60,7 +60,11 @@ export function defineMultiValued(
         spec.valueDescription,
         spec.valueOptions ?? {},
       ),
-      defineAttribute('display', 'string', 'A human-readable name, primarily used for display purposes.'),
+      defineAttribute(
+        'display',
+        'string',
+        'A human-readable name, primarily used for display purposes.',
+      ),
       defineAttribute('type', 'string', spec.typeDescription, typeOptions),
       defineAttribute(
         'primary',

@@ -3,7 +3,8 @@
 import { defineAttribute } from './define.ts'
 import type { SchemaDefinition } from './types.ts'
 
-export const ENTERPRISE_USER_SCHEMA_URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
+export const ENTERPRISE_USER_SCHEMA_URN =
+  'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
 
 /** The Enterprise User extension schema (RFC 7643 §8.7.2). */
 export const ENTERPRISE_USER_SCHEMA: SchemaDefinition = {

@@ -7,7 +7,7 @@ import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } fr
 
 /** An attribute path resolved against a resource type. */
 export interface ResolvedAttribute {
-  /** The schema defining the attribute; the core schema for common attributes (id, externalId, meta). */
+  /** The schema defining the attribute; the core schema for common attributes (id, meta, …). */
   readonly schemaUrn: string
   /** True when the attribute belongs to an extension schema (its JSON lives under the URN key). */
   readonly isExtension: boolean
@@ -52,7 +52,9 @@ export function findSchema(
   resourceType: ResourceTypeDefinition,
   urn: string,
 ): { readonly schema: SchemaDefinition; readonly isExtension: boolean } | undefined {
-  if (sameName(resourceType.schema.id, urn)) return { schema: resourceType.schema, isExtension: false }
+  if (sameName(resourceType.schema.id, urn)) {
+    return { schema: resourceType.schema, isExtension: false }
+  }
   const extension = resourceType.extensions.find((candidate) => sameName(candidate.schema.id, urn))
   return extension === undefined ? undefined : { schema: extension.schema, isExtension: true }
 }
@@ -157,7 +159,7 @@ function resolveCore(core: SchemaDefinition, attr: string): TopLevel | undefined
  * The LAST `:` separates the schema URN from the attribute, so the dots of `2.0` are never
  * path separators (Entra quirk, ssoready/ssoready#167):
  * `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value`
- *   -> { uri: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', attr: 'manager', sub: 'value' }.
+ *   -> { uri: 'urn:…:enterprise:2.0:User', attr: 'manager', sub: 'value' }.
  * `name.familyName` -> { attr: 'name', sub: 'familyName' }.
  *
  * Returns undefined when a part is empty or there is more than one `.` after the URN.

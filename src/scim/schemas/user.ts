@@ -144,10 +144,14 @@ const GROUPS = defineAttribute(
   },
 )
 
-const ENTITLEMENTS = defineMultiValued('entitlements', 'A list of entitlements for the User that represent a thing the User has.', {
-  valueDescription: 'The value of an entitlement.',
-  typeDescription: `A label indicating the attribute's function.`,
-})
+const ENTITLEMENTS = defineMultiValued(
+  'entitlements',
+  'A list of entitlements for the User that represent a thing the User has.',
+  {
+    valueDescription: 'The value of an entitlement.',
+    typeDescription: `A label indicating the attribute's function.`,
+  },
+)
 
 const ROLES = defineMultiValued(
   'roles',
@@ -158,11 +162,15 @@ const ROLES = defineMultiValued(
   },
 )
 
-const X509_CERTIFICATES = defineMultiValued('x509Certificates', 'A list of certificates issued to the User.', {
-  valueDescription: 'The value of an X.509 certificate.',
-  valueType: 'binary',
-  typeDescription: `A label indicating the attribute's function.`,
-})
+const X509_CERTIFICATES = defineMultiValued(
+  'x509Certificates',
+  'A list of certificates issued to the User.',
+  {
+    valueDescription: 'The value of an X.509 certificate.',
+    valueType: 'binary',
+    typeDescription: `A label indicating the attribute's function.`,
+  },
+)
 
 /** The core User schema (RFC 7643 §8.7.1), attribute for attribute. */
 export const SCIM_USER_SCHEMA: SchemaDefinition = {
@@ -208,7 +216,11 @@ export const SCIM_USER_SCHEMA: SchemaDefinition = {
       'timezone',
       `The User's time zone in the 'Olson' time zone database format, e.g., 'America/Los_Angeles'.`,
     ),
-    defineAttribute('active', 'boolean', `A Boolean value indicating the User's administrative status.`),
+    defineAttribute(
+      'active',
+      'boolean',
+      `A Boolean value indicating the User's administrative status.`,
+    ),
     defineAttribute(
       'password',
       'string',

@@ -165,7 +165,10 @@ class SqlTenantStore implements TenantStore {
       if (seekAfter !== undefined) offset = 0
     }
 
-    let select = this.db
+    // The table is chosen at run time; Kysely's static row typing cannot follow, so this query
+    // is typed loosely and its rows mapped explicitly below.
+    const db = this.db as unknown as Kysely<any> // eslint-disable-line @typescript-eslint/no-explicit-any
+    let select = db
       .selectFrom(table)
       .selectAll(alias)
       .where(tenantWhere)
@@ -206,15 +209,16 @@ class SqlTenantStore implements TenantStore {
     tenantWhere: ReturnType<typeof sql<boolean>>,
     where: ReturnType<typeof sql<boolean>>,
   ): Promise<number> {
+    const db = this.db as unknown as Kysely<any> // eslint-disable-line @typescript-eslint/no-explicit-any
     const row = await this.guard(() =>
-      this.db
+      db
         .selectFrom(table)
         .select(sql<number>`count(*)`.as('n'))
         .where(tenantWhere)
         .where(where)
         .executeTakeFirstOrThrow(),
     )
-    return Number(row.n)
+    return Number((row as { n: number | string }).n)
   }
 
   async identityByEmail(emailNorm: string) {
@@ -234,6 +238,9 @@ class SqlTenantStore implements TenantStore {
       userId: user.id,
       inThisTenant: here ? { origin: here.origin as Origin } : undefined,
       otherTenantCount: memberships.filter((m) => m.tenant_id !== this.tenantId).length,
+      scimControlledElsewhere: memberships.some(
+        (m) => m.tenant_id !== this.tenantId && m.origin === 'SCIM',
+      ),
     }
   }
 
@@ -556,6 +563,7 @@ class SqlTenantStore implements TenantStore {
     members: readonly MemberReference[],
     origin: Origin,
     at: string,
+    options: { keepExisting?: boolean } = {},
   ): Promise<void> {
     for (const part of chunks(members, 200)) {
       if (part.length === 0) continue
@@ -571,9 +579,10 @@ class SqlTenantStore implements TenantStore {
             created_at: at,
           })),
         )
-        .onConflict((oc) =>
-          oc.columns(['tenant_id', 'group_id', 'member_id']).doUpdateSet({ origin }),
-        )
+        .onConflict((oc) => {
+          const target = oc.columns(['tenant_id', 'group_id', 'member_id'])
+          return options.keepExisting ? target.doNothing() : target.doUpdateSet({ origin })
+        })
         .execute()
     }
   }

@@ -1,0 +1,119 @@
+// Directory operations of admins (CLI now, console and admin API later) on INTERNAL records,
+// with the ownership rules of SPEC §1 (D2, D8, G4).
+import { emailIdentityOf } from '../domain/directory-rules.ts'
+import { newId } from '../domain/ids.ts'
+import { BUILT_IN_ROLES, type Tenant } from '../domain/types.ts'
+import type { GroupRecord, MemberRecord, Store, UserRecord } from '../store/store.ts'
+import { UniqueViolation } from '../store/store.ts'
+
+/** A refusal an admin can act on; the CLI prints it, the admin API will answer 4xx with it. */
+export class DirectoryError extends Error {
+  constructor(
+    message: string,
+    readonly status: number = 400,
+  ) {
+    super(message)
+    this.name = 'DirectoryError'
+  }
+}
+
+/** Adds a person to a tenant as an INTERNAL member (D2: INTERNAL members may be in several tenants). */
+export async function addInternalUser(
+  store: Store,
+  tenant: Tenant,
+  input: { email: string; role?: string | undefined; displayName?: string | undefined },
+): Promise<UserRecord> {
+  const emailNorm = emailIdentityOf(input.email)
+  if (emailNorm === undefined) throw new DirectoryError(`"${input.email}" is not an email address.`)
+  const role = input.role ?? 'Viewer'
+  if (!(BUILT_IN_ROLES as readonly string[]).includes(role)) {
+    throw new DirectoryError(`Unknown role "${role}"; use one of ${BUILT_IN_ROLES.join(', ')}.`)
+  }
+  return store.transaction(async (tx) => {
+    const tenantStore = tx.forTenant(tenant.id)
+    const at = new Date().toISOString()
+    const identity = await tenantStore.identityByEmail(emailNorm)
+    if (identity?.inThisTenant) {
+      throw new DirectoryError(`${input.email} is already a member of ${tenant.slug}.`, 409)
+    }
+    let userId: string
+    if (identity) {
+      userId = identity.userId
+      // D2: a SCIM-controlled user belongs to exactly one tenant.
+      if (identity.scimControlledElsewhere) {
+        throw new DirectoryError(
+          `${input.email} is controlled by SCIM in another tenant and cannot be added here.`,
+          409,
+        )
+      }
+    } else {
+      userId = newId()
+      await tenantStore.insertIdentity(userId, emailNorm, at)
+    }
+    const doc: Record<string, unknown> = {
+      userName: input.email,
+      emails: [{ value: input.email, type: 'work', primary: true }],
+      active: true,
+      ...(input.displayName ? { displayName: input.displayName } : {}),
+    }
+    return tenantStore.insertUser(
+      userId,
+      {
+        userName: input.email,
+        externalId: null,
+        displayName: input.displayName ?? null,
+        active: true,
+        doc,
+        emails: [{ value: input.email, type: 'work', primary: true }],
+      },
+      { origin: 'INTERNAL', role },
+      at,
+    )
+  })
+}
+
+/** Creates an INTERNAL group, optionally with INTERNAL members given by email. */
+export async function createInternalGroup(
+  store: Store,
+  tenant: Tenant,
+  input: { name: string; memberEmails: readonly string[] },
+): Promise<GroupRecord> {
+  if (input.name.trim() === '') throw new DirectoryError('A group needs a name.')
+  try {
+    return await store.transaction(async (tx) => {
+      const tenantStore = tx.forTenant(tenant.id)
+      const at = new Date().toISOString()
+      const group = await tenantStore.insertGroup(
+        newId(),
+        { displayName: input.name, externalId: null, doc: { displayName: input.name } },
+        'INTERNAL',
+        at,
+      )
+      const members = []
+      for (const email of input.memberEmails) {
+        const id = await tenantStore.findUserIdByUserName(email)
+        if (id === undefined) throw new DirectoryError(`${email} is not a member of ${tenant.slug}.`, 404)
+        members.push({ id, type: 'User' as const })
+      }
+      await tenantStore.upsertMembers(group.id, members, 'INTERNAL', at, { keepExisting: true })
+      return group
+    })
+  } catch (error) {
+    if (error instanceof UniqueViolation) {
+      throw new DirectoryError(`A group named "${input.name}" already exists in ${tenant.slug}.`, 409)
+    }
+    throw error
+  }
+}
+
+export async function showGroup(
+  store: Store,
+  tenant: Tenant,
+  name: string,
+): Promise<{ group: GroupRecord; members: MemberRecord[] }> {
+  const tenantStore = store.forTenant(tenant.id)
+  const group = await tenantStore.getGroupByName(name)
+  if (!group) throw new DirectoryError(`No group named "${name}" in ${tenant.slug}.`, 404)
+  const members = (await tenantStore.listMembers([group.id])).get(group.id) ?? []
+  return { group, members }
+}

@@ -1,0 +1,57 @@
+// buildApp(config, deps): the Fastify instance with every scope registered. Never listens;
+// server.ts does, and tests inject() into it.
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Config } from '../config.ts'
+import type { SigningKey } from '../credentials/scim-tokens.ts'
+import type { ProvisioningLogWriter } from '../provisioning/log-writer.ts'
+import type { Store } from '../store/store.ts'
+import { scimRoutes } from './routes/scim/index.ts'
+import { randomUUID } from 'node:crypto'
+
+export interface AppDeps {
+  readonly store: Store
+  readonly signingKey: SigningKey
+  readonly log: ProvisioningLogWriter
+  /** Pino options or false; tests pass false. */
+  readonly logger?: boolean | Record<string, unknown>
+}
+
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? { level: config.logLevel },
+    bodyLimit: config.scim.maxBodyBytes,
+    // Entra URL-encodes filters; allow long query strings but keep a bound.
+    maxParamLength: 512,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id']
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID()
+    },
+    requestIdHeader: false,
+    return503OnClosing: true,
+  })
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id)
+    return payload
+  })
+
+  app.get('/healthz', async () => ({ status: 'ok' }))
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await deps.store.ping()
+      return { status: 'ready' }
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', detail: 'the database is unreachable' })
+    }
+  })
+
+  await app.register(
+    (scope, _opts, done) => {
+      scimRoutes(scope, { config, store: deps.store, signingKey: deps.signingKey, log: deps.log })
+        .then(() => done())
+        .catch(done)
+    },
+    { prefix: '/scim/v2/:tenant' },
+  )
+  return app
+}

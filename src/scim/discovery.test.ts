@@ -1,0 +1,182 @@
+// Unit tests of the discovery documents (RFC 7644 §4; RFC 7643 §5–7; interop profile §4, §5.1, §5.4).
+
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+
+import {
+  resourceTypeById,
+  resourceTypes,
+  schemaById,
+  schemas,
+  serviceProviderConfig,
+} from './discovery.ts'
+import type { SchemaAttributeResource, ServiceProviderConfigOptions } from './discovery.ts'
+import {
+  ENTERPRISE_USER_SCHEMA_URN,
+  ENTRA_ADSCIM_GROUP_URN,
+  GROUP_EXTENSION_SCHEMA_URN,
+  LIST_RESPONSE_URN,
+  SCIM_GROUP_SCHEMA_URN,
+  SCIM_USER_SCHEMA_URN,
+} from './schemas/index.ts'
+
+const BASE = 'https://rollcall.example/scim/v2/acme'
+
+const OPTIONS: ServiceProviderConfigOptions = {
+  baseUrl: `${BASE}/`,
+  maxResults: 200,
+  bulk: { supported: true, maxOperations: 1000, maxPayloadSize: 1048576 },
+  strictProfile: false,
+}
+
+const attributeOf = (
+  attributes: readonly SchemaAttributeResource[],
+  name: string,
+): SchemaAttributeResource => {
+  const found = attributes.find((attribute) => attribute.name === name)
+  assert.ok(found, `attribute ${name}`)
+  return found
+}
+
+describe('serviceProviderConfig', () => {
+  it('advertises patch, filter with maxResults, sort and etag, but not changePassword', () => {
+    const config = serviceProviderConfig(OPTIONS)
+    assert.deepEqual(config.schemas, ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'])
+    assert.deepEqual(config.patch, { supported: true })
+    assert.deepEqual(config.filter, { supported: true, maxResults: 200 })
+    assert.deepEqual(config.changePassword, { supported: false })
+    assert.deepEqual(config.sort, { supported: true })
+    assert.deepEqual(config.etag, { supported: true })
+    assert.deepEqual(config.bulk, { supported: true, maxOperations: 1000, maxPayloadSize: 1048576 })
+  })
+
+  it('describes one oauthbearertoken authentication scheme', () => {
+    const { authenticationSchemes } = serviceProviderConfig(OPTIONS)
+    assert.equal(authenticationSchemes.length, 1)
+    assert.equal(authenticationSchemes[0]?.type, 'oauthbearertoken')
+    assert.equal(authenticationSchemes[0]?.primary, true)
+  })
+
+  it('claims interopProfileConformant only in strict profile mode', () => {
+    assert.equal(serviceProviderConfig(OPTIONS).interopProfileConformant, false)
+    assert.equal(serviceProviderConfig({ ...OPTIONS, strictProfile: true }).interopProfileConformant, true)
+  })
+
+  it('publishes maxFilterLength only when configured', () => {
+    const config = serviceProviderConfig({ ...OPTIONS, maxFilterLength: 4096 })
+    assert.equal(config.filter.maxFilterLength, 4096)
+  })
+
+  it('gives its location under the base URL without a double slash', () => {
+    assert.deepEqual(serviceProviderConfig(OPTIONS).meta, {
+      resourceType: 'ServiceProviderConfig',
+      location: `${BASE}/ServiceProviderConfig`,
+    })
+  })
+})
+
+describe('resourceTypes', () => {
+  it('is a ListResponse of User and Group whose ids equal their names', () => {
+    const list = resourceTypes(BASE)
+    assert.deepEqual(list.schemas, [LIST_RESPONSE_URN])
+    assert.equal(list.totalResults, 2)
+    assert.equal(list.itemsPerPage, 2)
+    assert.equal(list.startIndex, 1)
+    assert.deepEqual(
+      list.Resources.map(({ id, name, endpoint }) => ({ id, name, endpoint })),
+      [
+        { id: 'User', name: 'User', endpoint: '/Users' },
+        { id: 'Group', name: 'Group', endpoint: '/Groups' },
+      ],
+    )
+  })
+
+  it('lists the schema extensions of each type', () => {
+    const user = resourceTypeById(BASE, 'User')
+    assert.equal(user?.schema, SCIM_USER_SCHEMA_URN)
+    assert.deepEqual(user?.schemaExtensions, [{ schema: ENTERPRISE_USER_SCHEMA_URN, required: false }])
+    const group = resourceTypeById(BASE, 'Group')
+    assert.equal(group?.schema, SCIM_GROUP_SCHEMA_URN)
+    assert.deepEqual(group?.schemaExtensions, [{ schema: GROUP_EXTENSION_SCHEMA_URN, required: false }])
+  })
+
+  it('gives each type its schema URN and location', () => {
+    assert.deepEqual(resourceTypeById(BASE, 'Group')?.meta, {
+      resourceType: 'ResourceType',
+      location: `${BASE}/ResourceTypes/Group`,
+    })
+    assert.deepEqual(resourceTypeById(BASE, 'Group')?.schemas, [
+      'urn:ietf:params:scim:schemas:core:2.0:ResourceType',
+    ])
+  })
+
+  it('returns undefined for an unknown id', () => {
+    assert.equal(resourceTypeById(BASE, 'Device'), undefined)
+  })
+})
+
+describe('schemas', () => {
+  it('is a ListResponse of exactly the implemented schemas, without the ADSCIM URN', () => {
+    const list = schemas(BASE)
+    assert.deepEqual(list.schemas, [LIST_RESPONSE_URN])
+    assert.deepEqual(
+      list.Resources.map(({ id }) => id),
+      [SCIM_USER_SCHEMA_URN, ENTERPRISE_USER_SCHEMA_URN, SCIM_GROUP_SCHEMA_URN, GROUP_EXTENSION_SCHEMA_URN],
+    )
+    assert.equal(list.totalResults, 4)
+    assert.equal(JSON.stringify(list).includes(ENTRA_ADSCIM_GROUP_URN), false)
+    assert.equal(schemaById(BASE, ENTRA_ADSCIM_GROUP_URN), undefined)
+  })
+
+  it('renders each schema as a Schema resource with its location', () => {
+    const user = schemaById(BASE, SCIM_USER_SCHEMA_URN)
+    assert.ok(user)
+    assert.deepEqual(user.schemas, ['urn:ietf:params:scim:schemas:core:2.0:Schema'])
+    assert.equal(user.name, 'User')
+    assert.deepEqual(user.meta, {
+      resourceType: 'Schema',
+      location: `${BASE}/Schemas/${SCIM_USER_SCHEMA_URN}`,
+    })
+  })
+
+  it('renders the RFC 7643 §7 characteristics of every attribute', () => {
+    const userName = attributeOf(schemaById(BASE, SCIM_USER_SCHEMA_URN)?.attributes ?? [], 'userName')
+    assert.deepEqual(userName, {
+      name: 'userName',
+      type: 'string',
+      multiValued: false,
+      description: userName.description,
+      required: true,
+      caseExact: false,
+      mutability: 'readWrite',
+      returned: 'default',
+      uniqueness: 'server',
+    })
+    const password = attributeOf(schemaById(BASE, SCIM_USER_SCHEMA_URN)?.attributes ?? [], 'password')
+    assert.equal(password.returned, 'never')
+    assert.equal(password.mutability, 'writeOnly')
+  })
+
+  it('lists the accepted type values of emails, phoneNumbers, ims and addresses (profile §5.4)', () => {
+    const attributes = schemaById(BASE, SCIM_USER_SCHEMA_URN)?.attributes ?? []
+    for (const name of ['emails', 'phoneNumbers', 'ims', 'addresses']) {
+      const type = attributeOf(attributeOf(attributes, name).subAttributes ?? [], 'type')
+      assert.ok((type.canonicalValues ?? []).length > 0, `${name}.type canonicalValues`)
+    }
+    const emailType = attributeOf(attributeOf(attributes, 'emails').subAttributes ?? [], 'type')
+    assert.deepEqual(emailType.canonicalValues, ['work', 'home', 'other'])
+  })
+
+  it('renders sub-attributes and reference types of the group members', () => {
+    const members = attributeOf(schemaById(BASE, SCIM_GROUP_SCHEMA_URN)?.attributes ?? [], 'members')
+    assert.equal(members.multiValued, true)
+    const ref = attributeOf(members.subAttributes ?? [], '$ref')
+    assert.deepEqual(ref.referenceTypes, ['User', 'Group'])
+    assert.deepEqual(attributeOf(members.subAttributes ?? [], 'type').canonicalValues, ['User', 'Group'])
+  })
+
+  it('finds a schema case-insensitively and returns undefined for an unknown one', () => {
+    assert.equal(schemaById(BASE, ENTERPRISE_USER_SCHEMA_URN.toUpperCase())?.id, ENTERPRISE_USER_SCHEMA_URN)
+    assert.equal(schemaById(BASE, 'urn:example:unknown'), undefined)
+  })
+})

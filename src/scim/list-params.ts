@@ -1,0 +1,88 @@
+// Query parameters of a SCIM list/search (RFC 7644 §3.4.2, §3.4.3): filter, sortBy, sortOrder,
+// startIndex, count, attributes, excludedAttributes — parsed and clamped as the RFC says.
+import { ScimError } from './errors.ts'
+import type { AttributePath, Filter } from './filter/ast.ts'
+import { parseFilter } from './filter/parser.ts'
+import { splitUrnPath } from './schemas/resolve.ts'
+
+export interface ListLimits {
+  readonly maxResults: number
+  readonly defaultPageSize: number
+  readonly maxFilterLength: number
+}
+
+export interface ListParams {
+  readonly filter: Filter | undefined
+  readonly sortBy: AttributePath | undefined
+  readonly sortOrder: 'ascending' | 'descending'
+  readonly startIndex: number
+  readonly count: number
+}
+
+function integerParam(name: string, raw: unknown): number | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined
+  const value = typeof raw === 'number' ? raw : Number(String(raw).trim())
+  if (!Number.isFinite(value) || !Number.isInteger(value)) {
+    throw ScimError.invalidValue(`${name} must be an integer, got "${String(raw)}"`)
+  }
+  return value
+}
+
+function stringParam(name: string, raw: unknown): string | undefined {
+  if (raw === undefined || raw === null) return undefined
+  if (Array.isArray(raw)) throw ScimError.invalidValue(`${name} must be given once`)
+  if (typeof raw !== 'string') throw ScimError.invalidValue(`${name} must be a string`)
+  return raw
+}
+
+/** Parses an attribute path such as `name.familyName` or `urn:…:User:manager.value`. */
+export function parseAttributeName(raw: string): AttributePath {
+  const text = raw.trim()
+  if (text.toLowerCase().startsWith('urn:')) {
+    const path = splitUrnPath(text)
+    if (!path) throw ScimError.invalidValue(`"${raw}" is not an attribute path`)
+    return path
+  }
+  const [attr, sub, extra] = text.split('.')
+  if (!attr || extra !== undefined || sub === '') {
+    throw ScimError.invalidValue(`"${raw}" is not an attribute path`)
+  }
+  return sub === undefined ? { attr } : { attr, sub }
+}
+
+/**
+ * RFC 7644 §3.4.2.4: startIndex below 1 is read as 1; a negative count as 0; a count above the
+ * server maximum is clamped to it (interop profile rule 28: a smaller page, not an error).
+ */
+export function parseListParams(query: Record<string, unknown>, limits: ListLimits): ListParams {
+  const filterText = stringParam('filter', query.filter)
+  let filter: Filter | undefined
+  if (filterText !== undefined && filterText.trim() !== '') {
+    if (filterText.length > limits.maxFilterLength) {
+      throw ScimError.invalidFilter(
+        `The filter is ${filterText.length} characters long; the maximum is ${limits.maxFilterLength}.`,
+      )
+    }
+    filter = parseFilter(filterText, { maxLength: limits.maxFilterLength })
+  }
+  const sortByText = stringParam('sortBy', query.sortBy)
+  const sortOrderText = stringParam('sortOrder', query.sortOrder)
+  let sortOrder: 'ascending' | 'descending' = 'ascending'
+  if (sortOrderText !== undefined) {
+    const lower = sortOrderText.toLowerCase()
+    if (lower !== 'ascending' && lower !== 'descending') {
+      throw ScimError.invalidValue(`sortOrder must be "ascending" or "descending", got "${sortOrderText}"`)
+    }
+    sortOrder = lower
+  }
+  const startIndex = Math.max(1, integerParam('startIndex', query.startIndex) ?? 1)
+  const requested = integerParam('count', query.count)
+  const count = Math.min(limits.maxResults, Math.max(0, requested ?? limits.defaultPageSize))
+  return {
+    filter,
+    sortBy: sortByText === undefined || sortByText.trim() === '' ? undefined : parseAttributeName(sortByText),
+    sortOrder,
+    startIndex,
+    count,
+  }
+}

@@ -1,0 +1,56 @@
+// The only entry that listens: configuration, store, app, graceful shutdown on SIGINT/SIGTERM.
+import { ConfigError, loadConfig } from './config.ts'
+import { buildApp } from './http/app.ts'
+import { ProvisioningLogWriter } from './provisioning/log-writer.ts'
+import { openRuntime } from './runtime.ts'
+
+async function main(): Promise<void> {
+  let config
+  try {
+    config = loadConfig()
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message)
+      process.exit(2)
+    }
+    throw error
+  }
+  const notices: string[] = []
+  const runtime = await openRuntime(config, (message) => notices.push(message))
+  const log = new ProvisioningLogWriter(runtime.store, {
+    retentionDays: config.provisioningLog.retentionDays,
+    maxRowsPerTenant: config.provisioningLog.maxRowsPerTenant,
+    onError: (error) => app.log.error({ err: error }, 'provisioning log write failed'),
+  })
+  const app = await buildApp(config, { store: runtime.store, signingKey: runtime.signingKey, log })
+  for (const message of notices) app.log.warn(message)
+
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests')
+    const timer = setTimeout(() => {
+      app.log.error('shutdown timed out; exiting')
+      process.exit(1)
+    }, config.shutdownTimeoutSeconds * 1000)
+    timer.unref()
+    await app.close()
+    await log.close()
+    await runtime.store.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+
+  await app.listen({ port: config.port, host: config.host })
+  app.log.info(
+    { publicUrl: config.publicUrl, store: runtime.store.dialect },
+    `Rollcall is serving SCIM at ${config.publicUrl}/scim/v2/<tenant>`,
+  )
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error)
+  process.exit(1)
+})
