@@ -122,7 +122,9 @@ export interface SchemaResource {
  * lenient mode accepts Entra's path-less PATCH and string booleans, which break the profile's
  * MUSTs (interop profile §4; SPEC §7).
  */
-export function serviceProviderConfig(options: ServiceProviderConfigOptions): ServiceProviderConfig {
+export function serviceProviderConfig(
+  options: ServiceProviderConfigOptions,
+): ServiceProviderConfig {
   const base = trimBaseUrl(options.baseUrl)
   return {
     schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA_URN],
@@ -135,7 +137,9 @@ export function serviceProviderConfig(options: ServiceProviderConfigOptions): Se
     filter: {
       supported: true,
       maxResults: options.maxResults,
-      ...(options.maxFilterLength === undefined ? {} : { maxFilterLength: options.maxFilterLength }),
+      ...(options.maxFilterLength === undefined
+        ? {}
+        : { maxFilterLength: options.maxFilterLength }),
     },
     changePassword: { supported: false },
     sort: { supported: true },

@@ -22,11 +22,17 @@ import type { NormalizeMode } from './normalize.ts'
 import { LENIENT_QUIRKS, STRICT_QUIRKS } from './quirks.ts'
 import type { QuirkOptions } from './quirks.ts'
 
-const createUser = (body: unknown, quirks: QuirkOptions = LENIENT_QUIRKS, mode: NormalizeMode = 'create') =>
-  normalizeResource(body, USER_RESOURCE_TYPE, { quirks, mode })
+const createUser = (
+  body: unknown,
+  quirks: QuirkOptions = LENIENT_QUIRKS,
+  mode: NormalizeMode = 'create',
+) => normalizeResource(body, USER_RESOURCE_TYPE, { quirks, mode })
 
-const createGroup = (body: unknown, quirks: QuirkOptions = LENIENT_QUIRKS, mode: NormalizeMode = 'create') =>
-  normalizeResource(body, GROUP_RESOURCE_TYPE, { quirks, mode })
+const createGroup = (
+  body: unknown,
+  quirks: QuirkOptions = LENIENT_QUIRKS,
+  mode: NormalizeMode = 'create',
+) => normalizeResource(body, GROUP_RESOURCE_TYPE, { quirks, mode })
 
 /** Asserts a ScimError with this status/scimType whose detail contains every fragment. */
 function rejects(fn: () => unknown, scimType: string, ...fragments: string[]): void {
@@ -35,7 +41,10 @@ function rejects(fn: () => unknown, scimType: string, ...fragments: string[]): v
     assert.equal(error.status, 400)
     assert.equal(error.scimType, scimType)
     for (const fragment of fragments) {
-      assert.ok(error.detail.includes(fragment), `detail ${JSON.stringify(error.detail)} lacks ${fragment}`)
+      assert.ok(
+        error.detail.includes(fragment),
+        `detail ${JSON.stringify(error.detail)} lacks ${fragment}`,
+      )
     }
     return true
   })
@@ -77,7 +86,7 @@ const ENTRA_CREATE_GROUP = {
 }
 
 describe('normalizeResource for Users', () => {
-  it("accepts Entra's POST /Users body and stores it canonically without meta or empty roles", () => {
+  it("stores Entra's POST /Users body canonically, without meta or the empty roles", () => {
     const { doc, password } = createUser(ENTRA_CREATE_USER)
     assert.equal(password, undefined)
     assert.deepEqual(doc, {
@@ -143,7 +152,7 @@ describe('normalizeResource for Users', () => {
     rejects(() => createUser({ userName: 'a', USERNAME: 'b' }), 'invalidSyntax', 'userName')
   })
 
-  it('ignores readOnly attributes (id, meta, groups, manager.displayName) without checking them', () => {
+  it('ignores readOnly attributes (id, meta, groups, manager.displayName) unchecked', () => {
     const { doc } = createUser({
       id: 12,
       meta: 'not even an object',
@@ -185,28 +194,43 @@ describe('normalizeResource for Users', () => {
 
   it('rejects an unknown schema URN, naming it and the mapping to remove', () => {
     rejects(
-      () => createUser({ schemas: [SCIM_USER_SCHEMA_URN, 'urn:example:custom:2.0:User'], userName: 'a' }),
+      () =>
+        createUser({ schemas: [SCIM_USER_SCHEMA_URN, 'urn:example:custom:2.0:User'], userName: 'a' }),
       'invalidSyntax',
       'urn:example:custom:2.0:User',
       'mapping',
     )
     rejects(
-      () => createUser({ schemas: [SCIM_USER_SCHEMA_URN, GROUP_EXTENSION_SCHEMA_URN], userName: 'a' }),
+      () =>
+        createUser({ schemas: [SCIM_USER_SCHEMA_URN, GROUP_EXTENSION_SCHEMA_URN], userName: 'a' }),
       'invalidSyntax',
       GROUP_EXTENSION_SCHEMA_URN,
     )
   })
 
   it('rejects an unknown attribute, naming it and the mapping to remove', () => {
-    rejects(() => createUser({ userName: 'a', favouriteColour: 'blue' }), 'invalidSyntax', '"favouriteColour"', 'mapping')
-    rejects(() => createUser({ userName: 'a', name: { nickname: 'B' } }), 'invalidSyntax', 'name.nickname')
+    rejects(
+      () => createUser({ userName: 'a', favouriteColour: 'blue' }),
+      'invalidSyntax',
+      '"favouriteColour"',
+      'mapping',
+    )
+    rejects(
+      () => createUser({ userName: 'a', name: { nickname: 'B' } }),
+      'invalidSyntax',
+      'name.nickname',
+    )
     rejects(
       () => createUser({ userName: 'a', [ENTERPRISE_USER_SCHEMA_URN]: { badge: '1' } }),
       'invalidSyntax',
       `${ENTERPRISE_USER_SCHEMA_URN}:badge`,
     )
     rejects(
-      () => createUser({ userName: 'a', 'urn:ietf:params:scim:schemas:extension:Custom:2.0:User:badge': '1' }),
+      () =>
+        createUser({
+          userName: 'a',
+          'urn:ietf:params:scim:schemas:extension:Custom:2.0:User:badge': '1',
+        }),
       'invalidSyntax',
       'urn:ietf:params:scim:schemas:extension:Custom:2.0:User:badge',
     )
@@ -222,7 +246,11 @@ describe('normalizeResource for Users', () => {
   })
 
   it('rejects a dotted path used as a body key', () => {
-    rejects(() => createUser({ userName: 'a', 'name.givenName': 'B' }), 'invalidSyntax', 'name.givenName')
+    rejects(
+      () => createUser({ userName: 'a', 'name.givenName': 'B' }),
+      'invalidSyntax',
+      'name.givenName',
+    )
   })
 
   it('rejects a body that is not a JSON object', () => {
@@ -242,7 +270,8 @@ describe('normalizeResource for Users', () => {
 
   it('refuses string booleans in strict mode, naming the attribute', () => {
     rejects(
-      () => createUser({ schemas: [SCIM_USER_SCHEMA_URN], userName: 'a', active: 'True' }, STRICT_QUIRKS),
+      () =>
+        createUser({ schemas: [SCIM_USER_SCHEMA_URN], userName: 'a', active: 'True' }, STRICT_QUIRKS),
       'invalidValue',
       '"active"',
       'strict',
@@ -256,9 +285,24 @@ describe('normalizeResource for Users', () => {
 
   it('rejects wrong types with invalidValue naming the attribute and the expected type', () => {
     rejects(() => createUser({ userName: 42 }), 'invalidValue', '"userName"', 'a string')
-    rejects(() => createUser({ userName: 'a', active: 'yes' }), 'invalidValue', '"active"', 'boolean')
-    rejects(() => createUser({ userName: 'a', emails: { value: 'a@b.c' } }), 'invalidValue', '"emails"', 'array')
-    rejects(() => createUser({ userName: 'a', name: 'Barbara Jensen' }), 'invalidValue', '"name"', 'object')
+    rejects(
+      () => createUser({ userName: 'a', active: 'yes' }),
+      'invalidValue',
+      '"active"',
+      'boolean',
+    )
+    rejects(
+      () => createUser({ userName: 'a', emails: { value: 'a@b.c' } }),
+      'invalidValue',
+      '"emails"',
+      'array',
+    )
+    rejects(
+      () => createUser({ userName: 'a', name: 'Barbara Jensen' }),
+      'invalidValue',
+      '"name"',
+      'object',
+    )
     rejects(() => createUser({ userName: 'a', emails: ['a@b.c'] }), 'invalidValue', '"emails[0]"')
     rejects(
       () => createUser({ userName: 'a', x509Certificates: [{ value: 'not base64!' }] }),
@@ -296,7 +340,7 @@ describe('normalizeResource for Users', () => {
     assert.deepEqual(doc['emails'], [{ value: 'a@b.c', type: 'work' }])
   })
 
-  it('keeps several values of the same type (Entra maps proxyAddresses to emails of type other)', () => {
+  it('keeps several values of one type (Entra maps proxyAddresses to emails of type other)', () => {
     const { doc } = createUser({
       userName: 'a',
       emails: [
@@ -324,9 +368,17 @@ describe('normalizeResource for Users', () => {
   })
 
   it('requires a non-empty userName', () => {
-    rejects(() => createUser({ schemas: [SCIM_USER_SCHEMA_URN] }), 'invalidValue', 'userName is required')
+    rejects(
+      () => createUser({ schemas: [SCIM_USER_SCHEMA_URN] }),
+      'invalidValue',
+      'userName is required',
+    )
     rejects(() => createUser({ userName: '  ' }), 'invalidValue', 'userName is required')
-    rejects(() => createUser({ userName: null }, LENIENT_QUIRKS, 'replace'), 'invalidValue', 'userName is required')
+    rejects(
+      () => createUser({ userName: null }, LENIENT_QUIRKS, 'replace'),
+      'invalidValue',
+      'userName is required',
+    )
   })
 
   it('stores a manager sent as a bare id string as { value: id }', () => {
@@ -342,11 +394,26 @@ describe('normalizeResource for Users', () => {
   })
 
   it('normalises dateTime values to ISO 8601 UTC with milliseconds', () => {
-    const definition: AttributeDefinition = { ...attribute('displayName'), name: 'when', type: 'dateTime' }
-    assert.equal(coerceAttributeValue(definition, '2024-03-01T10:00:00+02:00', 'when', LENIENT_QUIRKS), '2024-03-01T08:00:00.000Z')
-    assert.equal(coerceAttributeValue(definition, '2024-03-01T10:00:00', 'when', LENIENT_QUIRKS), '2024-03-01T10:00:00.000Z')
+    const definition: AttributeDefinition = {
+      ...attribute('displayName'),
+      name: 'when',
+      type: 'dateTime',
+    }
+    assert.equal(
+      coerceAttributeValue(definition, '2024-03-01T10:00:00+02:00', 'when', LENIENT_QUIRKS),
+      '2024-03-01T08:00:00.000Z',
+    )
+    assert.equal(
+      coerceAttributeValue(definition, '2024-03-01T10:00:00', 'when', LENIENT_QUIRKS),
+      '2024-03-01T10:00:00.000Z',
+    )
     for (const bad of ['2024-02-30T00:00:00Z', '2024-03-01', 'yesterday', 1709280000]) {
-      rejects(() => coerceAttributeValue(definition, bad, 'when', LENIENT_QUIRKS), 'invalidValue', '"when"', 'date-time')
+      rejects(
+        () => coerceAttributeValue(definition, bad, 'when', LENIENT_QUIRKS),
+        'invalidValue',
+        '"when"',
+        'date-time',
+      )
     }
   })
 
@@ -355,20 +422,41 @@ describe('normalizeResource for Users', () => {
     const decimal: AttributeDefinition = { ...attribute('displayName'), name: 'd', type: 'decimal' }
     assert.equal(coerceAttributeValue(integer, 3, 'n', LENIENT_QUIRKS), 3)
     assert.equal(coerceAttributeValue(decimal, 3.5, 'd', LENIENT_QUIRKS), 3.5)
-    rejects(() => coerceAttributeValue(integer, 3.5, 'n', LENIENT_QUIRKS), 'invalidValue', 'integer')
-    rejects(() => coerceAttributeValue(decimal, '3.5', 'd', LENIENT_QUIRKS), 'invalidValue', 'number')
+    rejects(
+      () => coerceAttributeValue(integer, 3.5, 'n', LENIENT_QUIRKS),
+      'invalidValue',
+      'integer',
+    )
+    rejects(
+      () => coerceAttributeValue(decimal, '3.5', 'd', LENIENT_QUIRKS),
+      'invalidValue',
+      'number',
+    )
   })
 })
 
 describe('coerceAttributeValue', () => {
   it('coerces one PATCH value the way bodies are coerced', () => {
-    assert.equal(coerceAttributeValue(attribute('active'), 'False', 'active', LENIENT_QUIRKS), false)
+    assert.equal(
+      coerceAttributeValue(attribute('active'), 'False', 'active', LENIENT_QUIRKS),
+      false,
+    )
     assert.deepEqual(
-      coerceAttributeValue(attribute('manager'), 'm1', `${ENTERPRISE_USER_SCHEMA_URN}:manager`, LENIENT_QUIRKS),
+      coerceAttributeValue(
+        attribute('manager'),
+        'm1',
+        `${ENTERPRISE_USER_SCHEMA_URN}:manager`,
+        LENIENT_QUIRKS,
+      ),
       { value: 'm1' },
     )
     assert.deepEqual(
-      coerceAttributeValue(attribute('emails'), [{ Value: 'a@b.c', Primary: 'true' }], 'emails', LENIENT_QUIRKS),
+      coerceAttributeValue(
+        attribute('emails'),
+        [{ Value: 'a@b.c', Primary: 'true' }],
+        'emails',
+        LENIENT_QUIRKS,
+      ),
       [{ value: 'a@b.c', primary: true }],
     )
   })
@@ -392,7 +480,12 @@ describe('normalizeResource for Groups', () => {
   })
 
   it('refuses the ADSCIM schema URN in strict mode, naming it', () => {
-    rejects(() => createGroup(ENTRA_CREATE_GROUP, STRICT_QUIRKS), 'invalidSyntax', ENTRA_ADSCIM_GROUP_URN, 'strict')
+    rejects(
+      () => createGroup(ENTRA_CREATE_GROUP, STRICT_QUIRKS),
+      'invalidSyntax',
+      ENTRA_ADSCIM_GROUP_URN,
+      'strict',
+    )
   })
 
   it('accepts the description extension as Entra admins map it', () => {
@@ -408,7 +501,7 @@ describe('normalizeResource for Groups', () => {
     })
   })
 
-  it('returns members apart from the document, with $ref: null accepted and duplicates collapsed', () => {
+  it('returns members apart from the document, accepting $ref: null and collapsing repeats', () => {
     const { doc, members } = createGroup({
       displayName: 'Sales',
       members: [
@@ -419,23 +512,41 @@ describe('normalizeResource for Groups', () => {
       ],
     })
     assert.equal('members' in doc, false)
-    assert.deepEqual(members, [{ value: 'u1', type: 'User' }, { value: 'g1', type: 'Group' }, { value: 'u2' }])
+    assert.deepEqual(
+      members,
+      [{ value: 'u1', type: 'User' }, { value: 'g1', type: 'Group' }, { value: 'u2' }],
+    )
   })
 
   it('leaves members out when the body has none, and clears them on PUT with null', () => {
     assert.equal(createGroup({ displayName: 'Sales' }).members, undefined)
     assert.deepEqual(createGroup({ displayName: 'Sales', members: [] }).members, [])
     assert.equal(createGroup({ displayName: 'Sales', members: null }).members, undefined)
-    assert.deepEqual(createGroup({ displayName: 'Sales', members: null }, LENIENT_QUIRKS, 'replace').members, [])
+    assert.deepEqual(
+      createGroup({ displayName: 'Sales', members: null }, LENIENT_QUIRKS, 'replace').members,
+      [],
+    )
   })
 
   it('requires a value on every member and a known member type', () => {
-    rejects(() => createGroup({ displayName: 'S', members: [{ display: 'x', type: 'User' }] }), 'invalidValue', 'members[0].value')
-    rejects(() => createGroup({ displayName: 'S', members: [{ value: 'u1', type: 'Robot' }] }), 'invalidValue', 'members[0].type')
+    rejects(
+      () => createGroup({ displayName: 'S', members: [{ display: 'x', type: 'User' }] }),
+      'invalidValue',
+      'members[0].value',
+    )
+    rejects(
+      () => createGroup({ displayName: 'S', members: [{ value: 'u1', type: 'Robot' }] }),
+      'invalidValue',
+      'members[0].type',
+    )
   })
 
   it('requires a non-empty displayName', () => {
-    rejects(() => createGroup({ schemas: [SCIM_GROUP_SCHEMA_URN] }), 'invalidValue', 'displayName is required')
+    rejects(
+      () => createGroup({ schemas: [SCIM_GROUP_SCHEMA_URN] }),
+      'invalidValue',
+      'displayName is required',
+    )
     rejects(() => createGroup({ displayName: '' }), 'invalidValue', 'displayName is required')
   })
 
@@ -456,22 +567,40 @@ describe('validateDocument', () => {
   })
 
   it('does not require schemas, even in strict mode', () => {
-    assert.equal(validateDocument({ userName: 'a' }, USER_RESOURCE_TYPE, STRICT_QUIRKS).doc['userName'], 'a')
+    assert.equal(
+      validateDocument({ userName: 'a' }, USER_RESOURCE_TYPE, STRICT_QUIRKS).doc['userName'],
+      'a',
+    )
   })
 
   it('catches what a PATCH could break: required attributes, primary uniqueness, types', () => {
-    rejects(() => validateDocument({ displayName: 'x' }, USER_RESOURCE_TYPE, LENIENT_QUIRKS), 'invalidValue', 'userName is required')
+    rejects(
+      () => validateDocument({ displayName: 'x' }, USER_RESOURCE_TYPE, LENIENT_QUIRKS),
+      'invalidValue',
+      'userName is required',
+    )
     rejects(
       () =>
         validateDocument(
-          { userName: 'a', phoneNumbers: [{ value: '1', primary: true }, { value: '2', primary: true }] },
+          {
+            userName: 'a',
+            phoneNumbers: [
+              { value: '1', primary: true },
+              { value: '2', primary: true },
+            ],
+          },
           USER_RESOURCE_TYPE,
           LENIENT_QUIRKS,
         ),
       'invalidValue',
       'phoneNumbers',
     )
-    rejects(() => validateDocument({ userName: 'a', active: 'maybe' }, USER_RESOURCE_TYPE, LENIENT_QUIRKS), 'invalidValue', 'active')
+    rejects(
+      () =>
+        validateDocument({ userName: 'a', active: 'maybe' }, USER_RESOURCE_TYPE, LENIENT_QUIRKS),
+      'invalidValue',
+      'active',
+    )
   })
 
   it('drops readOnly attributes from the returned document and separates members', () => {

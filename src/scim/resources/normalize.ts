@@ -197,7 +197,12 @@ function normalizeBody(
   let password: string | undefined
   let members: GroupMemberInput[] | undefined
 
-  const assign = (schemaUrn: string, definition: AttributeDefinition, raw: unknown, path: string) => {
+  const assign = (
+    schemaUrn: string,
+    definition: AttributeDefinition,
+    raw: unknown,
+    path: string,
+  ): void => {
     if (definition.mutability === 'readOnly') return
     const identity = `${schemaUrn}:${definition.name}`
     if (given.has(identity)) {
@@ -393,7 +398,8 @@ function assertRequired(
       if (!isRequired || isPasswordDefinition(definition)) continue
       const value = values.get(schema.id)?.get(definition.name)
       if (value === undefined || (typeof value === 'string' && value.trim() === '')) {
-        const name = schema === resourceType.schema ? definition.name : `${schema.id}:${definition.name}`
+        const name =
+          schema === resourceType.schema ? definition.name : `${schema.id}:${definition.name}`
         throw ScimError.invalidValue(
           `${name} is required: a ${resourceType.name} must have a non-empty "${name}". ` +
             `Map a source attribute that always has a value to ${name} in your identity provider.`,
@@ -586,7 +592,10 @@ function unknownSchema(
   resourceType: ResourceTypeDefinition,
   quirks: QuirkOptions,
 ): ScimError {
-  const supported = [resourceType.schema.id, ...resourceType.extensions.map(({ schema }) => schema.id)]
+  const supported = [
+    resourceType.schema.id,
+    ...resourceType.extensions.map(({ schema }) => schema.id),
+  ]
   const detail = `Schema "${urn}" in "schemas" is not supported for ${resourceType.name}; supported: ${supported.join(', ')}.`
   if (quirks.strict && isIgnoredSchemaUrn(urn, { strict: false })) {
     return ScimError.invalidSyntax(

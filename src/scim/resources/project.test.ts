@@ -47,12 +47,17 @@ const GROUP = {
 const userView = (attributes?: string, excludedAttributes?: string) =>
   projectResource(USER, USER_RESOURCE_TYPE, {
     attributes: parseAttributeList(attributes, USER_RESOURCE_TYPE),
-    excludedAttributes: parseAttributeList(excludedAttributes, USER_RESOURCE_TYPE, 'excludedAttributes'),
+    excludedAttributes: parseAttributeList(
+      excludedAttributes,
+      USER_RESOURCE_TYPE,
+      'excludedAttributes',
+    ),
   })
 
 describe('parseAttributeList', () => {
   it('splits on commas, trims, skips empty items and spells names canonically', () => {
-    assert.deepEqual(parseAttributeList(' USERNAME, name.GIVENNAME ,,emails.value', USER_RESOURCE_TYPE), [
+    const raw = ' USERNAME, name.GIVENNAME ,,emails.value'
+    assert.deepEqual(parseAttributeList(raw, USER_RESOURCE_TYPE), [
       { attr: 'userName' },
       { attr: 'name', sub: 'givenName' },
       { attr: 'emails', sub: 'value' },
@@ -79,7 +84,8 @@ describe('parseAttributeList', () => {
   })
 
   it('accepts the common attributes, meta sub-attributes and schemas', () => {
-    assert.deepEqual(parseAttributeList('id,externalId,meta.lastModified,schemas', USER_RESOURCE_TYPE), [
+    const raw = 'id,externalId,meta.lastModified,schemas'
+    assert.deepEqual(parseAttributeList(raw, USER_RESOURCE_TYPE), [
       { attr: 'id' },
       { attr: 'externalId' },
       { attr: 'meta', sub: 'lastModified' },
@@ -133,7 +139,7 @@ describe('projectResource', () => {
     })
   })
 
-  it('selects one extension attribute or the whole extension, listing the extension in schemas', () => {
+  it('selects one extension attribute or the whole extension, listing it in schemas', () => {
     assert.deepEqual(userView(`${ENTERPRISE_USER_SCHEMA_URN}:department`), {
       schemas: [SCIM_USER_SCHEMA_URN, ENTERPRISE_USER_SCHEMA_URN],
       id: '2819c223',
@@ -147,7 +153,8 @@ describe('projectResource', () => {
   })
 
   it('removes excluded attributes, sub-attributes and extensions', () => {
-    const view = userView(undefined, `emails.type,meta,name.familyName,${ENTERPRISE_USER_SCHEMA_URN}`)
+    const excluded = `emails.type,meta,name.familyName,${ENTERPRISE_USER_SCHEMA_URN}`
+    const view = userView(undefined, excluded)
     assert.equal('meta' in view, false)
     assert.deepEqual(view['name'], { givenName: 'Barbara' })
     assert.deepEqual(view['emails'], [
@@ -244,7 +251,10 @@ describe('wantsAttribute', () => {
     const user = (attributes: string): ProjectionOptions => ({
       attributes: parseAttributeList(attributes, USER_RESOURCE_TYPE),
     })
-    assert.equal(wantsAttribute(ENTERPRISE_USER_SCHEMA_URN, user(`${ENTERPRISE_USER_SCHEMA_URN}:manager`)), true)
+    assert.equal(
+      wantsAttribute(ENTERPRISE_USER_SCHEMA_URN, user(`${ENTERPRISE_USER_SCHEMA_URN}:manager`)),
+      true,
+    )
     assert.equal(wantsAttribute(ENTERPRISE_USER_SCHEMA_URN, user('userName')), false)
   })
 })

@@ -29,7 +29,7 @@ describe('coerceStringBoolean', () => {
     assert.equal(coerceStringBoolean(1, 'active', LENIENT_QUIRKS), 1)
   })
 
-  it('refuses string booleans in strict mode with invalidValue naming the attribute and quirk', () => {
+  it('refuses string booleans in strict mode with invalidValue naming attribute and quirk', () => {
     assert.throws(
       () => coerceStringBoolean('False', 'active', STRICT_QUIRKS),
       (error: unknown) =>

@@ -1,0 +1,945 @@
+// The PATCH engine of RFC 7644 §3.5.2 (add §3.5.2.1, remove §3.5.2.2, replace §3.5.2.3): a pure
+// function from a stored SCIM document and a PatchOp body to the new document, atomically; Group
+// `members` become member operations for the store (O(changed), SPEC §2).
+
+import { ScimError } from '../errors.ts'
+import type { Filter } from '../filter/ast.ts'
+import { matchesValueFilter, validateValueFilter } from '../filter/evaluate.ts'
+import { parsePatchPath } from '../filter/parser.ts'
+import { coerceAttributeValue, validateDocument } from '../resources/normalize.ts'
+import { isPlainObject } from '../resources/quirks.ts'
+import type { QuirkOptions } from '../resources/quirks.ts'
+import { PATCH_OP_URN } from '../schemas/index.ts'
+import { findSchema, resolveAttributePath, resolveSubAttribute } from '../schemas/resolve.ts'
+import type { ResolvedAttribute } from '../schemas/resolve.ts'
+import type {
+  AttributeDefinition,
+  ResourceTypeDefinition,
+  SchemaDefinition,
+} from '../schemas/types.ts'
+import {
+  acceptBareMemberIds,
+  elementForUnmatchedFilter,
+  expandPathlessValue,
+  isAddOverwritingAttribute,
+  isIgnoredPathlessKey,
+  listedRemovalValues,
+  normalizeOpName,
+} from './quirks.ts'
+import type { PatchOpName } from './quirks.ts'
+
+/** A group member named by a PATCH: the member's `id` and, when the client said so, its kind. */
+export type MemberReference = { value: string; type?: 'User' | 'Group' }
+
+/**
+ * A change to a Group's members, in request order. Members never live in the document; the store
+ * applies these with O(changed) SQL and only to SCIM-origin memberships (SPEC §1 G5).
+ */
+export type MemberOperation =
+  | { kind: 'add'; members: MemberReference[] }
+  | { kind: 'replace'; members: MemberReference[] }
+  | { kind: 'remove'; values: string[] }
+  | { kind: 'removeAll' }
+  | { kind: 'removeWhere'; filter: Filter }
+
+/** What {@link applyPatch} returns. */
+export interface PatchResult {
+  /** The new document, in the canonical form of `validateDocument`, in the input's shape. */
+  doc: Record<string, unknown>
+  /** Member changes, in request order (Groups only). */
+  memberOps: MemberOperation[]
+  /** False when `doc` equals the input and nothing else changed: the store may skip the write. */
+  changed: boolean
+  /** A cleartext `password` set by the PATCH (RFC 7643 §4.1.1): hash it, never store it. */
+  password?: string
+}
+
+/**
+ * Applies a PATCH request body (RFC 7644 §3.5.2) to a stored document.
+ *
+ * The document holds core attributes at the top level and extension attributes under their URN
+ * key; it has no `id`, `meta`, `groups` nor Group `members`. A `schemas` key is kept (recomputed)
+ * when the input has one. Neither `body` nor `doc` is modified; any invalid operation throws and
+ * nothing is applied.
+ *
+ * - Body: an object whose `schemas` holds the PatchOp URN and whose `Operations` is a non-empty
+ *   array. Member names (`Operations`, `op`, `path`, `value`) match case-insensitively (RFC 7643
+ *   §2.1), so `operations` is accepted; `op` values too (Entra's `Replace`).
+ * - With `path`: attributes, sub-attributes (`name.familyName`), URN-qualified extension
+ *   attributes and whole extensions, value filters (`emails[type eq "work"].value`). add appends
+ *   to multi-valued attributes (skipping identical values) and merges into complex ones; replace
+ *   overwrites a complex attribute and swaps a multi-valued one (interop profile §6.5.2); add and
+ *   replace are the same on simple attributes. An add/replace whose `eq` filter matches nothing
+ *   creates the element (Entra quirk), otherwise noTarget. remove of nothing is a no-op. Setting
+ *   `primary: true` clears it on the other values (RFC 7644 §3.5.2).
+ * - Without `path` (refused in strict mode, interop profile §6.5.1.1): the value's keys may be
+ *   names, dotted or URN-qualified paths, or extension URNs holding objects (Entra quirk); `schemas`
+ *   and readOnly keys are skipped (Okta quirk). A path-less replace of a complex attribute merges
+ *   its sub-attributes (RFC 7644 §3.5.2.3). A path-less remove is noTarget (§3.5.2.2).
+ * - Group `members` become {@link MemberOperation}s: add/replace with a value array, remove by
+ *   `members[value eq "x"]` (or an `or` of those), by any other filter (`removeWhere`), with a
+ *   value array (Entra quirk: exactly those, never all), or without value (`removeAll`).
+ * - Values are coerced by `coerceAttributeValue` (Entra's "True"/"False", manager as a bare id;
+ *   `""`/`{value:""}`/`null` unassign), and the result is re-checked by `validateDocument`.
+ *
+ * @throws ScimError invalidSyntax: malformed body or operation, unknown `op`, a path-less
+ *   operation in strict mode, an unknown attribute inside a value.
+ * @throws ScimError invalidPath: a malformed or unknown path (the detail names it), a path into
+ *   member sub-attributes. invalidFilter: a value filter naming an unknown sub-attribute.
+ * @throws ScimError noTarget: a path-less remove; a filter matching nothing that cannot create.
+ * @throws ScimError mutability: a path to a readOnly attribute (`id`, `meta`, `groups`), a change
+ *   to an immutable value, removing a required attribute (`userName`, Group `displayName`).
+ * @throws ScimError invalidValue: a value of the wrong type, several `primary: true`.
+ */
+export function applyPatch(
+  body: unknown,
+  doc: Readonly<Record<string, unknown>>,
+  resourceType: ResourceTypeDefinition,
+  quirks: QuirkOptions,
+): PatchResult {
+  const operations = readOperations(body)
+  const state: State = {
+    doc: structuredClone(doc) as Record<string, unknown>,
+    memberOps: [],
+    password: undefined,
+    resourceType,
+    quirks,
+  }
+  for (const operation of operations) {
+    try {
+      applyOperation(state, operation)
+    } catch (error) {
+      throw withOperationContext(error, operation)
+    }
+  }
+  assertImmutableKept(doc, state.doc, resourceType)
+  assertRequiredKept(doc, state.doc, resourceType)
+  const validated = validateDocument(state.doc, resourceType, quirks).doc
+  if (!Object.hasOwn(doc, 'schemas')) delete validated['schemas']
+  const changed =
+    state.memberOps.length > 0 || state.password !== undefined || !deepEqual(doc, state.doc)
+  return {
+    doc: validated,
+    memberOps: state.memberOps,
+    changed,
+    ...(state.password === undefined ? {} : { password: state.password }),
+  }
+}
+
+interface State {
+  readonly doc: Record<string, unknown>
+  readonly memberOps: MemberOperation[]
+  password: string | undefined
+  readonly resourceType: ResourceTypeDefinition
+  readonly quirks: QuirkOptions
+}
+
+interface Operation {
+  readonly index: number
+  readonly op: PatchOpName
+  readonly path: string | undefined
+  readonly hasValue: boolean
+  readonly value: unknown
+}
+
+/** Where an operation lands, once its path is resolved. */
+type Target =
+  | { readonly kind: 'schemas'; readonly label: string }
+  | { readonly kind: 'extension'; readonly schema: SchemaDefinition; readonly label: string }
+  | {
+      readonly kind: 'attribute'
+      readonly resolved: ResolvedAttribute
+      readonly filter?: Filter
+      /** The sub-attribute after a value filter (`].value`). */
+      readonly filterSub?: AttributeDefinition
+      readonly label: string
+    }
+
+type AttributeTarget = Extract<Target, { kind: 'attribute' }>
+
+/** How a target was named: by an operation's `path`, or by a key of a path-less value. */
+type Origin = 'path' | 'pathless'
+
+const BODY_EXAMPLE =
+  '{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "replace", "path": "displayName", "value": "…"}]}'
+
+// ---------------------------------------------------------------------------------------------
+// Reading the body (RFC 7644 §3.5.2)
+
+function readOperations(body: unknown): Operation[] {
+  if (!isPlainObject(body)) {
+    throw ScimError.invalidSyntax(
+      `A PATCH body must be a JSON object such as ${BODY_EXAMPLE} (RFC 7644 §3.5.2), got ${describe(body)}.`,
+    )
+  }
+  const schemas = getMember(body, 'schemas', 'the PATCH body')
+  const hasPatchOpUrn =
+    Array.isArray(schemas) &&
+    schemas.some((urn) => typeof urn === 'string' && sameName(urn, PATCH_OP_URN))
+  if (!hasPatchOpUrn) {
+    throw ScimError.invalidSyntax(
+      `A PATCH body must have "schemas": ["${PATCH_OP_URN}"] (RFC 7644 §3.5.2), got ${describe(schemas)}.`,
+    )
+  }
+  const operations = getMember(body, 'Operations', 'the PATCH body')
+  if (!Array.isArray(operations) || operations.length === 0) {
+    throw ScimError.invalidSyntax(
+      `A PATCH body must have a non-empty "Operations" array (RFC 7644 §3.5.2), got ${describe(operations)}.`,
+    )
+  }
+  return operations.map(readOperation)
+}
+
+function readOperation(raw: unknown, index: number): Operation {
+  const where = `Operations[${index}]`
+  if (!isPlainObject(raw)) {
+    throw ScimError.invalidSyntax(
+      `${where} must be an object with "op", "path" and "value", got ${describe(raw)}.`,
+    )
+  }
+  const opValue = getMember(raw, 'op', where)
+  const op = normalizeOpName(opValue)
+  if (op === undefined) {
+    throw ScimError.invalidSyntax(
+      `${where}: "op" must be "add", "replace" or "remove" (RFC 7644 §3.5.2), got ${describe(opValue)}.`,
+    )
+  }
+  const pathValue = getMember(raw, 'path', where)
+  if (pathValue !== undefined && pathValue !== null && typeof pathValue !== 'string') {
+    throw ScimError.invalidSyntax(`${where}: "path" must be a string, got ${describe(pathValue)}.`)
+  }
+  const value = getMember(raw, 'value', where)
+  return {
+    index,
+    op,
+    path: typeof pathValue === 'string' ? pathValue : undefined,
+    hasValue: value !== undefined,
+    value,
+  }
+}
+
+/** Reads a member of a message object by name, case-insensitively (RFC 7643 §2.1). */
+function getMember(object: Readonly<Record<string, unknown>>, name: string, where: string): unknown {
+  const keys = Object.keys(object).filter((key) => sameName(key, name))
+  if (keys.length > 1) {
+    throw ScimError.invalidSyntax(
+      `${where} has "${name}" more than once (${keys.map((key) => `"${key}"`).join(', ')}); names are case-insensitive (RFC 7643 §2.1).`,
+    )
+  }
+  const key = keys[0]
+  return key === undefined ? undefined : object[key]
+}
+
+function withOperationContext(error: unknown, operation: Operation): unknown {
+  if (!(error instanceof ScimError)) return error
+  const prefix = `Operations[${operation.index}]`
+  if (error.detail.startsWith(prefix)) return error
+  const path = operation.path === undefined ? '' : ` ${JSON.stringify(operation.path)}`
+  return new ScimError(error.status, `${prefix} (${operation.op}${path}): ${error.detail}`, error.scimType, {
+    cause: error,
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+
+function applyOperation(state: State, operation: Operation): void {
+  const { op } = operation
+  if ((op === 'add' || op === 'replace') && !operation.hasValue) {
+    throw ScimError.invalidSyntax(`"${op}" needs a "value" (RFC 7644 §3.5.2.${op === 'add' ? 1 : 3}).`)
+  }
+  if (operation.path === undefined) {
+    applyPathless(state, operation)
+    return
+  }
+  const target = resolveTarget(operation.path, 'path', state)
+  applyToTarget(state, op, target, operation.value, operation.hasValue, 'path')
+}
+
+function applyPathless(state: State, operation: Operation): void {
+  if (state.quirks.strict) {
+    throw ScimError.invalidSyntax(
+      `"path" is required: strict interop-profile mode refuses operations without a path (interop profile §6.5.1.1). ` +
+        'Send one operation per attribute path, e.g. {"op": "replace", "path": "name.givenName", "value": "…"}.',
+    )
+  }
+  if (operation.op === 'remove') {
+    throw ScimError.noTarget(
+      '"remove" needs a "path" naming what to remove (RFC 7644 §3.5.2.2).',
+    )
+  }
+  if (!isPlainObject(operation.value)) {
+    throw ScimError.invalidSyntax(
+      `Without "path", "value" must be an object of attributes to ${operation.op} (RFC 7644 §3.5.2), got ${describe(operation.value)}.`,
+    )
+  }
+  for (const entry of expandPathlessValue(operation.value, state.resourceType)) {
+    if (isIgnoredPathlessKey(entry.key, undefined)) continue
+    const target = resolveTarget(entry.path, 'pathless', state)
+    if (target.kind === 'schemas') continue
+    if (target.kind === 'attribute') {
+      const { resolved, filterSub } = target
+      const leaf = filterSub ?? resolved.sub ?? resolved.definition
+      if (isIgnoredPathlessKey(entry.key, resolved.definition) || isIgnoredPathlessKey(entry.key, leaf)) {
+        continue
+      }
+    }
+    applyToTarget(state, operation.op, target, entry.value, true, 'pathless')
+  }
+}
+
+function resolveTarget(text: string, origin: Origin, state: State): Target {
+  const { resourceType, quirks } = state
+  const label = text.trim()
+  const schema = findSchema(resourceType, label)
+  if (schema !== undefined) {
+    if (schema.isExtension) return { kind: 'extension', schema: schema.schema, label }
+    throw ScimError.invalidPath(
+      `"${label}" names the whole ${resourceType.name}; name one of its attributes instead.`,
+    )
+  }
+  const parsed = parsePatchPath(label)
+  if (parsed.path.uri === undefined && parsed.path.sub === undefined && sameName(parsed.path.attr, 'schemas')) {
+    if (parsed.filter !== undefined || parsed.sub !== undefined) {
+      throw ScimError.invalidPath(`"${label}": "schemas" has no sub-attributes.`)
+    }
+    return { kind: 'schemas', label }
+  }
+  const resolved = resolveAttributePath(parsed.path, resourceType, {
+    requireExtensionUri: quirks.strict,
+  })
+  if (resolved === undefined) throw unknownAttribute(label, origin, resourceType)
+  if (parsed.filter === undefined) return { kind: 'attribute', resolved, label }
+  const definition = resolved.definition
+  if (definition.type !== 'complex' || !definition.multiValued) {
+    throw ScimError.invalidPath(
+      `"${label}": a value filter [...] applies to a multi-valued complex attribute such as emails; "${definition.name}" is not one.`,
+    )
+  }
+  validateValueFilter(parsed.filter, definition)
+  if (parsed.sub === undefined) {
+    return { kind: 'attribute', resolved, filter: parsed.filter, label }
+  }
+  const filterSub = resolveSubAttribute(definition, parsed.sub)
+  if (filterSub === undefined) throw unknownAttribute(label, origin, resourceType)
+  return { kind: 'attribute', resolved, filter: parsed.filter, filterSub, label }
+}
+
+function applyToTarget(
+  state: State,
+  op: PatchOpName,
+  target: Target,
+  value: unknown,
+  hasValue: boolean,
+  origin: Origin,
+): void {
+  switch (target.kind) {
+    case 'schemas':
+      applyToSchemas(state, op, target.label, value)
+      return
+    case 'extension':
+      applyToExtension(state, op, target, value, origin)
+      return
+    case 'attribute':
+      break
+  }
+  const { resolved } = target
+  const leaf = target.filterSub ?? resolved.sub ?? resolved.definition
+  if (resolved.definition.mutability === 'readOnly' || leaf.mutability === 'readOnly') {
+    throw ScimError.mutability(
+      `"${target.label}" is read-only (RFC 7643 §2.2): the service provider manages it and it cannot be changed.`,
+    )
+  }
+  if (isMembersAttribute(state.resourceType, resolved)) {
+    applyToMembers(state, op, target, value, hasValue)
+    return
+  }
+  if (isPasswordAttribute(resolved)) {
+    applyToPassword(state, op, target, value)
+    return
+  }
+  if (target.filter !== undefined) {
+    applyToFilteredValues(state, op, target, target.filter, value)
+  } else if (resolved.sub !== undefined) {
+    applyToSubAttribute(state, op, target, resolved.sub, value)
+  } else {
+    applyToAttribute(state, op, target, value, hasValue, origin)
+  }
+}
+
+/**
+ * `schemas` is computed from the attributes present (validateDocument), so a PATCH of it changes
+ * nothing; the URNs must still be ones this resource type supports (interop profile §5.3).
+ */
+function applyToSchemas(state: State, op: PatchOpName, label: string, value: unknown): void {
+  if (op === 'remove') return
+  const urns = Array.isArray(value) ? value : [value]
+  for (const urn of urns) {
+    if (typeof urn !== 'string' || findSchema(state.resourceType, urn) === undefined) {
+      throw ScimError.invalidSyntax(
+        `"${label}": ${describe(urn)} is not a schema of ${state.resourceType.name} (see /Schemas).`,
+      )
+    }
+  }
+}
+
+/** A whole extension object (`path: "urn:…:enterprise:2.0:User"`), like a complex attribute. */
+function applyToExtension(
+  state: State,
+  op: PatchOpName,
+  target: Extract<Target, { kind: 'extension' }>,
+  value: unknown,
+  origin: Origin,
+): void {
+  const { schema } = target
+  if (op === 'remove' || (op === 'replace' && (value === null || value === undefined))) {
+    delete state.doc[schema.id]
+    return
+  }
+  if (value === null || value === undefined) return
+  if (!isPlainObject(value)) {
+    throw ScimError.invalidValue(
+      `"${target.label}" must be an object holding the extension's attributes, got ${describe(value)}.`,
+    )
+  }
+  // Pathed replace overwrites the whole extension (interop profile §6.5.2.1); add merges.
+  if (op === 'replace' && origin === 'path') delete state.doc[schema.id]
+  for (const [name, inner] of Object.entries(value)) {
+    const label = `${schema.id}:${name}`
+    const resolved = resolveAttributePath({ uri: schema.id, attr: name }, state.resourceType)
+    if (resolved === undefined) throw unknownAttribute(label, 'pathless', state.resourceType)
+    if (resolved.definition.mutability === 'readOnly') continue
+    applyToTarget(state, op === 'replace' && origin === 'path' ? 'add' : op, { kind: 'attribute', resolved, label }, inner, true, origin)
+  }
+}
+
+function applyToPassword(state: State, op: PatchOpName, target: AttributeTarget, value: unknown): void {
+  if (op === 'remove' || target.resolved.sub !== undefined || target.filter !== undefined) {
+    throw ScimError.mutability(`"${target.label}": a password can be replaced but not removed.`)
+  }
+  const coerced = coerceAttributeValue(target.resolved.definition, value, target.label, state.quirks)
+  if (typeof coerced !== 'string' || coerced === '') {
+    throw ScimError.invalidValue(`"${target.label}" must be a non-empty string.`)
+  }
+  state.password = coerced
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whole attributes, sub-attributes, filtered values
+
+function applyToAttribute(
+  state: State,
+  op: PatchOpName,
+  target: AttributeTarget,
+  value: unknown,
+  hasValue: boolean,
+  origin: Origin,
+): void {
+  const { resolved, label } = target
+  const definition = resolved.definition
+  const name = definition.name
+  if (op === 'remove') {
+    const listed = definition.multiValued && hasValue ? listedRemovalValues(value) : undefined
+    if (listed === undefined) {
+      deleteValue(state.doc, resolved, name)
+      return
+    }
+    removeListedValues(state, target, listed)
+    return
+  }
+  if (definition.multiValued) {
+    const input = isPlainObject(value) ? [value] : value
+    const coerced = coerceAttributeValue(definition, input, label, state.quirks) as
+      | Record<string, unknown>[]
+      | undefined
+    if (op === 'replace') {
+      setValue(state.doc, resolved, name, coerced)
+      return
+    }
+    if (coerced === undefined) return
+    const existing = readArray(state.doc, resolved, name)
+    const added = coerced.filter((item) => !existing.some((old) => deepEqual(old, item)))
+    const values = [...existing, ...added]
+    clearOtherPrimaries(values, new Set(added))
+    setValue(state.doc, resolved, name, values)
+    return
+  }
+  if (definition.type !== 'complex') {
+    setValue(state.doc, resolved, name, coerceAttributeValue(definition, value, label, state.quirks))
+    return
+  }
+  const overwrites = (op === 'replace' && origin === 'path') || isAddOverwritingAttribute(definition)
+  if (overwrites || !isPlainObject(value)) {
+    const coerced = coerceAttributeValue(definition, value, label, state.quirks)
+    // add of nothing changes nothing; replace with nothing unassigns (RFC 7643 §2.5).
+    if (coerced === undefined && op === 'add' && !isAddOverwritingAttribute(definition)) return
+    setValue(state.doc, resolved, name, coerced)
+    return
+  }
+  // add, and path-less replace, merge sub-attributes: "Sub-attributes that are not specified in
+  // the value parameter are left unchanged" (RFC 7644 §3.5.2.3; interop profile §6.5.2.1 for add).
+  const current = readObject(state.doc, resolved, name)
+  const merged: Record<string, unknown> = { ...current }
+  for (const [key, raw] of Object.entries(value)) {
+    const sub = resolveSubAttribute(definition, key)
+    if (sub === undefined) throw unknownAttribute(`${label}.${key}`, 'pathless', state.resourceType)
+    if (sub.mutability === 'readOnly') continue
+    const coerced = coerceAttributeValue(sub, raw, `${label}.${sub.name}`, state.quirks)
+    if (coerced === undefined) delete merged[sub.name]
+    else merged[sub.name] = coerced
+  }
+  setValue(state.doc, resolved, name, Object.keys(merged).length === 0 ? undefined : merged)
+}
+
+/** `name.familyName` (a singular complex attribute) or `emails.value` (every element). */
+function applyToSubAttribute(
+  state: State,
+  op: PatchOpName,
+  target: AttributeTarget,
+  sub: AttributeDefinition,
+  value: unknown,
+): void {
+  const { resolved, label } = target
+  const name = resolved.definition.name
+  const coerced =
+    op === 'remove' ? undefined : coerceAttributeValue(sub, value, label, state.quirks)
+  if (!resolved.definition.multiValued) {
+    const merged: Record<string, unknown> = { ...readObject(state.doc, resolved, name) }
+    if (coerced === undefined) delete merged[sub.name]
+    else merged[sub.name] = coerced
+    setValue(state.doc, resolved, name, Object.keys(merged).length === 0 ? undefined : merged)
+    return
+  }
+  const existing = readArray(state.doc, resolved, name)
+  if (existing.length === 0) {
+    if (coerced !== undefined) setValue(state.doc, resolved, name, [{ [sub.name]: coerced }])
+    return
+  }
+  const touched = new Set<Record<string, unknown>>()
+  const values = existing.flatMap((element) => {
+    const next = { ...element }
+    if (coerced === undefined) delete next[sub.name]
+    else next[sub.name] = coerced
+    touched.add(next)
+    return op === 'remove' && isDataless(next) ? [] : [next]
+  })
+  clearOtherPrimaries(values, touched)
+  setValue(state.doc, resolved, name, values)
+}
+
+/** `emails[type eq "work"]` and `emails[type eq "work"].value` (RFC 7644 §3.5.2). */
+function applyToFilteredValues(
+  state: State,
+  op: PatchOpName,
+  target: AttributeTarget,
+  filter: Filter,
+  value: unknown,
+): void {
+  const { resolved, label, filterSub } = target
+  const definition = resolved.definition
+  const name = definition.name
+  const elementDefinition: AttributeDefinition = { ...definition, multiValued: false }
+  const existing = readArray(state.doc, resolved, name)
+  const matches = (element: Record<string, unknown>): boolean =>
+    matchesValueFilter(filter, element, definition)
+
+  if (op === 'remove') {
+    // RFC 7644 §3.5.2.2: remove every matching value (or its sub-attribute); no match, no change.
+    const values = existing.flatMap((element) => {
+      if (!matches(element)) return [element]
+      if (filterSub === undefined) return []
+      const next = { ...element }
+      delete next[filterSub.name]
+      return isDataless(next) ? [] : [next]
+    })
+    setValue(state.doc, resolved, name, values)
+    return
+  }
+
+  const coerced =
+    filterSub === undefined
+      ? coerceAttributeValue(elementDefinition, value, label, state.quirks)
+      : coerceAttributeValue(filterSub, value, label, state.quirks)
+  if (coerced !== undefined && filterSub === undefined && !isPlainObject(coerced)) {
+    throw ScimError.invalidValue(`"${label}" must be an object, got ${describe(value)}.`)
+  }
+  const touched = new Set<Record<string, unknown>>()
+  let matched = false
+  const values = existing.flatMap((element) => {
+    if (!matches(element)) return [element]
+    matched = true
+    const next = updateElement(element, op, coerced, filterSub)
+    if (next === undefined) return []
+    touched.add(next)
+    return [next]
+  })
+  if (!matched) {
+    if (coerced === undefined) return
+    const base = elementForUnmatchedFilter(filter, definition, filterSub)
+    if (base === undefined) {
+      throw ScimError.noTarget(
+        `"${label}": no value of "${name}" matches the filter (RFC 7644 §3.5.2.3). ` +
+          'Only a filter of "eq" comparisons joined by "and" (e.g. type eq "work") creates a missing value.',
+      )
+    }
+    const raw = filterSub === undefined ? { ...base, ...(coerced as Record<string, unknown>) } : base
+    const element = coerceAttributeValue(elementDefinition, raw, label, state.quirks) as Record<
+      string,
+      unknown
+    >
+    const created = filterSub === undefined ? element : { ...element, [filterSub.name]: coerced }
+    touched.add(created)
+    values.push(created)
+  }
+  clearOtherPrimaries(values, touched)
+  setValue(state.doc, resolved, name, values)
+}
+
+function updateElement(
+  element: Record<string, unknown>,
+  op: PatchOpName,
+  coerced: unknown,
+  filterSub: AttributeDefinition | undefined,
+): Record<string, unknown> | undefined {
+  if (filterSub !== undefined) {
+    const next = { ...element }
+    if (coerced === undefined) delete next[filterSub.name]
+    else next[filterSub.name] = coerced
+    return isDataless(next) ? undefined : next
+  }
+  if (coerced === undefined) return op === 'replace' ? undefined : element
+  // replace swaps the matching value (RFC 7644 §3.5.2.3); add merges into it.
+  return op === 'replace'
+    ? (coerced as Record<string, unknown>)
+    : { ...element, ...(coerced as Record<string, unknown>) }
+}
+
+/** Entra's remove-with-value (quirks.ts): drop the listed values of a multi-valued attribute. */
+function removeListedValues(state: State, target: AttributeTarget, listed: unknown[]): void {
+  const { resolved, label } = target
+  const definition = resolved.definition
+  const name = definition.name
+  if (listed.length === 0) return
+  const coerced = (coerceAttributeValue(definition, listed, label, state.quirks) ?? []) as unknown[]
+  const existing = readArray(state.doc, resolved, name)
+  const values = existing.filter((element) => !coerced.some((item) => isListedMatch(element, item)))
+  setValue(state.doc, resolved, name, values)
+}
+
+/** A listed value matches an element when every sub-attribute it gives is equal. */
+function isListedMatch(element: unknown, item: unknown): boolean {
+  if (!isPlainObject(item) || !isPlainObject(element)) return deepEqual(element, item)
+  return Object.entries(item).every(([key, value]) => deepEqual(element[key], value))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Group members (never in the document)
+
+function applyToMembers(
+  state: State,
+  op: PatchOpName,
+  target: AttributeTarget,
+  value: unknown,
+  hasValue: boolean,
+): void {
+  const { resolved, filter, filterSub, label } = target
+  if (resolved.sub !== undefined || filterSub !== undefined) {
+    throw ScimError.invalidPath(
+      `"${label}": member sub-attributes cannot be patched; add or remove whole members with path "members".`,
+    )
+  }
+  if (filter !== undefined) {
+    if (op !== 'remove') {
+      throw ScimError.invalidPath(
+        `"${label}": to ${op} members use path "members" with a value array such as [{"value": "<id>"}].`,
+      )
+    }
+    const values = memberFilterValues(filter)
+    state.memberOps.push(
+      values === undefined ? { kind: 'removeWhere', filter } : { kind: 'remove', values },
+    )
+    return
+  }
+  if (op === 'remove') {
+    const listed = hasValue ? listedRemovalValues(value) : undefined
+    if (listed === undefined) {
+      state.memberOps.push({ kind: 'removeAll' })
+      return
+    }
+    const values = readMembers(state, resolved.definition, listed, label).map((member) => member.value)
+    if (values.length > 0) state.memberOps.push({ kind: 'remove', values })
+    return
+  }
+  const members = readMembers(state, resolved.definition, value, label)
+  if (op === 'replace') state.memberOps.push({ kind: 'replace', members })
+  else if (members.length > 0) state.memberOps.push({ kind: 'add', members })
+}
+
+function readMembers(
+  state: State,
+  definition: AttributeDefinition,
+  value: unknown,
+  label: string,
+): MemberReference[] {
+  const input = acceptBareMemberIds(value, label, state.quirks)
+  const list = isPlainObject(input) ? [input] : input
+  const coerced = (coerceAttributeValue(definition, list, label, state.quirks) ?? []) as Record<
+    string,
+    unknown
+  >[]
+  const byValue = new Map<string, MemberReference>()
+  coerced.forEach((item, index) => {
+    const id = item['value']
+    if (typeof id !== 'string' || id.trim() === '') {
+      throw ScimError.invalidValue(
+        `${label}[${index}].value is required: each member must carry the "id" of a User or Group.`,
+      )
+    }
+    const type = memberType(item['type'], `${label}[${index}].type`)
+    const known = byValue.get(id)
+    const kind = known?.type ?? type
+    byValue.set(id, kind === undefined ? { value: id } : { value: id, type: kind })
+  })
+  return [...byValue.values()]
+}
+
+function memberType(raw: unknown, label: string): 'User' | 'Group' | undefined {
+  if (raw === undefined) return undefined
+  const lower = typeof raw === 'string' ? raw.toLowerCase() : undefined
+  if (lower === 'user') return 'User'
+  if (lower === 'group') return 'Group'
+  throw ScimError.invalidValue(`${label} must be "User" or "Group", got ${describe(raw)}.`)
+}
+
+/**
+ * The ids of `value eq "a"` or `value eq "a" or value eq "b"` (Okta, Entra with
+ * aadOptscim062020); `undefined` for any other member filter.
+ */
+function memberFilterValues(filter: Filter): string[] | undefined {
+  if (filter.kind === 'or') {
+    const left = memberFilterValues(filter.left)
+    const right = memberFilterValues(filter.right)
+    return left === undefined || right === undefined ? undefined : [...new Set([...left, ...right])]
+  }
+  if (
+    filter.kind === 'compare' &&
+    filter.op === 'eq' &&
+    typeof filter.value === 'string' &&
+    filter.path.uri === undefined &&
+    filter.path.sub === undefined &&
+    sameName(filter.path.attr, 'value')
+  ) {
+    return [filter.value]
+  }
+  return undefined
+}
+
+function isMembersAttribute(resourceType: ResourceTypeDefinition, resolved: ResolvedAttribute): boolean {
+  return resourceType.name === 'Group' && !resolved.isExtension && resolved.definition.name === 'members'
+}
+
+function isPasswordAttribute(resolved: ResolvedAttribute): boolean {
+  return !resolved.isExtension && resolved.definition.mutability === 'writeOnly'
+}
+
+// ---------------------------------------------------------------------------------------------
+// Document access
+
+function containerOf(doc: Record<string, unknown>, resolved: ResolvedAttribute): Record<string, unknown> | undefined {
+  if (!resolved.isExtension) return doc
+  const container = doc[resolved.schemaUrn]
+  return isPlainObject(container) ? container : undefined
+}
+
+function readArray(doc: Record<string, unknown>, resolved: ResolvedAttribute, name: string): Record<string, unknown>[] {
+  const value = containerOf(doc, resolved)?.[name]
+  if (value === undefined || value === null) return []
+  return (Array.isArray(value) ? value : [value]).filter(isPlainObject)
+}
+
+function readObject(doc: Record<string, unknown>, resolved: ResolvedAttribute, name: string): Record<string, unknown> {
+  const value = containerOf(doc, resolved)?.[name]
+  return isPlainObject(value) ? value : {}
+}
+
+/** Sets an attribute; `undefined` or `[]` unassigns it (RFC 7643 §2.5) and drops an empty extension. */
+function setValue(doc: Record<string, unknown>, resolved: ResolvedAttribute, name: string, value: unknown): void {
+  if (value === undefined || (Array.isArray(value) && value.length === 0)) {
+    deleteValue(doc, resolved, name)
+    return
+  }
+  if (!resolved.isExtension) {
+    doc[name] = value
+    return
+  }
+  const container = containerOf(doc, resolved) ?? {}
+  container[name] = value
+  doc[resolved.schemaUrn] = container
+}
+
+function deleteValue(doc: Record<string, unknown>, resolved: ResolvedAttribute, name: string): void {
+  const container = containerOf(doc, resolved)
+  if (container === undefined) return
+  delete container[name]
+  if (resolved.isExtension && Object.keys(container).length === 0) delete doc[resolved.schemaUrn]
+}
+
+/** A value left with nothing but its label (`{ type: "work" }`) after a sub-attribute was removed. */
+function isDataless(element: Record<string, unknown>): boolean {
+  return Object.keys(element).every((key) => key === 'type' || key === 'primary' || key === 'display')
+}
+
+/**
+ * RFC 7644 §3.5.2: setting `primary` to true on a value "SHALL cause the server to automatically
+ * set primary to false for any other values in the array". Two touched primaries stay, and
+ * validateDocument refuses them (RFC 7643 §2.4).
+ */
+function clearOtherPrimaries(values: Record<string, unknown>[], touched: ReadonlySet<object>): void {
+  const isNewPrimary = values.some((value) => touched.has(value) && value['primary'] === true)
+  if (!isNewPrimary) return
+  values.forEach((value, index) => {
+    if (!touched.has(value) && value['primary'] === true) values[index] = { ...value, primary: false }
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whole-document checks
+
+/** RFC 7643 §2.2 immutable: may be set once, never changed afterwards. */
+function assertImmutableKept(
+  before: Readonly<Record<string, unknown>>,
+  after: Readonly<Record<string, unknown>>,
+  resourceType: ResourceTypeDefinition,
+): void {
+  for (const { container, definition, label } of attributeSlots(resourceType)) {
+    const old = container(before)?.[definition.name]
+    const now = container(after)?.[definition.name]
+    if (definition.mutability === 'immutable' && old !== undefined && !deepEqual(old, now)) {
+      throw ScimError.mutability(`"${label}" is immutable (RFC 7643 §2.2): it cannot be changed once set.`)
+    }
+    if (definition.multiValued || !isPlainObject(old)) continue
+    for (const sub of definition.subAttributes ?? []) {
+      const oldSub = old[sub.name]
+      const nowSub = isPlainObject(now) ? now[sub.name] : undefined
+      if (sub.mutability === 'immutable' && oldSub !== undefined && !deepEqual(oldSub, nowSub)) {
+        throw ScimError.mutability(
+          `"${label}.${sub.name}" is immutable (RFC 7643 §2.2): it cannot be changed once set.`,
+        )
+      }
+    }
+  }
+}
+
+/**
+ * RFC 7644 §3.5.2: an attribute that "is removed or becomes unassigned and is defined as a
+ * required attribute" gives mutability (userName, Group displayName).
+ */
+function assertRequiredKept(
+  before: Readonly<Record<string, unknown>>,
+  after: Readonly<Record<string, unknown>>,
+  resourceType: ResourceTypeDefinition,
+): void {
+  for (const { container, definition, label } of attributeSlots(resourceType)) {
+    if (!definition.required || definition.mutability === 'readOnly') continue
+    const old = container(before)?.[definition.name]
+    const now = container(after)?.[definition.name]
+    if (isAssigned(old) && !isAssigned(now)) {
+      throw ScimError.mutability(
+        `"${label}" is required (RFC 7643 §2.2) and cannot be removed or emptied (RFC 7644 §3.5.2); replace it with a new value instead.`,
+      )
+    }
+  }
+}
+
+interface AttributeSlot {
+  readonly container: (doc: Readonly<Record<string, unknown>>) => Readonly<Record<string, unknown>> | undefined
+  readonly definition: AttributeDefinition
+  readonly label: string
+}
+
+function attributeSlots(resourceType: ResourceTypeDefinition): AttributeSlot[] {
+  const core = resourceType.schema.attributes.map((definition) => ({
+    container: (doc: Readonly<Record<string, unknown>>) => doc,
+    definition,
+    label: definition.name,
+  }))
+  const extensions = resourceType.extensions.flatMap(({ schema }) =>
+    schema.attributes.map((definition) => ({
+      container: (doc: Readonly<Record<string, unknown>>) => {
+        const value = doc[schema.id]
+        return isPlainObject(value) ? value : undefined
+      },
+      definition,
+      label: `${schema.id}:${definition.name}`,
+    })),
+  )
+  return [...core, ...extensions]
+}
+
+function isAssigned(value: unknown): boolean {
+  if (value === undefined || value === null) return false
+  if (typeof value === 'string') return value.trim() !== ''
+  if (Array.isArray(value)) return value.length > 0
+  return true
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+function sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase()
+}
+
+/** Structural equality of JSON values; object key order does not matter. */
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (Array.isArray(a)) {
+    return Array.isArray(b) && a.length === b.length && a.every((item, index) => deepEqual(item, b[index]))
+  }
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = Object.keys(a).filter((key) => a[key] !== undefined)
+    const otherKeys = Object.keys(b).filter((key) => b[key] !== undefined)
+    return keys.length === otherKeys.length && keys.every((key) => deepEqual(a[key], b[key]))
+  }
+  return false
+}
+
+function unknownAttribute(label: string, origin: Origin, resourceType: ResourceTypeDefinition): ScimError {
+  const unqualified = !label.includes(':')
+  const extension = unqualified
+    ? resourceType.extensions.find(({ schema }) =>
+        schema.attributes.some((attribute) => sameName(attribute.name, label.split(/[.[]/)[0] ?? '')),
+      )
+    : undefined
+  const hint =
+    extension === undefined
+      ? ''
+      : ` It is an attribute of the extension "${extension.schema.id}": write "${extension.schema.id}:${label}".`
+  const detail =
+    `Attribute "${label}" is not defined for ${resourceType.name} (see /Schemas).${hint} ` +
+    `If your identity provider sends it from an attribute mapping, remove the mapping for "${label}" there (Microsoft Entra ID: Provisioning > Mappings).`
+  // A path naming nothing is invalidPath (RFC 7644 §3.5.2); an unknown attribute inside a
+  // value is invalidSyntax, like any unknown attribute of a body (interop profile §5.3).
+  return origin === 'path' ? ScimError.invalidPath(detail) : ScimError.invalidSyntax(detail)
+}
+
+/** A short, safe description of a JSON value for error details. */
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing'
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  switch (typeof value) {
+    case 'string': {
+      const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value
+      return `the string ${JSON.stringify(shown)}`
+    }
+    case 'number':
+      return `the number ${value}`
+    case 'boolean':
+      return `the boolean ${value}`
+    case 'object':
+      return 'an object'
+    default:
+      return typeof value
+  }
+}

@@ -1,0 +1,62 @@
+// The scale-out store: PostgreSQL through a pg Pool under Kysely. Migrations run under an
+// advisory lock so that instances starting together migrate once.
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import type { Database } from '../sql/tables.ts'
+import { SqlStore } from '../sql/sql-store.ts'
+import { StoreUnavailable, UniqueViolation } from '../store.ts'
+import { postgresDialect } from './dialect.ts'
+
+// An arbitrary constant that names Rollcall's migration lock.
+const MIGRATION_LOCK_KEY = 7_365_021_901
+
+interface PgError {
+  code?: string
+  constraint?: string
+}
+
+const CONSTRAINTS: Record<string, string> = {
+  users_email_norm_key: 'users_email',
+  tenant_users_user_name_uq: 'tenant_users_user_name',
+  groups_display_name_uq: 'groups_display_name',
+  tenants_slug_key: 'tenants_slug',
+}
+
+/** pg errors → store errors; no driver message reaches a client. */
+export function translatePostgresError(error: unknown): unknown {
+  const e = error as PgError
+  if (typeof e?.code !== 'string') return error
+  if (e.code === '23505') return new UniqueViolation(CONSTRAINTS[e.constraint ?? ''] ?? e.constraint ?? 'unique')
+  // Connection failures, admin shutdown / terminated backends, too many connections.
+  if (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300'].includes(e.code) ||
+    e.code.startsWith('08') ||
+    e.code === '40001' ||
+    e.code === '40P01'
+  ) {
+    return new StoreUnavailable('the database is unavailable', { cause: error })
+  }
+  return error
+}
+
+export function openPostgresStore(url: string, poolSize = 10): SqlStore {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize })
+  // A backend terminated while idle must not crash the process; the pool replaces it.
+  pool.on('error', () => {})
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return new SqlStore({
+    db,
+    dialect: postgresDialect,
+    translateError: translatePostgresError,
+    async withMigrationLock(fn) {
+      const client = await pool.connect()
+      try {
+        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
+        return await fn()
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {})
+        client.release()
+      }
+    },
+  })
+}

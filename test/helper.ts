@@ -1,0 +1,94 @@
+// build(t): a Rollcall app on a fresh SQLite store in a temp directory, with one tenant and its
+// SCIM token, closed when the test ends. Requests go through app.inject().
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { TestContext } from 'node:test'
+import type { FastifyInstance, InjectOptions } from 'fastify'
+import { loadConfig, type Config } from '../src/config.ts'
+import { createSecretBox } from '../src/credentials/secret-box.ts'
+import { issueScimToken, loadSigningKey, type SigningKey } from '../src/credentials/scim-tokens.ts'
+import { newId } from '../src/domain/ids.ts'
+import type { Tenant } from '../src/domain/types.ts'
+import { buildApp } from '../src/http/app.ts'
+import { ProvisioningLogWriter } from '../src/provisioning/log-writer.ts'
+import { openSqliteStore } from '../src/store/sqlite/open-sqlite.ts'
+import type { Store } from '../src/store/store.ts'
+
+export interface TestTenant {
+  readonly tenant: Tenant
+  readonly token: string
+  /** Path prefix of the tenant's SCIM base, e.g. /scim/v2/acme */
+  readonly base: string
+}
+
+export interface TestApp {
+  readonly app: FastifyInstance
+  readonly store: Store
+  readonly config: Config
+  readonly signingKey: SigningKey
+  readonly log: ProvisioningLogWriter
+  readonly acme: TestTenant
+  addTenant(slug: string): Promise<TestTenant>
+  /** A SCIM request as the tenant's IdP: bearer token and application/scim+json. */
+  scim(
+    tenant: TestTenant,
+    method: InjectOptions['method'],
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): ReturnType<FastifyInstance['inject']>
+}
+
+export async function build(
+  t: TestContext,
+  env: Record<string, string> = {},
+): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rollcall-test-'))
+  const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'https://rollcall.test', ...env })
+  const store = openSqliteStore(join(dataDir, 'rollcall.sqlite'))
+  await store.migrate()
+  const signingKey = await loadSigningKey(store, createSecretBox('x'.repeat(32)))
+  const log = new ProvisioningLogWriter(store, {
+    retentionDays: 30,
+    maxRowsPerTenant: 1000,
+    onError: (error) => {
+      throw error
+    },
+  })
+  const app = await buildApp(config, { store, signingKey, log, logger: false })
+  t.after(async () => {
+    await app.close()
+    await log.close()
+    await store.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  const addTenant = async (slug: string): Promise<TestTenant> => {
+    const tenant = await store.createTenant({ id: newId(), slug, name: slug, createdAt: new Date().toISOString() })
+    const { token } = await issueScimToken(store, signingKey, tenant, config.publicUrl)
+    return { tenant: (await store.getTenantById(tenant.id)) ?? tenant, token, base: `/scim/v2/${slug}` }
+  }
+  const acme = await addTenant('acme')
+  return {
+    app,
+    store,
+    config,
+    signingKey,
+    log,
+    acme,
+    addTenant,
+    scim(tenant, method, path, body, headers = {}) {
+      return app.inject({
+        method,
+        url: `${tenant.base}${path}`,
+        headers: {
+          authorization: `Bearer ${tenant.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/scim+json' }),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
+      })
+    },
+  }
+}
