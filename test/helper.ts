@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
-import type { FastifyInstance, InjectOptions } from 'fastify'
+import type { FastifyInstance, HTTPMethods, LightMyRequestResponse as LightResponse } from 'fastify'
 import { loadConfig, type Config } from '../src/config.ts'
 import { createSecretBox } from '../src/credentials/secret-box.ts'
 import { issueScimToken, loadSigningKey, type SigningKey } from '../src/credentials/scim-tokens.ts'
@@ -33,11 +33,11 @@ export interface TestApp {
   /** A SCIM request as the tenant's IdP: bearer token and application/scim+json. */
   scim(
     tenant: TestTenant,
-    method: InjectOptions['method'],
+    method: HTTPMethods,
     path: string,
     body?: unknown,
     headers?: Record<string, string>,
-  ): ReturnType<FastifyInstance['inject']>
+  ): Promise<LightResponse>
 }
 
 export async function build(

@@ -16,7 +16,7 @@ export interface Tenant {
   readonly slug: string
   readonly name: string
   readonly createdAt: string
-  /** SPEC §7: refuse the non-profile forms (path-less PATCH, string booleans, remove-with-value). */
+  /** SPEC §7: refuse the non-profile forms (path-less PATCH, string booleans, the ADSCIM URN). */
   readonly scimStrictProfile: boolean
   /** The id (jti) of the one valid SCIM token, or null when SCIM is disabled. */
   readonly scimTokenId: string | null

@@ -21,7 +21,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     logger: deps.logger ?? { level: config.logLevel },
     bodyLimit: config.scim.maxBodyBytes,
     // Entra URL-encodes filters; allow long query strings but keep a bound.
-    maxParamLength: 512,
+    routerOptions: { maxParamLength: 512 },
     genReqId: (request) => {
       const given = request.headers['x-request-id']
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID()

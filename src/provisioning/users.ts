@@ -239,11 +239,10 @@ export async function patchUser(
       if (result.memberOps.length > 0) {
         throw ScimError.invalidPath('members is not an attribute of User')
       }
-      const { password, ...doc } = result.doc
       if (!result.changed && existing.origin === 'SCIM') return existing
       const write: UserWrite = {
-        ...userWriteOf(doc),
-        ...(await passwordWrite(typeof password === 'string' ? password : undefined)),
+        ...userWriteOf(result.doc),
+        ...(await passwordWrite(result.password)),
       }
       return withUniqueness(write.userName, () => writeUser(store, ctx, existing, write))
     }),

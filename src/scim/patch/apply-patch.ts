@@ -3,7 +3,7 @@
 // `members` become member operations for the store (O(changed), SPEC §2).
 
 import { ScimError } from '../errors.ts'
-import type { Filter } from '../filter/ast.ts'
+import type { Filter, PatchPath } from '../filter/ast.ts'
 import { matchesValueFilter, validateValueFilter } from '../filter/evaluate.ts'
 import { parsePatchPath } from '../filter/parser.ts'
 import { coerceAttributeValue, validateDocument } from '../resources/normalize.ts'
@@ -27,6 +27,8 @@ import {
   normalizeOpName,
 } from './quirks.ts'
 import type { PatchOpName } from './quirks.ts'
+
+type Json = Record<string, unknown>
 
 /** A group member named by a PATCH: the member's `id` and, when the client said so, its kind. */
 export type MemberReference = { value: string; type?: 'User' | 'Group' }
@@ -73,14 +75,19 @@ export interface PatchResult {
  *   creates the element (Entra quirk), otherwise noTarget. remove of nothing is a no-op. Setting
  *   `primary: true` clears it on the other values (RFC 7644 §3.5.2).
  * - Without `path` (refused in strict mode, interop profile §6.5.1.1): the value's keys may be
- *   names, dotted or URN-qualified paths, or extension URNs holding objects (Entra quirk); `schemas`
- *   and readOnly keys are skipped (Okta quirk). A path-less replace of a complex attribute merges
- *   its sub-attributes (RFC 7644 §3.5.2.3). A path-less remove is noTarget (§3.5.2.2).
+ *   names, dotted or URN-qualified paths, or extension URNs holding objects (Entra quirk);
+ *   `schemas` and readOnly keys are skipped (Okta quirk). A path-less replace of a complex
+ *   attribute merges its sub-attributes (RFC 7644 §3.5.2.3). A path-less remove is noTarget
+ *   (§3.5.2.2).
  * - Group `members` become {@link MemberOperation}s: add/replace with a value array, remove by
  *   `members[value eq "x"]` (or an `or` of those), by any other filter (`removeWhere`), with a
  *   value array (Entra quirk: exactly those, never all), or without value (`removeAll`).
  * - Values are coerced by `coerceAttributeValue` (Entra's "True"/"False", manager as a bare id;
  *   `""`/`{value:""}`/`null` unassign), and the result is re-checked by `validateDocument`.
+ *   Extension attributes need their URN in strict mode (RFC 7644 §3.10); lenient mode also
+ *   resolves an unqualified name that one extension defines (Entra's old `"path": "manager"`).
+ * - `password` (writeOnly) is returned apart in {@link PatchResult.password}, never in `doc`.
+ * - Errors name the operation (`Operations[2] (replace "active"): …`).
  *
  * @throws ScimError invalidSyntax: malformed body or operation, unknown `op`, a path-less
  *   operation in strict mode, an unknown attribute inside a value.
@@ -99,7 +106,7 @@ export function applyPatch(
 ): PatchResult {
   const operations = readOperations(body)
   const state: State = {
-    doc: structuredClone(doc) as Record<string, unknown>,
+    doc: structuredClone(doc) as Json,
     memberOps: [],
     password: undefined,
     resourceType,
@@ -127,7 +134,7 @@ export function applyPatch(
 }
 
 interface State {
-  readonly doc: Record<string, unknown>
+  readonly doc: Json
   readonly memberOps: MemberOperation[]
   password: string | undefined
   readonly resourceType: ResourceTypeDefinition
@@ -161,7 +168,8 @@ type AttributeTarget = Extract<Target, { kind: 'attribute' }>
 type Origin = 'path' | 'pathless'
 
 const BODY_EXAMPLE =
-  '{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "replace", "path": "displayName", "value": "…"}]}'
+  '{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], ' +
+  '"Operations": [{"op": "replace", "path": "displayName", "value": "…"}]}'
 
 // ---------------------------------------------------------------------------------------------
 // Reading the body (RFC 7644 §3.5.2)
@@ -169,7 +177,8 @@ const BODY_EXAMPLE =
 function readOperations(body: unknown): Operation[] {
   if (!isPlainObject(body)) {
     throw ScimError.invalidSyntax(
-      `A PATCH body must be a JSON object such as ${BODY_EXAMPLE} (RFC 7644 §3.5.2), got ${describe(body)}.`,
+      `A PATCH body must be a JSON object such as ${BODY_EXAMPLE} (RFC 7644 §3.5.2), ` +
+        `got ${describe(body)}.`,
     )
   }
   const schemas = getMember(body, 'schemas', 'the PATCH body')
@@ -178,13 +187,15 @@ function readOperations(body: unknown): Operation[] {
     schemas.some((urn) => typeof urn === 'string' && sameName(urn, PATCH_OP_URN))
   if (!hasPatchOpUrn) {
     throw ScimError.invalidSyntax(
-      `A PATCH body must have "schemas": ["${PATCH_OP_URN}"] (RFC 7644 §3.5.2), got ${describe(schemas)}.`,
+      `A PATCH body must have "schemas": ["${PATCH_OP_URN}"] (RFC 7644 §3.5.2), ` +
+        `got ${describe(schemas)}.`,
     )
   }
   const operations = getMember(body, 'Operations', 'the PATCH body')
   if (!Array.isArray(operations) || operations.length === 0) {
     throw ScimError.invalidSyntax(
-      `A PATCH body must have a non-empty "Operations" array (RFC 7644 §3.5.2), got ${describe(operations)}.`,
+      `A PATCH body must have a non-empty "Operations" array (RFC 7644 §3.5.2), ` +
+        `got ${describe(operations)}.`,
     )
   }
   return operations.map(readOperation)
@@ -201,7 +212,8 @@ function readOperation(raw: unknown, index: number): Operation {
   const op = normalizeOpName(opValue)
   if (op === undefined) {
     throw ScimError.invalidSyntax(
-      `${where}: "op" must be "add", "replace" or "remove" (RFC 7644 §3.5.2), got ${describe(opValue)}.`,
+      `${where}: "op" must be "add", "replace" or "remove" (RFC 7644 §3.5.2), ` +
+        `got ${describe(opValue)}.`,
     )
   }
   const pathValue = getMember(raw, 'path', where)
@@ -219,11 +231,13 @@ function readOperation(raw: unknown, index: number): Operation {
 }
 
 /** Reads a member of a message object by name, case-insensitively (RFC 7643 §2.1). */
-function getMember(object: Readonly<Record<string, unknown>>, name: string, where: string): unknown {
+function getMember(object: Readonly<Json>, name: string, where: string): unknown {
   const keys = Object.keys(object).filter((key) => sameName(key, name))
   if (keys.length > 1) {
+    const spellings = keys.map((key) => `"${key}"`).join(', ')
     throw ScimError.invalidSyntax(
-      `${where} has "${name}" more than once (${keys.map((key) => `"${key}"`).join(', ')}); names are case-insensitive (RFC 7643 §2.1).`,
+      `${where} has "${name}" more than once (${spellings}); names are case-insensitive ` +
+        '(RFC 7643 §2.1).',
     )
   }
   const key = keys[0]
@@ -235,9 +249,8 @@ function withOperationContext(error: unknown, operation: Operation): unknown {
   const prefix = `Operations[${operation.index}]`
   if (error.detail.startsWith(prefix)) return error
   const path = operation.path === undefined ? '' : ` ${JSON.stringify(operation.path)}`
-  return new ScimError(error.status, `${prefix} (${operation.op}${path}): ${error.detail}`, error.scimType, {
-    cause: error,
-  })
+  const detail = `${prefix} (${operation.op}${path}): ${error.detail}`
+  return new ScimError(error.status, detail, error.scimType, { cause: error })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -246,7 +259,8 @@ function withOperationContext(error: unknown, operation: Operation): unknown {
 function applyOperation(state: State, operation: Operation): void {
   const { op } = operation
   if ((op === 'add' || op === 'replace') && !operation.hasValue) {
-    throw ScimError.invalidSyntax(`"${op}" needs a "value" (RFC 7644 §3.5.2.${op === 'add' ? 1 : 3}).`)
+    const section = op === 'add' ? '3.5.2.1' : '3.5.2.3'
+    throw ScimError.invalidSyntax(`"${op}" needs a "value" (RFC 7644 §${section}).`)
   }
   if (operation.path === undefined) {
     applyPathless(state, operation)
@@ -259,18 +273,18 @@ function applyOperation(state: State, operation: Operation): void {
 function applyPathless(state: State, operation: Operation): void {
   if (state.quirks.strict) {
     throw ScimError.invalidSyntax(
-      `"path" is required: strict interop-profile mode refuses operations without a path (interop profile §6.5.1.1). ` +
-        'Send one operation per attribute path, e.g. {"op": "replace", "path": "name.givenName", "value": "…"}.',
+      '"path" is required: strict interop-profile mode refuses operations without a path ' +
+        '(interop profile §6.5.1.1). Send one operation per attribute path, e.g. ' +
+        '{"op": "replace", "path": "name.givenName", "value": "…"}.',
     )
   }
   if (operation.op === 'remove') {
-    throw ScimError.noTarget(
-      '"remove" needs a "path" naming what to remove (RFC 7644 §3.5.2.2).',
-    )
+    throw ScimError.noTarget('"remove" needs a "path" naming what to remove (RFC 7644 §3.5.2.2).')
   }
   if (!isPlainObject(operation.value)) {
     throw ScimError.invalidSyntax(
-      `Without "path", "value" must be an object of attributes to ${operation.op} (RFC 7644 §3.5.2), got ${describe(operation.value)}.`,
+      `Without "path", "value" must be an object of attributes to ${operation.op} ` +
+        `(RFC 7644 §3.5.2), got ${describe(operation.value)}.`,
     )
   }
   for (const entry of expandPathlessValue(operation.value, state.resourceType)) {
@@ -280,9 +294,8 @@ function applyPathless(state: State, operation: Operation): void {
     if (target.kind === 'attribute') {
       const { resolved, filterSub } = target
       const leaf = filterSub ?? resolved.sub ?? resolved.definition
-      if (isIgnoredPathlessKey(entry.key, resolved.definition) || isIgnoredPathlessKey(entry.key, leaf)) {
-        continue
-      }
+      if (isIgnoredPathlessKey(entry.key, resolved.definition)) continue
+      if (isIgnoredPathlessKey(entry.key, leaf)) continue
     }
     applyToTarget(state, operation.op, target, entry.value, true, 'pathless')
   }
@@ -298,8 +311,9 @@ function resolveTarget(text: string, origin: Origin, state: State): Target {
       `"${label}" names the whole ${resourceType.name}; name one of its attributes instead.`,
     )
   }
-  const parsed = parsePatchPath(label)
-  if (parsed.path.uri === undefined && parsed.path.sub === undefined && sameName(parsed.path.attr, 'schemas')) {
+  const parsed = origin === 'path' ? parsePatchPath(label) : parseValueKey(label, resourceType)
+  const { uri, attr, sub } = parsed.path
+  if (uri === undefined && sub === undefined && sameName(attr, 'schemas')) {
     if (parsed.filter !== undefined || parsed.sub !== undefined) {
       throw ScimError.invalidPath(`"${label}": "schemas" has no sub-attributes.`)
     }
@@ -313,7 +327,8 @@ function resolveTarget(text: string, origin: Origin, state: State): Target {
   const definition = resolved.definition
   if (definition.type !== 'complex' || !definition.multiValued) {
     throw ScimError.invalidPath(
-      `"${label}": a value filter [...] applies to a multi-valued complex attribute such as emails; "${definition.name}" is not one.`,
+      `"${label}": a value filter [...] applies to a multi-valued complex attribute such as ` +
+        `emails; "${definition.name}" is not one.`,
     )
   }
   validateValueFilter(parsed.filter, definition)
@@ -323,6 +338,16 @@ function resolveTarget(text: string, origin: Origin, state: State): Target {
   const filterSub = resolveSubAttribute(definition, parsed.sub)
   if (filterSub === undefined) throw unknownAttribute(label, origin, resourceType)
   return { kind: 'attribute', resolved, filter: parsed.filter, filterSub, label }
+}
+
+/** A key of a path-less value that is no valid path is an unknown attribute of the body. */
+function parseValueKey(key: string, resourceType: ResourceTypeDefinition): PatchPath {
+  try {
+    return parsePatchPath(key)
+  } catch (error) {
+    if (error instanceof ScimError) throw unknownAttribute(key, 'pathless', resourceType)
+    throw error
+  }
 }
 
 function applyToTarget(
@@ -347,7 +372,8 @@ function applyToTarget(
   const leaf = target.filterSub ?? resolved.sub ?? resolved.definition
   if (resolved.definition.mutability === 'readOnly' || leaf.mutability === 'readOnly') {
     throw ScimError.mutability(
-      `"${target.label}" is read-only (RFC 7643 §2.2): the service provider manages it and it cannot be changed.`,
+      `"${target.label}" is read-only (RFC 7643 §2.2): the service provider manages it and it ` +
+        'cannot be changed.',
     )
   }
   if (isMembersAttribute(state.resourceType, resolved)) {
@@ -377,7 +403,8 @@ function applyToSchemas(state: State, op: PatchOpName, label: string, value: unk
   for (const urn of urns) {
     if (typeof urn !== 'string' || findSchema(state.resourceType, urn) === undefined) {
       throw ScimError.invalidSyntax(
-        `"${label}": ${describe(urn)} is not a schema of ${state.resourceType.name} (see /Schemas).`,
+        `"${label}": ${describe(urn)} is not a schema of ${state.resourceType.name} ` +
+          '(see /Schemas).',
       )
     }
   }
@@ -399,27 +426,36 @@ function applyToExtension(
   if (value === null || value === undefined) return
   if (!isPlainObject(value)) {
     throw ScimError.invalidValue(
-      `"${target.label}" must be an object holding the extension's attributes, got ${describe(value)}.`,
+      `"${target.label}" must be an object holding the extension's attributes, ` +
+        `got ${describe(value)}.`,
     )
   }
   // Pathed replace overwrites the whole extension (interop profile §6.5.2.1); add merges.
-  if (op === 'replace' && origin === 'path') delete state.doc[schema.id]
+  const overwrites = op === 'replace' && origin === 'path'
+  if (overwrites) delete state.doc[schema.id]
   for (const [name, inner] of Object.entries(value)) {
     const label = `${schema.id}:${name}`
     const resolved = resolveAttributePath({ uri: schema.id, attr: name }, state.resourceType)
     if (resolved === undefined) throw unknownAttribute(label, 'pathless', state.resourceType)
     if (resolved.definition.mutability === 'readOnly') continue
-    applyToTarget(state, op === 'replace' && origin === 'path' ? 'add' : op, { kind: 'attribute', resolved, label }, inner, true, origin)
+    const target: Target = { kind: 'attribute', resolved, label }
+    applyToTarget(state, overwrites ? 'add' : op, target, inner, true, origin)
   }
 }
 
-function applyToPassword(state: State, op: PatchOpName, target: AttributeTarget, value: unknown): void {
-  if (op === 'remove' || target.resolved.sub !== undefined || target.filter !== undefined) {
-    throw ScimError.mutability(`"${target.label}": a password can be replaced but not removed.`)
+function applyToPassword(
+  state: State,
+  op: PatchOpName,
+  target: AttributeTarget,
+  value: unknown,
+): void {
+  const { resolved, label } = target
+  if (op === 'remove' || resolved.sub !== undefined || target.filter !== undefined) {
+    throw ScimError.mutability(`"${label}": a password can be replaced but not removed.`)
   }
-  const coerced = coerceAttributeValue(target.resolved.definition, value, target.label, state.quirks)
+  const coerced = coerceAttributeValue(resolved.definition, value, label, state.quirks)
   if (typeof coerced !== 'string' || coerced === '') {
-    throw ScimError.invalidValue(`"${target.label}" must be a non-empty string.`)
+    throw ScimError.invalidValue(`"${label}" must be a non-empty string.`)
   }
   state.password = coerced
 }
@@ -450,7 +486,7 @@ function applyToAttribute(
   if (definition.multiValued) {
     const input = isPlainObject(value) ? [value] : value
     const coerced = coerceAttributeValue(definition, input, label, state.quirks) as
-      | Record<string, unknown>[]
+      | Json[]
       | undefined
     if (op === 'replace') {
       setValue(state.doc, resolved, name, coerced)
@@ -465,10 +501,12 @@ function applyToAttribute(
     return
   }
   if (definition.type !== 'complex') {
-    setValue(state.doc, resolved, name, coerceAttributeValue(definition, value, label, state.quirks))
+    const coerced = coerceAttributeValue(definition, value, label, state.quirks)
+    setValue(state.doc, resolved, name, coerced)
     return
   }
-  const overwrites = (op === 'replace' && origin === 'path') || isAddOverwritingAttribute(definition)
+  const overwrites =
+    (op === 'replace' && origin === 'path') || isAddOverwritingAttribute(definition)
   if (overwrites || !isPlainObject(value)) {
     const coerced = coerceAttributeValue(definition, value, label, state.quirks)
     // add of nothing changes nothing; replace with nothing unassigns (RFC 7643 §2.5).
@@ -479,7 +517,7 @@ function applyToAttribute(
   // add, and path-less replace, merge sub-attributes: "Sub-attributes that are not specified in
   // the value parameter are left unchanged" (RFC 7644 §3.5.2.3; interop profile §6.5.2.1 for add).
   const current = readObject(state.doc, resolved, name)
-  const merged: Record<string, unknown> = { ...current }
+  const merged: Json = { ...current }
   for (const [key, raw] of Object.entries(value)) {
     const sub = resolveSubAttribute(definition, key)
     if (sub === undefined) throw unknownAttribute(`${label}.${key}`, 'pathless', state.resourceType)
@@ -488,7 +526,19 @@ function applyToAttribute(
     if (coerced === undefined) delete merged[sub.name]
     else merged[sub.name] = coerced
   }
-  setValue(state.doc, resolved, name, Object.keys(merged).length === 0 ? undefined : merged)
+  setValue(state.doc, resolved, name, coerceComplex(state, definition, merged, label))
+}
+
+/** A singular complex value in canonical form; `undefined` when nothing is left of it. */
+function coerceComplex(
+  state: State,
+  definition: AttributeDefinition,
+  value: Json,
+  label: string,
+): unknown {
+  return Object.keys(value).length === 0
+    ? undefined
+    : coerceAttributeValue(definition, value, label, state.quirks)
 }
 
 /** `name.familyName` (a singular complex attribute) or `emails.value` (every element). */
@@ -504,10 +554,11 @@ function applyToSubAttribute(
   const coerced =
     op === 'remove' ? undefined : coerceAttributeValue(sub, value, label, state.quirks)
   if (!resolved.definition.multiValued) {
-    const merged: Record<string, unknown> = { ...readObject(state.doc, resolved, name) }
+    const merged: Json = { ...readObject(state.doc, resolved, name) }
     if (coerced === undefined) delete merged[sub.name]
     else merged[sub.name] = coerced
-    setValue(state.doc, resolved, name, Object.keys(merged).length === 0 ? undefined : merged)
+    // Re-coerced whole, so an emptied manager (`manager.value` set to "") is unassigned (quirk).
+    setValue(state.doc, resolved, name, coerceComplex(state, resolved.definition, merged, label))
     return
   }
   const existing = readArray(state.doc, resolved, name)
@@ -515,13 +566,13 @@ function applyToSubAttribute(
     if (coerced !== undefined) setValue(state.doc, resolved, name, [{ [sub.name]: coerced }])
     return
   }
-  const touched = new Set<Record<string, unknown>>()
+  const touched = new Set<Json>()
   const values = existing.flatMap((element) => {
     const next = { ...element }
     if (coerced === undefined) delete next[sub.name]
     else next[sub.name] = coerced
     touched.add(next)
-    return op === 'remove' && isDataless(next) ? [] : [next]
+    return coerced === undefined && isDataless(next) ? [] : [next]
   })
   clearOtherPrimaries(values, touched)
   setValue(state.doc, resolved, name, values)
@@ -540,8 +591,7 @@ function applyToFilteredValues(
   const name = definition.name
   const elementDefinition: AttributeDefinition = { ...definition, multiValued: false }
   const existing = readArray(state.doc, resolved, name)
-  const matches = (element: Record<string, unknown>): boolean =>
-    matchesValueFilter(filter, element, definition)
+  const matches = (element: Json): boolean => matchesValueFilter(filter, element, definition)
 
   if (op === 'remove') {
     // RFC 7644 §3.5.2.2: remove every matching value (or its sub-attribute); no match, no change.
@@ -556,14 +606,9 @@ function applyToFilteredValues(
     return
   }
 
-  const coerced =
-    filterSub === undefined
-      ? coerceAttributeValue(elementDefinition, value, label, state.quirks)
-      : coerceAttributeValue(filterSub, value, label, state.quirks)
-  if (coerced !== undefined && filterSub === undefined && !isPlainObject(coerced)) {
-    throw ScimError.invalidValue(`"${label}" must be an object, got ${describe(value)}.`)
-  }
-  const touched = new Set<Record<string, unknown>>()
+  // A whole element must be an object; coerceAttributeValue refuses anything else.
+  const coerced = coerceAttributeValue(filterSub ?? elementDefinition, value, label, state.quirks)
+  const touched = new Set<Json>()
   let matched = false
   const values = existing.flatMap((element) => {
     if (!matches(element)) return [element]
@@ -578,15 +623,13 @@ function applyToFilteredValues(
     const base = elementForUnmatchedFilter(filter, definition, filterSub)
     if (base === undefined) {
       throw ScimError.noTarget(
-        `"${label}": no value of "${name}" matches the filter (RFC 7644 §3.5.2.3). ` +
-          'Only a filter of "eq" comparisons joined by "and" (e.g. type eq "work") creates a missing value.',
+        `"${label}": no value of "${name}" matches the filter (RFC 7644 §3.5.2.3). Only a ` +
+          'filter of "eq" comparisons joined by "and" (e.g. type eq "work") creates a missing ' +
+          'value.',
       )
     }
-    const raw = filterSub === undefined ? { ...base, ...(coerced as Record<string, unknown>) } : base
-    const element = coerceAttributeValue(elementDefinition, raw, label, state.quirks) as Record<
-      string,
-      unknown
-    >
+    const raw = filterSub === undefined ? { ...base, ...(coerced as Json) } : base
+    const element = coerceAttributeValue(elementDefinition, raw, label, state.quirks) as Json
     const created = filterSub === undefined ? element : { ...element, [filterSub.name]: coerced }
     touched.add(created)
     values.push(created)
@@ -596,11 +639,11 @@ function applyToFilteredValues(
 }
 
 function updateElement(
-  element: Record<string, unknown>,
+  element: Json,
   op: PatchOpName,
   coerced: unknown,
   filterSub: AttributeDefinition | undefined,
-): Record<string, unknown> | undefined {
+): Json | undefined {
   if (filterSub !== undefined) {
     const next = { ...element }
     if (coerced === undefined) delete next[filterSub.name]
@@ -609,9 +652,7 @@ function updateElement(
   }
   if (coerced === undefined) return op === 'replace' ? undefined : element
   // replace swaps the matching value (RFC 7644 §3.5.2.3); add merges into it.
-  return op === 'replace'
-    ? (coerced as Record<string, unknown>)
-    : { ...element, ...(coerced as Record<string, unknown>) }
+  return op === 'replace' ? (coerced as Json) : { ...element, ...(coerced as Json) }
 }
 
 /** Entra's remove-with-value (quirks.ts): drop the listed values of a multi-valued attribute. */
@@ -645,13 +686,15 @@ function applyToMembers(
   const { resolved, filter, filterSub, label } = target
   if (resolved.sub !== undefined || filterSub !== undefined) {
     throw ScimError.invalidPath(
-      `"${label}": member sub-attributes cannot be patched; add or remove whole members with path "members".`,
+      `"${label}": member sub-attributes cannot be patched; add or remove whole members with ` +
+        'path "members".',
     )
   }
   if (filter !== undefined) {
     if (op !== 'remove') {
       throw ScimError.invalidPath(
-        `"${label}": to ${op} members use path "members" with a value array such as [{"value": "<id>"}].`,
+        `"${label}": to ${op} members use path "members" with a value array such as ` +
+          '[{"value": "<id>"}].',
       )
     }
     const values = memberFilterValues(filter)
@@ -666,7 +709,8 @@ function applyToMembers(
       state.memberOps.push({ kind: 'removeAll' })
       return
     }
-    const values = readMembers(state, resolved.definition, listed, label).map((member) => member.value)
+    const members = readMembers(state, resolved.definition, listed, label)
+    const values = members.map((member) => member.value)
     if (values.length > 0) state.memberOps.push({ kind: 'remove', values })
     return
   }
@@ -683,24 +727,31 @@ function readMembers(
 ): MemberReference[] {
   const input = acceptBareMemberIds(value, label, state.quirks)
   const list = isPlainObject(input) ? [input] : input
-  const coerced = (coerceAttributeValue(definition, list, label, state.quirks) ?? []) as Record<
-    string,
-    unknown
-  >[]
+  // Checked before coercion, which drops an element left empty (`{"$ref": null}`) silently.
+  if (Array.isArray(list)) {
+    list.forEach((item, index) => {
+      if (isPlainObject(item) && !Object.keys(item).some((key) => sameName(key, 'value'))) {
+        throw memberValueRequired(label, index)
+      }
+    })
+  }
+  const coerced = (coerceAttributeValue(definition, list, label, state.quirks) ?? []) as Json[]
   const byValue = new Map<string, MemberReference>()
   coerced.forEach((item, index) => {
     const id = item['value']
-    if (typeof id !== 'string' || id.trim() === '') {
-      throw ScimError.invalidValue(
-        `${label}[${index}].value is required: each member must carry the "id" of a User or Group.`,
-      )
-    }
+    if (typeof id !== 'string' || id.trim() === '') throw memberValueRequired(label, index)
     const type = memberType(item['type'], `${label}[${index}].type`)
     const known = byValue.get(id)
     const kind = known?.type ?? type
     byValue.set(id, kind === undefined ? { value: id } : { value: id, type: kind })
   })
   return [...byValue.values()]
+}
+
+function memberValueRequired(label: string, index: number): ScimError {
+  return ScimError.invalidValue(
+    `${label}[${index}].value is required: each member must carry the "id" of a User or Group.`,
+  )
 }
 
 function memberType(raw: unknown, label: string): 'User' | 'Group' | undefined {
@@ -734,8 +785,13 @@ function memberFilterValues(filter: Filter): string[] | undefined {
   return undefined
 }
 
-function isMembersAttribute(resourceType: ResourceTypeDefinition, resolved: ResolvedAttribute): boolean {
-  return resourceType.name === 'Group' && !resolved.isExtension && resolved.definition.name === 'members'
+function isMembersAttribute(
+  resourceType: ResourceTypeDefinition,
+  resolved: ResolvedAttribute,
+): boolean {
+  return (
+    resourceType.name === 'Group' && !resolved.isExtension && resolved.definition.name === 'members'
+  )
 }
 
 function isPasswordAttribute(resolved: ResolvedAttribute): boolean {
@@ -745,25 +801,25 @@ function isPasswordAttribute(resolved: ResolvedAttribute): boolean {
 // ---------------------------------------------------------------------------------------------
 // Document access
 
-function containerOf(doc: Record<string, unknown>, resolved: ResolvedAttribute): Record<string, unknown> | undefined {
+function containerOf(doc: Json, resolved: ResolvedAttribute): Json | undefined {
   if (!resolved.isExtension) return doc
   const container = doc[resolved.schemaUrn]
   return isPlainObject(container) ? container : undefined
 }
 
-function readArray(doc: Record<string, unknown>, resolved: ResolvedAttribute, name: string): Record<string, unknown>[] {
+function readArray(doc: Json, resolved: ResolvedAttribute, name: string): Json[] {
   const value = containerOf(doc, resolved)?.[name]
   if (value === undefined || value === null) return []
   return (Array.isArray(value) ? value : [value]).filter(isPlainObject)
 }
 
-function readObject(doc: Record<string, unknown>, resolved: ResolvedAttribute, name: string): Record<string, unknown> {
+function readObject(doc: Json, resolved: ResolvedAttribute, name: string): Json {
   const value = containerOf(doc, resolved)?.[name]
   return isPlainObject(value) ? value : {}
 }
 
-/** Sets an attribute; `undefined` or `[]` unassigns it (RFC 7643 §2.5) and drops an empty extension. */
-function setValue(doc: Record<string, unknown>, resolved: ResolvedAttribute, name: string, value: unknown): void {
+/** Sets an attribute; `undefined` or `[]` unassigns it (RFC 7643 §2.5). */
+function setValue(doc: Json, resolved: ResolvedAttribute, name: string, value: unknown): void {
   if (value === undefined || (Array.isArray(value) && value.length === 0)) {
     deleteValue(doc, resolved, name)
     return
@@ -777,16 +833,19 @@ function setValue(doc: Record<string, unknown>, resolved: ResolvedAttribute, nam
   doc[resolved.schemaUrn] = container
 }
 
-function deleteValue(doc: Record<string, unknown>, resolved: ResolvedAttribute, name: string): void {
+/** Unassigns an attribute, and drops an extension object left empty. */
+function deleteValue(doc: Json, resolved: ResolvedAttribute, name: string): void {
   const container = containerOf(doc, resolved)
   if (container === undefined) return
   delete container[name]
   if (resolved.isExtension && Object.keys(container).length === 0) delete doc[resolved.schemaUrn]
 }
 
-/** A value left with nothing but its label (`{ type: "work" }`) after a sub-attribute was removed. */
-function isDataless(element: Record<string, unknown>): boolean {
-  return Object.keys(element).every((key) => key === 'type' || key === 'primary' || key === 'display')
+const LABEL_KEYS: ReadonlySet<string> = new Set(['type', 'primary', 'display'])
+
+/** A value left with nothing but its label (`{ type: "work" }`) once a sub-attribute is gone. */
+function isDataless(element: Json): boolean {
+  return Object.keys(element).every((key) => LABEL_KEYS.has(key))
 }
 
 /**
@@ -794,11 +853,13 @@ function isDataless(element: Record<string, unknown>): boolean {
  * set primary to false for any other values in the array". Two touched primaries stay, and
  * validateDocument refuses them (RFC 7643 §2.4).
  */
-function clearOtherPrimaries(values: Record<string, unknown>[], touched: ReadonlySet<object>): void {
+function clearOtherPrimaries(values: Json[], touched: ReadonlySet<object>): void {
   const isNewPrimary = values.some((value) => touched.has(value) && value['primary'] === true)
   if (!isNewPrimary) return
   values.forEach((value, index) => {
-    if (!touched.has(value) && value['primary'] === true) values[index] = { ...value, primary: false }
+    if (!touched.has(value) && value['primary'] === true) {
+      values[index] = { ...value, primary: false }
+    }
   })
 }
 
@@ -807,15 +868,17 @@ function clearOtherPrimaries(values: Record<string, unknown>[], touched: Readonl
 
 /** RFC 7643 §2.2 immutable: may be set once, never changed afterwards. */
 function assertImmutableKept(
-  before: Readonly<Record<string, unknown>>,
-  after: Readonly<Record<string, unknown>>,
+  before: Readonly<Json>,
+  after: Readonly<Json>,
   resourceType: ResourceTypeDefinition,
 ): void {
   for (const { container, definition, label } of attributeSlots(resourceType)) {
     const old = container(before)?.[definition.name]
     const now = container(after)?.[definition.name]
     if (definition.mutability === 'immutable' && old !== undefined && !deepEqual(old, now)) {
-      throw ScimError.mutability(`"${label}" is immutable (RFC 7643 §2.2): it cannot be changed once set.`)
+      throw ScimError.mutability(
+        `"${label}" is immutable (RFC 7643 §2.2): it cannot be changed once set.`,
+      )
     }
     if (definition.multiValued || !isPlainObject(old)) continue
     for (const sub of definition.subAttributes ?? []) {
@@ -835,8 +898,8 @@ function assertImmutableKept(
  * required attribute" gives mutability (userName, Group displayName).
  */
 function assertRequiredKept(
-  before: Readonly<Record<string, unknown>>,
-  after: Readonly<Record<string, unknown>>,
+  before: Readonly<Json>,
+  after: Readonly<Json>,
   resourceType: ResourceTypeDefinition,
 ): void {
   for (const { container, definition, label } of attributeSlots(resourceType)) {
@@ -845,27 +908,28 @@ function assertRequiredKept(
     const now = container(after)?.[definition.name]
     if (isAssigned(old) && !isAssigned(now)) {
       throw ScimError.mutability(
-        `"${label}" is required (RFC 7643 §2.2) and cannot be removed or emptied (RFC 7644 §3.5.2); replace it with a new value instead.`,
+        `"${label}" is required (RFC 7643 §2.2) and cannot be removed or emptied ` +
+          '(RFC 7644 §3.5.2); replace it with a new value instead.',
       )
     }
   }
 }
 
 interface AttributeSlot {
-  readonly container: (doc: Readonly<Record<string, unknown>>) => Readonly<Record<string, unknown>> | undefined
+  readonly container: (doc: Readonly<Json>) => Readonly<Json> | undefined
   readonly definition: AttributeDefinition
   readonly label: string
 }
 
 function attributeSlots(resourceType: ResourceTypeDefinition): AttributeSlot[] {
   const core = resourceType.schema.attributes.map((definition) => ({
-    container: (doc: Readonly<Record<string, unknown>>) => doc,
+    container: (doc: Readonly<Json>) => doc,
     definition,
     label: definition.name,
   }))
   const extensions = resourceType.extensions.flatMap(({ schema }) =>
     schema.attributes.map((definition) => ({
-      container: (doc: Readonly<Record<string, unknown>>) => {
+      container: (doc: Readonly<Json>) => {
         const value = doc[schema.id]
         return isPlainObject(value) ? value : undefined
       },
@@ -894,7 +958,11 @@ function sameName(a: string, b: string): boolean {
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true
   if (Array.isArray(a)) {
-    return Array.isArray(b) && a.length === b.length && a.every((item, index) => deepEqual(item, b[index]))
+    return (
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((item, index) => deepEqual(item, b[index]))
+    )
   }
   if (isPlainObject(a) && isPlainObject(b)) {
     const keys = Object.keys(a).filter((key) => a[key] !== undefined)
@@ -904,20 +972,27 @@ function deepEqual(a: unknown, b: unknown): boolean {
   return false
 }
 
-function unknownAttribute(label: string, origin: Origin, resourceType: ResourceTypeDefinition): ScimError {
-  const unqualified = !label.includes(':')
-  const extension = unqualified
-    ? resourceType.extensions.find(({ schema }) =>
-        schema.attributes.some((attribute) => sameName(attribute.name, label.split(/[.[]/)[0] ?? '')),
-      )
-    : undefined
+function unknownAttribute(
+  label: string,
+  origin: Origin,
+  resourceType: ResourceTypeDefinition,
+): ScimError {
+  const head = label.includes(':') ? undefined : label.split(/[.[]/)[0]
+  const extension =
+    head === undefined
+      ? undefined
+      : resourceType.extensions.find(({ schema }) =>
+          schema.attributes.some((attribute) => sameName(attribute.name, head)),
+        )
+  const urn = extension?.schema.id
   const hint =
-    extension === undefined
+    urn === undefined
       ? ''
-      : ` It is an attribute of the extension "${extension.schema.id}": write "${extension.schema.id}:${label}".`
+      : ` It is an attribute of the extension "${urn}": write "${urn}:${label}".`
   const detail =
     `Attribute "${label}" is not defined for ${resourceType.name} (see /Schemas).${hint} ` +
-    `If your identity provider sends it from an attribute mapping, remove the mapping for "${label}" there (Microsoft Entra ID: Provisioning > Mappings).`
+    'If your identity provider sends it from an attribute mapping, remove the mapping for ' +
+    `"${label}" there (Microsoft Entra ID: Provisioning > Mappings).`
   // A path naming nothing is invalidPath (RFC 7644 §3.5.2); an unknown attribute inside a
   // value is invalidSyntax, like any unknown attribute of a body (interop profile §5.3).
   return origin === 'path' ? ScimError.invalidPath(detail) : ScimError.invalidSyntax(detail)

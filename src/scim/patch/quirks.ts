@@ -1,9 +1,9 @@
-// Named client quirks of PATCH requests (RFC 7644 §3.5.2): the forms Microsoft Entra ID, Okta and
-// the SCIMReferenceCode suite send that RFC 7644 does not define (SPEC §7, entra-provisioning.md §4,
-// §8). Each function says which client sends the form and whether strict mode still accepts it.
+// Named client quirks of PATCH requests (RFC 7644 §3.5.2): forms that Entra ID, Okta and the
+// SCIMReferenceCode suite send and RFC 7644 does not define (SPEC §7, entra-provisioning.md §4).
+// Each function names the client and says whether strict mode still accepts the form.
 
-import type { Filter } from '../filter/ast.ts'
 import { ScimError } from '../errors.ts'
+import type { Filter } from '../filter/ast.ts'
 import { isPlainObject } from '../resources/quirks.ts'
 import type { QuirkOptions } from '../resources/quirks.ts'
 import { findSchema, resolveSubAttribute } from '../schemas/resolve.ts'
@@ -43,7 +43,7 @@ export interface PathlessEntry {
  * (entra-provisioning.md §4, item 2) — each key is kept as a path, never stored as a literal key.
  * A key that is an extension URN holding an object (`{"urn:…:enterprise:2.0:User": {"department":
  * "x"}}`) becomes one `urn:…:attr` entry per inner attribute, so other extension attributes stay;
- * the core schema URN is unwrapped the same way. A `null` extension value stays one entry on the URN.
+ * the core schema URN is unwrapped the same way. A `null` extension value stays one entry.
  * Strict mode refuses path-less operations before this runs (interop profile §6.5.1.1).
  */
 export function expandPathlessValue(
@@ -73,7 +73,10 @@ export function expandPathlessValue(
  * attributes of a resource are ignored on input, so `schemas` and every readOnly attribute (`id`,
  * `meta`, `groups`) are skipped here; with an explicit `path` they are refused (mutability).
  */
-export function isIgnoredPathlessKey(key: string, definition: AttributeDefinition | undefined): boolean {
+export function isIgnoredPathlessKey(
+  key: string,
+  definition: AttributeDefinition | undefined,
+): boolean {
   return key.trim().toLowerCase() === 'schemas' || definition?.mutability === 'readOnly'
 }
 
@@ -85,7 +88,7 @@ export function isIgnoredPathlessKey(key: string, definition: AttributeDefinitio
  * `{"op":"Remove","path":"members","value":[{"value":"id"}]}` (entra-provisioning.md §3.16). An
  * RFC-literal server empties the group (MicrosoftDocs/azure-docs#30826), so a value — an array, one
  * element or a bare id — always means "remove exactly these", never "remove all". The interop
- * profile says nothing about `remove`, so strict mode accepts it too. An empty array removes nothing.
+ * profile says nothing about `remove`, so strict mode accepts it too. `[]` removes nothing.
  */
 export function listedRemovalValues(value: unknown): unknown[] | undefined {
   if (value === undefined || value === null) return undefined

@@ -58,6 +58,8 @@ const attribute = (name: string): AttributeDefinition => {
   return found
 }
 
+const CUSTOM_URN = 'urn:example:custom:2.0:User'
+
 /** entra-provisioning.md §3.3, with the enterprise extension Entra adds when it is mapped. */
 const ENTRA_CREATE_USER = {
   schemas: [SCIM_USER_SCHEMA_URN, ENTERPRISE_USER_SCHEMA_URN],
@@ -194,10 +196,9 @@ describe('normalizeResource for Users', () => {
 
   it('rejects an unknown schema URN, naming it and the mapping to remove', () => {
     rejects(
-      () =>
-        createUser({ schemas: [SCIM_USER_SCHEMA_URN, 'urn:example:custom:2.0:User'], userName: 'a' }),
+      () => createUser({ schemas: [SCIM_USER_SCHEMA_URN, CUSTOM_URN], userName: 'a' }),
       'invalidSyntax',
-      'urn:example:custom:2.0:User',
+      CUSTOM_URN,
       'mapping',
     )
     rejects(
@@ -270,8 +271,10 @@ describe('normalizeResource for Users', () => {
 
   it('refuses string booleans in strict mode, naming the attribute', () => {
     rejects(
-      () =>
-        createUser({ schemas: [SCIM_USER_SCHEMA_URN], userName: 'a', active: 'True' }, STRICT_QUIRKS),
+      () => {
+        const body = { schemas: [SCIM_USER_SCHEMA_URN], userName: 'a', active: 'True' }
+        return createUser(body, STRICT_QUIRKS)
+      },
       'invalidValue',
       '"active"',
       'strict',
@@ -529,6 +532,11 @@ describe('normalizeResource for Groups', () => {
   })
 
   it('requires a value on every member and a known member type', () => {
+    rejects(
+      () => createGroup({ displayName: 'S', members: [{ value: 'u1' }, { display: 'x' }] }),
+      'invalidValue',
+      'members[1].value',
+    )
     rejects(
       () => createGroup({ displayName: 'S', members: [{ display: 'x', type: 'User' }] }),
       'invalidValue',

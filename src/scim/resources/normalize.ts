@@ -26,6 +26,11 @@ export type NormalizeMode = 'create' | 'replace'
 /** Options of {@link normalizeResource}. */
 export interface NormalizeOptions {
   readonly quirks: QuirkOptions
+  /**
+   * Both modes validate alike (PUT replaces the whole document, so an attribute left out or sent
+   * as `null` ends up cleared either way). The one difference: `"members": null` is "no members
+   * asserted" on create and "clear the members" on replace.
+   */
   readonly mode: NormalizeMode
 }
 
@@ -48,8 +53,9 @@ export interface NormalizedResource {
   /** The cleartext `password` when one was sent (RFC 7643 §4.1.1); hash it, never store it. */
   readonly password?: string
   /**
-   * Group `members` when the body carried the attribute (duplicates collapsed, first wins);
-   * absent when it did not. In `replace` mode `"members": null` gives `[]` (clear).
+   * Group `members` when the body carried the attribute, in the client's order, repeats of an
+   * id collapsed (a later copy may only supply the `type` the first lacked); absent when the body
+   * did not carry it. In `replace` mode `"members": null` gives `[]` (clear).
    */
   readonly members?: readonly GroupMemberInput[]
 }
@@ -59,8 +65,9 @@ export interface NormalizedResource {
  *
  * - The body must be a JSON object. `schemas`, when present, must be an array holding the core
  *   schema URN; every other URN must be one of the resource type's extensions, or a tolerated
- *   client URN (Entra's ADSCIM Group URN, dropped; refused in strict mode). A missing `schemas`
- *   is tolerated (several IdPs omit it on PUT) unless `quirks.strict`, as RFC 7643 §3 requires it.
+ *   client URN (Entra's ADSCIM Group URN, dropped; refused in strict mode). A missing (or null,
+ *   or empty) `schemas` is tolerated (several IdPs omit it on PUT) unless `quirks.strict`, as
+ *   RFC 7643 §3 requires it.
  *   An extension URN that is used but not listed in `schemas` is tolerated (Entra omits custom
  *   extension URNs), in both modes: the stored `schemas` is recomputed from what is present.
  * - Attribute names match case-insensitively (RFC 7643 §2.1) and are re-spelled canonically.
@@ -293,7 +300,7 @@ function checkSchemas(
   isRequired: boolean,
 ): void {
   const core = resourceType.schema.id
-  if (raw === undefined || raw === null) {
+  if (isUnassigned(raw)) {
     if (!isRequired) return
     throw ScimError.invalidSyntax(
       `"schemas" is required (RFC 7643 §3): send "schemas": ["${core}"] plus any extension URNs used.`,
@@ -351,22 +358,33 @@ function extractMembers(
   mode: NormalizeMode,
 ): GroupMemberInput[] | undefined {
   if (raw === null || raw === undefined) return mode === 'replace' ? [] : undefined
+  // Check ids on the client's own elements: coercion drops elements left empty (`{display}`).
+  const asSent = coerceBareMembers(raw)
+  if (Array.isArray(asSent)) {
+    asSent.forEach((item, index) => {
+      if (!isPlainObject(item)) return
+      const valueKey = Object.keys(item).find((key) => key.toLowerCase() === 'value')
+      assertMemberId(valueKey === undefined ? undefined : item[valueKey], index)
+    })
+  }
   const coerced = coerceAttributeValue(definition, raw, 'members', quirks)
   if (coerced === undefined) return []
   // Collapse repeats by id; a later copy may only add the `type` the first one lacked.
   const byValue = new Map<string, GroupMemberInput>()
-  ;(coerced as Record<string, unknown>[]).forEach((item, index) => {
-    const value = item['value']
-    if (typeof value !== 'string' || value.trim() === '') {
-      throw ScimError.invalidValue(
-        `members[${index}].value is required: each member must carry the "id" of a User or Group.`,
-      )
-    }
+  for (const [index, item] of (coerced as Record<string, unknown>[]).entries()) {
+    const value = assertMemberId(item['value'], index)
     const asserted = memberType(item['type'], index)
     const type = byValue.get(value)?.type ?? asserted
     byValue.set(value, type === undefined ? { value } : { value, type })
-  })
+  }
   return [...byValue.values()]
+}
+
+function assertMemberId(value: unknown, index: number): string {
+  if (typeof value === 'string' && value.trim() !== '') return value
+  throw ScimError.invalidValue(
+    `members[${index}].value is required: each member must carry the "id" (a string) of a User or Group.`,
+  )
 }
 
 function memberType(raw: unknown, index: number): 'User' | 'Group' | undefined {
@@ -572,7 +590,8 @@ function unknownAttribute(name: string, resourceType: ResourceTypeDefinition): S
   const hint =
     extension === undefined
       ? ''
-      : ` It is an attribute of the extension "${extension.schema.id}": send it inside that object or as "${extension.schema.id}:${name}".`
+      : ` It is an attribute of the extension "${extension.schema.id}": ` +
+        `send it inside that object or as "${extension.schema.id}:${name}".`
   return ScimError.invalidSyntax(
     `Attribute "${name}" is not defined for ${resourceType.name} (see /Schemas).${hint} ` +
       `If your identity provider sends it from an attribute mapping, remove the mapping for "${name}" there (Microsoft Entra ID: Provisioning > Mappings).`,
@@ -582,7 +601,8 @@ function unknownAttribute(name: string, resourceType: ResourceTypeDefinition): S
 function unknownSubAttribute(path: string, parent: AttributeDefinition): ScimError {
   const names = (parent.subAttributes ?? []).map((sub) => sub.name).join(', ')
   return ScimError.invalidSyntax(
-    `Attribute "${path}" is not defined (see /Schemas): "${parent.name}" has the sub-attributes ${names}. ` +
+    `Attribute "${path}" is not defined (see /Schemas): ` +
+      `"${parent.name}" has the sub-attributes ${names}. ` +
       `If your identity provider sends it from an attribute mapping, remove that mapping there (Microsoft Entra ID: Provisioning > Mappings).`,
   )
 }
@@ -596,7 +616,9 @@ function unknownSchema(
     resourceType.schema.id,
     ...resourceType.extensions.map(({ schema }) => schema.id),
   ]
-  const detail = `Schema "${urn}" in "schemas" is not supported for ${resourceType.name}; supported: ${supported.join(', ')}.`
+  const detail =
+    `Schema "${urn}" in "schemas" is not supported for ${resourceType.name}; ` +
+    `supported: ${supported.join(', ')}.`
   if (quirks.strict && isIgnoredSchemaUrn(urn, { strict: false })) {
     return ScimError.invalidSyntax(
       `${detail} This Microsoft Entra ID schema URN is refused in strict interop-profile mode; ` +

@@ -1,6 +1,6 @@
 // The Store over Kysely, shared by SQLite and PostgreSQL: the queries are the same, the dialect
 // supplies capabilities (JSON access, error codes). SCIM filters are compiled to SQL here.
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
+import { sql, type Kysely, type RawBuilder, type Selectable, type SqlBool, type Transaction } from 'kysely'
 import type { Origin, Tenant } from '../../domain/types.ts'
 import { normaliseName } from '../../domain/directory-rules.ts'
 import { compileFilter, compileSortKey } from '../../scim/filter/to-sql.ts'
@@ -145,8 +145,8 @@ class SqlTenantStore implements TenantStore {
     const table = target === 'User' ? ('tenant_users as u' as const) : ('groups as g' as const)
     const alias = target === 'User' ? 'u' : 'g'
     const idColumn = target === 'User' ? sql.ref('u.user_id') : sql.ref('g.id')
-    const where = query.filter ? compileFilter(query.filter, target, dialect) : sql<boolean>`1 = 1`
-    const tenantWhere = sql<boolean>`${sql.ref(`${alias}.tenant_id`)} = ${this.tenantId}`
+    const where = query.filter ? compileFilter(query.filter, target, dialect) : sql<SqlBool>`1 = 1`
+    const tenantWhere = sql<SqlBool>`${sql.ref(`${alias}.tenant_id`)} = ${this.tenantId}`
 
     if (query.count === 0) {
       const total = await this.count(table, tenantWhere, where)
@@ -173,7 +173,7 @@ class SqlTenantStore implements TenantStore {
       .selectAll(alias)
       .where(tenantWhere)
       .where(where)
-    if (seekAfter !== undefined) select = select.where(sql<boolean>`${idColumn} > ${seekAfter}`)
+    if (seekAfter !== undefined) select = select.where(sql<SqlBool>`${idColumn} > ${seekAfter}`)
     if (query.sortBy !== undefined) {
       const key = compileSortKey(query.sortBy, target, dialect)
       const direction = query.sortOrder === 'descending' ? sql`desc` : sql`asc`
@@ -206,8 +206,8 @@ class SqlTenantStore implements TenantStore {
 
   private async count(
     table: 'tenant_users as u' | 'groups as g',
-    tenantWhere: ReturnType<typeof sql<boolean>>,
-    where: ReturnType<typeof sql<boolean>>,
+    tenantWhere: RawBuilder<SqlBool>,
+    where: RawBuilder<SqlBool>,
   ): Promise<number> {
     const db = this.db as unknown as Kysely<any> // eslint-disable-line @typescript-eslint/no-explicit-any
     const row = await this.guard(() =>

@@ -7,7 +7,7 @@ import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnec
 import type { Database } from '../sql/tables.ts'
 import { SqlStore } from '../sql/sql-store.ts'
 import { StoreUnavailable, UniqueViolation } from '../store.ts'
-import { sqliteDialect } from './dialect.ts'
+import { registerSqliteFunctions, sqliteDialect } from './dialect.ts'
 
 /**
  * Write transactions start with BEGIN IMMEDIATE: the write lock is taken up front, so a
@@ -64,6 +64,7 @@ export function openSqliteStore(file: string): SqlStore {
   database.pragma('synchronous = FULL')
   database.pragma('foreign_keys = ON')
   database.pragma('busy_timeout = 5000')
+  registerSqliteFunctions(database)
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(database) })
   return new SqlStore({ db, dialect: sqliteDialect, translateError: translateSqliteError })
 }

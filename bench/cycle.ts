@@ -1,0 +1,280 @@
+// The Entra provisioning cycles of `npm run bench` (entra-provisioning.md §2): the initial cycle
+// (match then create each user; match, create and fill each group) and an incremental cycle
+// (attribute replaces, deactivations, member removals, deletes), each step a timed phase.
+import { hasId, idOf, listOf, parseObject, send, totalResultsOf, type Target } from './client.ts'
+import { createOpStats, createPhase, runBounded, type OpStats, type Phase } from './load.ts'
+import {
+  addMembersPatch,
+  benchGroup,
+  benchUser,
+  chunk,
+  deactivateUserPatch,
+  groupByDisplayNamePath,
+  planIncremental,
+  planMemberships,
+  removeMembersPatch,
+  replaceUserPatch,
+  userByUserNamePath,
+} from './workload.ts'
+
+export interface CycleOptions {
+  readonly runId: string
+  readonly users: number
+  readonly groups: number
+  readonly concurrency: number
+  readonly memberBatch: number
+}
+
+/** An untimed read-back after a phase: did the server do what the requests asked? */
+export interface Check {
+  readonly name: string
+  readonly ok: boolean
+  readonly detail: string
+}
+
+export interface CycleResult {
+  readonly phases: readonly Phase[]
+  readonly initialCycleMs: number
+  /** Requests not sent because the resource they needed was not created. */
+  readonly skipped: number
+  readonly checks: readonly Check[]
+}
+
+export type Progress = (line: string) => void
+
+const PROGRESS_INTERVAL_MS = 5000
+
+async function timed(
+  phase: Phase,
+  total: number,
+  concurrency: number,
+  progress: Progress,
+  task: (index: number) => Promise<void>,
+): Promise<void> {
+  let done = 0
+  progress(`${phase.name}: ${total} tasks`)
+  const timer = setInterval(
+    () => progress(`  ${phase.name}: ${done}/${total}`),
+    PROGRESS_INTERVAL_MS,
+  )
+  try {
+    phase.wallMs = await runBounded(total, concurrency, async (index) => {
+      await task(index)
+      done += 1
+    })
+  } finally {
+    clearInterval(timer)
+  }
+  progress(`  ${phase.name}: done in ${(phase.wallMs / 1000).toFixed(2)} s`)
+}
+
+function isDefined<T>(value: T | undefined): value is T {
+  return value !== undefined
+}
+
+function errorsIn(...stats: readonly OpStats[]): number {
+  return stats.reduce((total, s) => total + s.errors, 0)
+}
+
+export async function runCycles(
+  target: Target,
+  options: CycleOptions,
+  progress: Progress,
+): Promise<CycleResult> {
+  const { runId, users, groups, concurrency, memberBatch } = options
+  const phases: Phase[] = []
+  const checks: Check[] = []
+  const checkStats = createOpStats('check')
+  let skipped = 0
+
+  // Initial cycle, users (§3.5 then §3.3): create only after the match came back empty.
+  const getUser = createOpStats('GET user by userName')
+  const postUser = createOpStats('POST user')
+  const usersPhase = createPhase('initial: users', [getUser, postUser])
+  phases.push(usersPhase)
+  const userIds: (string | undefined)[] = new Array<string | undefined>(users).fill(undefined)
+  await timed(usersPhase, users, concurrency, progress, async (i) => {
+    const user = benchUser(runId, i)
+    const match = await send(target, getUser, 'GET', userByUserNamePath(user.userName), {
+      expected: [200],
+      check: listOf(0),
+    })
+    if (!match.ok) {
+      skipped += 1
+      return
+    }
+    const created = await send(target, postUser, 'POST', '/Users', {
+      expected: [201],
+      body: user.body,
+      check: hasId,
+    })
+    if (created.ok) userIds[i] = idOf(created.text)
+  })
+
+  const firstUser = userIds.findIndex(isDefined)
+  if (firstUser >= 0) {
+    const userName = benchUser(runId, firstUser).userName.toUpperCase()
+    const reply = await send(target, checkStats, 'GET', userByUserNamePath(userName), {
+      expected: [200],
+    })
+    const total = reply.ok ? totalResultsOf(reply.text) : undefined
+    checks.push({
+      name: 'userName match is case-insensitive (§3.5)',
+      ok: total === 1,
+      detail: `GET /Users?filter=userName eq "${userName}" -> ${reply.status}, totalResults ${total}`,
+    })
+  }
+
+  // Initial cycle, groups (§3.13, §3.11, §3.15): members added in batches once the group exists.
+  const getGroup = createOpStats('GET group by displayName')
+  const postGroup = createOpStats('POST group')
+  const addMembers = createOpStats('PATCH members add')
+  const groupsPhase = createPhase('initial: groups', [getGroup, postGroup, addMembers])
+  phases.push(groupsPhase)
+  const memberships = planMemberships(users, groups)
+  const groupIds: (string | undefined)[] = new Array<string | undefined>(groups).fill(undefined)
+  await timed(groupsPhase, groups, concurrency, progress, async (g) => {
+    const group = benchGroup(runId, g)
+    const batches = chunk(memberships[g] ?? [], memberBatch)
+    const match = await send(target, getGroup, 'GET', groupByDisplayNamePath(group.displayName), {
+      expected: [200],
+      check: listOf(0),
+    })
+    if (!match.ok) {
+      skipped += 1 + batches.length
+      return
+    }
+    const created = await send(target, postGroup, 'POST', '/Groups', {
+      expected: [201],
+      body: group.body,
+      check: hasId,
+    })
+    const groupId = created.ok ? idOf(created.text) : undefined
+    if (groupId === undefined) {
+      skipped += batches.length
+      return
+    }
+    groupIds[g] = groupId
+    for (const batch of batches) {
+      const ids = batch.map((user) => userIds[user]).filter(isDefined)
+      if (ids.length === 0) {
+        skipped += 1
+        continue
+      }
+      await send(target, addMembers, 'PATCH', `/Groups/${groupId}`, {
+        expected: [200, 204],
+        body: addMembersPatch(ids),
+      })
+    }
+  })
+  const initialCycleMs = usersPhase.wallMs + groupsPhase.wallMs
+
+  // Incremental cycle (§2, §4): each kind of change as its own phase, so each rate is measured
+  // alone.
+  const plan = planIncremental(users, memberships)
+  const userPatch = async (
+    stats: OpStats,
+    phaseName: string,
+    indices: readonly number[],
+    body: (index: number) => Record<string, unknown>,
+  ) => {
+    const phase = createPhase(phaseName, [stats])
+    phases.push(phase)
+    await timed(phase, indices.length, concurrency, progress, async (i) => {
+      const user = indices[i] ?? 0
+      const id = userIds[user]
+      if (id === undefined) {
+        skipped += 1
+        return
+      }
+      await send(target, stats, 'PATCH', `/Users/${id}`, {
+        expected: [200, 204],
+        body: body(user),
+      })
+    })
+  }
+  const replace = createOpStats('PATCH user replace')
+  await userPatch(replace, 'incremental: replace', plan.replace, replaceUserPatch)
+  const deactivate = createOpStats('PATCH user deactivate')
+  await userPatch(deactivate, 'incremental: deactivate', plan.deactivate, deactivateUserPatch)
+
+  const deactivated = plan.deactivate.map((user) => userIds[user]).find(isDefined)
+  if (deactivated !== undefined && deactivate.errors === 0) {
+    const reply = await send(target, checkStats, 'GET', `/Users/${deactivated}`, {
+      expected: [200],
+    })
+    const active = parseObject(reply.text)?.['active']
+    checks.push({
+      name: 'a deactivated user is still returned, with active false (§3.8)',
+      ok: reply.ok && active === false,
+      detail: `GET /Users/${deactivated} -> ${reply.status}, active ${String(active)}`,
+    })
+  }
+
+  const removeMembers = createOpStats('PATCH members remove')
+  const removalsPhase = createPhase('incremental: member removals', [removeMembers])
+  phases.push(removalsPhase)
+  const removals = plan.memberRemovals.flatMap(([group, members]) =>
+    chunk(members, memberBatch).map((batch) => ({ group, batch })),
+  )
+  await timed(removalsPhase, removals.length, concurrency, progress, async (i) => {
+    const removal = removals[i]
+    const groupId = removal === undefined ? undefined : groupIds[removal.group]
+    const ids = (removal?.batch ?? []).map((user) => userIds[user]).filter(isDefined)
+    if (groupId === undefined || ids.length === 0) {
+      skipped += 1
+      return
+    }
+    await send(target, removeMembers, 'PATCH', `/Groups/${groupId}`, {
+      expected: [200, 204],
+      body: removeMembersPatch(ids),
+    })
+  })
+
+  // §3.16's danger: a server that reads `Remove` + `path: "members"` as "remove all" empties the
+  // group. Read one group back (only when every add and remove succeeded, so the count is known).
+  const [checkGroup, removed] = plan.memberRemovals[0] ?? [undefined, []]
+  const checkGroupId = checkGroup === undefined ? undefined : groupIds[checkGroup]
+  if (checkGroup !== undefined && checkGroupId !== undefined && skipped === 0) {
+    if (errorsIn(postUser, addMembers, removeMembers) === 0) {
+      const expected = (memberships[checkGroup]?.length ?? 0) - removed.length
+      const reply = await send(target, checkStats, 'GET', `/Groups/${checkGroupId}`, {
+        expected: [200],
+      })
+      const members = parseObject(reply.text)?.['members']
+      const count = Array.isArray(members) ? members.length : undefined
+      checks.push({
+        name: 'Remove members removes only the listed members (§3.16)',
+        ok: reply.ok && (count === undefined || count === expected),
+        detail:
+          count === undefined
+            ? `GET /Groups/${checkGroupId} -> ${reply.status}, no members attribute: not checked`
+            : `GET /Groups/${checkGroupId} -> ${reply.status}, ${count} members, expected ${expected}`,
+      })
+    }
+  }
+
+  const deleteUser = createOpStats('DELETE user')
+  const deletePhase = createPhase('incremental: deletes', [deleteUser])
+  phases.push(deletePhase)
+  await timed(deletePhase, plan.remove.length, concurrency, progress, async (i) => {
+    const id = userIds[plan.remove[i] ?? 0]
+    if (id === undefined) {
+      skipped += 1
+      return
+    }
+    await send(target, deleteUser, 'DELETE', `/Users/${id}`, { expected: [204] })
+  })
+
+  const deleted = plan.remove.map((user) => userIds[user]).find(isDefined)
+  if (deleted !== undefined && deleteUser.errors === 0) {
+    const reply = await send(target, checkStats, 'GET', `/Users/${deleted}`, { expected: [404] })
+    checks.push({
+      name: 'a deleted user is gone (§3.9)',
+      ok: reply.ok,
+      detail: `GET /Users/${deleted} -> ${reply.status}`,
+    })
+  }
+
+  return { phases, initialCycleMs, skipped, checks }
+}
