@@ -93,7 +93,8 @@ const scimTokenIssue: Command = async (runtime, args, io) => {
   const { token } = await issueScimToken(runtime.store, runtime.signingKey, tenant, runtime.config.publicUrl)
   const baseUrl = `${runtime.config.publicUrl}/scim/v2/${tenant.slug}`
   if (f.json) {
-    io.out(JSON.stringify({ baseUrl, token }))
+    // Exactly {"baseUrl": "...", "token": "..."}, for scripts.
+    io.out(`{"baseUrl": ${JSON.stringify(baseUrl)}, "token": ${JSON.stringify(token)}}`)
   } else {
     io.out(`Base URL (Entra: Tenant URL):   ${baseUrl}`)
     io.out(`Token (Entra: Secret Token):    ${token}`)

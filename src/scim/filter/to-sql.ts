@@ -749,7 +749,7 @@ function comparator(op: 'eq' | 'gt' | 'ge' | 'lt' | 'le'): RawBuilder<unknown> {
 function not(predicate: Pred): Pred {
   if (predicate === TRUE) return FALSE
   if (predicate === FALSE) return TRUE
-  return sql<SqlBool>`(not ${predicate})`
+  return sql<SqlBool>`(not (${predicate}))`
 }
 
 function and(left: Pred, right: Pred): Pred {
