@@ -30,6 +30,7 @@ const envSchema = z.object({
   SCIM_DEFAULT_PAGE_SIZE: positiveInt.default(100),
   SCIM_MAX_FILTER_LENGTH: positiveInt.default(4096),
   SCIM_BULK_MAX_OPERATIONS: positiveInt.default(1000),
+  SCIM_MAX_INFLIGHT_PER_TENANT: positiveInt.default(64),
   PROVISIONING_LOG_RETENTION_DAYS: positiveInt.default(30),
   PROVISIONING_LOG_MAX_ROWS_PER_TENANT: positiveInt.default(100_000),
   PROVISIONING_LOG_MAX_BODY_BYTES: z.coerce.number().int().min(0).default(4096),
@@ -54,6 +55,8 @@ export interface Config {
     readonly defaultPageSize: number
     readonly maxFilterLength: number
     readonly bulkMaxOperations: number
+    /** Requests of one tenant in progress at once on this instance before 429. */
+    readonly maxInFlightPerTenant: number
   }
   readonly provisioningLog: {
     readonly retentionDays: number
@@ -101,6 +104,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       defaultPageSize: Math.min(e.SCIM_DEFAULT_PAGE_SIZE, e.SCIM_MAX_RESULTS),
       maxFilterLength: e.SCIM_MAX_FILTER_LENGTH,
       bulkMaxOperations: e.SCIM_BULK_MAX_OPERATIONS,
+      maxInFlightPerTenant: e.SCIM_MAX_INFLIGHT_PER_TENANT,
     }),
     provisioningLog: Object.freeze({
       retentionDays: e.PROVISIONING_LOG_RETENTION_DAYS,

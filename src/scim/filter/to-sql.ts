@@ -41,7 +41,11 @@ const FALSE: Pred = sql<SqlBool>`false`
  *   operator/operand the attribute's type refuses), and for comparisons on `meta.location` and
  *   `$ref` sub-attributes, which are built from the request's base URL and not stored.
  */
-export function compileFilter(filter: Filter, target: Target, dialect: SqlDialect): RawBuilder<SqlBool> {
+export function compileFilter(
+  filter: Filter,
+  target: Target,
+  dialect: SqlDialect,
+): RawBuilder<SqlBool> {
   const context = createContext(target, dialect)
   validateFilter(filter, context.resourceType)
   return compileNode(context, filter, { kind: 'resource' })
@@ -56,17 +60,24 @@ export function compileFilter(filter: Filter, target: Target, dialect: SqlDialec
  * @throws ScimError invalidValue when the path is unknown, complex without `value`, or never
  *   returned (`password`).
  */
-export function compileSortKey(path: AttributePath, target: Target, dialect: SqlDialect): RawBuilder<unknown> {
+export function compileSortKey(
+  path: AttributePath,
+  target: Target,
+  dialect: SqlDialect,
+): RawBuilder<unknown> {
   const context = createContext(target, dialect)
   const label = formatPath(path)
   const resolved = resolveAttributePath(path, context.resourceType)
   const compared = resolved === undefined ? undefined : comparedDefinition(resolved)
   if (resolved === undefined || compared === undefined || compared.type === 'complex') {
     throw ScimError.invalidValue(
-      `sortBy "${label}" is not an attribute of ${context.resourceType.name} resources that has a single value to sort by (see /Schemas)`,
+      `sortBy "${label}" is not an attribute of ${context.resourceType.name} resources ` +
+        'with a single value to sort by (see /Schemas)',
     )
   }
-  if (compared.returned === 'never') throw ScimError.invalidValue(`sortBy "${label}" cannot be used`)
+  if (compared.returned === 'never') {
+    throw ScimError.invalidValue(`sortBy "${label}" cannot be used`)
+  }
   const top = resolved.definition
   if (!top.multiValued) {
     const cell =
@@ -145,15 +156,21 @@ interface Collection {
 function compileNode(context: Context, filter: Filter, scope: Scope): Pred {
   switch (filter.kind) {
     case 'and':
-      return sql<SqlBool>`(${compileNode(context, filter.left, scope)} and ${compileNode(context, filter.right, scope)})`
-    case 'or':
-      return sql<SqlBool>`(${compileNode(context, filter.left, scope)} or ${compileNode(context, filter.right, scope)})`
+    case 'or': {
+      const left = compileNode(context, filter.left, scope)
+      const right = compileNode(context, filter.right, scope)
+      return sql<SqlBool>`(${left} ${sql.raw(filter.kind)} ${right})`
+    }
     case 'not':
       return not(compileNode(context, filter.filter, scope))
     case 'present':
       return compileLeaf(context, filter.path, scope, { kind: 'present' })
     case 'compare':
-      return compileLeaf(context, filter.path, scope, { kind: 'compare', op: filter.op, operand: filter.value })
+      return compileLeaf(context, filter.path, scope, {
+        kind: 'compare',
+        op: filter.op,
+        operand: filter.value,
+      })
     case 'valuePath': {
       if (scope.kind === 'element') throw invalid(`value filters cannot nest`)
       const resolved = resolveOrThrow(context, filter.path)
@@ -173,7 +190,9 @@ function compileLeaf(context: Context, path: AttributePath, scope: Scope, leaf: 
   if (scope.kind === 'element') {
     const sub = resolveSubAttribute(scope.parent, path.attr)
     if (sub === undefined || path.uri !== undefined || path.sub !== undefined) {
-      throw invalid(`unknown attribute "${formatPath(path)}" in the value filter of "${scope.parent.name}"`)
+      throw invalid(
+        `unknown attribute "${formatPath(path)}" in the value filter of "${scope.parent.name}"`,
+      )
     }
     const cell = scope.cell(sub)
     return leafOnValues(context, leaf, sub, (test) => test(cell), () => present(context, cell, sub))
@@ -222,7 +241,13 @@ function compileLeaf(context: Context, path: AttributePath, scope: Scope, leaf: 
     return leafOnValues(context, leaf, compared, (test) => test(cell), presence)
   }
   const cell = resourceCell(context, resolved, leaf.kind === 'compare' ? leaf : undefined)
-  return leafOnValues(context, leaf, compared, (test) => test(cell), () => present(context, cell, compared))
+  return leafOnValues(
+    context,
+    leaf,
+    compared,
+    (test) => test(cell),
+    () => present(context, cell, compared),
+  )
 }
 
 /**
@@ -239,7 +264,9 @@ function leafOnValues(
   if (leaf.kind === 'present') return anyPresent()
   const { op, operand } = leaf
   if (operand === null) return op === 'eq' ? not(anyPresent()) : anyPresent()
-  if (op === 'ne') return not(some((cell) => comparePositive(context, cell, compared, 'eq', operand)))
+  if (op === 'ne') {
+    return not(some((cell) => comparePositive(context, cell, compared, 'eq', operand)))
+  }
   return some((cell) => comparePositive(context, cell, compared, op, operand))
 }
 
@@ -253,7 +280,10 @@ function comparedDefinition(resolved: ResolvedAttribute): AttributeDefinition | 
 function resolveOrThrow(context: Context, path: AttributePath): ResolvedAttribute {
   const resolved = resolveAttributePath(path, context.resourceType)
   if (resolved === undefined) {
-    throw invalid(`unknown attribute "${formatPath(path)}" in filter: ${context.resourceType.name} resources have no such attribute (see /Schemas)`)
+    throw invalid(
+      `unknown attribute "${formatPath(path)}" in filter: ` +
+        `${context.resourceType.name} resources have no such attribute (see /Schemas)`,
+    )
   }
   return resolved
 }
@@ -263,7 +293,13 @@ function resolveOrThrow(context: Context, path: AttributePath): ResolvedAttribut
 
 /** The JSON path of a top-level attribute in the document: extensions sit under their URN. */
 function documentPath(resolved: ResolvedAttribute): string[] {
-  return resolved.isExtension ? [resolved.schemaUrn, resolved.definition.name] : [resolved.definition.name]
+  const name = resolved.definition.name
+  return resolved.isExtension ? [resolved.schemaUrn, name] : [name]
+}
+
+/** A value in the resource row's document. */
+function inDocument(context: Context, path: readonly string[]): JsonRef {
+  return { base: { kind: 'column', column: context.doc }, path }
 }
 
 function column(name: string, options: { nullable?: boolean; folded?: boolean } = {}): Cell {
@@ -311,16 +347,17 @@ function resourceCell(
       return column('g.display_name_norm', { folded: true })
     }
   }
-  return { kind: 'json', ref: { base: { kind: 'column', column: context.doc }, path: documentPath(resolved) } }
+  return { kind: 'json', ref: inDocument(context, documentPath(resolved)) }
 }
 
 /** A sub-attribute of a single complex attribute: meta from columns, others from the document. */
-function cellInComplex(context: Context, resolved: ResolvedAttribute, sub: AttributeDefinition): Cell {
+function cellInComplex(
+  context: Context,
+  resolved: ResolvedAttribute,
+  sub: AttributeDefinition,
+): Cell {
   if (resolved.isCommon && resolved.definition.name === 'meta') return metaCell(context, sub)
-  return {
-    kind: 'json',
-    ref: { base: { kind: 'column', column: context.doc }, path: [...documentPath(resolved), sub.name] },
-  }
+  return { kind: 'json', ref: inDocument(context, [...documentPath(resolved), sub.name]) }
 }
 
 function metaCell(context: Context, sub: AttributeDefinition): Cell {
@@ -336,14 +373,19 @@ function metaCell(context: Context, sub: AttributeDefinition): Cell {
       // The weak ETag of provisioning/versioning.ts etagOf().
       return required(sql`('W/"' || ${sql.ref(`${r}.version`)} || '"')`)
     default:
-      return { kind: 'opaque', label: `meta.${sub.name}`, sortAs: sql.ref(context.target === 'User' ? 'u.user_id' : 'g.id') }
+      // meta.location is the base URL followed by the id: it sorts as the id does.
+      return {
+        kind: 'opaque',
+        label: `meta.${sub.name}`,
+        sortAs: sql.ref(context.target === 'User' ? 'u.user_id' : 'g.id'),
+      }
   }
 }
 
 /** `pr` of a single complex attribute as a whole. */
 function presentComplex(context: Context, resolved: ResolvedAttribute): Pred {
   if (resolved.isCommon && resolved.definition.name === 'meta') return TRUE
-  return context.dialect.jsonIsPresent({ base: { kind: 'column', column: context.doc }, path: documentPath(resolved) })
+  return context.dialect.jsonIsPresent(inDocument(context, documentPath(resolved)))
 }
 
 /**
@@ -351,7 +393,11 @@ function presentComplex(context: Context, resolved: ResolvedAttribute): Pred {
  * (paths relative to the element); it decides whether the indexed `user_emails` rows can stand
  * in for the document's `emails`.
  */
-function collectionOf(context: Context, resolved: ResolvedAttribute, relative: Filter | undefined): Collection {
+function collectionOf(
+  context: Context,
+  resolved: ResolvedAttribute,
+  relative: Filter | undefined,
+): Collection {
   const top = resolved.definition
   const name = top.name
   const rows = rowTableOf(context, resolved)
@@ -375,7 +421,7 @@ function collectionOf(context: Context, resolved: ResolvedAttribute, relative: F
     }
     return { any: (test) => test(element) }
   }
-  const ref: JsonRef = { base: { kind: 'column', column: context.doc }, path: documentPath(resolved) }
+  const ref = inDocument(context, documentPath(resolved))
   if (!top.multiValued) {
     const element = jsonElement(context, top, ref.base, ref.path)
     return { any: (test) => test(element) }
@@ -384,7 +430,8 @@ function collectionOf(context: Context, resolved: ResolvedAttribute, relative: F
     any: (test) => {
       const alias = context.alias('e')
       const element = jsonElement(context, top, { kind: 'element', alias, column: context.doc }, [])
-      return sql<SqlBool>`exists (select 1 from ${context.dialect.jsonElements(ref, alias)} where ${test(element)})`
+      const elements = context.dialect.jsonElements(ref, alias)
+      return sql<SqlBool>`exists (select 1 from ${elements} where ${test(element)})`
     },
   }
 }
@@ -467,10 +514,7 @@ function userGroups(context: Context): RowTable {
         case 'value':
           return required(ref('group_id'))
         case 'display': {
-          const g = context.alias('g')
-          return computed(
-            sql`(select ${sql.ref(`${g}.display_name`)} from groups as ${sql.id(g)} where ${sql.ref(`${g}.tenant_id`)} = ${ref('tenant_id')} and ${sql.ref(`${g}.id`)} = ${ref('group_id')})`,
-          )
+          return computed(groupDisplayName(context, ref('tenant_id'), ref('group_id')))
         }
         case 'type':
           return { kind: 'constant', value: 'direct' }
@@ -479,6 +523,14 @@ function userGroups(context: Context): RowTable {
       }
     },
   }
+}
+
+/** The displayName of the group `id` of the tenant `tenantId`, as a scalar subquery. */
+function groupDisplayName(context: Context, tenantId: Expr, id: Expr): Expr {
+  const g = context.alias('g')
+  const group = (column: string) => sql.ref(`${g}.${column}`)
+  const where = sql`${group('tenant_id')} = ${tenantId} and ${group('id')} = ${id}`
+  return sql`(select ${group('display_name')} from groups as ${sql.id(g)} where ${where})`
 }
 
 /** Group `members` (RFC 7643 §4.2): one group_members row per member. */
@@ -499,10 +551,12 @@ function groupMembers(context: Context): RowTable {
           // As the store's listMembers: the user's displayName, else userName, else the nested
           // group's displayName.
           const tu = context.alias('tu')
-          const g = context.alias('g')
-          return computed(
-            sql`coalesce((select coalesce(${sql.ref(`${tu}.display_name`)}, ${sql.ref(`${tu}.user_name`)}) from tenant_users as ${sql.id(tu)} where ${sql.ref(`${tu}.tenant_id`)} = ${ref('tenant_id')} and ${sql.ref(`${tu}.user_id`)} = ${ref('member_id')}), (select ${sql.ref(`${g}.display_name`)} from groups as ${sql.id(g)} where ${sql.ref(`${g}.tenant_id`)} = ${ref('tenant_id')} and ${sql.ref(`${g}.id`)} = ${ref('member_id')}))`,
-          )
+          const user = (column: string) => sql.ref(`${tu}.${column}`)
+          const display = sql`coalesce(${user('display_name')}, ${user('user_name')})`
+          const sameTenant = sql`${user('tenant_id')} = ${ref('tenant_id')}`
+          const userDisplay = sql`(select ${display} from tenant_users as ${sql.id(tu)} where ${sameTenant} and ${user('user_id')} = ${ref('member_id')})`
+          const groupDisplay = groupDisplayName(context, ref('tenant_id'), ref('member_id'))
+          return computed(sql`coalesce(${userDisplay}, ${groupDisplay})`)
         }
         default:
           return { kind: 'opaque', label: `members.${sub.name}`, sortAs: ref('member_id') }
@@ -544,7 +598,9 @@ const USER_EMAILS: RowTable = {
  */
 function emailRowsCanAnswer(filter: Filter, emails: AttributeDefinition): boolean {
   const subName = (path: AttributePath): string | undefined =>
-    path.uri === undefined && path.sub === undefined ? resolveSubAttribute(emails, path.attr)?.name : undefined
+    path.uri === undefined && path.sub === undefined
+      ? resolveSubAttribute(emails, path.attr)?.name
+      : undefined
   const mirrored = (f: Filter): boolean => {
     switch (f.kind) {
       case 'and':
@@ -564,7 +620,9 @@ function emailRowsCanAnswer(filter: Filter, emails: AttributeDefinition): boolea
         // `type` "" is stored as NULL: only tests that are false on "" read the same.
         if (name === 'type') return !trueOnEmpty(f.op, f.value)
         // is_primary is 0 for both `false` and a missing primary: only "is it true" reads the same.
-        if (name === 'primary') return (f.op === 'eq' || f.op === 'ne') && toBoolean(f.value) === true
+        if (name === 'primary') {
+          return (f.op === 'eq' || f.op === 'ne') && toBoolean(f.value) === true
+        }
         return false
       }
     }
@@ -622,12 +680,17 @@ function comparePositive(
 ): Pred {
   const dialect = context.dialect
   if (cell.kind === 'opaque') {
-    throw invalid(`"${cell.label}" cannot be used in a comparison: it is built from the request URL and not stored; filter on the id instead`)
+    throw invalid(
+      `"${cell.label}" cannot be used in a comparison: it is built from the request URL and ` +
+        'not stored; filter on the id (or value) instead',
+    )
   }
   switch (definition.type) {
     case 'boolean': {
       const expected = toBoolean(operand)
-      if (expected === undefined || op !== 'eq') throw invalid(`"${definition.name}" is a boolean: use eq, ne or pr`)
+      if (expected === undefined || op !== 'eq') {
+        throw invalid(`"${definition.name}" is a boolean: use eq, ne or pr`)
+      }
       if (cell.kind === 'constant') return toBoolean(cell.value) === expected ? TRUE : FALSE
       const value = cell.kind === 'json' ? dialect.jsonBoolean(cell.ref) : cell.value
       return twoValued(cell, sql<SqlBool>`${value} = ${expected ? 1 : 0}`)
@@ -635,7 +698,9 @@ function comparePositive(
     case 'integer':
     case 'decimal': {
       if (typeof operand !== 'number' || op === 'co' || op === 'sw' || op === 'ew') {
-        throw invalid(`"${definition.name}" is a number: use eq, ne, gt, ge, lt, le or pr with a number`)
+        throw invalid(
+          `"${definition.name}" is a number: use eq, ne, gt, ge, lt, le or pr with a number`,
+        )
       }
       if (cell.kind === 'constant') return FALSE
       const value = cell.kind === 'json' ? dialect.jsonNumber(cell.ref) : cell.value
@@ -644,7 +709,10 @@ function comparePositive(
     case 'dateTime': {
       const instant = typeof operand === 'string' ? parseDateTime(operand) : undefined
       if (instant === undefined || op === 'co' || op === 'sw' || op === 'ew') {
-        throw invalid(`"${definition.name}" is a dateTime: compare it with eq, ne, gt, ge, lt or le and a string such as "2011-05-13T04:42:34Z"`)
+        throw invalid(
+          `"${definition.name}" is a dateTime: compare it with eq, ne, gt, ge, lt or le and a ` +
+            'string such as "2011-05-13T04:42:34Z"',
+        )
       }
       if (cell.kind === 'constant') {
         const value = parseDateTime(cell.value)
@@ -666,9 +734,11 @@ function comparePositive(
     case 'string':
     case 'reference':
     case 'binary': {
-      if (typeof operand !== 'string') throw invalid(`"${definition.name}" is a string: compare it with a "quoted string"`)
+      if (typeof operand !== 'string') {
+        throw invalid(`"${definition.name}" is a string: compare it with a "quoted string"`)
+      }
       if (cell.kind === 'constant') {
-        const fold = definition.caseExact ? (text: string) => text : (text: string) => text.toLowerCase()
+        const fold = (text: string) => (definition.caseExact ? text : text.toLowerCase())
         return matchString(fold(cell.value), fold(operand), op) ? TRUE : FALSE
       }
       return twoValued(cell, compareText(context, cell, definition.caseExact, op, operand))
@@ -712,7 +782,9 @@ function compareText(
       if (text === '') return sql<SqlBool>`${value} is not null`
       const length = [...text].length
       if (op === 'co') return dialect.contains(value, needle)
-      return op === 'sw' ? dialect.startsWith(value, needle, length) : dialect.endsWith(value, needle, length)
+      return op === 'sw'
+        ? dialect.startsWith(value, needle, length)
+        : dialect.endsWith(value, needle, length)
     }
     default:
       return sql<SqlBool>`${dialect.binary(value)} ${comparator(op)} ${needle}`
@@ -792,7 +864,11 @@ function sortValue(context: Context, cell: Cell, definition: AttributeDefinition
 }
 
 /** RFC 7644 §3.4.2.3: a multi-valued attribute sorts by its primary value, else its first. */
-function firstValue(context: Context, resolved: ResolvedAttribute, compared: AttributeDefinition): Expr {
+function firstValue(
+  context: Context,
+  resolved: ResolvedAttribute,
+  compared: AttributeDefinition,
+): Expr {
   const top = resolved.definition
   const dialect = context.dialect
   const rows = rowTableOf(context, resolved)
@@ -801,7 +877,10 @@ function firstValue(context: Context, resolved: ResolvedAttribute, compared: Att
     const alias = context.alias('gm')
     const ref = (name: string) => sql.ref(`${alias}.${name}`)
     const value = sortValue(context, rows.cell(alias, compared), compared)
-    return sql`(select ${value} from ${sql.table(rows.table)} as ${sql.id(alias)} where ${ref('tenant_id')} = ${sql.ref(`${context.row}.tenant_id`)} and ${ref(rows.owner)} = ${sql.ref(rows.rowKey)} and ${value} is not null order by ${ref(rows.order)} limit 1)`
+    const tenant = sql.ref(`${context.row}.tenant_id`)
+    const from = sql`${sql.table(rows.table)} as ${sql.id(alias)}`
+    const owned = sql`${ref('tenant_id')} = ${tenant} and ${ref(rows.owner)} = ${sql.ref(rows.rowKey)}`
+    return sql`(select ${value} from ${from} where ${owned} and ${value} is not null order by ${ref(rows.order)} limit 1)`
   }
   const alias = context.alias('e')
   const base: JsonBase = { kind: 'element', alias, column: context.doc }
@@ -812,8 +891,10 @@ function firstValue(context: Context, resolved: ResolvedAttribute, compared: Att
     primary === undefined || primary.type !== 'boolean'
       ? sql``
       : sql`case when ${dialect.jsonBoolean({ base, path: [primary.name] })} = 1 then 0 else 1 end, `
-  const ref: JsonRef = { base: { kind: 'column', column: context.doc }, path: documentPath(resolved) }
-  return sql`(select ${value} from ${dialect.jsonElements(ref, alias)} where ${value} is not null order by ${primaryFirst}${dialect.jsonElementPosition(alias)} limit 1)`
+  const elements = dialect.jsonElements(inDocument(context, documentPath(resolved)), alias)
+  const position = dialect.jsonElementPosition(alias)
+  const order = sql`${primaryFirst}${position}`
+  return sql`(select ${value} from ${elements} where ${value} is not null order by ${order} limit 1)`
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -845,7 +926,11 @@ function matchString(value: string, operand: string, op: PositiveOperator): bool
   }
 }
 
-function order<T extends number | string>(value: T, operand: T, op: 'eq' | 'gt' | 'ge' | 'lt' | 'le'): boolean {
+function order<T extends number | string>(
+  value: T,
+  operand: T,
+  op: 'eq' | 'gt' | 'ge' | 'lt' | 'le',
+): boolean {
   switch (op) {
     case 'eq':
       return value === operand

@@ -229,3 +229,21 @@ describe('SCIM versioning', () => {
     assert.equal(stale.statusCode, 412)
   })
 })
+
+describe('SCIM overload', () => {
+  it('answers 429 with Retry-After when a tenant has too many requests in flight', async (t) => {
+    const h = await build(t, { SCIM_MAX_INFLIGHT_PER_TENANT: '2' })
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        h.scim(h.acme, 'POST', '/Users', { schemas: [USER], userName: `load${i}@x.io` }),
+      ),
+    )
+    const limited = results.filter((r) => r.statusCode === 429)
+    assert.ok(limited.length > 0, 'some requests are refused')
+    assert.equal(limited[0]?.headers['retry-after'], '2')
+    assert.equal(limited[0]?.json().status, '429')
+    assert.ok(results.some((r) => r.statusCode === 201))
+    // Slots are released: a later request goes through.
+    assert.equal((await h.scim(h.acme, 'GET', '/Users')).statusCode, 200)
+  })
+})

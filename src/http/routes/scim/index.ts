@@ -20,6 +20,7 @@ import { registerBulkRoute } from './bulk.ts'
 import { groupEndpoint, userEndpoint } from './endpoints.ts'
 import { registerResourceRoutes } from './resources.ts'
 import type { ScimRequestState } from './scope.ts'
+import { TenantLoad } from '../../plugins/tenant-load.ts'
 
 export interface ScimDeps {
   readonly config: Config
@@ -35,6 +36,12 @@ export async function scimRoutes(app: FastifyInstance, deps: ScimDeps): Promise<
   const baseUrlOf = (slug: string) => `${config.publicUrl}/scim/v2/${slug}`
 
   app.decorateRequest('scim', null as unknown as ScimRequestState)
+  const load = new TenantLoad(config.scim.maxInFlightPerTenant)
+  const holdsSlot = new WeakSet<FastifyRequest>()
+  const release = (request: FastifyRequest) => {
+    if (holdsSlot.delete(request) && request.scim.ctx) load.leave(request.scim.ctx.tenant.id)
+  }
+  app.addHook('onRequestAbort', async (request) => release(request))
 
   app.removeAllContentTypeParsers()
   app.addContentTypeParser(
@@ -86,6 +93,18 @@ export async function scimRoutes(app: FastifyInstance, deps: ScimDeps): Promise<
       }
       return sendScimError(reply, ScimError.unauthorized(check.reason))
     }
+    if (!load.tryEnter(check.tenant.id)) {
+      return sendScimError(
+        reply,
+        new ScimError(
+          429,
+          'Too many concurrent requests for this tenant; retry after the Retry-After delay.',
+          undefined,
+          { headers: { 'retry-after': '2' } },
+        ),
+      )
+    }
+    holdsSlot.add(request)
     request.scim.ctx = {
       store,
       tenant: check.tenant,
@@ -109,6 +128,7 @@ export async function scimRoutes(app: FastifyInstance, deps: ScimDeps): Promise<
   app.addHook('onResponse', async (request, reply) => {
     const state = request.scim
     if (!state?.ctx) return
+    release(request)
     const payload = (reply as unknown as { scimPayload?: string }).scimPayload
     let scimType: string | null = null
     let detail: string | null = null
