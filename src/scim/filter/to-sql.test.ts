@@ -60,11 +60,13 @@ type Expected = { readonly sqlite: Compiled; readonly postgres: Compiled }
 
 function assertCompiles(text: string, expected: Expected, target: 'User' | 'Group' = 'User'): void {
   for (const dialect of DIALECTS) {
-    assert.deepEqual(compile(text, dialect, target), expected[dialect.name], `${dialect.name}: ${text}`)
+    const actual = compile(text, dialect, target)
+    assert.deepEqual(actual, expected[dialect.name], `${dialect.name}: ${text}`)
   }
 }
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
+const compileUser = (text: string) => compileFilter(parseFilter(text), 'User', sqliteDialect)
 const isInvalidFilter = (error: unknown): boolean =>
   error instanceof ScimError && error.scimType === 'invalidFilter'
 
@@ -107,12 +109,15 @@ describe('compileFilter on index-backed columns', () => {
     ] as const) {
       assertCompiles(`userName ${op} "M"`, {
         sqlite: { sql: `"u"."user_name_norm" ${symbol} ?`, parameters: ['m'] },
-        postgres: { sql: `("u"."user_name_norm" collate "C") ${symbol} $1::text`, parameters: ['m'] },
+        postgres: {
+          sql: `("u"."user_name_norm" collate "C") ${symbol} $1::text`,
+          parameters: ['m'],
+        },
       })
     }
   })
 
-  it('compiles "pr" on a required column to a non-empty test, and co "" to true for any value', () => {
+  it('compiles "pr" on a required column to a non-empty test, co "" to "has a value"', () => {
     assertCompiles('userName pr', {
       sqlite: { sql: `"u"."user_name_norm" <> ''`, parameters: [] },
       postgres: { sql: `"u"."user_name_norm" <> ''`, parameters: [] },
@@ -172,7 +177,7 @@ describe('compileFilter on index-backed columns', () => {
     )
   })
 
-  it('reads a user displayName from the document when the test holds for "" (stored as NULL)', () => {
+  it('reads a user displayName from the document when the test holds for "" (NULL column)', () => {
     assert.match(compile('displayName eq ""', sqliteDialect).sql, /json_extract\("u"\."doc", \?\)/)
     assert.match(compile('displayName lt "b"', sqliteDialect).sql, /json_extract/)
   })
@@ -186,7 +191,7 @@ describe('compileFilter on index-backed columns', () => {
     }
   })
 
-  it('compiles meta.lastModified to the timestamp column with the operand as stored (UTC, ms)', () => {
+  it('compiles meta.lastModified to its column with the operand as stored (UTC, ms)', () => {
     assertCompiles('meta.lastModified gt "2011-05-13T04:42:34+02:00"', {
       sqlite: { sql: '"u"."updated_at" > ?', parameters: ['2011-05-13T02:42:34.000Z'] },
       postgres: { sql: '"u"."updated_at" > $1::text', parameters: ['2011-05-13T02:42:34.000Z'] },
@@ -197,7 +202,7 @@ describe('compileFilter on index-backed columns', () => {
     })
   })
 
-  it('compiles meta.resourceType (case-exact) when compiling, and meta.version against the ETag', () => {
+  it('compiles meta.resourceType (case-exact) when compiling, meta.version as the ETag', () => {
     assertCompiles('meta.resourceType eq "User"', {
       sqlite: { sql: 'true', parameters: [] },
       postgres: { sql: 'true', parameters: [] },
@@ -244,8 +249,14 @@ describe('compileFilter on the document', () => {
       },
     })
     assertCompiles('title ne null', {
-      sqlite: { sql: `coalesce(json_extract("u"."doc", ?) <> '', false)`, parameters: ['$."title"'] },
-      postgres: { sql: `coalesce(("u"."doc" #>> $1::text[]) <> '', false)`, parameters: [['title']] },
+      sqlite: {
+        sql: `coalesce(json_extract("u"."doc", ?) <> '', false)`,
+        parameters: ['$."title"'],
+      },
+      postgres: {
+        sql: `coalesce(("u"."doc" #>> $1::text[]) <> '', false)`,
+        parameters: [['title']],
+      },
     })
   })
 
@@ -272,7 +283,7 @@ describe('compileFilter on the document', () => {
     })
   })
 
-  it('compiles a value path to EXISTS over the array, skipping elements that are not objects', () => {
+  it('compiles a value path to EXISTS over the array, skipping non-objects', () => {
     assertCompiles('phoneNumbers[type eq "work"]', {
       sqlite: {
         sql:
@@ -294,13 +305,22 @@ describe('compileFilter on the document', () => {
 
   it('compiles a JSON boolean so that true and "True" both match', () => {
     const { sql, parameters } = compile('roles.primary eq "TRUE"', sqliteDialect)
-    assert.match(sql, /case lower\("u"\."doc" -> \("e1"\."fullkey" \|\| \?\)\) when 'true' then 1 when '"true"' then 1/)
+    assert.match(
+      sql,
+      /case lower\("u"\."doc" -> \("e1"\."fullkey" \|\| \?\)\) when 'true' then 1 when '"true"'/,
+    )
     assert.deepEqual(parameters, ['$."roles"', '."primary"', 1])
   })
 
   it('compiles "pr" on a complex value to "some scalar below is neither null nor empty"', () => {
-    assert.match(compile('name pr', sqliteDialect).sql, /exists \(select 1 from json_tree\("u"\."doc", \?\)/)
-    assert.match(compile('name pr', postgresDialect).sql, /jsonb_path_exists\("u"\."doc" #> \$1::text\[\], 'strict \$\.\*\*/)
+    assert.match(
+      compile('name pr', sqliteDialect).sql,
+      /exists \(select 1 from json_tree\("u"\."doc", \?\)/,
+    )
+    assert.match(
+      compile('name pr', postgresDialect).sql,
+      /jsonb_path_exists\("u"\."doc" #> \$1::text\[\], 'strict \$\.\*\*/,
+    )
   })
 })
 
@@ -315,8 +335,9 @@ describe('compileFilter on element tables', () => {
       },
       postgres: {
         sql:
-          'exists (select 1 from "user_emails" as "ue1" where "ue1"."tenant_id" = "u"."tenant_id" ' +
-          'and "ue1"."user_id" = "u"."user_id" and "ue1"."value_norm" = $1::text)',
+          'exists (select 1 from "user_emails" as "ue1" where ' +
+          '"ue1"."tenant_id" = "u"."tenant_id" and "ue1"."user_id" = "u"."user_id" and ' +
+          '"ue1"."value_norm" = $1::text)',
         parameters: ['a@example.com'],
       },
     })
@@ -333,8 +354,9 @@ describe('compileFilter on element tables', () => {
       },
       postgres: {
         sql:
-          'exists (select 1 from "user_emails" as "ue1" where "ue1"."tenant_id" = "u"."tenant_id" ' +
-          'and "ue1"."user_id" = "u"."user_id" and (("ue1"."type" is not null and ' +
+          'exists (select 1 from "user_emails" as "ue1" where ' +
+          '"ue1"."tenant_id" = "u"."tenant_id" and "ue1"."user_id" = "u"."user_id" and ' +
+          '(("ue1"."type" is not null and ' +
           'lower("ue1"."type") = lower($1::text)) and "ue1"."value_norm" = $2::text))',
         parameters: ['work', 'a@x.io'],
       },
@@ -342,7 +364,11 @@ describe('compileFilter on element tables', () => {
   })
 
   it('reads emails from the document when the rows cannot answer (no value, primary false)', () => {
-    for (const text of ['emails[type eq "work"]', 'emails.primary eq false', 'emails[primary eq false and value pr]']) {
+    for (const text of [
+      'emails[type eq "work"]',
+      'emails.primary eq false',
+      'emails[primary eq false and value pr]',
+    ]) {
       assert.match(compile(text, sqliteDialect).sql, /json_each/, text)
     }
     assert.match(compile('emails[primary eq true and value pr]', sqliteDialect).sql, /user_emails/)
@@ -358,8 +384,9 @@ describe('compileFilter on element tables', () => {
       },
       postgres: {
         sql:
-          'exists (select 1 from "group_members" as "gm1" where "gm1"."tenant_id" = "u"."tenant_id" ' +
-          'and "gm1"."member_id" = "u"."user_id" and lower("gm1"."group_id") = lower($1::text))',
+          'exists (select 1 from "group_members" as "gm1" where ' +
+          '"gm1"."tenant_id" = "u"."tenant_id" and "gm1"."member_id" = "u"."user_id" and ' +
+          'lower("gm1"."group_id") = lower($1::text))',
         parameters: ['G1'],
       },
     })
@@ -375,8 +402,9 @@ describe('compileFilter on element tables', () => {
         },
         postgres: {
           sql:
-            'exists (select 1 from "group_members" as "gm1" where "gm1"."tenant_id" = "g"."tenant_id" ' +
-            'and "gm1"."group_id" = "g"."id" and (lower("gm1"."member_id") = lower($1::text) and ' +
+            'exists (select 1 from "group_members" as "gm1" where ' +
+            '"gm1"."tenant_id" = "g"."tenant_id" and "gm1"."group_id" = "g"."id" and ' +
+            '(lower("gm1"."member_id") = lower($1::text) and ' +
             'lower("gm1"."member_type") = lower($2::text)))',
           parameters: ['u1', 'User'],
         },
@@ -395,8 +423,8 @@ describe('compileFilter on element tables', () => {
       },
       postgres: {
         sql:
-          'exists (select 1 from "group_members" as "gm1" where "gm1"."tenant_id" = "u"."tenant_id" ' +
-          'and "gm1"."member_id" = "u"."user_id" and false)',
+          'exists (select 1 from "group_members" as "gm1" where ' +
+          '"gm1"."tenant_id" = "u"."tenant_id" and "gm1"."member_id" = "u"."user_id" and false)',
         parameters: [],
       },
     })
@@ -450,15 +478,21 @@ describe('compileFilter logic and safety', () => {
     }
   })
 
-  it('rejects "foo eq 1" and other filters the evaluator rejects with scimType invalidFilter', () => {
-    for (const text of ['foo eq "x"', 'userName eq 1', 'active gt true', 'password eq "p"', 'meta.created gt "soon"']) {
-      assert.throws(() => compileFilter(parseFilter(text), 'User', sqliteDialect), isInvalidFilter, text)
+  it('rejects what the evaluator rejects ("foo eq 1", …) with scimType invalidFilter', () => {
+    for (const text of [
+      'foo eq "x"',
+      'userName eq 1',
+      'active gt true',
+      'password eq "p"',
+      'meta.created gt "soon"',
+    ]) {
+      assert.throws(() => compileUser(text), isInvalidFilter, text)
     }
   })
 
-  it('rejects comparisons on meta.location and $ref, which are not stored, but accepts "pr"', () => {
+  it('rejects comparisons on meta.location and $ref (not stored) but accepts "pr"', () => {
     for (const text of ['meta.location eq "https://x/Users/1"', 'groups.$ref co "Groups"']) {
-      assert.throws(() => compileFilter(parseFilter(text), 'User', sqliteDialect), isInvalidFilter, text)
+      assert.throws(() => compileUser(text), isInvalidFilter, text)
     }
     assertCompiles('meta.location pr', {
       sqlite: { sql: 'true', parameters: [] },
@@ -496,10 +530,12 @@ describe('compileSortKey', () => {
   it('sorts a multi-valued attribute by its primary value, else its first', () => {
     assert.deepEqual(sortKey({ attr: 'emails' }, sqliteDialect), {
       sql:
-        '(select lower(json_extract("u"."doc", ("e1"."fullkey" || ?))) from json_each("u"."doc", ?) as "e1" ' +
+        '(select lower(json_extract("u"."doc", ("e1"."fullkey" || ?))) ' +
+        'from json_each("u"."doc", ?) as "e1" ' +
         'where lower(json_extract("u"."doc", ("e1"."fullkey" || ?))) is not null order by ' +
-        `case when (case lower("u"."doc" -> ("e1"."fullkey" || ?)) when 'true' then 1 when '"true"' then 1 ` +
-        `when 'false' then 0 when '"false"' then 0 end) = 1 then 0 else 1 end, "e1"."key" limit 1)`,
+        `case when (case lower("u"."doc" -> ("e1"."fullkey" || ?)) ` +
+        `when 'true' then 1 when '"true"' then 1 when 'false' then 0 when '"false"' then 0 end) ` +
+        `= 1 then 0 else 1 end, "e1"."key" limit 1)`,
       parameters: ['."value"', '$."emails"', '."value"', '."primary"'],
     })
   })

@@ -553,8 +553,9 @@ function groupMembers(context: Context): RowTable {
           const tu = context.alias('tu')
           const user = (column: string) => sql.ref(`${tu}.${column}`)
           const display = sql`coalesce(${user('display_name')}, ${user('user_name')})`
-          const sameTenant = sql`${user('tenant_id')} = ${ref('tenant_id')}`
-          const userDisplay = sql`(select ${display} from tenant_users as ${sql.id(tu)} where ${sameTenant} and ${user('user_id')} = ${ref('member_id')})`
+          const from = sql`tenant_users as ${sql.id(tu)}`
+          const where = sql`${user('tenant_id')} = ${ref('tenant_id')} and ${user('user_id')} = ${ref('member_id')}`
+          const userDisplay = sql`(select ${display} from ${from} where ${where})`
           const groupDisplay = groupDisplayName(context, ref('tenant_id'), ref('member_id'))
           return computed(sql`coalesce(${userDisplay}, ${groupDisplay})`)
         }
@@ -880,7 +881,8 @@ function firstValue(
     const tenant = sql.ref(`${context.row}.tenant_id`)
     const from = sql`${sql.table(rows.table)} as ${sql.id(alias)}`
     const owned = sql`${ref('tenant_id')} = ${tenant} and ${ref(rows.owner)} = ${sql.ref(rows.rowKey)}`
-    return sql`(select ${value} from ${from} where ${owned} and ${value} is not null order by ${ref(rows.order)} limit 1)`
+    const order = ref(rows.order)
+    return sql`(select ${value} from ${from} where ${owned} and ${value} is not null order by ${order} limit 1)`
   }
   const alias = context.alias('e')
   const base: JsonBase = { kind: 'element', alias, column: context.doc }

@@ -44,7 +44,7 @@ export const postgresDialect: SqlDialect = {
   },
 
   jsonElements(ref, alias) {
-    if (ref.base.kind !== 'column') throw new Error('JSON arrays are iterated from a document column')
+    if (ref.base.kind !== 'column') throw new Error('arrays are read from a document column')
     // lax `$[*]` yields the elements of an array and never raises on another type (a lone value
     // is its own single element, as the reference evaluator reads it).
     const { json, path } = node(ref)

@@ -69,7 +69,7 @@ export const sqliteDialect: SqlDialect = {
   },
 
   jsonElements(ref, alias) {
-    if (ref.base.kind !== 'column') throw new Error('JSON arrays are iterated from a document column')
+    if (ref.base.kind !== 'column') throw new Error('arrays are read from a document column')
     const { doc, path } = locate(ref)
     return sql`json_each(${doc}, ${path}) as ${sql.id(alias)}`
   },
