@@ -1,6 +1,6 @@
 // The output of `npm run bench`: the results as Markdown tables (pasteable into
 // bench/RESULTS.md), a loud failure section when any request failed, and the same data as JSON.
-import { cpus, release, totalmem, type, arch } from 'node:os'
+import { arch, cpus, loadavg, release, totalmem, type } from 'node:os'
 import type { Check } from './cycle.ts'
 import type { PhaseSummary, TypeSummary } from './load.ts'
 
@@ -10,6 +10,8 @@ export interface Machine {
   readonly memoryGiB: number
   readonly os: string
   readonly node: string
+  /** 1, 5 and 15 minute load averages when the run started: other work on the box skews results. */
+  readonly loadAverage: readonly number[]
 }
 
 export interface BenchReport {
@@ -40,6 +42,7 @@ export function describeMachine(): Machine {
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     os: `${type()} ${release()} ${arch()}`,
     node: process.version,
+    loadAverage: loadavg().map((load) => Math.round(load * 100) / 100),
   }
 }
 
@@ -82,7 +85,7 @@ export function renderMarkdown(report: BenchReport): string {
     `Command: \`${report.command}\``,
     `Date: ${report.date}`,
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ` +
-      `${machine.os}, Node.js ${machine.node}`,
+      `${machine.os}, Node.js ${machine.node}; load average at start ${machine.loadAverage.join(' ')}`,
     `Target: ${report.target.baseUrl} (${report.target.store})`,
     `Workload: ${params.users} users, ${params.groups} groups, concurrency ${params.concurrency}, ` +
       `${params.memberBatch} members per PATCH, echo ${params.echoSeconds} s`,

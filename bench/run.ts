@@ -298,6 +298,7 @@ async function main(): Promise<number> {
   }
   const command = commandLine()
   const date = new Date().toISOString()
+  const machine = describeMachine()
   const runId = randomBytes(3).toString('hex')
 
   const rollcall = await startRollcall(options)
@@ -334,7 +335,7 @@ async function main(): Promise<number> {
   const report: BenchReport = {
     command,
     date,
-    machine: describeMachine(),
+    machine,
     target: { store: rollcall.store, baseUrl: rollcall.baseUrl },
     params: {
       users: options.users,

@@ -263,11 +263,11 @@ describe('compileFilter on the document', () => {
   it('binds sub-attribute and extension URN paths, quoting keys that hold ":" and "."', () => {
     assertCompiles(`${ENT}:manager.value eq "m1"`, {
       sqlite: {
-        sql: 'coalesce(lower(json_extract("u"."doc", ?)) = lower(?), false)',
+        sql: 'coalesce(json_extract("u"."doc", ?) = ?, false)',
         parameters: [`$."${ENT}"."manager"."value"`, 'm1'],
       },
       postgres: {
-        sql: 'coalesce(lower(("u"."doc" #>> $1::text[])) = lower($2::text), false)',
+        sql: 'coalesce(("u"."doc" #>> $1::text[]) = $2::text, false)',
         parameters: [[ENT, 'manager', 'value'], 'm1'],
       },
     })
@@ -379,14 +379,14 @@ describe('compileFilter on element tables', () => {
       sqlite: {
         sql:
           '"u"."user_id" in (select "gm1"."member_id" from "group_members" as "gm1" where ' +
-          '"gm1"."tenant_id" = "u"."tenant_id" and lower("gm1"."group_id") = lower(?))',
+          '"gm1"."tenant_id" = "u"."tenant_id" and "gm1"."group_id" = ?)',
         parameters: ['G1'],
       },
       postgres: {
         sql:
           'exists (select 1 from "group_members" as "gm1" where ' +
           '"gm1"."tenant_id" = "u"."tenant_id" and "gm1"."member_id" = "u"."user_id" and ' +
-          'lower("gm1"."group_id") = lower($1::text))',
+          '"gm1"."group_id" = $1::text)',
         parameters: ['G1'],
       },
     })
@@ -396,7 +396,7 @@ describe('compileFilter on element tables', () => {
         sqlite: {
           sql:
             '"g"."id" in (select "gm1"."group_id" from "group_members" as "gm1" where ' +
-            '"gm1"."tenant_id" = "g"."tenant_id" and (lower("gm1"."member_id") = lower(?) and ' +
+            '"gm1"."tenant_id" = "g"."tenant_id" and ("gm1"."member_id" = ? and ' +
             'lower("gm1"."member_type") = lower(?)))',
           parameters: ['u1', 'User'],
         },
@@ -404,7 +404,7 @@ describe('compileFilter on element tables', () => {
           sql:
             'exists (select 1 from "group_members" as "gm1" where ' +
             '"gm1"."tenant_id" = "g"."tenant_id" and "gm1"."group_id" = "g"."id" and ' +
-            '(lower("gm1"."member_id") = lower($1::text) and ' +
+            '("gm1"."member_id" = $1::text and ' +
             'lower("gm1"."member_type") = lower($2::text)))',
           parameters: ['u1', 'User'],
         },

@@ -32,6 +32,7 @@ export const ENTERPRISE_USER_SCHEMA: SchemaDefinition = {
             'value',
             'string',
             `The id of the SCIM resource representing the User's manager. REQUIRED.`,
+            { caseExact: true },
           ),
           defineAttribute(
             '$ref',

@@ -19,8 +19,11 @@ export const SCIM_GROUP_SCHEMA: SchemaDefinition = {
     defineAttribute('members', 'complex', 'A list of members of the Group.', {
       multiValued: true,
       subAttributes: [
+        // Member values are resource ids, which are case-exact (interop profile §5.2), so
+        // `members.value eq` compares exactly and is index-backed.
         defineAttribute('value', 'string', 'Identifier of the member of this Group.', {
           mutability: 'immutable',
+          caseExact: true,
         }),
         defineAttribute(
           '$ref',

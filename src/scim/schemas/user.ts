@@ -119,8 +119,10 @@ const GROUPS = defineAttribute(
     multiValued: true,
     mutability: 'readOnly',
     subAttributes: [
+      // A group id: case-exact like every id (interop profile §5.2).
       defineAttribute('value', 'string', `The identifier of the User's group.`, {
         mutability: 'readOnly',
+        caseExact: true,
       }),
       defineAttribute(
         '$ref',
