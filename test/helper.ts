@@ -12,8 +12,26 @@ import { newId } from '../src/domain/ids.ts'
 import type { Tenant } from '../src/domain/types.ts'
 import { buildApp } from '../src/http/app.ts'
 import { ProvisioningLogWriter } from '../src/provisioning/log-writer.ts'
+import { openPostgresStore } from '../src/store/postgres/open-postgres.ts'
 import { openSqliteStore } from '../src/store/sqlite/open-sqlite.ts'
 import type { Store } from '../src/store/store.ts'
+import { createTestSchema, postgresSkipReason } from './support/postgres.ts'
+
+/**
+ * Which store the HTTP tests run on: SQLite by default; TEST_STORE=postgres runs the same tests on
+ * PostgreSQL (a fresh schema per test). CI runs both.
+ */
+export const TEST_STORE = process.env.TEST_STORE === 'postgres' ? 'postgres' : 'sqlite'
+
+async function openTestStore(dataDir: string): Promise<{ store: Store; drop: () => Promise<void> }> {
+  if (TEST_STORE === 'sqlite') {
+    return { store: openSqliteStore(join(dataDir, 'rollcall.sqlite')), drop: async () => {} }
+  }
+  const skip = await postgresSkipReason()
+  if (skip) throw new Error(skip)
+  const schema = await createTestSchema()
+  return { store: openPostgresStore(schema.url, 4), drop: () => schema.drop() }
+}
 
 export interface TestTenant {
   readonly tenant: Tenant
@@ -46,7 +64,7 @@ export async function build(
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rollcall-test-'))
   const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'https://rollcall.test', ...env })
-  const store = openSqliteStore(join(dataDir, 'rollcall.sqlite'))
+  const { store, drop } = await openTestStore(dataDir)
   await store.migrate()
   const signingKey = await loadSigningKey(store, createSecretBox('x'.repeat(32)))
   const log = new ProvisioningLogWriter(store, {
@@ -61,6 +79,7 @@ export async function build(
     await app.close()
     await log.close()
     await store.close()
+    await drop()
     rmSync(dataDir, { recursive: true, force: true })
   })
 

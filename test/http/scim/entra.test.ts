@@ -4,6 +4,7 @@
 // SCIMReferenceCode "garbage" tests (§7) and the Group description extension (SPEC G6).
 // Request bodies are recorded in test/fixtures/idp/entra/; ids of the docs are swapped for real ones.
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import type { LightMyRequestResponse } from 'fastify'
@@ -112,7 +113,7 @@ function workEmails(user: Json): Json[] {
 describe('Entra ID tutorial: connection and discovery (L1 §3.1–§3.2)', () => {
   it('answers Test Connection with a random GUID with 200 and an empty ListResponse of exactly the five keys', async (t) => {
     const h = await build(t)
-    const guid = 'a1f1e0c4-7d5b-4f0e-9c3a-2b8d6e4f1a90'
+    const guid = randomUUID()
     for (const res of [
       await h.scim(h.acme, 'GET', `/Users?filter=${q(`userName eq "${guid}"`)}`),
       await h.scim(h.acme, 'GET', `/Groups?excludedAttributes=members&filter=${q(`displayName eq "${guid}"`)}`),
