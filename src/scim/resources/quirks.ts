@@ -87,7 +87,9 @@ export function coerceManagerValue(value: unknown): unknown {
     if (id === undefined || id === null || (typeof id === 'string' && id.trim() === '')) {
       return undefined
     }
-    return candidate
+    // Only the id is kept: a client's `$ref` points into the client's own system (the old
+    // tutorial sends one), and `displayName` is readOnly. Returned as `{value}` (issue #2).
+    return typeof id === 'string' ? { value: id } : candidate
   }
   return value
 }

@@ -170,6 +170,37 @@ describe('Entra ID tutorial: connection and discovery (L1 §3.1–§3.2)', () =>
   })
 })
 
+describe('Entra ID content types (L1, entra-provisioning.md §1 and §9.2)', () => {
+  it('accepts application/scim+json; charset=utf-8 and application/json request bodies', async (t) => {
+    const h = await build(t)
+    for (const [userName, type] of [
+      ['charset@contoso.com', 'application/scim+json; charset=utf-8'],
+      ['json@contoso.com', 'application/json'],
+    ] as const) {
+      const body = expectScim(await h.scim(h.acme, 'POST', '/Users', userBody(userName), { 'content-type': type }), 201, type)
+      assert.equal(body.userName, userName)
+    }
+  })
+
+  it('answers every kind of error as application/scim+json with the RFC 7644 §3.12 body', async (t) => {
+    const h = await build(t)
+    const wrongToken = await h.app.inject({
+      method: 'GET',
+      url: `${h.acme.base}/Users?filter=${q('userName eq "x"')}`,
+      headers: { authorization: 'Bearer not-the-secret-token' },
+    })
+    expectScim(wrongToken, 401, 'wrong Secret Token')
+    const noToken = await h.app.inject({ method: 'GET', url: `${h.acme.base}/Users` })
+    expectScim(noToken, 401, 'missing token')
+    expectScim(await h.scim(h.acme, 'GET', `/Users?filter=${q('userName xx "a"')}`), 400, 'invalid filter')
+    expectScim(await h.scim(h.acme, 'GET', '/NoSuchEndpoint'), 404, 'unknown endpoint')
+    expectScim(await h.scim(h.acme, 'POST', '/Users', 'userName=x', { 'content-type': 'text/plain' }), 415, 'unsupported media type')
+    const user = await createUser(h, userBody('etag@contoso.com'))
+    const stale = await h.scim(h.acme, 'PATCH', `/Users/${user.id}`, fixture('tutorial/patch-user-disable.json'), { 'if-match': 'W/"999"' })
+    expectScim(stale, 412, 'stale If-Match')
+  })
+})
+
 describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
   it('creates a user from the exact tutorial body (meta, roles: [], enterprise URN) with 201, id, Location, meta and application/scim+json', async (t) => {
     const h = await build(t)
