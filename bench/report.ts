@@ -82,12 +82,12 @@ export function renderMarkdown(report: BenchReport): string {
   if (echoType !== undefined) typeRows.push(typeRow(echoType, echoOps))
   const phases = report.echo === null ? report.phases : [...report.phases, report.echo]
   const out = [
-    `Command: \`${report.command}\``,
-    `Date: ${report.date}`,
-    `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ` +
+    `- Command: \`${report.command}\``,
+    `- Date: ${report.date}`,
+    `- Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ` +
       `${machine.os}, Node.js ${machine.node}; load average at start ${machine.loadAverage.join(' ')}`,
-    `Target: ${report.target.baseUrl} (${report.target.store})`,
-    `Workload: ${params.users} users, ${params.groups} groups, concurrency ${params.concurrency}, ` +
+    `- Target: ${report.target.baseUrl} (${report.target.store})`,
+    `- Workload: ${params.users} users, ${params.groups} groups, concurrency ${params.concurrency}, ` +
       `${params.memberBatch} members per PATCH, echo ${params.echoSeconds} s`,
     '',
     `**Initial cycle (users + groups with members): ${report.initialCycleSeconds.toFixed(2)} s**`,

@@ -1,31 +1,46 @@
-// Applies the versioned migrations of migrations/ in name order with Kysely's Migrator.
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely'
+// Applies the versioned migrations of migrations/ in name order, each in its own transaction
+// together with its row in rollcall_migrations. Re-checked inside the transaction, so processes
+// starting together apply each migration once (PostgreSQL also holds an advisory lock around
+// this; SQLite serialises write transactions).
+import { sql, type Kysely } from 'kysely'
 import * as createDirectory from './migrations/0001-create-directory.ts'
 
 type DialectName = 'sqlite' | 'postgres'
-type DialectMigration = { up(db: Kysely<any>, dialect: DialectName): Promise<void> } // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDb = Kysely<any>
+type DialectMigration = { up(db: AnyDb, dialect: DialectName): Promise<void> }
 
-const MIGRATIONS: Record<string, DialectMigration> = {
+const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '0001-create-directory': createDirectory,
 }
 
-class StaticProvider implements MigrationProvider {
-  constructor(private readonly dialect: DialectName) {}
-  async getMigrations(): Promise<Record<string, Migration>> {
-    return Object.fromEntries(
-      Object.entries(MIGRATIONS).map(([name, m]) => [name, { up: (db) => m.up(db, this.dialect) }]),
-    )
+/** Returns the names of the migrations this call applied. */
+export async function runMigrations(db: AnyDb, dialect: DialectName): Promise<string[]> {
+  await sql`create table if not exists rollcall_migrations (name text primary key, applied_at text not null)`.execute(
+    db,
+  )
+  const applied: string[] = []
+  for (const name of Object.keys(MIGRATIONS).sort()) {
+    const migration = MIGRATIONS[name]
+    if (!migration) continue
+    try {
+      await db.transaction().execute(async (trx) => {
+        const done = await trx
+          .selectFrom('rollcall_migrations')
+          .select('name')
+          .where('name', '=', name)
+          .executeTakeFirst()
+        if (done) return
+        await migration.up(trx, dialect)
+        await trx
+          .insertInto('rollcall_migrations')
+          .values({ name, applied_at: new Date().toISOString() })
+          .execute()
+        applied.push(name)
+      })
+    } catch (error) {
+      throw new Error(`migration ${name} failed: ${(error as Error).message}`, { cause: error })
+    }
   }
-}
-
-export async function runMigrations(db: Kysely<any>, dialect: DialectName): Promise<string[]> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const migrator = new Migrator({ db, provider: new StaticProvider(dialect) })
-  const { error, results } = await migrator.migrateToLatest()
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')
-    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${String(error)}`, {
-      cause: error,
-    })
-  }
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+  return applied
 }
