@@ -75,6 +75,33 @@ const REISSUE_HINT =
   'Issue a new SCIM token for this tenant (System Settings → SCIM Provisioning, or ' +
   '`npx rollcall scim-token issue --tenant <slug>`) and paste it into the IdP as the Secret Token.'
 
+// Signature checks cost more than the rest of a small request, and an IdP sends the same token
+// on every request: remember the claims of tokens whose signature verified. Revocation is still
+// checked against the database on every request.
+const VERIFIED_CAPACITY = 1000
+const verifiedByKey = new WeakMap<SigningKey, Map<string, { tid?: unknown; jti?: unknown }>>()
+
+function verifiedTokensOf(key: SigningKey): Map<string, { tid?: unknown; jti?: unknown }> {
+  let tokens = verifiedByKey.get(key)
+  if (!tokens) {
+    tokens = new Map()
+    verifiedByKey.set(key, tokens)
+  }
+  return tokens
+}
+
+function rememberVerified(
+  verifiedTokens: Map<string, { tid?: unknown; jti?: unknown }>,
+  token: string,
+  claims: { tid?: unknown; jti?: unknown },
+): void {
+  if (verifiedTokens.size >= VERIFIED_CAPACITY) {
+    const oldest = verifiedTokens.keys().next().value
+    if (oldest !== undefined) verifiedTokens.delete(oldest)
+  }
+  verifiedTokens.set(token, claims)
+}
+
 function sameString(a: string, b: string): boolean {
   const left = Buffer.from(a)
   const right = Buffer.from(b)
@@ -98,12 +125,16 @@ export async function verifyScimToken(
   if (!match?.[1]) {
     return { ok: false, reason: `The Authorization header is not "Bearer <token>". ${REISSUE_HINT}` }
   }
-  let claims: { tid?: unknown; jti?: unknown }
-  try {
-    const verified = await jwtVerify(match[1], key.publicKey, { algorithms: [ALGORITHM], audience: AUDIENCE })
-    claims = verified.payload
-  } catch {
-    return { ok: false, reason: `The bearer token is malformed, expired or not signed by this Rollcall. ${REISSUE_HINT}` }
+  const verifiedTokens = verifiedTokensOf(key)
+  let claims = verifiedTokens.get(match[1])
+  if (claims === undefined) {
+    try {
+      const verified = await jwtVerify(match[1], key.publicKey, { algorithms: [ALGORITHM], audience: AUDIENCE })
+      claims = { tid: verified.payload.tid, jti: verified.payload.jti }
+      rememberVerified(verifiedTokens, match[1], claims)
+    } catch {
+      return { ok: false, reason: `The bearer token is malformed, expired or not signed by this Rollcall. ${REISSUE_HINT}` }
+    }
   }
   const tenant = await store.getTenantBySlug(tenantSlug)
   // A token of another tenant and an unknown tenant answer alike: nothing about other tenants leaks.

@@ -6,6 +6,7 @@ import { normaliseName } from '../../domain/directory-rules.ts'
 import { compileFilter, compileSortKey } from '../../scim/filter/to-sql.ts'
 import type { SqlDialect } from './dialect.ts'
 import type { Database, GroupsTable, TenantsTable, TenantUsersTable } from './tables.ts'
+import { GroupCommitter } from './group-commit.ts'
 import { PageCursors } from './page-cursors.ts'
 import type {
   GroupRecord,
@@ -34,6 +35,13 @@ export interface SqlStoreOptions {
   /** Runs once before migrations (PostgreSQL takes an advisory lock there). */
   readonly withMigrationLock?: <T>(fn: () => Promise<T>) => Promise<T>
   readonly onClose?: () => Promise<void>
+  /**
+   * A second connection for reads outside transactions (SQLite: reads then never queue behind
+   * a write batch holding the single write connection). Defaults to `db`.
+   */
+  readonly readDb?: Kysely<Database>
+  /** Batch concurrent transactions into one commit (SQLite; see group-commit.ts). */
+  readonly groupCommit?: boolean
 }
 
 function parseDoc(value: string | Record<string, unknown>): Record<string, unknown> {
@@ -92,12 +100,17 @@ function chunks<T>(items: readonly T[], size = IN_CHUNK): T[][] {
 }
 
 class SqlTenantStore implements TenantStore {
+  /** Reads go here: the write connection inside a transaction, else the read connection. */
+  private readonly reader: Kysely<Database>
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly options: SqlStoreOptions,
     private readonly cursors: PageCursors,
     readonly tenantId: string,
-  ) {}
+  ) {
+    this.reader = db.isTransaction ? db : (options.readDb ?? db)
+  }
 
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
     try {
@@ -108,7 +121,7 @@ class SqlTenantStore implements TenantStore {
   }
 
   async getUser(id: string): Promise<UserRecord | undefined> {
-    const row = await this.db
+    const row = await this.reader
       .selectFrom('tenant_users')
       .selectAll()
       .where('tenant_id', '=', this.tenantId)
@@ -118,7 +131,7 @@ class SqlTenantStore implements TenantStore {
   }
 
   async findUserIdByUserName(userName: string): Promise<string | undefined> {
-    const row = await this.db
+    const row = await this.reader
       .selectFrom('tenant_users')
       .select('user_id')
       .where('tenant_id', '=', this.tenantId)
@@ -167,7 +180,7 @@ class SqlTenantStore implements TenantStore {
 
     // The table is chosen at run time; Kysely's static row typing cannot follow, so this query
     // is typed loosely and its rows mapped explicitly below.
-    const db = this.db as unknown as Kysely<any> // eslint-disable-line @typescript-eslint/no-explicit-any
+    const db = this.reader as unknown as Kysely<any> // eslint-disable-line @typescript-eslint/no-explicit-any
     let select = db
       .selectFrom(table)
       .selectAll(alias)
@@ -209,7 +222,7 @@ class SqlTenantStore implements TenantStore {
     tenantWhere: RawBuilder<SqlBool>,
     where: RawBuilder<SqlBool>,
   ): Promise<number> {
-    const db = this.db as unknown as Kysely<any> // eslint-disable-line @typescript-eslint/no-explicit-any
+    const db = this.reader as unknown as Kysely<any> // eslint-disable-line @typescript-eslint/no-explicit-any
     const row = await this.guard(() =>
       db
         .selectFrom(table)
@@ -222,13 +235,13 @@ class SqlTenantStore implements TenantStore {
   }
 
   async identityByEmail(emailNorm: string) {
-    const user = await this.db
+    const user = await this.reader
       .selectFrom('users')
       .select('id')
       .where('email_norm', '=', emailNorm)
       .executeTakeFirst()
     if (!user) return undefined
-    const memberships = await this.db
+    const memberships = await this.reader
       .selectFrom('tenant_users')
       .select(['tenant_id', 'origin'])
       .where('user_id', '=', user.id)
@@ -375,7 +388,7 @@ class SqlTenantStore implements TenantStore {
     const result = new Map<string, GroupReference[]>()
     for (const part of chunks(userIds)) {
       if (part.length === 0) continue
-      const rows = await this.db
+      const rows = await this.reader
         .selectFrom('group_members as m')
         .innerJoin('groups as g', (join) =>
           join.onRef('g.tenant_id', '=', 'm.tenant_id').onRef('g.id', '=', 'm.group_id'),
@@ -395,7 +408,7 @@ class SqlTenantStore implements TenantStore {
   }
 
   async getGroup(id: string): Promise<GroupRecord | undefined> {
-    const row = await this.db
+    const row = await this.reader
       .selectFrom('groups')
       .selectAll()
       .where('tenant_id', '=', this.tenantId)
@@ -405,7 +418,7 @@ class SqlTenantStore implements TenantStore {
   }
 
   async getGroupByName(displayName: string): Promise<GroupRecord | undefined> {
-    const row = await this.db
+    const row = await this.reader
       .selectFrom('groups')
       .selectAll()
       .where('tenant_id', '=', this.tenantId)
@@ -502,7 +515,7 @@ class SqlTenantStore implements TenantStore {
     for (const id of groupIds) result.set(id, [])
     for (const part of chunks(groupIds)) {
       if (part.length === 0) continue
-      const rows = await this.db
+      const rows = await this.reader
         .selectFrom('group_members as m')
         .leftJoin('tenant_users as u', (join) =>
           join.onRef('u.tenant_id', '=', 'm.tenant_id').onRef('u.user_id', '=', 'm.member_id'),
@@ -540,14 +553,14 @@ class SqlTenantStore implements TenantStore {
     const result = new Map<string, MemberType>()
     for (const part of chunks([...new Set(ids)])) {
       if (part.length === 0) continue
-      const users = await this.db
+      const users = await this.reader
         .selectFrom('tenant_users')
         .select('user_id')
         .where('tenant_id', '=', this.tenantId)
         .where('user_id', 'in', part)
         .execute()
       for (const u of users) result.set(u.user_id, 'User')
-      const groups = await this.db
+      const groups = await this.reader
         .selectFrom('groups')
         .select('id')
         .where('tenant_id', '=', this.tenantId)
@@ -635,6 +648,8 @@ class SqlTenantStore implements TenantStore {
 export class SqlStore implements Store {
   readonly dialect: 'sqlite' | 'postgres'
   private readonly cursors: PageCursors
+  private readonly reader: Kysely<Database>
+  private readonly committer: GroupCommitter<Database, Store> | undefined
 
   constructor(
     private readonly options: SqlStoreOptions,
@@ -643,6 +658,15 @@ export class SqlStore implements Store {
   ) {
     this.dialect = options.dialect.name
     this.cursors = cursors ?? new PageCursors(2000)
+    this.reader = db.isTransaction ? db : (options.readDb ?? db)
+    this.committer =
+      options.groupCommit && !db.isTransaction
+        ? new GroupCommitter<Database, Store>(
+            db,
+            (trx) => new SqlStore(this.options, trx, this.cursors),
+            options.translateError,
+          )
+        : undefined
   }
 
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
@@ -660,6 +684,7 @@ export class SqlStore implements Store {
 
   async transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return fn(this)
+    if (this.committer) return this.committer.run(fn)
     return this.guard(() =>
       this.db
         .transaction()
@@ -697,20 +722,20 @@ export class SqlStore implements Store {
 
   async getTenantBySlug(slug: string): Promise<Tenant | undefined> {
     const row = await this.guard(() =>
-      this.db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst(),
+      this.reader.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst(),
     )
     return row && toTenant(row)
   }
 
   async getTenantById(id: string): Promise<Tenant | undefined> {
     const row = await this.guard(() =>
-      this.db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst(),
+      this.reader.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst(),
     )
     return row && toTenant(row)
   }
 
   async listTenants(): Promise<Tenant[]> {
-    const rows = await this.db.selectFrom('tenants').selectAll().orderBy('slug').execute()
+    const rows = await this.reader.selectFrom('tenants').selectAll().orderBy('slug').execute()
     return rows.map(toTenant)
   }
 
@@ -733,7 +758,7 @@ export class SqlStore implements Store {
   }
 
   async getSigningKey(): Promise<SigningKeyRecord | undefined> {
-    const row = await this.db
+    const row = await this.reader
       .selectFrom('signing_keys')
       .selectAll()
       .orderBy('created_at')
@@ -803,7 +828,7 @@ export class SqlStore implements Store {
     tenantId: string,
     options: { limit: number; beforeId?: number | undefined; failuresOnly?: boolean | undefined },
   ): Promise<StoredProvisioningLogEntry[]> {
-    let query = this.db
+    let query = this.reader
       .selectFrom('provisioning_log')
       .selectAll()
       .where('tenant_id', '=', tenantId)
@@ -863,6 +888,7 @@ export class SqlStore implements Store {
 
   async close(): Promise<void> {
     await this.db.destroy()
+    if (this.options.readDb && this.options.readDb !== this.db) await this.options.readDb.destroy()
     await this.options.onClose?.()
   }
 }

@@ -57,14 +57,63 @@ function constraintName(columns: string): string {
   return columns
 }
 
+/**
+ * Kysely prepares every query afresh; better-sqlite3 statements are reusable, so keep them by
+ * SQL text (bounded: IN lists and filters make some texts unique).
+ */
+function withStatementCache(database: BetterSqlite3.Database): BetterSqlite3.Database {
+  const cache = new Map<string, BetterSqlite3.Statement>()
+  const prepare = database.prepare.bind(database)
+  return new Proxy(database, {
+    get(target, property, receiver) {
+      if (property !== 'prepare') return Reflect.get(target, property, receiver)
+      return (text: string) => {
+        let statement = cache.get(text)
+        if (statement === undefined) {
+          statement = prepare(text)
+          if (cache.size >= 1000) cache.clear()
+          cache.set(text, statement)
+        }
+        return statement
+      }
+    },
+  })
+}
+
+function openConnection(file: string, readOnly: boolean): BetterSqlite3.Database {
+  const database = new BetterSqlite3(file)
+  database.pragma('busy_timeout = 5000')
+  if (readOnly) {
+    database.pragma('query_only = ON')
+  } else {
+    database.pragma('journal_mode = WAL')
+    database.pragma('synchronous = FULL')
+  }
+  database.pragma('foreign_keys = ON')
+  registerSqliteFunctions(database)
+  return database
+}
+
+/**
+ * The embedded store on `file`: one write connection (transactions group-committed), and for a
+ * file database a second, read-only connection for reads outside transactions (WAL lets it read
+ * the last committed state while a write batch is open).
+ */
 export function openSqliteStore(file: string): SqlStore {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
-  const database = new BetterSqlite3(file)
-  database.pragma('journal_mode = WAL')
-  database.pragma('synchronous = FULL')
-  database.pragma('foreign_keys = ON')
-  database.pragma('busy_timeout = 5000')
-  registerSqliteFunctions(database)
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(database) })
-  return new SqlStore({ db, dialect: sqliteDialect, translateError: translateSqliteError })
+  const writer = openConnection(file, false)
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(withStatementCache(writer)) })
+  const readDb =
+    file === ':memory:'
+      ? undefined
+      : new Kysely<Database>({
+          dialect: new SqliteDialect({ database: withStatementCache(openConnection(file, true)) }),
+        })
+  return new SqlStore({
+    db,
+    ...(readDb ? { readDb } : {}),
+    dialect: sqliteDialect,
+    translateError: translateSqliteError,
+    groupCommit: true,
+  })
 }
