@@ -47,8 +47,14 @@ export class GroupCommitter<DB, S> {
       return
     }
     const succeeded: { item: Pending<S>; value: unknown }[] = []
-    // Requests that arrive while the batch runs join it, up to maxBatch.
-    for (let n = 1; n <= this.maxBatch && this.queue.length > 0; n++) {
+    // Requests that arrive while the batch runs join it, up to maxBatch. better-sqlite3 answers
+    // synchronously, so a batch never yields to the event loop by itself: when the queue runs
+    // dry, yield once so that requests already received can join before the commit.
+    for (let n = 1; n <= this.maxBatch; n++) {
+      if (this.queue.length === 0) {
+        await new Promise((resolve) => setImmediate(resolve))
+        if (this.queue.length === 0) break
+      }
       const item = this.queue.shift() as Pending<S>
       const name = `request_${n}`
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
