@@ -20,6 +20,7 @@ const envSchema = z.object({
     .string()
     .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// URL')
     .optional(),
+  DATABASE_POOL_SIZE: positiveInt.max(1000).default(10),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   ROLLCALL_SECRET: z
     .string()
@@ -46,6 +47,8 @@ export interface Config {
   readonly publicUrl: string
   readonly dataDir: string
   readonly databaseUrl: string | undefined
+  /** Connections per instance to PostgreSQL. */
+  readonly databasePoolSize: number
   readonly logLevel: LogLevel
   /** Unset means: read or create DATA_DIR/secret (see server.ts / cli). */
   readonly secret: string | undefined
@@ -96,6 +99,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     publicUrl,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
     secret: e.ROLLCALL_SECRET,
     scim: Object.freeze({

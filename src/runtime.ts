@@ -18,7 +18,7 @@ export interface Runtime {
 export async function openStore(config: Config): Promise<Store> {
   if (config.databaseUrl !== undefined) {
     const { openPostgresStore } = await import('./store/postgres/open-postgres.ts')
-    return openPostgresStore(config.databaseUrl)
+    return openPostgresStore(config.databaseUrl, config.databasePoolSize)
   }
   return openSqliteStore(join(config.dataDir, 'rollcall.sqlite'))
 }
@@ -38,12 +38,53 @@ export async function openRuntime(
   )
   const store = await openStore(config)
   try {
-    await store.migrate()
+    try {
+      await store.migrate()
+    } catch (error) {
+      throw new Error(describeStartupDatabaseError(error, config), { cause: error })
+    }
     const secretBox = createSecretBox(secret)
     const signingKey = await loadSigningKey(store, secretBox)
     return { config, store, secretBox, signingKey }
   } catch (error) {
     await store.close()
     throw error
+  }
+}
+
+/** The URL with any password replaced, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '****'
+    return parsed.toString()
+  } catch {
+    return '(unparsable URL)'
+  }
+}
+
+/** A start-up failure of the database, said in terms an operator can act on; never the password. */
+export function describeStartupDatabaseError(error: unknown, config: Config): string {
+  const code = (error as { code?: string }).code ?? ((error as { cause?: { code?: string } }).cause?.code)
+  const message = (error as Error).message ?? String(error)
+  if (config.databaseUrl === undefined) {
+    return `Cannot open the SQLite database in ${config.dataDir}: ${message}`
+  }
+  const where = redactUrl(config.databaseUrl)
+  switch (code) {
+    case 'ECONNREFUSED':
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+      return `DATABASE_URL: cannot reach the PostgreSQL server of ${where} (${code}). Is it running, and are host and port right?`
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `DATABASE_URL: the host of ${where} does not resolve (${code}).`
+    case '28P01':
+    case '28000':
+      return `DATABASE_URL: PostgreSQL refused the user or password of ${where} (${code}: authentication failed or no such role). Check the credentials.`
+    case '3D000':
+      return `DATABASE_URL: the database named in ${where} does not exist. Create it (createdb) or fix the name.`
+    default:
+      return `DATABASE_URL: cannot prepare the database at ${where}: ${message.replaceAll(config.databaseUrl, where)}`
   }
 }

@@ -1,0 +1,1445 @@
+// The Store contract (src/store/store.ts, the TSDoc of every method) as one suite, run against
+// every engine: sqlite.test.ts and postgres.test.ts. Each test opens a fresh, migrated store with
+// two tenants, so tests share nothing.
+import assert from 'node:assert/strict'
+import { describe, it, type TestContext } from 'node:test'
+import { emailIdentityOf } from '../../src/domain/directory-rules.ts'
+import { newId } from '../../src/domain/ids.ts'
+import type { Origin, Tenant } from '../../src/domain/types.ts'
+import { parseFilter } from '../../src/scim/filter/parser.ts'
+import {
+  ENTERPRISE_USER_SCHEMA_URN,
+  SCIM_GROUP_SCHEMA_URN,
+  SCIM_USER_SCHEMA_URN,
+} from '../../src/scim/schemas/index.ts'
+import {
+  UniqueViolation,
+  type GroupRecord,
+  type GroupWrite,
+  type ListQuery,
+  type MemberRecord,
+  type MemberReference,
+  type Page,
+  type ProvisioningLogEntry,
+  type SigningKeyRecord,
+  type Store,
+  type TenantStore,
+  type UserRecord,
+  type UserWrite,
+} from '../../src/store/store.ts'
+
+/** What an engine's runner hands the suite: a store that is not migrated yet. */
+export interface OpenedStore {
+  readonly store: Store
+  close(): Promise<void>
+  /**
+   * The database schema as the engine describes it (tables, columns, indexes, applied
+   * migrations), so the suite can tell that a second migrate() changed nothing.
+   */
+  describeSchema?(): Promise<unknown>
+}
+
+// ---------------------------------------------------------------------------------------------
+// Builders
+
+const BASE_TIME = Date.UTC(2025, 0, 1)
+
+/** A fixed ISO-8601 timestamp `n` seconds after 2025-01-01T00:00:00Z. */
+function at(n: number): string {
+  return new Date(BASE_TIME + n * 1000).toISOString()
+}
+
+function userWrite(userName: string, overrides: Partial<UserWrite> = {}): UserWrite {
+  return {
+    userName,
+    externalId: null,
+    displayName: null,
+    active: true,
+    doc: { schemas: [SCIM_USER_SCHEMA_URN], userName },
+    emails: userName.includes('@') ? [{ value: userName, type: 'work', primary: true }] : [],
+    ...overrides,
+  }
+}
+
+function groupWrite(displayName: string, overrides: Partial<GroupWrite> = {}): GroupWrite {
+  return {
+    displayName,
+    externalId: null,
+    doc: { schemas: [SCIM_GROUP_SCHEMA_URN], displayName },
+    ...overrides,
+  }
+}
+
+interface AddUserOptions {
+  /** Attach this existing person instead of creating a new identity. */
+  readonly person?: string
+  readonly origin?: Origin
+  readonly role?: string
+  readonly write?: Partial<UserWrite>
+  readonly at?: string
+}
+
+/** A new person (identity keyed by the userName's email, if any) and their membership. */
+async function addUser(
+  tenant: TenantStore,
+  userName: string,
+  options: AddUserOptions = {},
+): Promise<UserRecord> {
+  const when = options.at ?? at(1)
+  let id = options.person
+  if (id === undefined) {
+    id = newId()
+    await tenant.insertIdentity(id, emailIdentityOf(userName) ?? null, when)
+  }
+  return tenant.insertUser(
+    id,
+    userWrite(userName, options.write),
+    { origin: options.origin ?? 'SCIM', role: options.role ?? 'Viewer' },
+    when,
+  )
+}
+
+async function addGroup(
+  tenant: TenantStore,
+  displayName: string,
+  options: { origin?: Origin; at?: string } = {},
+): Promise<GroupRecord> {
+  return tenant.insertGroup(newId(), groupWrite(displayName), options.origin ?? 'SCIM', options.at ?? at(1))
+}
+
+function query(overrides: Partial<ListQuery> = {}): ListQuery {
+  return { sortOrder: 'ascending', startIndex: 1, count: 100, ...overrides }
+}
+
+function ids(page: Page<{ readonly id: string }>): string[] {
+  return page.items.map((item) => item.id)
+}
+
+const users = (...list: UserRecord[]): MemberReference[] => list.map((u) => ({ id: u.id, type: 'User' }))
+
+/** The members of one group as sorted [id, type, origin, display] tuples (order is not promised). */
+async function membersOf(tenant: TenantStore, groupId: string): Promise<string[][]> {
+  const members = (await tenant.listMembers([groupId])).get(groupId) ?? []
+  return members.map(memberTuple).sort(byFirst)
+}
+
+function memberTuple(m: MemberRecord): string[] {
+  return [m.memberId, m.memberType, m.origin, m.display ?? '(null)']
+}
+
+function byFirst(x: string[], y: string[]): number {
+  return (x[0] ?? '').localeCompare(y[0] ?? '')
+}
+
+async function groupIdsOf(tenant: TenantStore, userId: string): Promise<string[]> {
+  const refs = (await tenant.groupsOfUsers([userId])).get(userId) ?? []
+  return refs.map((r) => r.groupId).sort()
+}
+
+async function rejectsUnique(promise: Promise<unknown>, constraint: string): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof UniqueViolation, `expected UniqueViolation, got ${String(error)}`)
+    assert.equal(error.constraint, constraint)
+    return true
+  })
+}
+
+function logEntry(
+  tenantId: string,
+  n: number,
+  overrides: Partial<ProvisioningLogEntry> = {},
+): ProvisioningLogEntry {
+  return {
+    tenantId,
+    at: at(n),
+    requestId: `req-${n}`,
+    method: 'POST',
+    path: '/Users',
+    operation: 'Create User',
+    resourceType: 'User',
+    resourceId: `user-${n}`,
+    status: 201,
+    scimType: null,
+    detail: null,
+    durationMs: 3.25,
+    client: 'Okta SCIM',
+    requestBody: `{"userName":"u${n}@example.com"}`,
+    responseBody: null,
+    ...overrides,
+  }
+}
+
+function signingKey(id: string, createdAt: string): SigningKeyRecord {
+  return {
+    id,
+    algorithm: 'EdDSA',
+    publicJwk: `{"kty":"OKP","crv":"Ed25519","x":"${id}"}`,
+    privateKeyEncrypted: `sealed:${id}`,
+    createdAt,
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The suite
+
+interface Fixture {
+  readonly opened: OpenedStore
+  readonly store: Store
+  /** Two tenants, slugs "acme" and "globex", and their tenant stores. */
+  readonly a: Tenant
+  readonly b: Tenant
+  readonly ta: TenantStore
+  readonly tb: TenantStore
+}
+
+export function defineStoreContract(
+  name: string,
+  open: () => Promise<OpenedStore>,
+  skip: string | false,
+): void {
+  /** A fresh, migrated store with two tenants, closed when the test ends. */
+  async function fresh(t: TestContext): Promise<Fixture> {
+    const opened = await open()
+    t.after(() => opened.close())
+    const store = opened.store
+    await store.migrate()
+    const a = await store.createTenant({ id: newId(), slug: 'acme', name: 'Acme', createdAt: at(0) })
+    const b = await store.createTenant({ id: newId(), slug: 'globex', name: 'Globex', createdAt: at(0) })
+    return { opened, store, a, b, ta: store.forTenant(a.id), tb: store.forTenant(b.id) }
+  }
+
+  describe(`Store contract (${name})`, { skip }, () => {
+    describe('migrate', () => {
+      it('runs again on a migrated database without error and leaves the schema as it was', async (t) => {
+        const { opened, store } = await fresh(t)
+        const before = await opened.describeSchema?.()
+        await store.migrate()
+        await store.migrate()
+        const after = await opened.describeSchema?.()
+        assert.deepEqual(after, before)
+      })
+
+      it('keeps every row when it runs again', async (t) => {
+        const { store, a, ta } = await fresh(t)
+        const user = await addUser(ta, 'keep@example.com')
+        const group = await addGroup(ta, 'Keepers')
+        await ta.upsertMembers(group.id, users(user), 'SCIM', at(2))
+        await store.migrate()
+        assert.deepEqual(await store.getTenantById(a.id), a)
+        assert.deepEqual(await ta.getUser(user.id), user)
+        assert.deepEqual(await ta.getGroup(group.id), group)
+        assert.deepEqual(await groupIdsOf(ta, user.id), [group.id])
+      })
+    })
+
+    describe('tenants', () => {
+      it('creates a tenant with SCIM disabled and the lenient profile', async (t) => {
+        const { store } = await fresh(t)
+        const id = newId()
+        const tenant = await store.createTenant({ id, slug: 'initech', name: 'Initech', createdAt: at(7) })
+        assert.deepEqual(tenant, {
+          id,
+          slug: 'initech',
+          name: 'Initech',
+          createdAt: at(7),
+          scimStrictProfile: false,
+          scimTokenId: null,
+        })
+      })
+
+      it('refuses a second tenant with the same slug with UniqueViolation tenants_slug', async (t) => {
+        const { store, a } = await fresh(t)
+        await rejectsUnique(
+          store.createTenant({ id: newId(), slug: 'acme', name: 'Other Acme', createdAt: at(1) }),
+          'tenants_slug',
+        )
+        assert.deepEqual(await store.getTenantBySlug('acme'), a)
+      })
+
+      it('finds a tenant by slug and by id, and answers undefined for unknown ones', async (t) => {
+        const { store, a, b } = await fresh(t)
+        assert.deepEqual(await store.getTenantBySlug('acme'), a)
+        assert.deepEqual(await store.getTenantBySlug('globex'), b)
+        assert.deepEqual(await store.getTenantById(b.id), b)
+        assert.equal(await store.getTenantBySlug('nope'), undefined)
+        assert.equal(await store.getTenantById(newId()), undefined)
+      })
+
+      it('lists every tenant sorted by slug', async (t) => {
+        const { store } = await fresh(t)
+        await store.createTenant({ id: newId(), slug: 'zeta', name: 'Zeta', createdAt: at(1) })
+        await store.createTenant({ id: newId(), slug: 'beta', name: 'Beta', createdAt: at(2) })
+        const tenants = await store.listTenants()
+        assert.deepEqual(
+          tenants.map((tenant) => tenant.slug),
+          ['acme', 'beta', 'globex', 'zeta'],
+        )
+      })
+
+      it('sets and clears the SCIM token id of one tenant only', async (t) => {
+        const { store, a, b } = await fresh(t)
+        await store.setScimToken(a.id, 'token-1', at(5))
+        assert.equal((await store.getTenantById(a.id))?.scimTokenId, 'token-1')
+        assert.equal((await store.getTenantBySlug('globex'))?.scimTokenId, null)
+        await store.setScimToken(a.id, 'token-2', at(6))
+        assert.equal((await store.getTenantById(a.id))?.scimTokenId, 'token-2')
+        await store.setScimToken(a.id, null, at(7))
+        assert.deepEqual(await store.getTenantById(a.id), a)
+        assert.deepEqual(await store.getTenantById(b.id), b)
+      })
+
+      it('turns the strict SCIM profile on and off for one tenant only', async (t) => {
+        const { store, a, b } = await fresh(t)
+        await store.setScimStrictProfile(a.id, true)
+        assert.equal((await store.getTenantById(a.id))?.scimStrictProfile, true)
+        assert.equal((await store.getTenantById(b.id))?.scimStrictProfile, false)
+        await store.setScimStrictProfile(a.id, false)
+        assert.deepEqual(await store.getTenantById(a.id), a)
+      })
+    })
+
+    describe('signing key', () => {
+      it('has no signing key before one is inserted', async (t) => {
+        const { store } = await fresh(t)
+        assert.equal(await store.getSigningKey(), undefined)
+      })
+
+      it('stores the first key and returns it', async (t) => {
+        const { store } = await fresh(t)
+        const key = signingKey('key-1', at(1))
+        assert.deepEqual(await store.insertSigningKey(key), key)
+        assert.deepEqual(await store.getSigningKey(), key)
+      })
+
+      it('keeps the first key when a second one is inserted, and returns the first', async (t) => {
+        const { store } = await fresh(t)
+        const first = signingKey('key-1', at(1))
+        await store.insertSigningKey(first)
+        assert.deepEqual(await store.insertSigningKey(signingKey('key-2', at(2))), first)
+        assert.deepEqual(await store.getSigningKey(), first)
+      })
+
+      it('keeps the first key even when the second one claims an earlier creation time', async (t) => {
+        // Two processes starting together: the one that generated its key first may store it last.
+        const { store } = await fresh(t)
+        const first = signingKey('key-1', at(2))
+        await store.insertSigningKey(first)
+        assert.deepEqual(await store.insertSigningKey(signingKey('key-2', at(1))), first)
+        assert.deepEqual(await store.getSigningKey(), first)
+      })
+    })
+
+    describe('users', () => {
+      it('reads back an inserted user with version 1 and the given columns, doc and membership', async (t) => {
+        const { a, ta } = await fresh(t)
+        const id = newId()
+        await ta.insertIdentity(id, 'alice@example.com', at(1))
+        const write = userWrite('Alice@Example.com', {
+          externalId: 'ext-alice',
+          displayName: 'Alice Smith',
+          active: false,
+          doc: {
+            schemas: [SCIM_USER_SCHEMA_URN, ENTERPRISE_USER_SCHEMA_URN],
+            userName: 'Alice@Example.com',
+            name: { givenName: 'Alice', familyName: 'Smith' },
+            [ENTERPRISE_USER_SCHEMA_URN]: { department: 'R&D', manager: { value: 'm-1' } },
+          },
+        })
+        const inserted = await ta.insertUser(id, write, { origin: 'INTERNAL', role: 'Admin' }, at(2))
+        assert.deepEqual(inserted, {
+          tenantId: a.id,
+          id,
+          userName: 'Alice@Example.com',
+          externalId: 'ext-alice',
+          displayName: 'Alice Smith',
+          active: false,
+          origin: 'INTERNAL',
+          role: 'Admin',
+          doc: write.doc,
+          version: 1,
+          createdAt: at(2),
+          updatedAt: at(2),
+        })
+        assert.deepEqual(await ta.getUser(id), inserted)
+      })
+
+      it('answers undefined for an unknown user id', async (t) => {
+        const { ta } = await fresh(t)
+        assert.equal(await ta.getUser(newId()), undefined)
+      })
+
+      it('refuses a second userName that differs only in case with UniqueViolation tenant_users_user_name', async (t) => {
+        const { ta } = await fresh(t)
+        const bob = await addUser(ta, 'bob@example.com')
+        const other = newId()
+        await ta.insertIdentity(other, null, at(2))
+        await rejectsUnique(
+          ta.insertUser(other, userWrite('BOB@Example.COM', { emails: [] }), { origin: 'SCIM', role: 'Viewer' }, at(2)),
+          'tenant_users_user_name',
+        )
+        assert.equal(await ta.getUser(other), undefined)
+        assert.equal(await ta.findUserIdByUserName('bob@example.com'), bob.id)
+      })
+
+      it('refuses a second identity with the same normalised email with UniqueViolation users_email', async (t) => {
+        const { ta } = await fresh(t)
+        const first = newId()
+        await ta.insertIdentity(first, 'carol@example.com', at(1))
+        await rejectsUnique(ta.insertIdentity(newId(), 'carol@example.com', at(2)), 'users_email')
+        assert.equal((await ta.identityByEmail('carol@example.com'))?.userId, first)
+      })
+
+      it('allows any number of identities without an email', async (t) => {
+        const { ta } = await fresh(t)
+        await ta.insertIdentity(newId(), null, at(1))
+        await ta.insertIdentity(newId(), null, at(1))
+        const u1 = await addUser(ta, 'no-email-1')
+        const u2 = await addUser(ta, 'no-email-2')
+        assert.equal((await ta.getUser(u1.id))?.userName, 'no-email-1')
+        assert.equal((await ta.getUser(u2.id))?.userName, 'no-email-2')
+      })
+
+      it('finds a user id by userName case-insensitively, and nothing for an unknown userName', async (t) => {
+        const { ta } = await fresh(t)
+        const dana = await addUser(ta, 'Dana.Scully@Example.com')
+        assert.equal(await ta.findUserIdByUserName('dana.scully@example.com'), dana.id)
+        assert.equal(await ta.findUserIdByUserName('DANA.SCULLY@EXAMPLE.COM'), dana.id)
+        assert.equal(await ta.findUserIdByUserName('dana@example.com'), undefined)
+      })
+
+      describe('identityByEmail', () => {
+        it('answers undefined for an email no person has', async (t) => {
+          const { ta } = await fresh(t)
+          await addUser(ta, 'someone@example.com')
+          assert.equal(await ta.identityByEmail('nobody@example.com'), undefined)
+        })
+
+        it('reports a person without memberships as in no tenant', async (t) => {
+          const { ta } = await fresh(t)
+          const id = newId()
+          await ta.insertIdentity(id, 'loner@example.com', at(1))
+          assert.deepEqual(await ta.identityByEmail('loner@example.com'), {
+            userId: id,
+            inThisTenant: undefined,
+            otherTenantCount: 0,
+            scimControlledElsewhere: false,
+          })
+        })
+
+        it('reports the membership here with its origin and counts the other tenants', async (t) => {
+          const { store, ta, tb } = await fresh(t)
+          const c = await store.createTenant({ id: newId(), slug: 'initech', name: 'Initech', createdAt: at(0) })
+          const tc = store.forTenant(c.id)
+          const erin = await addUser(ta, 'erin@example.com', { origin: 'INTERNAL' })
+          await addUser(tb, 'erin@example.com', { person: erin.id, origin: 'INTERNAL' })
+          assert.deepEqual(await ta.identityByEmail('erin@example.com'), {
+            userId: erin.id,
+            inThisTenant: { origin: 'INTERNAL' },
+            otherTenantCount: 1,
+            scimControlledElsewhere: false,
+          })
+          assert.deepEqual(await tc.identityByEmail('erin@example.com'), {
+            userId: erin.id,
+            inThisTenant: undefined,
+            otherTenantCount: 2,
+            scimControlledElsewhere: false,
+          })
+        })
+
+        it('tells whether the person is SCIM-controlled in another tenant, not counting this one', async (t) => {
+          const { store, ta, tb } = await fresh(t)
+          const c = await store.createTenant({ id: newId(), slug: 'initech', name: 'Initech', createdAt: at(0) })
+          const tc = store.forTenant(c.id)
+          const finn = await addUser(ta, 'finn@example.com', { origin: 'SCIM' })
+          await addUser(tb, 'finn@example.com', { person: finn.id, origin: 'INTERNAL' })
+          assert.deepEqual(await ta.identityByEmail('finn@example.com'), {
+            userId: finn.id,
+            inThisTenant: { origin: 'SCIM' },
+            otherTenantCount: 1,
+            scimControlledElsewhere: false,
+          })
+          assert.deepEqual(await tb.identityByEmail('finn@example.com'), {
+            userId: finn.id,
+            inThisTenant: { origin: 'INTERNAL' },
+            otherTenantCount: 1,
+            scimControlledElsewhere: true,
+          })
+          assert.deepEqual(await tc.identityByEmail('finn@example.com'), {
+            userId: finn.id,
+            inThisTenant: undefined,
+            otherTenantCount: 2,
+            scimControlledElsewhere: true,
+          })
+        })
+      })
+
+      describe('updateUser', () => {
+        it('applies a write whose version matches: new columns, doc and emails, version bumped, createdAt kept', async (t) => {
+          const { ta } = await fresh(t)
+          const dave = await addUser(ta, 'dave@example.com', {
+            write: { displayName: 'Dave', externalId: 'ext-1' },
+            at: at(1),
+          })
+          const write = userWrite('david@example.com', {
+            displayName: 'David',
+            externalId: 'ext-2',
+            active: false,
+            doc: { schemas: [SCIM_USER_SCHEMA_URN], userName: 'david@example.com', title: 'Boss' },
+            emails: [
+              { value: 'david@example.com', type: 'work', primary: true },
+              { value: 'D@Home.example', type: 'home', primary: false },
+            ],
+          })
+          const updated = await ta.updateUser(dave.id, 1, write, at(9))
+          assert.deepEqual(updated, {
+            ...dave,
+            userName: 'david@example.com',
+            displayName: 'David',
+            externalId: 'ext-2',
+            active: false,
+            doc: write.doc,
+            version: 2,
+            updatedAt: at(9),
+          })
+          assert.deepEqual(await ta.getUser(dave.id), updated)
+          assert.equal(await ta.findUserIdByUserName('dave@example.com'), undefined)
+          assert.equal(await ta.findUserIdByUserName('DAVID@example.com'), dave.id)
+          const byEmail = async (email: string) =>
+            ids(await ta.listUsers(query({ filter: parseFilter(`emails.value eq "${email}"`) })))
+          assert.deepEqual(await byEmail('dave@example.com'), [])
+          assert.deepEqual(await byEmail('d@home.example'), [dave.id])
+          assert.deepEqual(await byEmail('david@example.com'), [dave.id])
+          const again = await ta.updateUser(dave.id, 2, userWrite('david@example.com', { emails: [] }), at(10))
+          assert.equal(again?.version, 3)
+          assert.deepEqual(await byEmail('david@example.com'), [])
+        })
+
+        it('returns undefined and changes neither the user nor its emails when the version is stale', async (t) => {
+          const { ta } = await fresh(t)
+          const gil = await addUser(ta, 'gil@example.com')
+          const changed = await ta.updateUser(gil.id, 1, userWrite('gil@example.com', { displayName: 'Gil' }), at(5))
+          assert.equal(changed?.version, 2)
+          const stale = await ta.updateUser(gil.id, 1, userWrite('gilbert@example.com', { emails: [] }), at(6))
+          assert.equal(stale, undefined)
+          assert.equal(await ta.updateUser(gil.id, 7, userWrite('gilbert@example.com'), at(6)), undefined)
+          assert.deepEqual(await ta.getUser(gil.id), changed)
+          const page = await ta.listUsers(query({ filter: parseFilter('emails.value eq "gil@example.com"') }))
+          assert.deepEqual(ids(page), [gil.id])
+        })
+
+        it('returns undefined for a user that is not a member', async (t) => {
+          const { ta } = await fresh(t)
+          assert.equal(await ta.updateUser(newId(), 1, userWrite('ghost@example.com'), at(5)), undefined)
+        })
+
+        it('converts the origin when asked, and keeps it otherwise', async (t) => {
+          const { ta } = await fresh(t)
+          const hal = await addUser(ta, 'hal@example.com', { origin: 'INTERNAL', role: 'Editor' })
+          const same = await ta.updateUser(hal.id, 1, userWrite('hal@example.com'), at(2))
+          assert.equal(same?.origin, 'INTERNAL')
+          const converted = await ta.updateUser(hal.id, 2, userWrite('hal@example.com'), at(3), { origin: 'SCIM' })
+          assert.equal(converted?.origin, 'SCIM')
+          assert.equal(converted?.role, 'Editor')
+          assert.equal((await ta.getUser(hal.id))?.origin, 'SCIM')
+        })
+
+        it('refuses a userName another member has, case-insensitively, with UniqueViolation and changes nothing', async (t) => {
+          const { ta } = await fresh(t)
+          await addUser(ta, 'ivy@example.com')
+          const jon = await addUser(ta, 'jon@example.com')
+          await rejectsUnique(
+            ta.updateUser(jon.id, 1, userWrite('IVY@example.com'), at(3)),
+            'tenant_users_user_name',
+          )
+          assert.deepEqual(await ta.getUser(jon.id), jon)
+        })
+      })
+
+      it('points a person at another email, clears it, and refuses one another person has', async (t) => {
+        const { ta } = await fresh(t)
+        const gina = newId()
+        await ta.insertIdentity(gina, 'gina@example.com', at(1))
+        await ta.insertIdentity(newId(), 'hank@example.com', at(1))
+        await ta.setIdentityEmail(gina, 'gina@new.example')
+        assert.equal(await ta.identityByEmail('gina@example.com'), undefined)
+        assert.equal((await ta.identityByEmail('gina@new.example'))?.userId, gina)
+        await rejectsUnique(ta.setIdentityEmail(gina, 'hank@example.com'), 'users_email')
+        assert.equal((await ta.identityByEmail('gina@new.example'))?.userId, gina)
+        await ta.setIdentityEmail(gina, null)
+        assert.equal(await ta.identityByEmail('gina@new.example'), undefined)
+      })
+
+      it('deletes a membership with its emails and group memberships, keeps the person, and returns false the second time', async (t) => {
+        const { ta } = await fresh(t)
+        const ivan = await addUser(ta, 'ivan@example.com')
+        const other = await addUser(ta, 'other@example.com')
+        const g1 = await addGroup(ta, 'One')
+        const g2 = await addGroup(ta, 'Two')
+        await ta.upsertMembers(g1.id, users(ivan, other), 'SCIM', at(2))
+        await ta.upsertMembers(g2.id, users(ivan), 'INTERNAL', at(2))
+
+        assert.equal(await ta.deleteUser(ivan.id), true)
+        assert.equal(await ta.getUser(ivan.id), undefined)
+        assert.equal(await ta.findUserIdByUserName('ivan@example.com'), undefined)
+        assert.deepEqual((await membersOf(ta, g1.id)).map((m) => m[0]), [other.id])
+        assert.deepEqual(await membersOf(ta, g2.id), [])
+        assert.deepEqual(await groupIdsOf(ta, ivan.id), [])
+        assert.deepEqual(ids(await ta.listUsers(query())), [other.id])
+        assert.deepEqual(await ta.identityByEmail('ivan@example.com'), {
+          userId: ivan.id,
+          inThisTenant: undefined,
+          otherTenantCount: 0,
+          scimControlledElsewhere: false,
+        })
+        assert.equal(await ta.deleteUser(ivan.id), false)
+
+        // Back as a member without emails: the old email rows must be gone.
+        await addUser(ta, 'ivan-again', { person: ivan.id, write: { emails: [] } })
+        const page = await ta.listUsers(query({ filter: parseFilter('emails.value eq "ivan@example.com"') }))
+        assert.deepEqual(ids(page), [])
+        assert.deepEqual(await groupIdsOf(ta, ivan.id), [])
+      })
+
+      it('returns false when deleting a user that is not a member', async (t) => {
+        const { ta } = await fresh(t)
+        assert.equal(await ta.deleteUser(newId()), false)
+      })
+
+      it('lists the direct groups of several users in one call', async (t) => {
+        const { ta } = await fresh(t)
+        const u1 = await addUser(ta, 'u1@example.com')
+        const u2 = await addUser(ta, 'u2@example.com')
+        const u3 = await addUser(ta, 'u3@example.com')
+        const eng = await addGroup(ta, 'Engineering')
+        const ops = await addGroup(ta, 'Ops')
+        const parent = await addGroup(ta, 'Everyone')
+        await ta.upsertMembers(eng.id, users(u1, u2), 'SCIM', at(2))
+        await ta.upsertMembers(ops.id, users(u1), 'INTERNAL', at(2))
+        await ta.upsertMembers(parent.id, [{ id: eng.id, type: 'Group' }], 'SCIM', at(2))
+
+        const groups = await ta.groupsOfUsers([u1.id, u2.id, u3.id])
+        const sorted = (id: string) =>
+          [...(groups.get(id) ?? [])].sort((x, y) => x.groupId.localeCompare(y.groupId))
+        assert.deepEqual(sorted(u1.id), [
+          { groupId: eng.id, display: 'Engineering' },
+          { groupId: ops.id, display: 'Ops' },
+        ])
+        assert.deepEqual(sorted(u2.id), [{ groupId: eng.id, display: 'Engineering' }])
+        assert.deepEqual(sorted(u3.id), [])
+        assert.deepEqual(await ta.groupsOfUsers([]), new Map())
+      })
+    })
+
+    describe('groups', () => {
+      it('reads back an inserted group with version 1', async (t) => {
+        const { a, ta } = await fresh(t)
+        const id = newId()
+        const write = groupWrite('Engineering', {
+          externalId: 'ext-eng',
+          doc: { schemas: [SCIM_GROUP_SCHEMA_URN], displayName: 'Engineering', extra: { n: 1 } },
+        })
+        const group = await ta.insertGroup(id, write, 'INTERNAL', at(3))
+        assert.deepEqual(group, {
+          tenantId: a.id,
+          id,
+          displayName: 'Engineering',
+          externalId: 'ext-eng',
+          origin: 'INTERNAL',
+          doc: write.doc,
+          version: 1,
+          createdAt: at(3),
+          updatedAt: at(3),
+        })
+        assert.deepEqual(await ta.getGroup(id), group)
+        assert.equal(await ta.getGroup(newId()), undefined)
+      })
+
+      it('refuses a second group whose name differs only in case with UniqueViolation groups_display_name', async (t) => {
+        const { ta } = await fresh(t)
+        const first = await addGroup(ta, 'Sales Team')
+        await rejectsUnique(
+          ta.insertGroup(newId(), groupWrite('SALES team'), 'SCIM', at(2)),
+          'groups_display_name',
+        )
+        assert.deepEqual(ids(await ta.listGroups(query())), [first.id])
+      })
+
+      it('finds a group by name case-insensitively, and nothing for an unknown name', async (t) => {
+        const { ta } = await fresh(t)
+        const group = await addGroup(ta, 'Data Science')
+        assert.deepEqual(await ta.getGroupByName('data science'), group)
+        assert.deepEqual(await ta.getGroupByName('DATA SCIENCE'), group)
+        assert.equal(await ta.getGroupByName('Data'), undefined)
+      })
+
+      it('updates a group whose version matches, bumping the version and keeping createdAt', async (t) => {
+        const { ta } = await fresh(t)
+        const group = await addGroup(ta, 'Marketing', { at: at(1) })
+        const write = groupWrite('Growth', {
+          externalId: 'ext-growth',
+          doc: { schemas: [SCIM_GROUP_SCHEMA_URN], displayName: 'Growth' },
+        })
+        const updated = await ta.updateGroup(group.id, 1, write, at(4))
+        assert.deepEqual(updated, {
+          ...group,
+          displayName: 'Growth',
+          externalId: 'ext-growth',
+          doc: write.doc,
+          version: 2,
+          updatedAt: at(4),
+        })
+        assert.deepEqual(await ta.getGroup(group.id), updated)
+        assert.equal(await ta.getGroupByName('marketing'), undefined)
+        assert.deepEqual(await ta.getGroupByName('growth'), updated)
+      })
+
+      it('returns undefined and changes nothing when the group version is stale', async (t) => {
+        const { ta } = await fresh(t)
+        const group = await addGroup(ta, 'Finance')
+        const updated = await ta.updateGroup(group.id, 1, groupWrite('Finance EU'), at(2))
+        assert.equal(updated?.version, 2)
+        assert.equal(await ta.updateGroup(group.id, 1, groupWrite('Finance US'), at(3)), undefined)
+        assert.deepEqual(await ta.getGroup(group.id), updated)
+        assert.equal(await ta.updateGroup(newId(), 1, groupWrite('Nobody'), at(3)), undefined)
+      })
+
+      it('converts the origin of a group when asked, and keeps it otherwise', async (t) => {
+        const { ta } = await fresh(t)
+        const group = await addGroup(ta, 'Legal', { origin: 'INTERNAL' })
+        const same = await ta.updateGroup(group.id, 1, groupWrite('Legal'), at(2))
+        assert.equal(same?.origin, 'INTERNAL')
+        const converted = await ta.updateGroup(group.id, 2, groupWrite('Legal'), at(3), { origin: 'SCIM' })
+        assert.equal(converted?.origin, 'SCIM')
+        assert.equal((await ta.getGroup(group.id))?.origin, 'SCIM')
+      })
+
+      it('refuses a rename to a name another group has, case-insensitively, and changes nothing', async (t) => {
+        const { ta } = await fresh(t)
+        await addGroup(ta, 'Support')
+        const other = await addGroup(ta, 'Helpdesk')
+        await rejectsUnique(ta.updateGroup(other.id, 1, groupWrite('SUPPORT'), at(2)), 'groups_display_name')
+        assert.deepEqual(await ta.getGroup(other.id), other)
+      })
+
+      it('touches a group: version bumped and updatedAt set, everything else kept', async (t) => {
+        const { ta } = await fresh(t)
+        const group = await addGroup(ta, 'Platform', { at: at(1) })
+        await ta.touchGroup(group.id, at(8))
+        assert.deepEqual(await ta.getGroup(group.id), { ...group, version: 2, updatedAt: at(8) })
+        await ta.touchGroup(group.id, at(9))
+        assert.deepEqual(await ta.getGroup(group.id), { ...group, version: 3, updatedAt: at(9) })
+        // The bumped version is the one compare-and-set expects.
+        assert.equal(await ta.updateGroup(group.id, 1, groupWrite('Platform'), at(10)), undefined)
+        assert.equal((await ta.updateGroup(group.id, 3, groupWrite('Platform'), at(10)))?.version, 4)
+      })
+
+      it('deletes a group with its members, removes it from the groups it belonged to, and returns false the second time', async (t) => {
+        const { ta } = await fresh(t)
+        const user = await addUser(ta, 'kate@example.com')
+        const parent = await addGroup(ta, 'Parent')
+        const child = await addGroup(ta, 'Child')
+        await ta.upsertMembers(parent.id, [...users(user), { id: child.id, type: 'Group' }], 'SCIM', at(2))
+        await ta.upsertMembers(child.id, users(user), 'SCIM', at(2))
+
+        assert.equal(await ta.deleteGroup(child.id), true)
+        assert.equal(await ta.getGroup(child.id), undefined)
+        assert.deepEqual((await membersOf(ta, parent.id)).map((m) => m[0]), [user.id])
+        assert.deepEqual(await groupIdsOf(ta, user.id), [parent.id])
+        assert.deepEqual(await ta.findMemberTargets([child.id]), new Map())
+        assert.equal(await ta.deleteGroup(child.id), false)
+
+        // A group created again under the same id starts without members.
+        await ta.insertGroup(child.id, groupWrite('Child'), 'SCIM', at(3))
+        assert.deepEqual(await membersOf(ta, child.id), [])
+      })
+    })
+
+    describe('members', () => {
+      it('adds members with the given origin and lists them with their display names', async (t) => {
+        const { ta } = await fresh(t)
+        const uma = await addUser(ta, 'uma@example.com', { write: { displayName: 'Uma Thurman' } })
+        const vic = await addUser(ta, 'vic@example.com')
+        const sub = await addGroup(ta, 'Sub Team')
+        const group = await addGroup(ta, 'Team')
+        await ta.upsertMembers(group.id, [...users(uma, vic), { id: sub.id, type: 'Group' }], 'SCIM', at(2))
+        assert.deepEqual(
+          await membersOf(ta, group.id),
+          [
+            [uma.id, 'User', 'SCIM', 'Uma Thurman'],
+            [vic.id, 'User', 'SCIM', 'vic@example.com'],
+            [sub.id, 'Group', 'SCIM', 'Sub Team'],
+          ].sort(byFirst),
+        )
+      })
+
+      it('lists the members of several groups at once, with an empty list for a group without members', async (t) => {
+        const { ta } = await fresh(t)
+        const user = await addUser(ta, 'wes@example.com')
+        const full = await addGroup(ta, 'Full')
+        const empty = await addGroup(ta, 'Empty')
+        await ta.upsertMembers(full.id, users(user), 'INTERNAL', at(2))
+        const members = await ta.listMembers([full.id, empty.id])
+        assert.deepEqual(members.get(full.id)?.map(memberTuple), [[user.id, 'User', 'INTERNAL', 'wes@example.com']])
+        assert.deepEqual(members.get(empty.id), [])
+      })
+
+      it('converts an existing membership of the other origin to the given origin', async (t) => {
+        const { ta } = await fresh(t)
+        const xan = await addUser(ta, 'xan@example.com')
+        const yul = await addUser(ta, 'yul@example.com')
+        const group = await addGroup(ta, 'Mixed')
+        await ta.upsertMembers(group.id, users(xan), 'INTERNAL', at(2))
+        await ta.upsertMembers(group.id, users(yul), 'SCIM', at(2))
+        await ta.upsertMembers(group.id, users(xan), 'SCIM', at(3))
+        await ta.upsertMembers(group.id, users(yul), 'INTERNAL', at(3))
+        assert.deepEqual(
+          (await membersOf(ta, group.id)).map((m) => [m[0], m[2]]),
+          [
+            [xan.id, 'SCIM'],
+            [yul.id, 'INTERNAL'],
+          ].sort(byFirst),
+        )
+      })
+
+      it('leaves an existing membership of the other origin alone with keepExisting, and still adds new ones', async (t) => {
+        const { ta } = await fresh(t)
+        const zed = await addUser(ta, 'zed@example.com')
+        const amy = await addUser(ta, 'amy@example.com')
+        const group = await addGroup(ta, 'Kept')
+        await ta.upsertMembers(group.id, users(zed), 'SCIM', at(2))
+        await ta.upsertMembers(group.id, users(zed, amy), 'INTERNAL', at(3), { keepExisting: true })
+        assert.deepEqual(
+          (await membersOf(ta, group.id)).map((m) => [m[0], m[2]]),
+          [
+            [zed.id, 'SCIM'],
+            [amy.id, 'INTERNAL'],
+          ].sort(byFirst),
+        )
+      })
+
+      it('stores a member listed twice in one call once', async (t) => {
+        const { ta } = await fresh(t)
+        const ben = await addUser(ta, 'ben@example.com')
+        const group = await addGroup(ta, 'Twice')
+        await ta.upsertMembers(group.id, users(ben, ben), 'SCIM', at(2))
+        await ta.upsertMembers(group.id, users(ben, ben), 'INTERNAL', at(3), { keepExisting: true })
+        assert.deepEqual(await membersOf(ta, group.id), [[ben.id, 'User', 'SCIM', 'ben@example.com']])
+      })
+
+      it('removes only the given members of the given origin', async (t) => {
+        const { ta } = await fresh(t)
+        const cal = await addUser(ta, 'cal@example.com')
+        const deb = await addUser(ta, 'deb@example.com')
+        const eve = await addUser(ta, 'eve@example.com')
+        const group = await addGroup(ta, 'Removal')
+        await ta.upsertMembers(group.id, users(cal, eve), 'SCIM', at(2))
+        await ta.upsertMembers(group.id, users(deb), 'INTERNAL', at(2))
+        await ta.removeMembers(group.id, [cal.id, deb.id, newId()], 'SCIM')
+        assert.deepEqual(
+          (await membersOf(ta, group.id)).map((m) => [m[0], m[2]]),
+          [
+            [deb.id, 'INTERNAL'],
+            [eve.id, 'SCIM'],
+          ].sort(byFirst),
+        )
+        await ta.removeMembers(group.id, [deb.id], 'INTERNAL')
+        await ta.removeMembers(group.id, [], 'SCIM')
+        assert.deepEqual((await membersOf(ta, group.id)).map((m) => m[0]), [eve.id])
+      })
+
+      it('removes every member of the origin except the kept ones, leaving the other origin alone', async (t) => {
+        const { ta } = await fresh(t)
+        const [m1, m2, m3, m4] = [
+          await addUser(ta, 'm1@example.com'),
+          await addUser(ta, 'm2@example.com'),
+          await addUser(ta, 'm3@example.com'),
+          await addUser(ta, 'm4@example.com'),
+        ]
+        const group = await addGroup(ta, 'Replace')
+        const other = await addGroup(ta, 'Untouched')
+        await ta.upsertMembers(group.id, users(m1, m2, m3), 'SCIM', at(2))
+        await ta.upsertMembers(group.id, users(m4), 'INTERNAL', at(2))
+        await ta.upsertMembers(other.id, users(m1, m2, m3), 'SCIM', at(2))
+        await ta.removeMembersExcept(group.id, [m2.id, newId()], 'SCIM')
+        assert.deepEqual(
+          (await membersOf(ta, group.id)).map((m) => [m[0], m[2]]),
+          [
+            [m2.id, 'SCIM'],
+            [m4.id, 'INTERNAL'],
+          ].sort(byFirst),
+        )
+        assert.equal((await membersOf(ta, other.id)).length, 3)
+        await ta.removeMembersExcept(group.id, [], 'SCIM')
+        assert.deepEqual((await membersOf(ta, group.id)).map((m) => m[0]), [m4.id])
+      })
+
+      it('removes every member of the origin except the kept ones when more than 500 ids are kept', async (t) => {
+        const { store, ta } = await fresh(t)
+        const group = await addGroup(ta, 'Large')
+        const other = await addGroup(ta, 'Large too')
+        const scim = Array.from({ length: 620 }, () => newId())
+        const internal = Array.from({ length: 3 }, () => newId())
+        const refs = (list: string[]): MemberReference[] => list.map((id) => ({ id, type: 'User' }))
+        await store.transaction(async (trx) => {
+          const tx = trx.forTenant(ta.tenantId)
+          await tx.upsertMembers(group.id, refs(scim), 'SCIM', at(2))
+          await tx.upsertMembers(group.id, refs(internal), 'INTERNAL', at(2))
+          await tx.upsertMembers(other.id, refs(scim), 'SCIM', at(2))
+        })
+        const kept = scim.slice(0, 550)
+        const keep = [...kept, ...internal, ...Array.from({ length: 10 }, () => newId())]
+        await ta.removeMembersExcept(group.id, keep, 'SCIM')
+        const members = (await ta.listMembers([group.id])).get(group.id) ?? []
+        assert.deepEqual(
+          members.filter((m) => m.origin === 'SCIM').map((m) => m.memberId).sort(),
+          [...kept].sort(),
+        )
+        assert.deepEqual(
+          members.filter((m) => m.origin === 'INTERNAL').map((m) => m.memberId).sort(),
+          [...internal].sort(),
+        )
+        assert.equal(members.length, 553)
+        assert.equal(((await ta.listMembers([other.id])).get(other.id) ?? []).length, 620)
+      })
+
+      it('tells users from groups among the given ids, ignoring unknown ids and other tenants', async (t) => {
+        const { ta, tb } = await fresh(t)
+        const user = await addUser(ta, 'fay@example.com')
+        const group = await addGroup(ta, 'Targets')
+        const theirUser = await addUser(tb, 'gus@example.com')
+        const theirGroup = await addGroup(tb, 'Their targets')
+        const targets = await ta.findMemberTargets([user.id, group.id, theirUser.id, theirGroup.id, newId(), user.id])
+        assert.deepEqual(
+          targets,
+          new Map([
+            [user.id, 'User'],
+            [group.id, 'Group'],
+          ]),
+        )
+        assert.deepEqual(await ta.findMemberTargets([]), new Map())
+      })
+    })
+
+    describe('listing users and groups', () => {
+      /** Users created in this order (so their ids, the default order, follow it). */
+      async function seedUsers(tenant: TenantStore, names: readonly string[]): Promise<UserRecord[]> {
+        const out: UserRecord[] = []
+        for (const [i, userName] of names.entries()) {
+          out.push(await addUser(tenant, userName, { at: at(10 + i) }))
+        }
+        return out
+      }
+
+      it('filters users with a parsed SCIM filter, comparing userName case-insensitively', async (t) => {
+        const { ta } = await fresh(t)
+        const [alice, bob, carol] = await seedUsers(ta, ['alice@example.com', 'bob@example.org', 'carol@example.com'])
+        assert.ok(alice && bob && carol)
+        await ta.updateUser(bob.id, 1, userWrite('bob@example.org', { active: false, displayName: 'Bob Smith' }), at(30))
+        const run = async (text: string) => ids(await ta.listUsers(query({ filter: parseFilter(text) })))
+        assert.deepEqual(await run('userName eq "ALICE@Example.com"'), [alice.id])
+        assert.deepEqual(await run('userName ew "example.com"'), [alice.id, carol.id])
+        assert.deepEqual(await run('active eq false'), [bob.id])
+        assert.deepEqual(await run('displayName co "smith"'), [bob.id])
+        assert.deepEqual(await run('emails.value eq "carol@example.com"'), [carol.id])
+        assert.deepEqual(await run('not (userName sw "a") and active eq true'), [carol.id])
+        assert.deepEqual(await run('userName eq "nobody@example.com"'), [])
+        const page = await ta.listUsers(query({ filter: parseFilter('userName ew "example.com"') }))
+        assert.equal(page.totalResults, 2)
+      })
+
+      it('filters users by the groups they belong to, and groups by their members', async (t) => {
+        const { ta } = await fresh(t)
+        const [hana, ian] = await seedUsers(ta, ['hana@example.com', 'ian@example.com'])
+        assert.ok(hana && ian)
+        const eng = await addGroup(ta, 'Engineering')
+        const english = await addGroup(ta, 'English club')
+        const sales = await addGroup(ta, 'Sales')
+        await ta.upsertMembers(eng.id, users(hana), 'SCIM', at(2))
+        await ta.upsertMembers(sales.id, users(hana, ian), 'SCIM', at(2))
+        const usersIn = async (groupId: string) =>
+          ids(await ta.listUsers(query({ filter: parseFilter(`groups.value eq "${groupId}"`) })))
+        assert.deepEqual(await usersIn(eng.id), [hana.id])
+        assert.deepEqual(await usersIn(sales.id), [hana.id, ian.id])
+        const groupsWith = async (text: string) => ids(await ta.listGroups(query({ filter: parseFilter(text) })))
+        assert.deepEqual(await groupsWith(`members.value eq "${ian.id}"`), [sales.id])
+        assert.deepEqual(await groupsWith('displayName sw "ENG"'), [eng.id, english.id])
+        assert.deepEqual(await groupsWith('displayName eq "sales"'), [sales.id])
+      })
+
+      it('lists users and groups in creation order when no sortBy is given', async (t) => {
+        const { ta } = await fresh(t)
+        const created = await seedUsers(ta, ['zoe@example.com', 'adam@example.com', 'mia@example.com'])
+        assert.deepEqual(ids(await ta.listUsers(query())), created.map((u) => u.id))
+        const groups = [await addGroup(ta, 'Zulu'), await addGroup(ta, 'Alpha'), await addGroup(ta, 'Mike')]
+        assert.deepEqual(ids(await ta.listGroups(query())), groups.map((g) => g.id))
+      })
+
+      it('sorts users by userName case-insensitively, ascending and descending', async (t) => {
+        const { ta } = await fresh(t)
+        const [carol, alice, bob] = await seedUsers(ta, ['carol@example.com', 'Alice@example.com', 'bob@example.com'])
+        assert.ok(carol && alice && bob)
+        const sortBy = { attr: 'userName' }
+        const ascending = await ta.listUsers(query({ sortBy, sortOrder: 'ascending' }))
+        assert.deepEqual(ids(ascending), [alice.id, bob.id, carol.id])
+        const descending = await ta.listUsers(query({ sortBy, sortOrder: 'descending' }))
+        assert.deepEqual(ids(descending), [carol.id, bob.id, alice.id])
+        assert.equal(descending.totalResults, 3)
+      })
+
+      it('sorts groups by displayName descending', async (t) => {
+        const { ta } = await fresh(t)
+        const b = await addGroup(ta, 'beta')
+        const a = await addGroup(ta, 'Alpha')
+        const c = await addGroup(ta, 'Gamma')
+        const page = await ta.listGroups(query({ sortBy: { attr: 'displayName' }, sortOrder: 'descending' }))
+        assert.deepEqual(ids(page), [c.id, b.id, a.id])
+      })
+
+      it('returns the page at startIndex (1-based) of count rows with the total of all matches', async (t) => {
+        const { ta } = await fresh(t)
+        const created = await seedUsers(ta, ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7'])
+        const page = await ta.listUsers(query({ startIndex: 3, count: 2 }))
+        assert.deepEqual(ids(page), created.slice(2, 4).map((u) => u.id))
+        assert.equal(page.totalResults, 7)
+        const last = await ta.listUsers(query({ startIndex: 6, count: 5 }))
+        assert.deepEqual(ids(last), created.slice(5).map((u) => u.id))
+        assert.equal(last.totalResults, 7)
+      })
+
+      async function walk<T extends { readonly id: string }>(
+        list: (q: ListQuery) => Promise<Page<T>>,
+        base: Partial<ListQuery>,
+        count: number,
+      ): Promise<{ seen: string[]; totals: number[] }> {
+        const seen: string[] = []
+        const totals: number[] = []
+        for (let startIndex = 1; ; startIndex += count) {
+          const page = await list(query({ ...base, startIndex, count }))
+          totals.push(page.totalResults)
+          seen.push(...ids(page))
+          if (page.items.length < count || startIndex + count > page.totalResults) break
+          assert.ok(totals.length < 100, 'paging does not end')
+        }
+        return { seen, totals }
+      }
+
+      it('walks every page in order: each user exactly once, the right total on every page', async (t) => {
+        const { ta } = await fresh(t)
+        const created = await seedUsers(ta, Array.from({ length: 10 }, (_, i) => `walker${i}@example.com`))
+        const { seen, totals } = await walk((q) => ta.listUsers(q), {}, 3)
+        assert.deepEqual(seen, created.map((u) => u.id))
+        assert.deepEqual(totals, [10, 10, 10, 10])
+        // A second walk with another page size gives the same rows.
+        assert.deepEqual((await walk((q) => ta.listUsers(q), {}, 4)).seen, created.map((u) => u.id))
+      })
+
+      it('walks every page of a filtered, sorted listing', async (t) => {
+        const { ta } = await fresh(t)
+        const names = ['w-kim', 'x-lou', 'W-ann', 'w-zed', 'y-bo', 'w-eli', 'W-cy', 'z-al', 'w-dan']
+        const created = await seedUsers(ta, names)
+        const matching = created
+          .filter((u) => u.userName.toLowerCase().startsWith('w'))
+          .sort((x, y) => y.userName.toLowerCase().localeCompare(x.userName.toLowerCase()))
+        const base: Partial<ListQuery> = {
+          filter: parseFilter('userName sw "w"'),
+          sortBy: { attr: 'userName' },
+          sortOrder: 'descending',
+        }
+        const { seen, totals } = await walk((q) => ta.listUsers(q), base, 2)
+        assert.deepEqual(seen, matching.map((u) => u.id))
+        assert.deepEqual(totals, [6, 6, 6])
+        // The same filter in creation order.
+        const unsorted = await walk((q) => ta.listUsers(q), { filter: parseFilter('userName sw "w"') }, 4)
+        assert.deepEqual(
+          unsorted.seen,
+          created.filter((u) => u.userName.toLowerCase().startsWith('w')).map((u) => u.id),
+        )
+        assert.deepEqual(unsorted.totals, [6, 6])
+      })
+
+      it('walks every page of groups', async (t) => {
+        const { ta } = await fresh(t)
+        const created: GroupRecord[] = []
+        for (let i = 0; i < 7; i++) created.push(await addGroup(ta, `Group ${i}`))
+        const { seen, totals } = await walk((q) => ta.listGroups(q), {}, 2)
+        assert.deepEqual(seen, created.map((g) => g.id))
+        assert.deepEqual(totals, [7, 7, 7, 7])
+      })
+
+      it('returns only the total when count is 0', async (t) => {
+        const { ta } = await fresh(t)
+        await seedUsers(ta, ['c1@example.com', 'c2@example.com', 'c3@example.org'])
+        await addGroup(ta, 'Counted')
+        assert.deepEqual(await ta.listUsers(query({ count: 0 })), { totalResults: 3, items: [] })
+        assert.deepEqual(
+          await ta.listUsers(query({ count: 0, filter: parseFilter('userName ew ".com"') })),
+          { totalResults: 2, items: [] },
+        )
+        assert.deepEqual(await ta.listGroups(query({ count: 0, startIndex: 5 })), { totalResults: 1, items: [] })
+      })
+
+      it('returns an empty page with the right total when startIndex is past the end', async (t) => {
+        const { ta } = await fresh(t)
+        await seedUsers(ta, ['e1', 'e2', 'e3'])
+        assert.deepEqual(await ta.listUsers(query({ startIndex: 4, count: 2 })), { totalResults: 3, items: [] })
+        assert.deepEqual(await ta.listUsers(query({ startIndex: 50, count: 10 })), { totalResults: 3, items: [] })
+        assert.deepEqual(await ta.listGroups(query({ startIndex: 2, count: 10 })), { totalResults: 0, items: [] })
+      })
+
+      it('answers a startIndex from the rows as they are now, after rows on earlier pages were deleted', async (t) => {
+        const { ta } = await fresh(t)
+        const [s1, s2, s3, s4, s5, s6] = await seedUsers(ta, ['s1', 's2', 's3', 's4', 's5', 's6'])
+        assert.ok(s1 && s2 && s3 && s4 && s5 && s6)
+        assert.deepEqual(ids(await ta.listUsers(query({ startIndex: 1, count: 2 }))), [s1.id, s2.id])
+        await ta.deleteUser(s1.id)
+        // Now s2..s6: index 3 and 4 are s4 and s5.
+        const page = await ta.listUsers(query({ startIndex: 3, count: 2 }))
+        assert.deepEqual({ ...page, items: ids(page) }, { totalResults: 5, items: [s4.id, s5.id] })
+        await ta.deleteUser(s2.id)
+        await ta.deleteUser(s3.id)
+        await ta.deleteUser(s4.id)
+        // Now s5, s6: startIndex 3 is past the end.
+        const past = await ta.listUsers(query({ startIndex: 3, count: 2 }))
+        assert.deepEqual({ ...past, items: ids(past) }, { totalResults: 2, items: [] })
+      })
+    })
+
+    describe('tenant isolation', () => {
+      /** The same userName, person-less names and group names in both tenants. */
+      async function twins(fixture: Fixture) {
+        const { ta, tb } = fixture
+        const ua = await addUser(ta, 'jsmith', { write: { displayName: 'J Smith' } })
+        const ub = await addUser(tb, 'jsmith', { write: { displayName: 'J Smith' } })
+        const ga = await addGroup(ta, 'Admins')
+        const gb = await addGroup(tb, 'Admins')
+        await ta.upsertMembers(ga.id, users(ua), 'SCIM', at(2))
+        await tb.upsertMembers(gb.id, users(ub), 'SCIM', at(2))
+        // Re-read: the member writes do not change the rows, but compare what is stored.
+        return {
+          ua: (await ta.getUser(ua.id)) ?? ua,
+          ub: (await tb.getUser(ub.id)) ?? ub,
+          ga: (await ta.getGroup(ga.id)) ?? ga,
+          gb: (await tb.getGroup(gb.id)) ?? gb,
+        }
+      }
+
+      it('reads none of the other tenant\'s users, groups, members or names', async (t) => {
+        const fixture = await fresh(t)
+        const { ta, tb } = fixture
+        const { ua, ub, ga, gb } = await twins(fixture)
+        assert.equal(await ta.getUser(ub.id), undefined)
+        assert.equal(await ta.findUserIdByUserName('JSMITH'), ua.id)
+        assert.equal(await tb.findUserIdByUserName('jsmith'), ub.id)
+        assert.equal(await ta.getGroup(gb.id), undefined)
+        assert.deepEqual(await ta.getGroupByName('admins'), ga)
+        assert.deepEqual(await tb.getGroupByName('ADMINS'), gb)
+        assert.deepEqual(await ta.listMembers([gb.id]), new Map([[gb.id, []]]))
+        assert.deepEqual(await ta.groupsOfUsers([ub.id]), new Map())
+        assert.deepEqual(await ta.findMemberTargets([ub.id, gb.id]), new Map())
+      })
+
+      it('lists and counts only its own rows when both tenants hold the same names', async (t) => {
+        const fixture = await fresh(t)
+        const { ta, tb } = fixture
+        const { ua, ub, ga, gb } = await twins(fixture)
+        const filter = parseFilter('userName eq "jsmith"')
+        assert.deepEqual(ids(await ta.listUsers(query())), [ua.id])
+        assert.deepEqual(ids(await ta.listUsers(query({ filter }))), [ua.id])
+        assert.deepEqual(ids(await tb.listUsers(query({ filter }))), [ub.id])
+        assert.deepEqual(await ta.listUsers(query({ count: 0 })), { totalResults: 1, items: [] })
+        assert.deepEqual(ids(await ta.listGroups(query())), [ga.id])
+        assert.deepEqual(ids(await tb.listGroups(query({ filter: parseFilter('displayName eq "admins"') }))), [gb.id])
+        assert.deepEqual(
+          ids(await ta.listUsers(query({ filter: parseFilter(`groups.value eq "${gb.id}"`) }))),
+          [],
+        )
+        assert.deepEqual(
+          ids(await ta.listGroups(query({ filter: parseFilter(`members.value eq "${ub.id}"`) }))),
+          [],
+        )
+        const paged = await ta.listUsers(query({ startIndex: 2, count: 1 }))
+        assert.deepEqual(paged, { totalResults: 1, items: [] })
+      })
+
+      it('changes none of the other tenant\'s rows through updates, touches, deletes or member writes', async (t) => {
+        const fixture = await fresh(t)
+        const { ta, tb } = fixture
+        const { ua, ub, ga, gb } = await twins(fixture)
+        assert.equal(await ta.updateUser(ub.id, 1, userWrite('taken-over'), at(5)), undefined)
+        assert.equal(await ta.updateGroup(gb.id, 1, groupWrite('Taken over'), at(5)), undefined)
+        await ta.touchGroup(gb.id, at(5))
+        await ta.removeMembers(gb.id, [ub.id], 'SCIM')
+        await ta.removeMembersExcept(gb.id, [], 'SCIM')
+        // Adding to a group that is not in this tenant must not reach the other tenant's group.
+        await ta.upsertMembers(gb.id, users(ua), 'SCIM', at(5)).catch(() => undefined)
+        assert.equal(await ta.deleteUser(ub.id), false)
+        assert.equal(await ta.deleteGroup(gb.id), false)
+
+        assert.deepEqual(await tb.getUser(ub.id), ub)
+        assert.deepEqual(await tb.getGroup(gb.id), gb)
+        assert.deepEqual(await membersOf(tb, gb.id), [[ub.id, 'User', 'SCIM', 'J Smith']])
+        assert.deepEqual(await groupIdsOf(tb, ub.id), [gb.id])
+        // And this tenant's own rows are as they were.
+        assert.deepEqual(await ta.getUser(ua.id), ua)
+        assert.deepEqual(await ta.getGroup(ga.id), ga)
+        assert.deepEqual(await membersOf(ta, ga.id), [[ua.id, 'User', 'SCIM', 'J Smith']])
+      })
+
+      it('updates and deletes one membership of a person who belongs to both tenants, leaving the other', async (t) => {
+        const { ta, tb } = await fresh(t)
+        const pat = await addUser(ta, 'pat@example.com', { origin: 'INTERNAL' })
+        const patB = await addUser(tb, 'pat@example.com', { person: pat.id, origin: 'SCIM' })
+        const ga = await addGroup(ta, 'Crew')
+        const gb = await addGroup(tb, 'Crew')
+        await ta.upsertMembers(ga.id, users(pat), 'SCIM', at(2))
+        await tb.upsertMembers(gb.id, users(patB), 'SCIM', at(2))
+
+        const updated = await ta.updateUser(pat.id, 1, userWrite('pat@example.com', { displayName: 'Pat A' }), at(3))
+        assert.equal(updated?.version, 2)
+        assert.deepEqual(await tb.getUser(pat.id), patB)
+        assert.equal(await ta.deleteUser(pat.id), true)
+        assert.deepEqual(await tb.getUser(pat.id), patB)
+        assert.deepEqual(await groupIdsOf(tb, pat.id), [gb.id])
+        assert.deepEqual(
+          ids(await tb.listUsers(query({ filter: parseFilter('emails.value eq "pat@example.com"') }))),
+          [pat.id],
+        )
+        assert.deepEqual(await tb.identityByEmail('pat@example.com'), {
+          userId: pat.id,
+          inThisTenant: { origin: 'SCIM' },
+          otherTenantCount: 0,
+          scimControlledElsewhere: false,
+        })
+      })
+    })
+
+    describe('transactions', () => {
+      it('commits a transaction that succeeds and returns its result', async (t) => {
+        const { store, a, ta } = await fresh(t)
+        let userId = ''
+        const result = await store.transaction(async (trx) => {
+          const tx = trx.forTenant(a.id)
+          const user = await addUser(tx, 'kim@example.com')
+          userId = user.id
+          const group = await addGroup(tx, 'Committed')
+          await tx.upsertMembers(group.id, users(user), 'SCIM', at(2))
+          return 42
+        })
+        assert.equal(result, 42)
+        assert.equal((await ta.getUser(userId))?.userName, 'kim@example.com')
+        assert.deepEqual((await ta.groupsOfUsers([userId])).get(userId)?.map((g) => g.display), ['Committed'])
+      })
+
+      it('rolls back every write made through the transaction\'s store when the function throws, and rethrows', async (t) => {
+        const { store, a, ta } = await fresh(t)
+        const lou = await addUser(ta, 'lou@example.com')
+        const old = await addGroup(ta, 'Existing')
+        await ta.upsertMembers(old.id, users(lou), 'SCIM', at(2))
+        const before = {
+          lou: await ta.getUser(lou.id),
+          old: await ta.getGroup(old.id),
+          members: await membersOf(ta, old.id),
+          tenant: await store.getTenantById(a.id),
+        }
+        const boom = new Error('boom')
+        let newUser = ''
+        let newGroup = ''
+        await assert.rejects(
+          store.transaction(async (trx) => {
+            const tx = trx.forTenant(a.id)
+            newUser = (await addUser(tx, 'new@example.com')).id
+            newGroup = (await addGroup(tx, 'Fresh')).id
+            await tx.updateUser(lou.id, 1, userWrite('louis@example.com'), at(5))
+            await tx.setIdentityEmail(lou.id, 'louis@example.com')
+            await tx.upsertMembers(old.id, [{ id: newUser, type: 'User' }], 'SCIM', at(5))
+            await tx.upsertMembers(old.id, users(lou), 'INTERNAL', at(5))
+            await tx.upsertMembers(newGroup, users(lou), 'SCIM', at(5))
+            await tx.touchGroup(old.id, at(5))
+            await tx.updateGroup(old.id, 2, groupWrite('Renamed'), at(6))
+            await trx.createTenant({ id: newId(), slug: 'rolled-back', name: 'Gone', createdAt: at(5) })
+            await trx.setScimToken(a.id, 'token-x', at(5))
+            await trx.appendProvisioningLog([logEntry(a.id, 5)])
+            assert.ok(await tx.getUser(newUser), 'the transaction sees its own writes')
+            throw boom
+          }),
+          (error: unknown) => error === boom,
+        )
+        assert.equal(await ta.getUser(newUser), undefined)
+        assert.equal(await ta.identityByEmail('new@example.com'), undefined)
+        assert.equal(await ta.getGroup(newGroup), undefined)
+        assert.equal(await ta.getGroupByName('fresh'), undefined)
+        assert.deepEqual(await ta.getUser(lou.id), before.lou)
+        assert.equal((await ta.identityByEmail('lou@example.com'))?.userId, lou.id)
+        assert.deepEqual(await ta.getGroup(old.id), before.old)
+        assert.deepEqual(await membersOf(ta, old.id), before.members)
+        assert.deepEqual(await groupIdsOf(ta, lou.id), [old.id])
+        assert.equal(await store.getTenantBySlug('rolled-back'), undefined)
+        assert.deepEqual(await store.getTenantById(a.id), before.tenant)
+        assert.deepEqual(await store.listProvisioningLog(a.id, { limit: 10 }), [])
+      })
+
+      it('rolls back earlier writes when a uniqueness failure ends the transaction, and reports UniqueViolation', async (t) => {
+        const { store, a, ta } = await fresh(t)
+        await addUser(ta, 'taken@example.com')
+        let first = ''
+        await rejectsUnique(
+          store.transaction(async (trx) => {
+            const tx = trx.forTenant(a.id)
+            first = (await addUser(tx, 'first@example.com')).id
+            const id = newId()
+            await tx.insertIdentity(id, null, at(2))
+            await tx.insertUser(id, userWrite('TAKEN@example.com', { emails: [] }), { origin: 'SCIM', role: 'Viewer' }, at(2))
+          }),
+          'tenant_users_user_name',
+        )
+        assert.equal(await ta.getUser(first), undefined)
+        assert.equal(await ta.identityByEmail('first@example.com'), undefined)
+      })
+
+      it('runs a nested transaction inside the outer one: it sees the outer writes and rolls back with it', async (t) => {
+        const { store, a, ta } = await fresh(t)
+        let outerUser = ''
+        let innerUser = ''
+        const boom = new Error('outer fails after the nested call')
+        await assert.rejects(
+          store.transaction(async (trx) => {
+            const tx = trx.forTenant(a.id)
+            outerUser = (await addUser(tx, 'outer@example.com')).id
+            const inner = await trx.transaction(async (nested) => {
+              const ntx = nested.forTenant(a.id)
+              assert.equal((await ntx.getUser(outerUser))?.userName, 'outer@example.com')
+              innerUser = (await addUser(ntx, 'inner@example.com')).id
+              return 'inner result'
+            })
+            assert.equal(inner, 'inner result')
+            assert.equal((await tx.getUser(innerUser))?.userName, 'inner@example.com')
+            throw boom
+          }),
+          (error: unknown) => error === boom,
+        )
+        assert.equal(await ta.getUser(outerUser), undefined)
+        assert.equal(await ta.getUser(innerUser), undefined)
+        assert.equal(await ta.identityByEmail('inner@example.com'), undefined)
+      })
+
+      it('commits a nested transaction together with the outer one', async (t) => {
+        const { store, a, ta } = await fresh(t)
+        let innerUser = ''
+        await store.transaction(async (trx) => {
+          await trx.transaction(async (nested) => {
+            innerUser = (await addUser(nested.forTenant(a.id), 'nested@example.com')).id
+          })
+        })
+        assert.equal((await ta.getUser(innerUser))?.userName, 'nested@example.com')
+      })
+    })
+
+    describe('provisioning log', () => {
+      it('lists a tenant\'s entries newest first with every field, and none of another tenant', async (t) => {
+        const { store, a, b } = await fresh(t)
+        const entries = [
+          logEntry(a.id, 1),
+          logEntry(a.id, 2, {
+            method: 'PATCH',
+            path: '/Groups/g-1',
+            operation: 'Patch Group',
+            resourceType: 'Group',
+            resourceId: 'g-1',
+            status: 409,
+            scimType: 'uniqueness',
+            detail: 'displayName taken',
+            requestId: null,
+            client: null,
+            requestBody: null,
+            responseBody: '{"status":"409"}',
+          }),
+          logEntry(b.id, 3),
+          logEntry(a.id, 4, { operation: 'List Users', method: 'GET', resourceType: null, resourceId: null }),
+        ]
+        await store.appendProvisioningLog(entries)
+        await store.appendProvisioningLog([])
+        const listed = await store.listProvisioningLog(a.id, { limit: 10 })
+        assert.deepEqual(
+          listed.map(({ id: _id, ...rest }) => rest),
+          [entries[3], entries[1], entries[0]],
+        )
+        const listedIds = listed.map((e) => e.id)
+        assert.deepEqual(listedIds, [...listedIds].sort((x, y) => y - x))
+        assert.ok(listedIds.every((id) => Number.isInteger(id)))
+        assert.deepEqual(
+          (await store.listProvisioningLog(b.id, { limit: 10 })).map((e) => e.requestId),
+          ['req-3'],
+        )
+        assert.equal((await store.listProvisioningLog(a.id, { limit: 2 })).length, 2)
+      })
+
+      it('pages newest first with beforeId, each entry exactly once', async (t) => {
+        const { store, a, b } = await fresh(t)
+        for (let i = 1; i <= 7; i++) {
+          await store.appendProvisioningLog([logEntry(a.id, i), logEntry(b.id, 100 + i)])
+        }
+        const seen: string[] = []
+        let beforeId: number | undefined
+        for (;;) {
+          const page = await store.listProvisioningLog(a.id, { limit: 3, beforeId })
+          seen.push(...page.map((e) => e.requestId ?? ''))
+          const last = page[page.length - 1]
+          if (page.length < 3 || last === undefined) break
+          beforeId = last.id
+        }
+        assert.deepEqual(seen, ['req-7', 'req-6', 'req-5', 'req-4', 'req-3', 'req-2', 'req-1'])
+      })
+
+      it('lists only failures (status 400 and above) with failuresOnly', async (t) => {
+        const { store, a } = await fresh(t)
+        const statuses = [200, 201, 400, 404, 204, 409, 500, 399]
+        await store.appendProvisioningLog(statuses.map((status, i) => logEntry(a.id, i, { status })))
+        const failures = await store.listProvisioningLog(a.id, { limit: 10, failuresOnly: true })
+        assert.deepEqual(failures.map((e) => e.status), [500, 409, 404, 400])
+        const second = failures[1]
+        assert.ok(second)
+        const older = await store.listProvisioningLog(a.id, { limit: 10, failuresOnly: true, beforeId: second.id })
+        assert.deepEqual(older.map((e) => e.status), [404, 400])
+        const all = await store.listProvisioningLog(a.id, { limit: 10, failuresOnly: false })
+        assert.equal(all.length, statuses.length)
+      })
+
+      it('prunes entries older than the cut-off in every tenant and returns how many it deleted', async (t) => {
+        const { store, a, b } = await fresh(t)
+        for (let i = 1; i <= 5; i++) {
+          await store.appendProvisioningLog([logEntry(a.id, i), logEntry(b.id, i)])
+        }
+        assert.equal(await store.pruneProvisioningLog(at(3), 100), 4)
+        const left = async (tenantId: string) =>
+          (await store.listProvisioningLog(tenantId, { limit: 10 })).map((e) => e.at)
+        assert.deepEqual(await left(a.id), [at(5), at(4), at(3)])
+        assert.deepEqual(await left(b.id), [at(5), at(4), at(3)])
+        assert.equal(await store.pruneProvisioningLog(at(3), 100), 0)
+      })
+
+      it('prunes each tenant down to its newest maxRowsPerTenant entries', async (t) => {
+        const { store, a, b } = await fresh(t)
+        for (let i = 1; i <= 6; i++) await store.appendProvisioningLog([logEntry(a.id, 10 + i)])
+        for (let i = 1; i <= 2; i++) await store.appendProvisioningLog([logEntry(b.id, 10 + i)])
+        assert.equal(await store.pruneProvisioningLog(at(0), 3), 3)
+        const left = async (tenantId: string) =>
+          (await store.listProvisioningLog(tenantId, { limit: 10 })).map((e) => e.requestId)
+        assert.deepEqual(await left(a.id), ['req-16', 'req-15', 'req-14'])
+        assert.deepEqual(await left(b.id), ['req-12', 'req-11'])
+        // Both rules at once: age first, then the cap; the count covers both.
+        await store.appendProvisioningLog([logEntry(a.id, 17), logEntry(a.id, 18)])
+        // Age removes req-14 (acme) and req-11, req-12 (globex); the cap then req-15, req-16.
+        assert.equal(await store.pruneProvisioningLog(at(15), 2), 5)
+        assert.deepEqual(await left(a.id), ['req-18', 'req-17'])
+        assert.deepEqual(await left(b.id), [])
+      })
+    })
+
+    describe('ping', () => {
+      it('answers a round trip to the database', async (t) => {
+        const { store } = await fresh(t)
+        await store.ping()
+      })
+    })
+  })
+}
