@@ -254,5 +254,10 @@ export interface Store {
 
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>
+  /**
+   * Maps a driver error that escaped a store call to UniqueViolation / StoreUnavailable, or
+   * returns it unchanged; the HTTP error handlers call it so no driver error reaches a client.
+   */
+  translateError(error: unknown): unknown
   close(): Promise<void>
 }

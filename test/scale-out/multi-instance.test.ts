@@ -113,6 +113,19 @@ describe('two instances on one PostgreSQL database', { skip }, () => {
     token = fresh
   })
 
+  it('finishes in-flight requests and exits 0 on SIGTERM', async () => {
+    const inFlight = Array.from({ length: 20 }, (_, i) =>
+      call(b, 'POST', '/Users', { schemas: [USER], userName: `drain${i}@example.com` }).catch(() => ({ status: 0 })),
+    )
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const code = await b.stop('SIGTERM')
+    assert.equal(code, 0, b.output().slice(-2000))
+    const statuses = (await Promise.all(inFlight)).map((r) => r.status)
+    // Requests the server had accepted were answered; later ones found the port closed (0).
+    assert.ok(statuses.every((s) => s === 201 || s === 0 || s === 503), statuses.join(','))
+    b = await startServer(env)
+  })
+
   it('shares one provisioning log between the instances', async () => {
     const log = JSON.parse(await runCli(env, 'provisioning-log', '--tenant', 'acme', '--limit', '1000', '--json'))
     assert.ok(log.length > 50, `got ${log.length} entries`)

@@ -216,6 +216,7 @@ export function defineStoreContract(
         await store.migrate()
         await store.migrate()
         const after = await opened.describeSchema?.()
+        if (opened.describeSchema) assert.match(JSON.stringify(before), /tenant_users/)
         assert.deepEqual(after, before)
       })
 
@@ -1086,21 +1087,28 @@ export function defineStoreContract(
         assert.deepEqual(await ta.listGroups(query({ startIndex: 2, count: 10 })), { totalResults: 0, items: [] })
       })
 
-      it('answers a startIndex from the rows as they are now, after rows on earlier pages were deleted', async (t) => {
+      it('answers a startIndex from the rows as they are now, after a row on an earlier page was deleted', async (t) => {
         const { ta } = await fresh(t)
         const [s1, s2, s3, s4, s5, s6] = await seedUsers(ta, ['s1', 's2', 's3', 's4', 's5', 's6'])
         assert.ok(s1 && s2 && s3 && s4 && s5 && s6)
         assert.deepEqual(ids(await ta.listUsers(query({ startIndex: 1, count: 2 }))), [s1.id, s2.id])
         await ta.deleteUser(s1.id)
-        // Now s2..s6: index 3 and 4 are s4 and s5.
+        // Now s2..s6: the 3rd and 4th are s4 and s5.
         const page = await ta.listUsers(query({ startIndex: 3, count: 2 }))
         assert.deepEqual({ ...page, items: ids(page) }, { totalResults: 5, items: [s4.id, s5.id] })
-        await ta.deleteUser(s2.id)
-        await ta.deleteUser(s3.id)
-        await ta.deleteUser(s4.id)
-        // Now s5, s6: startIndex 3 is past the end.
-        const past = await ta.listUsers(query({ startIndex: 3, count: 2 }))
-        assert.deepEqual({ ...past, items: ids(past) }, { totalResults: 2, items: [] })
+      })
+
+      it('returns no rows for a startIndex past the end, even after an earlier page was read and rows were deleted', async (t) => {
+        const { ta } = await fresh(t)
+        const [r1, r2, r3, r4] = await seedUsers(ta, ['r1', 'r2', 'r3', 'r4'])
+        assert.ok(r1 && r2 && r3 && r4)
+        assert.deepEqual(ids(await ta.listUsers(query({ startIndex: 1, count: 2 }))), [r1.id, r2.id])
+        await ta.deleteUser(r1.id)
+        await ta.deleteUser(r2.id)
+        await ta.deleteUser(r3.id)
+        // Only r4 is left: startIndex 3 is past the end.
+        const page = await ta.listUsers(query({ startIndex: 3, count: 2 }))
+        assert.deepEqual({ ...page, items: ids(page) }, { totalResults: 1, items: [] })
       })
     })
 
@@ -1320,6 +1328,47 @@ export function defineStoreContract(
         assert.equal(await ta.getUser(outerUser), undefined)
         assert.equal(await ta.getUser(innerUser), undefined)
         assert.equal(await ta.identityByEmail('inner@example.com'), undefined)
+      })
+
+      it('rolls back only the failing one of several concurrent transactions, and commits the others', async (t) => {
+        const { store, a, ta } = await fresh(t)
+        await addUser(ta, 'occupied@example.com')
+        const boom = new Error('second fails')
+        const made: Record<string, string> = {}
+        const results = await Promise.allSettled([
+          store.transaction(async (trx) => {
+            made.one = (await addUser(trx.forTenant(a.id), 'one@example.com')).id
+            return 'one'
+          }),
+          store.transaction(async (trx) => {
+            made.two = (await addUser(trx.forTenant(a.id), 'two@example.com')).id
+            throw boom
+          }),
+          store.transaction(async (trx) => {
+            made.three = (await addGroup(trx.forTenant(a.id), 'Three')).id
+            return 'three'
+          }),
+          store.transaction(async (trx) => {
+            const tx = trx.forTenant(a.id)
+            made.four = (await addUser(tx, 'four@example.com')).id
+            // The email identity is taken: UniqueViolation after this transaction's first write.
+            await addUser(tx, 'OCCUPIED@example.com')
+          }),
+        ])
+        assert.deepEqual(
+          results.map((r) => r.status),
+          ['fulfilled', 'rejected', 'fulfilled', 'rejected'],
+        )
+        assert.equal(results[0]?.status === 'fulfilled' && results[0].value, 'one')
+        assert.equal(results[1]?.status === 'rejected' && results[1].reason, boom)
+        const fourth = results[3]
+        assert.ok(fourth?.status === 'rejected' && fourth.reason instanceof UniqueViolation)
+        assert.equal((await ta.getUser(made.one ?? ''))?.userName, 'one@example.com')
+        assert.equal(await ta.getUser(made.two ?? ''), undefined)
+        assert.equal(await ta.identityByEmail('two@example.com'), undefined)
+        assert.equal((await ta.getGroup(made.three ?? ''))?.displayName, 'Three')
+        assert.equal(await ta.getUser(made.four ?? ''), undefined)
+        assert.equal(await ta.identityByEmail('four@example.com'), undefined)
       })
 
       it('commits a nested transaction together with the outer one', async (t) => {

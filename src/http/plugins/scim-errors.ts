@@ -56,12 +56,15 @@ export function sendScimError(reply: FastifyReply, error: ScimError): FastifyRep
   return reply.code(error.status).type(SCIM_CONTENT_TYPE).send(scimErrorBody(error))
 }
 
-export function registerScimErrorHandler(app: FastifyInstance, maxBodyBytes: number): void {
+export function registerScimErrorHandler(
+  app: FastifyInstance,
+  maxBodyBytes: number,
+  translateStoreError: (error: unknown) => unknown,
+): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const scimError = toScimError(error, maxBodyBytes)
-    if (scimError.status >= 500 && !(error instanceof ScimError)) {
-      request.log.error({ err: error }, 'SCIM request failed')
-    }
+    const scimError = toScimError(translateStoreError(error), maxBodyBytes)
+    if (scimError.status === 500) request.log.error({ err: error }, 'SCIM request failed')
+    else if (scimError.status === 503) request.log.warn({ err: error }, 'store unavailable')
     return sendScimError(reply, scimError)
   })
   app.setNotFoundHandler((request, reply) =>

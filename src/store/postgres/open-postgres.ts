@@ -24,8 +24,22 @@ const CONSTRAINTS: Record<string, string> = {
 
 /** pg errors → store errors; no driver message reaches a client. */
 export function translatePostgresError(error: unknown): unknown {
-  const e = error as PgError
+  const e = error as PgError & { message?: string }
+  if (error instanceof UniqueViolation || error instanceof StoreUnavailable) return error
+  // pg's own connection failures carry no SQLSTATE: a backend that died under a query, a pool
+  // that cannot connect in time.
+  if (
+    typeof e?.code !== 'string' &&
+    /Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Connection ended unexpectedly/i.test(
+      e?.message ?? '',
+    )
+  ) {
+    return new StoreUnavailable('the database connection was lost', { cause: error })
+  }
   if (typeof e?.code !== 'string') return error
+  if (e.code === '55000' && /not currently accepting connections/.test(e.message ?? '')) {
+    return new StoreUnavailable('the database is not accepting connections', { cause: error })
+  }
   if (e.code === '23505') return new UniqueViolation(CONSTRAINTS[e.constraint ?? ''] ?? e.constraint ?? 'unique')
   // Connection failures, admin shutdown / terminated backends, too many connections.
   if (
@@ -40,7 +54,7 @@ export function translatePostgresError(error: unknown): unknown {
 }
 
 export function openPostgresStore(url: string, poolSize = 10): SqlStore {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize })
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 })
   // A backend terminated while idle must not crash the process; the pool replaces it.
   pool.on('error', () => {})
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })

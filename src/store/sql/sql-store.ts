@@ -882,6 +882,10 @@ export class SqlStore implements Store {
     return deleted
   }
 
+  translateError(error: unknown): unknown {
+    return this.options.translateError(error)
+  }
+
   async ping(): Promise<void> {
     await this.guard(() => sql`select 1`.execute(this.db))
   }

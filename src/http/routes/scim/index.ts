@@ -62,7 +62,7 @@ export async function scimRoutes(app: FastifyInstance, deps: ScimDeps): Promise<
       }
     },
   )
-  registerScimErrorHandler(app, config.scim.maxBodyBytes)
+  registerScimErrorHandler(app, config.scim.maxBodyBytes, (error) => store.translateError(error))
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     request.scim = {
