@@ -12,6 +12,8 @@ export interface Machine {
   readonly node: string
   /** 1, 5 and 15 minute load averages when the run started: other work on the box skews results. */
   readonly loadAverage: readonly number[]
+  /** The same when the Entra cycles ended. */
+  loadAverageAtEnd?: readonly number[]
 }
 
 export interface BenchReport {
@@ -34,6 +36,11 @@ export interface BenchReport {
   readonly failedRequests: number
 }
 
+/** The 1, 5 and 15 minute load averages, rounded to 0.01. */
+export function currentLoadAverage(): number[] {
+  return loadavg().map((load) => Math.round(load * 100) / 100)
+}
+
 export function describeMachine(): Machine {
   const cpuList = cpus()
   return {
@@ -42,7 +49,7 @@ export function describeMachine(): Machine {
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     os: `${type()} ${release()} ${arch()}`,
     node: process.version,
-    loadAverage: loadavg().map((load) => Math.round(load * 100) / 100),
+    loadAverage: currentLoadAverage(),
   }
 }
 
@@ -85,7 +92,10 @@ export function renderMarkdown(report: BenchReport): string {
     `- Command: \`${report.command}\``,
     `- Date: ${report.date}`,
     `- Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ` +
-      `${machine.os}, Node.js ${machine.node}; load average at start ${machine.loadAverage.join(' ')}`,
+      `${machine.os}, Node.js ${machine.node}; load average at start ${machine.loadAverage.join(' ')}` +
+      (machine.loadAverageAtEnd === undefined
+        ? ''
+        : `, at end ${machine.loadAverageAtEnd.join(' ')}`),
     `- Target: ${report.target.baseUrl} (${report.target.store})`,
     `- Workload: ${params.users} users, ${params.groups} groups, concurrency ${params.concurrency}, ` +
       `${params.memberBatch} members per PATCH, echo ${params.echoSeconds} s`,

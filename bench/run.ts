@@ -9,9 +9,11 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { Pool } from 'undici'
 import { send, type Target } from './client.ts'
+import { createFreshDatabase, dropDatabase, redactUrl, type FreshDatabase } from './database.ts'
 import { runCycles } from './cycle.ts'
 import { createOpStats, createPhase, runTimed, summarizePhase, type PhaseSummary } from './load.ts'
 import {
+  currentLoadAverage,
   describeMachine,
   hasFailures,
   renderFailures,
@@ -36,6 +38,11 @@ const USAGE = `Usage: npm run bench -- [options]
   --member-batch M   members per PATCH (default 100)
   --echo-seconds S   duration of the echo-server reference (default 5; 0 skips it)
   --database-url U   run Rollcall on PostgreSQL (postgres://…) instead of a fresh SQLite
+  --no-fresh-database
+                     with --database-url: use the URL's database as it is. By default the bench
+                     creates rollcall_bench_<random> on that server, runs there and drops it
+                     afterwards (kept for inspection when requests fail)
+  --pool-size N      with --database-url: DATABASE_POOL_SIZE of the server (its default is 10)
   --url U --token T  use a running Rollcall: U is the tenant's SCIM Base URL
   --json             print the results as JSON too
   --help`
@@ -53,6 +60,8 @@ interface Options {
   readonly memberBatch: number
   readonly echoSeconds: number
   readonly databaseUrl: string | undefined
+  readonly freshDatabase: boolean
+  readonly poolSize: number | undefined
   readonly url: string | undefined
   readonly token: string | undefined
   readonly json: boolean
@@ -74,6 +83,7 @@ function parseOptions(argv: readonly string[]): Options {
       args: [...argv],
       strict: true,
       allowPositionals: false,
+      allowNegative: true,
       options: {
         users: { type: 'string' },
         groups: { type: 'string' },
@@ -81,6 +91,8 @@ function parseOptions(argv: readonly string[]): Options {
         'member-batch': { type: 'string' },
         'echo-seconds': { type: 'string' },
         'database-url': { type: 'string' },
+        'fresh-database': { type: 'boolean', default: true },
+        'pool-size': { type: 'string' },
         url: { type: 'string' },
         token: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -102,6 +114,11 @@ function parseOptions(argv: readonly string[]): Options {
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new UsageError('--database-url must be a postgres:// URL')
   }
+  const poolSize =
+    parsed['pool-size'] === undefined ? undefined : integer('pool-size', parsed['pool-size'], 10, 1)
+  if (poolSize !== undefined && (databaseUrl === undefined || parsed.url !== undefined)) {
+    throw new UsageError('--pool-size needs --database-url (and no --url)')
+  }
   return {
     users,
     groups: integer('groups', parsed.groups, Math.max(1, Math.round(users / 100)), 0),
@@ -109,6 +126,8 @@ function parseOptions(argv: readonly string[]): Options {
     memberBatch: integer('member-batch', parsed['member-batch'], 100, 1),
     echoSeconds,
     databaseUrl,
+    freshDatabase: parsed['fresh-database'] !== false,
+    poolSize,
     url: parsed.url,
     token: parsed.token,
     json: parsed.json === true,
@@ -151,17 +170,33 @@ function poolFor(origin: string, connections: number): Pool {
   })
 }
 
-// What must be undone on any exit: open pools, the temp DATA_DIR, the children (server-process).
+// What must be undone on any exit: open pools, the temp DATA_DIR, the fresh PostgreSQL database,
+// the children (server-process).
 const pools = new Set<Pool>()
 let dataDir: string | undefined
 let keepDataDir = false
+let freshDatabase: { readonly serverUrl: string; readonly database: FreshDatabase } | undefined
+let keepDatabase = false
 
 async function cleanup(): Promise<void> {
   await Promise.all([...pools].map((pool) => pool.destroy().catch(() => undefined)))
   pools.clear()
+  // Rollcall first: it holds connections to the database dropped below.
   await stopAllChildren()
   if (dataDir !== undefined && !keepDataDir) {
     await rm(dataDir, { recursive: true, force: true }).catch(() => undefined)
+  }
+  if (freshDatabase !== undefined && !keepDatabase) {
+    const { serverUrl, database } = freshDatabase
+    try {
+      await dropDatabase(serverUrl, database.name)
+      progress(`dropped database ${database.name}`)
+      freshDatabase = undefined
+    } catch (error) {
+      console.error(
+        `could not drop the benchmark database ${database.name}: ${(error as Error).message}`,
+      )
+    }
   }
 }
 
@@ -174,6 +209,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       if (performance.now() - interruptedAt < 2000) return
       killAllChildrenNow()
       if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true })
+      if (freshDatabase !== undefined) {
+        console.error(`benchmark database left behind: ${freshDatabase.database.name}`)
+      }
       process.exit(130)
     }
     interrupted = true
@@ -191,7 +229,10 @@ interface RollcallTarget {
   readonly server: ChildServer | undefined
 }
 
-/** Creates the tenant and token with the CLI in a fresh DATA_DIR, then starts the server. */
+/**
+ * Creates the tenant and token with the CLI in a fresh DATA_DIR (and, on PostgreSQL, by default in
+ * a fresh database), then starts the server.
+ */
 async function startRollcall(options: Options): Promise<RollcallTarget> {
   if (options.url !== undefined && options.token !== undefined) {
     if (options.databaseUrl !== undefined) progress('--database-url is ignored with --url')
@@ -211,16 +252,33 @@ async function startRollcall(options: Options): Promise<RollcallTarget> {
     HOST: LOOPBACK,
     LOG_LEVEL: 'warn',
   }
+  let store = 'SQLite, fresh DATA_DIR'
   if (options.databaseUrl !== undefined) {
-    env['DATABASE_URL'] = options.databaseUrl
+    let databaseUrl = options.databaseUrl
+    let where = `database of ${redactUrl(databaseUrl)}`
+    if (options.freshDatabase) {
+      const database = await createFreshDatabase(options.databaseUrl)
+      freshDatabase = { serverUrl: options.databaseUrl, database }
+      databaseUrl = database.url
+      where = `fresh database ${database.name}`
+      progress(`created database ${database.name} on ${redactUrl(options.databaseUrl)}`)
+    }
+    env['DATABASE_URL'] = databaseUrl
     env['ROLLCALL_SECRET'] = process.env['ROLLCALL_SECRET'] ?? BENCH_POSTGRES_SECRET
+    if (options.poolSize !== undefined) env['DATABASE_POOL_SIZE'] = String(options.poolSize)
+    const pool =
+      options.poolSize === undefined
+        ? 'DATABASE_POOL_SIZE unset (10)'
+        : `DATABASE_POOL_SIZE ${options.poolSize}`
+    store = `PostgreSQL, ${where}, ${pool}`
   }
   progress(`DATA_DIR ${dataDir}: creating tenant "bench" and its SCIM token`)
   try {
     await runCli(['tenant', 'create', '--slug', 'bench', '--name', 'Bench'], env)
   } catch (error) {
-    // A PostgreSQL database may keep the tenant of a previous run; the token issue below decides.
-    if (options.databaseUrl === undefined) throw error
+    // A reused PostgreSQL database may keep the tenant of a previous run (--no-fresh-database);
+    // the token issue below decides.
+    if (options.databaseUrl === undefined || options.freshDatabase) throw error
     progress(`tenant create failed, trying the existing tenant: ${(error as Error).message}`)
   }
   const issued = await runCli(['scim-token', 'issue', '--tenant', 'bench', '--json'], env)
@@ -235,7 +293,7 @@ async function startRollcall(options: Options): Promise<RollcallTarget> {
     origin: server.origin,
     baseUrl: credentials.baseUrl.replace(/\/+$/, ''),
     token: credentials.token,
-    store: options.databaseUrl === undefined ? 'SQLite, fresh DATA_DIR' : 'PostgreSQL',
+    store,
     server,
   }
 }
@@ -329,6 +387,7 @@ async function main(): Promise<number> {
   pools.delete(pool)
   await pool.close()
   if (interrupted) return 130
+  machine.loadAverageAtEnd = currentLoadAverage()
 
   const phases = cycles.phases.map(summarizePhase)
   const allTypes = [...phases, ...(echo === null ? [] : [echo])].flatMap((phase) => phase.types)
@@ -363,6 +422,14 @@ async function main(): Promise<number> {
   if (dataDir !== undefined) {
     keepDataDir = true
     console.error(`\nDATA_DIR kept for inspection: ${dataDir}`)
+  }
+  if (freshDatabase !== undefined) {
+    keepDatabase = true
+    const { name } = freshDatabase.database
+    console.error(
+      `\nDatabase kept for inspection: ${name} (drop it with: ` +
+        `psql … -c 'DROP DATABASE ${name} WITH (FORCE)')`,
+    )
   }
   return 1
 }

@@ -36,7 +36,8 @@ function hasExited(child: ChildProcess): boolean {
 
 /** The environment for a child: ours minus any Rollcall setting, plus `extra`. */
 function childEnv(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
-  const rollcallKeys = /^(PORT|HOST|PUBLIC_URL|DATA_DIR|DATABASE_URL|ROLLCALL_SECRET|LOG_LEVEL)$/
+  const rollcallKeys =
+    /^(PORT|HOST|PUBLIC_URL|DATA_DIR|DATABASE_URL|DATABASE_POOL_SIZE|ROLLCALL_SECRET|LOG_LEVEL)$/
   const env: NodeJS.ProcessEnv = {}
   for (const [key, value] of Object.entries(process.env)) {
     const isRollcall =

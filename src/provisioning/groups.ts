@@ -19,7 +19,7 @@ import {
   type TenantStore,
 } from '../store/store.ts'
 import { RFC3339_NOW, type ProvisioningContext } from './context.ts'
-import { checkIfMatch, retryOnConflict, VersionConflict } from './versioning.ts'
+import { checkIfMatch, deleteChecked, retryOnConflict, VersionConflict } from './versioning.ts'
 
 const MEMBERS_DEFINITION = GROUP_RESOURCE_TYPE.schema.attributes.find((a) => a.name === 'members')
 
@@ -243,13 +243,8 @@ export async function deleteGroup(
   id: string,
   ifMatch: string | undefined,
 ): Promise<void> {
-  await ctx.store.transaction(async (store) => {
-    const tenantStore = store.forTenant(ctx.tenant.id)
-    if (ifMatch !== undefined) {
-      const existing = await tenantStore.getGroup(id)
-      if (!existing) throw ScimError.notFound('Group', id)
-      checkIfMatch(ifMatch, existing.version)
-    }
-    if (!(await tenantStore.deleteGroup(id))) throw ScimError.notFound('Group', id)
-  })
+  await deleteChecked(ctx, 'Group', id, ifMatch, (tenantStore) => ({
+    get: () => tenantStore.getGroup(id),
+    remove: () => tenantStore.deleteGroup(id),
+  }))
 }

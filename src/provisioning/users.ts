@@ -24,7 +24,7 @@ import {
 import { RFC3339_NOW, type ProvisioningContext } from './context.ts'
 import { hashPassword } from './passwords.ts'
 import { renderUser, type ScimResource } from './render.ts'
-import { checkIfMatch, retryOnConflict, VersionConflict } from './versioning.ts'
+import { checkIfMatch, deleteChecked, retryOnConflict, VersionConflict } from './versioning.ts'
 
 function asString(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null
@@ -96,17 +96,27 @@ export async function renderUsers(
   return users.map((u) => renderUser(u, groups.get(u.id) ?? [], baseUrl))
 }
 
-/** POST /Users (RFC 7644 §3.3). */
-export async function createUser(
+/** Validates a POST/PUT body and derives what is stored (password hashed). */
+async function userWriteFromBody(
   ctx: ProvisioningContext,
   body: unknown,
-): Promise<UserRecord> {
-  const normalized = normalizeResource(body, USER_RESOURCE_TYPE, { quirks: ctx.quirks, mode: 'create' })
+  mode: 'create' | 'replace',
+): Promise<UserWrite> {
+  const normalized = normalizeResource(body, USER_RESOURCE_TYPE, { quirks: ctx.quirks, mode })
   const write: UserWrite = {
     ...userWriteOf(normalized.doc),
     ...(await passwordWrite(normalized.password)),
   }
   warnIfNotEmail(ctx, write.userName)
+  return write
+}
+
+/** POST /Users (RFC 7644 §3.3). */
+export async function createUser(
+  ctx: ProvisioningContext,
+  body: unknown,
+): Promise<UserRecord> {
+  const write = await userWriteFromBody(ctx, body, 'create')
   return withUniqueness(write.userName, () =>
     retryOnConflict(() =>
       ctx.store.transaction(async (store) => {
@@ -205,12 +215,7 @@ export async function replaceUser(
   body: unknown,
   ifMatch: string | undefined,
 ): Promise<UserRecord> {
-  const normalized = normalizeResource(body, USER_RESOURCE_TYPE, { quirks: ctx.quirks, mode: 'replace' })
-  const write: UserWrite = {
-    ...userWriteOf(normalized.doc),
-    ...(await passwordWrite(normalized.password)),
-  }
-  warnIfNotEmail(ctx, write.userName)
+  const write = await userWriteFromBody(ctx, body, 'replace')
   return withUniqueness(write.userName, () =>
     retryOnConflict(() =>
       ctx.store.transaction(async (store) => {
@@ -255,13 +260,8 @@ export async function deleteUser(
   id: string,
   ifMatch: string | undefined,
 ): Promise<void> {
-  await ctx.store.transaction(async (store) => {
-    const tenantStore = store.forTenant(ctx.tenant.id)
-    if (ifMatch !== undefined) {
-      const existing = await tenantStore.getUser(id)
-      if (!existing) throw ScimError.notFound('User', id)
-      checkIfMatch(ifMatch, existing.version)
-    }
-    if (!(await tenantStore.deleteUser(id))) throw ScimError.notFound('User', id)
-  })
+  await deleteChecked(ctx, 'User', id, ifMatch, (tenantStore) => ({
+    get: () => tenantStore.getUser(id),
+    remove: () => tenantStore.deleteUser(id),
+  }))
 }

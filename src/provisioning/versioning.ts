@@ -1,6 +1,8 @@
 // meta.version / ETag handling (RFC 7644 §3.14) and the compare-and-set retry loop that makes
 // concurrent writes to one resource safe without locks held across requests.
 import { ScimError } from '../scim/errors.ts'
+import type { TenantStore } from '../store/store.ts'
+import type { ProvisioningContext } from './context.ts'
 
 export function etagOf(version: number): string {
   return `W/"${version}"`
@@ -55,4 +57,26 @@ export async function retryOnConflict<T>(fn: () => Promise<T>): Promise<T> {
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt))
     }
   }
+}
+
+/** DELETE of a user or group (RFC 7644 §3.6), honouring If-Match; 404 when absent. */
+export async function deleteChecked(
+  ctx: ProvisioningContext,
+  resourceType: 'User' | 'Group',
+  id: string,
+  ifMatch: string | undefined,
+  operations: (tenantStore: TenantStore) => {
+    get(): Promise<{ version: number } | undefined>
+    remove(): Promise<boolean>
+  },
+): Promise<void> {
+  await ctx.store.transaction(async (store) => {
+    const { get, remove } = operations(store.forTenant(ctx.tenant.id))
+    if (ifMatch !== undefined) {
+      const existing = await get()
+      if (!existing) throw ScimError.notFound(resourceType, id)
+      checkIfMatch(ifMatch, existing.version)
+    }
+    if (!(await remove())) throw ScimError.notFound(resourceType, id)
+  })
 }

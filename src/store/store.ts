@@ -138,7 +138,14 @@ export interface TenantStore {
 
   /** The user with this SCIM id that is a member of this tenant, or undefined. */
   getUser(id: string): Promise<UserRecord | undefined>
-  /** Filtered, sorted, paged members of this tenant; the filter runs in SQL. */
+  /**
+   * Filtered, sorted, paged members of this tenant; the filter runs in SQL.
+   * Paging (RFC 7644 §3.4.2.4): without sortBy, rows come in id (creation) order, and a page
+   * whose startIndex follows a page this instance served for the same filter continues right
+   * after that page's last row by an index seek — so walking the pages costs the same per page
+   * however deep, and rows deleted meanwhile make no row be skipped. Any other startIndex is an
+   * offset into the current rows. A startIndex past totalResults gives an empty page.
+   */
   listUsers(query: ListQuery): Promise<Page<UserRecord>>
   /** The id of the member whose userName equals this one case-insensitively, if any. */
   findUserIdByUserName(userName: string): Promise<string | undefined>
@@ -187,6 +194,7 @@ export interface TenantStore {
   getGroup(id: string): Promise<GroupRecord | undefined>
   /** The group whose displayName equals this one case-insensitively (G1). */
   getGroupByName(displayName: string): Promise<GroupRecord | undefined>
+  /** Like listUsers. */
   listGroups(query: ListQuery): Promise<Page<GroupRecord>>
   /** Throws UniqueViolation('groups_display_name') on a duplicate name. */
   insertGroup(id: string, write: GroupWrite, origin: Origin, at: string): Promise<GroupRecord>

@@ -104,7 +104,12 @@ async function addGroup(
   displayName: string,
   options: { origin?: Origin; at?: string } = {},
 ): Promise<GroupRecord> {
-  return tenant.insertGroup(newId(), groupWrite(displayName), options.origin ?? 'SCIM', options.at ?? at(1))
+  return tenant.insertGroup(
+    newId(),
+    groupWrite(displayName),
+    options.origin ?? 'SCIM',
+    options.at ?? at(1),
+  )
 }
 
 function query(overrides: Partial<ListQuery> = {}): ListQuery {
@@ -115,7 +120,8 @@ function ids(page: Page<{ readonly id: string }>): string[] {
   return page.items.map((item) => item.id)
 }
 
-const users = (...list: UserRecord[]): MemberReference[] => list.map((u) => ({ id: u.id, type: 'User' }))
+const users = (...list: UserRecord[]): MemberReference[] =>
+  list.map((u) => ({ id: u.id, type: 'User' }))
 
 /** The members of one group as sorted [id, type, origin, display] tuples (order is not promised). */
 async function membersOf(tenant: TenantStore, groupId: string): Promise<string[][]> {
@@ -203,8 +209,18 @@ export function defineStoreContract(
     t.after(() => opened.close())
     const store = opened.store
     await store.migrate()
-    const a = await store.createTenant({ id: newId(), slug: 'acme', name: 'Acme', createdAt: at(0) })
-    const b = await store.createTenant({ id: newId(), slug: 'globex', name: 'Globex', createdAt: at(0) })
+    const a = await store.createTenant({
+      id: newId(),
+      slug: 'acme',
+      name: 'Acme',
+      createdAt: at(0),
+    })
+    const b = await store.createTenant({
+      id: newId(),
+      slug: 'globex',
+      name: 'Globex',
+      createdAt: at(0),
+    })
     return { opened, store, a, b, ta: store.forTenant(a.id), tb: store.forTenant(b.id) }
   }
 
@@ -237,7 +253,12 @@ export function defineStoreContract(
       it('creates a tenant with SCIM disabled and the lenient profile', async (t) => {
         const { store } = await fresh(t)
         const id = newId()
-        const tenant = await store.createTenant({ id, slug: 'initech', name: 'Initech', createdAt: at(7) })
+        const tenant = await store.createTenant({
+          id,
+          slug: 'initech',
+          name: 'Initech',
+          createdAt: at(7),
+        })
         assert.deepEqual(tenant, {
           id,
           slug: 'initech',
@@ -346,7 +367,12 @@ export function defineStoreContract(
             [ENTERPRISE_USER_SCHEMA_URN]: { department: 'R&D', manager: { value: 'm-1' } },
           },
         })
-        const inserted = await ta.insertUser(id, write, { origin: 'INTERNAL', role: 'Admin' }, at(2))
+        const inserted = await ta.insertUser(
+          id,
+          write,
+          { origin: 'INTERNAL', role: 'Admin' },
+          at(2),
+        )
         assert.deepEqual(inserted, {
           tenantId: a.id,
           id,
@@ -375,7 +401,12 @@ export function defineStoreContract(
         const other = newId()
         await ta.insertIdentity(other, null, at(2))
         await rejectsUnique(
-          ta.insertUser(other, userWrite('BOB@Example.COM', { emails: [] }), { origin: 'SCIM', role: 'Viewer' }, at(2)),
+          ta.insertUser(
+            other,
+            userWrite('BOB@Example.COM', { emails: [] }),
+            { origin: 'SCIM', role: 'Viewer' },
+            at(2),
+          ),
           'tenant_users_user_name',
         )
         assert.equal(await ta.getUser(other), undefined)
@@ -429,7 +460,12 @@ export function defineStoreContract(
 
         it('reports the membership here with its origin and counts the other tenants', async (t) => {
           const { store, ta, tb } = await fresh(t)
-          const c = await store.createTenant({ id: newId(), slug: 'initech', name: 'Initech', createdAt: at(0) })
+          const c = await store.createTenant({
+            id: newId(),
+            slug: 'initech',
+            name: 'Initech',
+            createdAt: at(0),
+          })
           const tc = store.forTenant(c.id)
           const erin = await addUser(ta, 'erin@example.com', { origin: 'INTERNAL' })
           await addUser(tb, 'erin@example.com', { person: erin.id, origin: 'INTERNAL' })
@@ -449,7 +485,12 @@ export function defineStoreContract(
 
         it('tells whether the person is SCIM-controlled in another tenant, not counting this one', async (t) => {
           const { store, ta, tb } = await fresh(t)
-          const c = await store.createTenant({ id: newId(), slug: 'initech', name: 'Initech', createdAt: at(0) })
+          const c = await store.createTenant({
+            id: newId(),
+            slug: 'initech',
+            name: 'Initech',
+            createdAt: at(0),
+          })
           const tc = store.forTenant(c.id)
           const finn = await addUser(ta, 'finn@example.com', { origin: 'SCIM' })
           await addUser(tb, 'finn@example.com', { person: finn.id, origin: 'INTERNAL' })
@@ -510,7 +551,12 @@ export function defineStoreContract(
           assert.deepEqual(await byEmail('dave@example.com'), [])
           assert.deepEqual(await byEmail('d@home.example'), [dave.id])
           assert.deepEqual(await byEmail('david@example.com'), [dave.id])
-          const again = await ta.updateUser(dave.id, 2, userWrite('david@example.com', { emails: [] }), at(10))
+          const again = await ta.updateUser(
+            dave.id,
+            2,
+            userWrite('david@example.com', { emails: [] }),
+            at(10),
+          )
           assert.equal(again?.version, 3)
           assert.deepEqual(await byEmail('david@example.com'), [])
         })
@@ -518,19 +564,37 @@ export function defineStoreContract(
         it('returns undefined and changes neither the user nor its emails when the version is stale', async (t) => {
           const { ta } = await fresh(t)
           const gil = await addUser(ta, 'gil@example.com')
-          const changed = await ta.updateUser(gil.id, 1, userWrite('gil@example.com', { displayName: 'Gil' }), at(5))
+          const changed = await ta.updateUser(
+            gil.id,
+            1,
+            userWrite('gil@example.com', { displayName: 'Gil' }),
+            at(5),
+          )
           assert.equal(changed?.version, 2)
-          const stale = await ta.updateUser(gil.id, 1, userWrite('gilbert@example.com', { emails: [] }), at(6))
+          const stale = await ta.updateUser(
+            gil.id,
+            1,
+            userWrite('gilbert@example.com', { emails: [] }),
+            at(6),
+          )
           assert.equal(stale, undefined)
-          assert.equal(await ta.updateUser(gil.id, 7, userWrite('gilbert@example.com'), at(6)), undefined)
+          assert.equal(
+            await ta.updateUser(gil.id, 7, userWrite('gilbert@example.com'), at(6)),
+            undefined,
+          )
           assert.deepEqual(await ta.getUser(gil.id), changed)
-          const page = await ta.listUsers(query({ filter: parseFilter('emails.value eq "gil@example.com"') }))
+          const page = await ta.listUsers(
+            query({ filter: parseFilter('emails.value eq "gil@example.com"') }),
+          )
           assert.deepEqual(ids(page), [gil.id])
         })
 
         it('returns undefined for a user that is not a member', async (t) => {
           const { ta } = await fresh(t)
-          assert.equal(await ta.updateUser(newId(), 1, userWrite('ghost@example.com'), at(5)), undefined)
+          assert.equal(
+            await ta.updateUser(newId(), 1, userWrite('ghost@example.com'), at(5)),
+            undefined,
+          )
         })
 
         it('converts the origin when asked, and keeps it otherwise', async (t) => {
@@ -538,7 +602,9 @@ export function defineStoreContract(
           const hal = await addUser(ta, 'hal@example.com', { origin: 'INTERNAL', role: 'Editor' })
           const same = await ta.updateUser(hal.id, 1, userWrite('hal@example.com'), at(2))
           assert.equal(same?.origin, 'INTERNAL')
-          const converted = await ta.updateUser(hal.id, 2, userWrite('hal@example.com'), at(3), { origin: 'SCIM' })
+          const converted = await ta.updateUser(hal.id, 2, userWrite('hal@example.com'), at(3), {
+            origin: 'SCIM',
+          })
           assert.equal(converted?.origin, 'SCIM')
           assert.equal(converted?.role, 'Editor')
           assert.equal((await ta.getUser(hal.id))?.origin, 'SCIM')
@@ -582,7 +648,10 @@ export function defineStoreContract(
         assert.equal(await ta.deleteUser(ivan.id), true)
         assert.equal(await ta.getUser(ivan.id), undefined)
         assert.equal(await ta.findUserIdByUserName('ivan@example.com'), undefined)
-        assert.deepEqual((await membersOf(ta, g1.id)).map((m) => m[0]), [other.id])
+        assert.deepEqual(
+          (await membersOf(ta, g1.id)).map((m) => m[0]),
+          [other.id],
+        )
         assert.deepEqual(await membersOf(ta, g2.id), [])
         assert.deepEqual(await groupIdsOf(ta, ivan.id), [])
         assert.deepEqual(ids(await ta.listUsers(query())), [other.id])
@@ -596,7 +665,9 @@ export function defineStoreContract(
 
         // Back as a member without emails: the old email rows must be gone.
         await addUser(ta, 'ivan-again', { person: ivan.id, write: { emails: [] } })
-        const page = await ta.listUsers(query({ filter: parseFilter('emails.value eq "ivan@example.com"') }))
+        const page = await ta.listUsers(
+          query({ filter: parseFilter('emails.value eq "ivan@example.com"') }),
+        )
         assert.deepEqual(ids(page), [])
         assert.deepEqual(await groupIdsOf(ta, ivan.id), [])
       })
@@ -709,7 +780,9 @@ export function defineStoreContract(
         const group = await addGroup(ta, 'Legal', { origin: 'INTERNAL' })
         const same = await ta.updateGroup(group.id, 1, groupWrite('Legal'), at(2))
         assert.equal(same?.origin, 'INTERNAL')
-        const converted = await ta.updateGroup(group.id, 2, groupWrite('Legal'), at(3), { origin: 'SCIM' })
+        const converted = await ta.updateGroup(group.id, 2, groupWrite('Legal'), at(3), {
+          origin: 'SCIM',
+        })
         assert.equal(converted?.origin, 'SCIM')
         assert.equal((await ta.getGroup(group.id))?.origin, 'SCIM')
       })
@@ -718,7 +791,10 @@ export function defineStoreContract(
         const { ta } = await fresh(t)
         await addGroup(ta, 'Support')
         const other = await addGroup(ta, 'Helpdesk')
-        await rejectsUnique(ta.updateGroup(other.id, 1, groupWrite('SUPPORT'), at(2)), 'groups_display_name')
+        await rejectsUnique(
+          ta.updateGroup(other.id, 1, groupWrite('SUPPORT'), at(2)),
+          'groups_display_name',
+        )
         assert.deepEqual(await ta.getGroup(other.id), other)
       })
 
@@ -731,7 +807,10 @@ export function defineStoreContract(
         assert.deepEqual(await ta.getGroup(group.id), { ...group, version: 3, updatedAt: at(9) })
         // The bumped version is the one compare-and-set expects.
         assert.equal(await ta.updateGroup(group.id, 1, groupWrite('Platform'), at(10)), undefined)
-        assert.equal((await ta.updateGroup(group.id, 3, groupWrite('Platform'), at(10)))?.version, 4)
+        assert.equal(
+          (await ta.updateGroup(group.id, 3, groupWrite('Platform'), at(10)))?.version,
+          4,
+        )
       })
 
       it('deletes a group with its members, removes it from the groups it belonged to, and returns false the second time', async (t) => {
@@ -739,12 +818,20 @@ export function defineStoreContract(
         const user = await addUser(ta, 'kate@example.com')
         const parent = await addGroup(ta, 'Parent')
         const child = await addGroup(ta, 'Child')
-        await ta.upsertMembers(parent.id, [...users(user), { id: child.id, type: 'Group' }], 'SCIM', at(2))
+        await ta.upsertMembers(
+          parent.id,
+          [...users(user), { id: child.id, type: 'Group' }],
+          'SCIM',
+          at(2),
+        )
         await ta.upsertMembers(child.id, users(user), 'SCIM', at(2))
 
         assert.equal(await ta.deleteGroup(child.id), true)
         assert.equal(await ta.getGroup(child.id), undefined)
-        assert.deepEqual((await membersOf(ta, parent.id)).map((m) => m[0]), [user.id])
+        assert.deepEqual(
+          (await membersOf(ta, parent.id)).map((m) => m[0]),
+          [user.id],
+        )
         assert.deepEqual(await groupIdsOf(ta, user.id), [parent.id])
         assert.deepEqual(await ta.findMemberTargets([child.id]), new Map())
         assert.equal(await ta.deleteGroup(child.id), false)
@@ -762,7 +849,12 @@ export function defineStoreContract(
         const vic = await addUser(ta, 'vic@example.com')
         const sub = await addGroup(ta, 'Sub Team')
         const group = await addGroup(ta, 'Team')
-        await ta.upsertMembers(group.id, [...users(uma, vic), { id: sub.id, type: 'Group' }], 'SCIM', at(2))
+        await ta.upsertMembers(
+          group.id,
+          [...users(uma, vic), { id: sub.id, type: 'Group' }],
+          'SCIM',
+          at(2),
+        )
         assert.deepEqual(
           await membersOf(ta, group.id),
           [
@@ -780,7 +872,9 @@ export function defineStoreContract(
         const empty = await addGroup(ta, 'Empty')
         await ta.upsertMembers(full.id, users(user), 'INTERNAL', at(2))
         const members = await ta.listMembers([full.id, empty.id])
-        assert.deepEqual(members.get(full.id)?.map(memberTuple), [[user.id, 'User', 'INTERNAL', 'wes@example.com']])
+        assert.deepEqual(members.get(full.id)?.map(memberTuple), [
+          [user.id, 'User', 'INTERNAL', 'wes@example.com'],
+        ])
         assert.deepEqual(members.get(empty.id), [])
       })
 
@@ -824,7 +918,9 @@ export function defineStoreContract(
         const group = await addGroup(ta, 'Twice')
         await ta.upsertMembers(group.id, users(ben, ben), 'SCIM', at(2))
         await ta.upsertMembers(group.id, users(ben, ben), 'INTERNAL', at(3), { keepExisting: true })
-        assert.deepEqual(await membersOf(ta, group.id), [[ben.id, 'User', 'SCIM', 'ben@example.com']])
+        assert.deepEqual(await membersOf(ta, group.id), [
+          [ben.id, 'User', 'SCIM', 'ben@example.com'],
+        ])
       })
 
       it('removes only the given members of the given origin', async (t) => {
@@ -845,7 +941,10 @@ export function defineStoreContract(
         )
         await ta.removeMembers(group.id, [deb.id], 'INTERNAL')
         await ta.removeMembers(group.id, [], 'SCIM')
-        assert.deepEqual((await membersOf(ta, group.id)).map((m) => m[0]), [eve.id])
+        assert.deepEqual(
+          (await membersOf(ta, group.id)).map((m) => m[0]),
+          [eve.id],
+        )
       })
 
       it('removes every member of the origin except the kept ones, leaving the other origin alone', async (t) => {
@@ -871,7 +970,10 @@ export function defineStoreContract(
         )
         assert.equal((await membersOf(ta, other.id)).length, 3)
         await ta.removeMembersExcept(group.id, [], 'SCIM')
-        assert.deepEqual((await membersOf(ta, group.id)).map((m) => m[0]), [m4.id])
+        assert.deepEqual(
+          (await membersOf(ta, group.id)).map((m) => m[0]),
+          [m4.id],
+        )
       })
 
       it('removes every member of the origin except the kept ones when more than 500 ids are kept', async (t) => {
@@ -892,11 +994,17 @@ export function defineStoreContract(
         await ta.removeMembersExcept(group.id, keep, 'SCIM')
         const members = (await ta.listMembers([group.id])).get(group.id) ?? []
         assert.deepEqual(
-          members.filter((m) => m.origin === 'SCIM').map((m) => m.memberId).sort(),
+          members
+            .filter((m) => m.origin === 'SCIM')
+            .map((m) => m.memberId)
+            .sort(),
           [...kept].sort(),
         )
         assert.deepEqual(
-          members.filter((m) => m.origin === 'INTERNAL').map((m) => m.memberId).sort(),
+          members
+            .filter((m) => m.origin === 'INTERNAL')
+            .map((m) => m.memberId)
+            .sort(),
           [...internal].sort(),
         )
         assert.equal(members.length, 553)
@@ -909,7 +1017,14 @@ export function defineStoreContract(
         const group = await addGroup(ta, 'Targets')
         const theirUser = await addUser(tb, 'gus@example.com')
         const theirGroup = await addGroup(tb, 'Their targets')
-        const targets = await ta.findMemberTargets([user.id, group.id, theirUser.id, theirGroup.id, newId(), user.id])
+        const targets = await ta.findMemberTargets([
+          user.id,
+          group.id,
+          theirUser.id,
+          theirGroup.id,
+          newId(),
+          user.id,
+        ])
         assert.deepEqual(
           targets,
           new Map([
@@ -923,7 +1038,10 @@ export function defineStoreContract(
 
     describe('listing users and groups', () => {
       /** Users created in this order (so their ids, the default order, follow it). */
-      async function seedUsers(tenant: TenantStore, names: readonly string[]): Promise<UserRecord[]> {
+      async function seedUsers(
+        tenant: TenantStore,
+        names: readonly string[],
+      ): Promise<UserRecord[]> {
         const out: UserRecord[] = []
         for (const [i, userName] of names.entries()) {
           out.push(await addUser(tenant, userName, { at: at(10 + i) }))
@@ -933,10 +1051,20 @@ export function defineStoreContract(
 
       it('filters users with a parsed SCIM filter, comparing userName case-insensitively', async (t) => {
         const { ta } = await fresh(t)
-        const [alice, bob, carol] = await seedUsers(ta, ['alice@example.com', 'bob@example.org', 'carol@example.com'])
+        const [alice, bob, carol] = await seedUsers(ta, [
+          'alice@example.com',
+          'bob@example.org',
+          'carol@example.com',
+        ])
         assert.ok(alice && bob && carol)
-        await ta.updateUser(bob.id, 1, userWrite('bob@example.org', { active: false, displayName: 'Bob Smith' }), at(30))
-        const run = async (text: string) => ids(await ta.listUsers(query({ filter: parseFilter(text) })))
+        await ta.updateUser(
+          bob.id,
+          1,
+          userWrite('bob@example.org', { active: false, displayName: 'Bob Smith' }),
+          at(30),
+        )
+        const run = async (text: string) =>
+          ids(await ta.listUsers(query({ filter: parseFilter(text) })))
         assert.deepEqual(await run('userName eq "ALICE@Example.com"'), [alice.id])
         assert.deepEqual(await run('userName ew "example.com"'), [alice.id, carol.id])
         assert.deepEqual(await run('active eq false'), [bob.id])
@@ -961,7 +1089,8 @@ export function defineStoreContract(
           ids(await ta.listUsers(query({ filter: parseFilter(`groups.value eq "${groupId}"`) })))
         assert.deepEqual(await usersIn(eng.id), [hana.id])
         assert.deepEqual(await usersIn(sales.id), [hana.id, ian.id])
-        const groupsWith = async (text: string) => ids(await ta.listGroups(query({ filter: parseFilter(text) })))
+        const groupsWith = async (text: string) =>
+          ids(await ta.listGroups(query({ filter: parseFilter(text) })))
         assert.deepEqual(await groupsWith(`members.value eq "${ian.id}"`), [sales.id])
         assert.deepEqual(await groupsWith('displayName sw "ENG"'), [eng.id, english.id])
         assert.deepEqual(await groupsWith('displayName eq "sales"'), [sales.id])
@@ -969,15 +1098,33 @@ export function defineStoreContract(
 
       it('lists users and groups in creation order when no sortBy is given', async (t) => {
         const { ta } = await fresh(t)
-        const created = await seedUsers(ta, ['zoe@example.com', 'adam@example.com', 'mia@example.com'])
-        assert.deepEqual(ids(await ta.listUsers(query())), created.map((u) => u.id))
-        const groups = [await addGroup(ta, 'Zulu'), await addGroup(ta, 'Alpha'), await addGroup(ta, 'Mike')]
-        assert.deepEqual(ids(await ta.listGroups(query())), groups.map((g) => g.id))
+        const created = await seedUsers(ta, [
+          'zoe@example.com',
+          'adam@example.com',
+          'mia@example.com',
+        ])
+        assert.deepEqual(
+          ids(await ta.listUsers(query())),
+          created.map((u) => u.id),
+        )
+        const groups = [
+          await addGroup(ta, 'Zulu'),
+          await addGroup(ta, 'Alpha'),
+          await addGroup(ta, 'Mike'),
+        ]
+        assert.deepEqual(
+          ids(await ta.listGroups(query())),
+          groups.map((g) => g.id),
+        )
       })
 
       it('sorts users by userName case-insensitively, ascending and descending', async (t) => {
         const { ta } = await fresh(t)
-        const [carol, alice, bob] = await seedUsers(ta, ['carol@example.com', 'Alice@example.com', 'bob@example.com'])
+        const [carol, alice, bob] = await seedUsers(ta, [
+          'carol@example.com',
+          'Alice@example.com',
+          'bob@example.com',
+        ])
         assert.ok(carol && alice && bob)
         const sortBy = { attr: 'userName' }
         const ascending = await ta.listUsers(query({ sortBy, sortOrder: 'ascending' }))
@@ -992,7 +1139,9 @@ export function defineStoreContract(
         const b = await addGroup(ta, 'beta')
         const a = await addGroup(ta, 'Alpha')
         const c = await addGroup(ta, 'Gamma')
-        const page = await ta.listGroups(query({ sortBy: { attr: 'displayName' }, sortOrder: 'descending' }))
+        const page = await ta.listGroups(
+          query({ sortBy: { attr: 'displayName' }, sortOrder: 'descending' }),
+        )
         assert.deepEqual(ids(page), [c.id, b.id, a.id])
       })
 
@@ -1000,10 +1149,16 @@ export function defineStoreContract(
         const { ta } = await fresh(t)
         const created = await seedUsers(ta, ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7'])
         const page = await ta.listUsers(query({ startIndex: 3, count: 2 }))
-        assert.deepEqual(ids(page), created.slice(2, 4).map((u) => u.id))
+        assert.deepEqual(
+          ids(page),
+          created.slice(2, 4).map((u) => u.id),
+        )
         assert.equal(page.totalResults, 7)
         const last = await ta.listUsers(query({ startIndex: 6, count: 5 }))
-        assert.deepEqual(ids(last), created.slice(5).map((u) => u.id))
+        assert.deepEqual(
+          ids(last),
+          created.slice(5).map((u) => u.id),
+        )
         assert.equal(last.totalResults, 7)
       })
 
@@ -1026,12 +1181,21 @@ export function defineStoreContract(
 
       it('walks every page in order: each user exactly once, the right total on every page', async (t) => {
         const { ta } = await fresh(t)
-        const created = await seedUsers(ta, Array.from({ length: 10 }, (_, i) => `walker${i}@example.com`))
+        const created = await seedUsers(
+          ta,
+          Array.from({ length: 10 }, (_, i) => `walker${i}@example.com`),
+        )
         const { seen, totals } = await walk((q) => ta.listUsers(q), {}, 3)
-        assert.deepEqual(seen, created.map((u) => u.id))
+        assert.deepEqual(
+          seen,
+          created.map((u) => u.id),
+        )
         assert.deepEqual(totals, [10, 10, 10, 10])
         // A second walk with another page size gives the same rows.
-        assert.deepEqual((await walk((q) => ta.listUsers(q), {}, 4)).seen, created.map((u) => u.id))
+        assert.deepEqual(
+          (await walk((q) => ta.listUsers(q), {}, 4)).seen,
+          created.map((u) => u.id),
+        )
       })
 
       it('walks every page of a filtered, sorted listing', async (t) => {
@@ -1047,10 +1211,17 @@ export function defineStoreContract(
           sortOrder: 'descending',
         }
         const { seen, totals } = await walk((q) => ta.listUsers(q), base, 2)
-        assert.deepEqual(seen, matching.map((u) => u.id))
+        assert.deepEqual(
+          seen,
+          matching.map((u) => u.id),
+        )
         assert.deepEqual(totals, [6, 6, 6])
         // The same filter in creation order.
-        const unsorted = await walk((q) => ta.listUsers(q), { filter: parseFilter('userName sw "w"') }, 4)
+        const unsorted = await walk(
+          (q) => ta.listUsers(q),
+          { filter: parseFilter('userName sw "w"') },
+          4,
+        )
         assert.deepEqual(
           unsorted.seen,
           created.filter((u) => u.userName.toLowerCase().startsWith('w')).map((u) => u.id),
@@ -1063,7 +1234,10 @@ export function defineStoreContract(
         const created: GroupRecord[] = []
         for (let i = 0; i < 7; i++) created.push(await addGroup(ta, `Group ${i}`))
         const { seen, totals } = await walk((q) => ta.listGroups(q), {}, 2)
-        assert.deepEqual(seen, created.map((g) => g.id))
+        assert.deepEqual(
+          seen,
+          created.map((g) => g.id),
+        )
         assert.deepEqual(totals, [7, 7, 7, 7])
       })
 
@@ -1076,33 +1250,54 @@ export function defineStoreContract(
           await ta.listUsers(query({ count: 0, filter: parseFilter('userName ew ".com"') })),
           { totalResults: 2, items: [] },
         )
-        assert.deepEqual(await ta.listGroups(query({ count: 0, startIndex: 5 })), { totalResults: 1, items: [] })
+        assert.deepEqual(await ta.listGroups(query({ count: 0, startIndex: 5 })), {
+          totalResults: 1,
+          items: [],
+        })
       })
 
       it('returns an empty page with the right total when startIndex is past the end', async (t) => {
         const { ta } = await fresh(t)
         await seedUsers(ta, ['e1', 'e2', 'e3'])
-        assert.deepEqual(await ta.listUsers(query({ startIndex: 4, count: 2 })), { totalResults: 3, items: [] })
-        assert.deepEqual(await ta.listUsers(query({ startIndex: 50, count: 10 })), { totalResults: 3, items: [] })
-        assert.deepEqual(await ta.listGroups(query({ startIndex: 2, count: 10 })), { totalResults: 0, items: [] })
+        assert.deepEqual(await ta.listUsers(query({ startIndex: 4, count: 2 })), {
+          totalResults: 3,
+          items: [],
+        })
+        assert.deepEqual(await ta.listUsers(query({ startIndex: 50, count: 10 })), {
+          totalResults: 3,
+          items: [],
+        })
+        assert.deepEqual(await ta.listGroups(query({ startIndex: 2, count: 10 })), {
+          totalResults: 0,
+          items: [],
+        })
       })
 
-      it('answers a startIndex from the rows as they are now, after a row on an earlier page was deleted', async (t) => {
+      it('continues after the last row of the previous page when a row on it was deleted meanwhile (no row skipped)', async (t) => {
         const { ta } = await fresh(t)
         const [s1, s2, s3, s4, s5, s6] = await seedUsers(ta, ['s1', 's2', 's3', 's4', 's5', 's6'])
         assert.ok(s1 && s2 && s3 && s4 && s5 && s6)
-        assert.deepEqual(ids(await ta.listUsers(query({ startIndex: 1, count: 2 }))), [s1.id, s2.id])
+        assert.deepEqual(ids(await ta.listUsers(query({ startIndex: 1, count: 2 }))), [
+          s1.id,
+          s2.id,
+        ])
         await ta.deleteUser(s1.id)
-        // Now s2..s6: the 3rd and 4th are s4 and s5.
+        // The client saw s1, s2: its next page starts after s2, whatever was deleted before it.
         const page = await ta.listUsers(query({ startIndex: 3, count: 2 }))
-        assert.deepEqual({ ...page, items: ids(page) }, { totalResults: 5, items: [s4.id, s5.id] })
+        assert.deepEqual({ ...page, items: ids(page) }, { totalResults: 5, items: [s3.id, s4.id] })
+        // A startIndex that no page of this instance ended before is an offset into the rows now.
+        const cold = await ta.listUsers(query({ startIndex: 2, count: 2 }))
+        assert.deepEqual(ids(cold), [s3.id, s4.id])
       })
 
       it('returns no rows for a startIndex past the end, even after an earlier page was read and rows were deleted', async (t) => {
         const { ta } = await fresh(t)
         const [r1, r2, r3, r4] = await seedUsers(ta, ['r1', 'r2', 'r3', 'r4'])
         assert.ok(r1 && r2 && r3 && r4)
-        assert.deepEqual(ids(await ta.listUsers(query({ startIndex: 1, count: 2 }))), [r1.id, r2.id])
+        assert.deepEqual(ids(await ta.listUsers(query({ startIndex: 1, count: 2 }))), [
+          r1.id,
+          r2.id,
+        ])
         await ta.deleteUser(r1.id)
         await ta.deleteUser(r2.id)
         await ta.deleteUser(r3.id)
@@ -1131,7 +1326,7 @@ export function defineStoreContract(
         }
       }
 
-      it('reads none of the other tenant\'s users, groups, members or names', async (t) => {
+      it("reads none of the other tenant's users, groups, members or names", async (t) => {
         const fixture = await fresh(t)
         const { ta, tb } = fixture
         const { ua, ub, ga, gb } = await twins(fixture)
@@ -1156,7 +1351,10 @@ export function defineStoreContract(
         assert.deepEqual(ids(await tb.listUsers(query({ filter }))), [ub.id])
         assert.deepEqual(await ta.listUsers(query({ count: 0 })), { totalResults: 1, items: [] })
         assert.deepEqual(ids(await ta.listGroups(query())), [ga.id])
-        assert.deepEqual(ids(await tb.listGroups(query({ filter: parseFilter('displayName eq "admins"') }))), [gb.id])
+        assert.deepEqual(
+          ids(await tb.listGroups(query({ filter: parseFilter('displayName eq "admins"') }))),
+          [gb.id],
+        )
         assert.deepEqual(
           ids(await ta.listUsers(query({ filter: parseFilter(`groups.value eq "${gb.id}"`) }))),
           [],
@@ -1169,7 +1367,7 @@ export function defineStoreContract(
         assert.deepEqual(paged, { totalResults: 1, items: [] })
       })
 
-      it('changes none of the other tenant\'s rows through updates, touches, deletes or member writes', async (t) => {
+      it("changes none of the other tenant's rows through updates, touches, deletes or member writes", async (t) => {
         const fixture = await fresh(t)
         const { ta, tb } = fixture
         const { ua, ub, ga, gb } = await twins(fixture)
@@ -1202,14 +1400,21 @@ export function defineStoreContract(
         await ta.upsertMembers(ga.id, users(pat), 'SCIM', at(2))
         await tb.upsertMembers(gb.id, users(patB), 'SCIM', at(2))
 
-        const updated = await ta.updateUser(pat.id, 1, userWrite('pat@example.com', { displayName: 'Pat A' }), at(3))
+        const updated = await ta.updateUser(
+          pat.id,
+          1,
+          userWrite('pat@example.com', { displayName: 'Pat A' }),
+          at(3),
+        )
         assert.equal(updated?.version, 2)
         assert.deepEqual(await tb.getUser(pat.id), patB)
         assert.equal(await ta.deleteUser(pat.id), true)
         assert.deepEqual(await tb.getUser(pat.id), patB)
         assert.deepEqual(await groupIdsOf(tb, pat.id), [gb.id])
         assert.deepEqual(
-          ids(await tb.listUsers(query({ filter: parseFilter('emails.value eq "pat@example.com"') }))),
+          ids(
+            await tb.listUsers(query({ filter: parseFilter('emails.value eq "pat@example.com"') })),
+          ),
           [pat.id],
         )
         assert.deepEqual(await tb.identityByEmail('pat@example.com'), {
@@ -1235,10 +1440,13 @@ export function defineStoreContract(
         })
         assert.equal(result, 42)
         assert.equal((await ta.getUser(userId))?.userName, 'kim@example.com')
-        assert.deepEqual((await ta.groupsOfUsers([userId])).get(userId)?.map((g) => g.display), ['Committed'])
+        assert.deepEqual(
+          (await ta.groupsOfUsers([userId])).get(userId)?.map((g) => g.display),
+          ['Committed'],
+        )
       })
 
-      it('rolls back every write made through the transaction\'s store when the function throws, and rethrows', async (t) => {
+      it("rolls back every write made through the transaction's store when the function throws, and rethrows", async (t) => {
         const { store, a, ta } = await fresh(t)
         const lou = await addUser(ta, 'lou@example.com')
         const old = await addGroup(ta, 'Existing')
@@ -1264,7 +1472,12 @@ export function defineStoreContract(
             await tx.upsertMembers(newGroup, users(lou), 'SCIM', at(5))
             await tx.touchGroup(old.id, at(5))
             await tx.updateGroup(old.id, 2, groupWrite('Renamed'), at(6))
-            await trx.createTenant({ id: newId(), slug: 'rolled-back', name: 'Gone', createdAt: at(5) })
+            await trx.createTenant({
+              id: newId(),
+              slug: 'rolled-back',
+              name: 'Gone',
+              createdAt: at(5),
+            })
             await trx.setScimToken(a.id, 'token-x', at(5))
             await trx.appendProvisioningLog([logEntry(a.id, 5)])
             assert.ok(await tx.getUser(newUser), 'the transaction sees its own writes')
@@ -1296,7 +1509,12 @@ export function defineStoreContract(
             first = (await addUser(tx, 'first@example.com')).id
             const id = newId()
             await tx.insertIdentity(id, null, at(2))
-            await tx.insertUser(id, userWrite('TAKEN@example.com', { emails: [] }), { origin: 'SCIM', role: 'Viewer' }, at(2))
+            await tx.insertUser(
+              id,
+              userWrite('TAKEN@example.com', { emails: [] }),
+              { origin: 'SCIM', role: 'Viewer' },
+              at(2),
+            )
           }),
           'tenant_users_user_name',
         )
@@ -1384,7 +1602,7 @@ export function defineStoreContract(
     })
 
     describe('provisioning log', () => {
-      it('lists a tenant\'s entries newest first with every field, and none of another tenant', async (t) => {
+      it("lists a tenant's entries newest first with every field, and none of another tenant", async (t) => {
         const { store, a, b } = await fresh(t)
         const entries = [
           logEntry(a.id, 1),
@@ -1403,7 +1621,12 @@ export function defineStoreContract(
             responseBody: '{"status":"409"}',
           }),
           logEntry(b.id, 3),
-          logEntry(a.id, 4, { operation: 'List Users', method: 'GET', resourceType: null, resourceId: null }),
+          logEntry(a.id, 4, {
+            operation: 'List Users',
+            method: 'GET',
+            resourceType: null,
+            resourceId: null,
+          }),
         ]
         await store.appendProvisioningLog(entries)
         await store.appendProvisioningLog([])
@@ -1413,7 +1636,10 @@ export function defineStoreContract(
           [entries[3], entries[1], entries[0]],
         )
         const listedIds = listed.map((e) => e.id)
-        assert.deepEqual(listedIds, [...listedIds].sort((x, y) => y - x))
+        assert.deepEqual(
+          listedIds,
+          [...listedIds].sort((x, y) => y - x),
+        )
         assert.ok(listedIds.every((id) => Number.isInteger(id)))
         assert.deepEqual(
           (await store.listProvisioningLog(b.id, { limit: 10 })).map((e) => e.requestId),
@@ -1442,13 +1668,25 @@ export function defineStoreContract(
       it('lists only failures (status 400 and above) with failuresOnly', async (t) => {
         const { store, a } = await fresh(t)
         const statuses = [200, 201, 400, 404, 204, 409, 500, 399]
-        await store.appendProvisioningLog(statuses.map((status, i) => logEntry(a.id, i, { status })))
+        await store.appendProvisioningLog(
+          statuses.map((status, i) => logEntry(a.id, i, { status })),
+        )
         const failures = await store.listProvisioningLog(a.id, { limit: 10, failuresOnly: true })
-        assert.deepEqual(failures.map((e) => e.status), [500, 409, 404, 400])
+        assert.deepEqual(
+          failures.map((e) => e.status),
+          [500, 409, 404, 400],
+        )
         const second = failures[1]
         assert.ok(second)
-        const older = await store.listProvisioningLog(a.id, { limit: 10, failuresOnly: true, beforeId: second.id })
-        assert.deepEqual(older.map((e) => e.status), [404, 400])
+        const older = await store.listProvisioningLog(a.id, {
+          limit: 10,
+          failuresOnly: true,
+          beforeId: second.id,
+        })
+        assert.deepEqual(
+          older.map((e) => e.status),
+          [404, 400],
+        )
         const all = await store.listProvisioningLog(a.id, { limit: 10, failuresOnly: false })
         assert.equal(all.length, statuses.length)
       })

@@ -32,6 +32,7 @@ import type {
   MemberRecord,
   UserRecord,
 } from '../../src/store/store.ts'
+import { createTestDatabase, postgresSkipReason } from '../support/postgres.ts'
 
 // ---------------------------------------------------------------------------------------------
 // Generated directory: deterministic, varied, with the gaps real data has.
@@ -1027,30 +1028,9 @@ async function openSqlite(): Promise<Engine> {
   return { db, dialect: sqliteDialect, close: () => db.destroy() }
 }
 
-const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 5000 })
-  try {
-    await client.connect()
-    await client.query('select 1')
-    return true
-  } catch {
-    return false
-  } finally {
-    await client.end().catch(() => undefined)
-  }
-}
-
 async function openPostgres(): Promise<Engine> {
-  const name = `rollcall_filter_${randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: POSTGRES_URL })
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  await admin.end()
-  const url = new URL(POSTGRES_URL)
-  url.pathname = `/${name}`
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 2 })
+  const database = await createTestDatabase('rollcall_filter')
+  const pool = new pg.Pool({ connectionString: database.url, max: 2 })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   await up(db, 'postgres')
   await seed(db)
@@ -1060,21 +1040,12 @@ async function openPostgres(): Promise<Engine> {
     dialect: postgresDialect,
     close: async () => {
       await db.destroy()
-      const drop = new pg.Client({ connectionString: POSTGRES_URL })
-      await drop.connect()
-      await drop.query(`drop database if exists ${name} with (force)`)
-      await drop.end()
+      await database.drop()
     },
   }
 }
 
 // Probed before any suite runs: seeding SQLite blocks the event loop for a while.
-const hasPostgres = await postgresReachable()
+const postgresSkip = await postgresSkipReason()
 defineSuite('compiled filters on SQLite', openSqlite, false)
-if (!hasPostgres) {
-  console.log(
-    `# PostgreSQL not reachable at ${POSTGRES_URL}: set TEST_DATABASE_URL=postgres://user@host/db` +
-      ' (a role that may CREATE DATABASE) to run the PostgreSQL filter tests',
-  )
-}
-defineSuite('compiled filters on PostgreSQL', openPostgres, !hasPostgres && 'no PostgreSQL')
+defineSuite('compiled filters on PostgreSQL', openPostgres, postgresSkip)

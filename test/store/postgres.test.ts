@@ -38,7 +38,9 @@ defineStoreContract(
                from pg_constraint where connamespace = current_schema()::regnamespace
               order by 1, 2`,
           )
-          const migrations = await client.query('select name from rollcall_migrations order by name')
+          const migrations = await client.query(
+            'select name from rollcall_migrations order by name',
+          )
           return {
             columns: columns.rows,
             indexes: indexes.rows,

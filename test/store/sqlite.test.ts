@@ -28,7 +28,9 @@ defineStoreContract(
         try {
           return {
             objects: db
-              .prepare("select type, name, tbl_name, sql from sqlite_master where name not like 'sqlite_%' order by type, name")
+              .prepare(
+                "select type, name, tbl_name, sql from sqlite_master where name not like 'sqlite_%' order by type, name",
+              )
               .all(),
             migrations: db.prepare('select name from rollcall_migrations order by name').all(),
           }

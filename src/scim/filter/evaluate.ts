@@ -218,7 +218,8 @@ function compileComparison(target: Target, op: CompareOperator, operand: FilterV
 }
 
 type Test = (candidate: unknown) => boolean
-type PositiveOperator = Exclude<CompareOperator, 'ne'>
+/** The comparison operators other than `ne` (which is "not eq"). */
+export type PositiveOperator = Exclude<CompareOperator, 'ne'>
 
 const ORDERING: ReadonlySet<CompareOperator> = new Set(['gt', 'ge', 'lt', 'le'])
 
@@ -288,7 +289,8 @@ function compileTest(
   }
 }
 
-function matchString(value: string, operand: string, op: PositiveOperator): boolean {
+/** String comparison of RFC 7644 §3.4.2.2 on already case-folded operands. */
+export function matchString(value: string, operand: string, op: PositiveOperator): boolean {
   switch (op) {
     case 'co':
       return value.includes(operand)
@@ -301,7 +303,8 @@ function matchString(value: string, operand: string, op: PositiveOperator): bool
   }
 }
 
-function order<T extends number | string>(
+/** Equality and ordering of two numbers or two strings. */
+export function order<T extends number | string>(
   value: T,
   operand: T,
   op: 'eq' | 'gt' | 'ge' | 'lt' | 'le',

@@ -10,12 +10,11 @@ import { resolveAttributePath, resolveSubAttribute } from '../schemas/resolve.ts
 import type { ResolvedAttribute } from '../schemas/resolve.ts'
 import type { AttributeDefinition, ResourceTypeDefinition } from '../schemas/types.ts'
 import type { AttributePath, CompareOperator, Filter, FilterValue } from './ast.ts'
-import { validateFilter } from './evaluate.ts'
+import { matchString, order, validateFilter, type PositiveOperator } from './evaluate.ts'
 
 type Pred = RawBuilder<SqlBool>
 type Expr = RawBuilder<unknown>
 type Target = 'User' | 'Group'
-type PositiveOperator = Exclude<CompareOperator, 'ne'>
 
 const TRUE: Pred = sql<SqlBool>`true`
 const FALSE: Pred = sql<SqlBool>`false`
@@ -915,37 +914,6 @@ function trueOnEmpty(op: CompareOperator, operand: FilterValue): boolean {
   return matchString('', operand.toLowerCase(), op === 'ne' ? 'eq' : op)
 }
 
-function matchString(value: string, operand: string, op: PositiveOperator): boolean {
-  switch (op) {
-    case 'co':
-      return value.includes(operand)
-    case 'sw':
-      return value.startsWith(operand)
-    case 'ew':
-      return value.endsWith(operand)
-    default:
-      return order(value, operand, op)
-  }
-}
-
-function order<T extends number | string>(
-  value: T,
-  operand: T,
-  op: 'eq' | 'gt' | 'ge' | 'lt' | 'le',
-): boolean {
-  switch (op) {
-    case 'eq':
-      return value === operand
-    case 'gt':
-      return value > operand
-    case 'ge':
-      return value >= operand
-    case 'lt':
-      return value < operand
-    case 'le':
-      return value <= operand
-  }
-}
 
 // xsd:dateTime (RFC 7643 §2.3.5), or a bare date; a missing zone is read as UTC (as evaluate.ts).
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/i

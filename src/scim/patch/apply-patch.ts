@@ -6,7 +6,7 @@ import { ScimError } from '../errors.ts'
 import type { Filter, PatchPath } from '../filter/ast.ts'
 import { matchesValueFilter, validateValueFilter } from '../filter/evaluate.ts'
 import { parsePatchPath } from '../filter/parser.ts'
-import { coerceAttributeValue, validateDocument } from '../resources/normalize.ts'
+import { coerceAttributeValue, describeValue, validateDocument } from '../resources/normalize.ts'
 import { isPlainObject } from '../resources/quirks.ts'
 import type { QuirkOptions } from '../resources/quirks.ts'
 import { PATCH_OP_URN } from '../schemas/index.ts'
@@ -178,7 +178,7 @@ function readOperations(body: unknown): Operation[] {
   if (!isPlainObject(body)) {
     throw ScimError.invalidSyntax(
       `A PATCH body must be a JSON object such as ${BODY_EXAMPLE} (RFC 7644 §3.5.2), ` +
-        `got ${describe(body)}.`,
+        `got ${describeValue(body)}.`,
     )
   }
   const schemas = getMember(body, 'schemas', 'the PATCH body')
@@ -188,14 +188,14 @@ function readOperations(body: unknown): Operation[] {
   if (!hasPatchOpUrn) {
     throw ScimError.invalidSyntax(
       `A PATCH body must have "schemas": ["${PATCH_OP_URN}"] (RFC 7644 §3.5.2), ` +
-        `got ${describe(schemas)}.`,
+        `got ${describeValue(schemas)}.`,
     )
   }
   const operations = getMember(body, 'Operations', 'the PATCH body')
   if (!Array.isArray(operations) || operations.length === 0) {
     throw ScimError.invalidSyntax(
       `A PATCH body must have a non-empty "Operations" array (RFC 7644 §3.5.2), ` +
-        `got ${describe(operations)}.`,
+        `got ${describeValue(operations)}.`,
     )
   }
   return operations.map(readOperation)
@@ -205,7 +205,7 @@ function readOperation(raw: unknown, index: number): Operation {
   const where = `Operations[${index}]`
   if (!isPlainObject(raw)) {
     throw ScimError.invalidSyntax(
-      `${where} must be an object with "op", "path" and "value", got ${describe(raw)}.`,
+      `${where} must be an object with "op", "path" and "value", got ${describeValue(raw)}.`,
     )
   }
   const opValue = getMember(raw, 'op', where)
@@ -213,12 +213,12 @@ function readOperation(raw: unknown, index: number): Operation {
   if (op === undefined) {
     throw ScimError.invalidSyntax(
       `${where}: "op" must be "add", "replace" or "remove" (RFC 7644 §3.5.2), ` +
-        `got ${describe(opValue)}.`,
+        `got ${describeValue(opValue)}.`,
     )
   }
   const pathValue = getMember(raw, 'path', where)
   if (pathValue !== undefined && pathValue !== null && typeof pathValue !== 'string') {
-    throw ScimError.invalidSyntax(`${where}: "path" must be a string, got ${describe(pathValue)}.`)
+    throw ScimError.invalidSyntax(`${where}: "path" must be a string, got ${describeValue(pathValue)}.`)
   }
   const value = getMember(raw, 'value', where)
   return {
@@ -284,7 +284,7 @@ function applyPathless(state: State, operation: Operation): void {
   if (!isPlainObject(operation.value)) {
     throw ScimError.invalidSyntax(
       `Without "path", "value" must be an object of attributes to ${operation.op} ` +
-        `(RFC 7644 §3.5.2), got ${describe(operation.value)}.`,
+        `(RFC 7644 §3.5.2), got ${describeValue(operation.value)}.`,
     )
   }
   for (const entry of expandPathlessValue(operation.value, state.resourceType)) {
@@ -403,7 +403,7 @@ function applyToSchemas(state: State, op: PatchOpName, label: string, value: unk
   for (const urn of urns) {
     if (typeof urn !== 'string' || findSchema(state.resourceType, urn) === undefined) {
       throw ScimError.invalidSyntax(
-        `"${label}": ${describe(urn)} is not a schema of ${state.resourceType.name} ` +
+        `"${label}": ${describeValue(urn)} is not a schema of ${state.resourceType.name} ` +
           '(see /Schemas).',
       )
     }
@@ -427,7 +427,7 @@ function applyToExtension(
   if (!isPlainObject(value)) {
     throw ScimError.invalidValue(
       `"${target.label}" must be an object holding the extension's attributes, ` +
-        `got ${describe(value)}.`,
+        `got ${describeValue(value)}.`,
     )
   }
   // Pathed replace overwrites the whole extension (interop profile §6.5.2.1); add merges.
@@ -759,7 +759,7 @@ function memberType(raw: unknown, label: string): 'User' | 'Group' | undefined {
   const lower = typeof raw === 'string' ? raw.toLowerCase() : undefined
   if (lower === 'user') return 'User'
   if (lower === 'group') return 'Group'
-  throw ScimError.invalidValue(`${label} must be "User" or "Group", got ${describe(raw)}.`)
+  throw ScimError.invalidValue(`${label} must be "User" or "Group", got ${describeValue(raw)}.`)
 }
 
 /**
@@ -998,23 +998,3 @@ function unknownAttribute(
   return origin === 'path' ? ScimError.invalidPath(detail) : ScimError.invalidSyntax(detail)
 }
 
-/** A short, safe description of a JSON value for error details. */
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing'
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  switch (typeof value) {
-    case 'string': {
-      const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value
-      return `the string ${JSON.stringify(shown)}`
-    }
-    case 'number':
-      return `the number ${value}`
-    case 'boolean':
-      return `the boolean ${value}`
-    case 'object':
-      return 'an object'
-    default:
-      return typeof value
-  }
-}

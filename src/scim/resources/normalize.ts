@@ -97,7 +97,7 @@ export function normalizeResource(
 ): NormalizedResource {
   if (!isPlainObject(input)) {
     throw ScimError.invalidSyntax(
-      `The request body must be a JSON object (a SCIM ${resourceType.name} resource), got ${describe(input)}.`,
+      `The request body must be a JSON object (a SCIM ${resourceType.name} resource), got ${describeValue(input)}.`,
     )
   }
   return normalizeBody(input, resourceType, options.quirks, {
@@ -155,7 +155,7 @@ export function coerceAttributeValue(
   if (!definition.multiValued) return coerceSingleValue(definition, input, path, quirks)
   if (!Array.isArray(input)) {
     throw ScimError.invalidValue(
-      `Attribute "${path}" is multi-valued: expected an array of ${expectedType(definition)}, got ${describe(input)}.`,
+      `Attribute "${path}" is multi-valued: expected an array of ${expectedType(definition)}, got ${describeValue(input)}.`,
     )
   }
   const values: unknown[] = []
@@ -253,7 +253,7 @@ function normalizeBody(
     if (isUnassigned(raw)) continue
     if (!isPlainObject(raw)) {
       throw ScimError.invalidValue(
-        `"${schema.id}" must be a JSON object holding the extension's attributes, got ${describe(raw)}.`,
+        `"${schema.id}" must be a JSON object holding the extension's attributes, got ${describeValue(raw)}.`,
       )
     }
     for (const [name, value] of Object.entries(raw)) {
@@ -308,7 +308,7 @@ function checkSchemas(
   }
   if (!Array.isArray(raw) || raw.some((urn) => typeof urn !== 'string')) {
     throw ScimError.invalidSyntax(
-      `"schemas" must be an array of schema URN strings, got ${describe(raw)}.`,
+      `"schemas" must be an array of schema URN strings, got ${describeValue(raw)}.`,
     )
   }
   let hasCore = false
@@ -393,7 +393,7 @@ function memberType(raw: unknown, index: number): 'User' | 'Group' | undefined {
   if (lower === 'user') return 'User'
   if (lower === 'group') return 'Group'
   throw ScimError.invalidValue(
-    `members[${index}].type must be "User" or "Group", got ${describe(raw)}.`,
+    `members[${index}].type must be "User" or "Group", got ${describeValue(raw)}.`,
   )
 }
 
@@ -463,7 +463,7 @@ function coerceSingleValue(
       break
   }
   throw ScimError.invalidValue(
-    `Attribute "${path}" must be ${expectedType(definition)}, got ${describe(value)}.`,
+    `Attribute "${path}" must be ${expectedType(definition)}, got ${describeValue(value)}.`,
   )
 }
 
@@ -564,7 +564,8 @@ function expectedType(definition: AttributeDefinition): string {
 }
 
 /** A short, safe description of a JSON value for error details. */
-function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing'
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
   switch (typeof value) {

@@ -187,6 +187,15 @@ class SqlTenantStore implements TenantStore {
       .where(tenantWhere)
       .where(where)
     if (seekAfter !== undefined) select = select.where(sql<SqlBool>`${idColumn} > ${seekAfter}`)
+    if (seekAfter === undefined && offset > 0 && query.sortBy === undefined) {
+      // A cold deep page: find its first id with the offset applied to the id index alone
+      // (no row is read for the skipped positions), then seek from there.
+      const from = sql.raw(target === 'User' ? 'tenant_users as u' : 'groups as g')
+      select = select.where(
+        sql<SqlBool>`${idColumn} >= (select ${idColumn} from ${from} where ${tenantWhere} and ${where} order by ${idColumn} limit 1 offset ${offset})`,
+      )
+      offset = 0
+    }
     if (query.sortBy !== undefined) {
       const key = compileSortKey(query.sortBy, target, dialect)
       const direction = query.sortOrder === 'descending' ? sql`desc` : sql`asc`
@@ -214,7 +223,9 @@ class SqlTenantStore implements TenantStore {
       query.startIndex === 1 && items.length < query.count
         ? items.length
         : await this.count(table, tenantWhere, where)
-    return { totalResults: total, items } as Page<UserRecord> | Page<GroupRecord>
+    // After deletions a seek can find rows beyond the current total; a page past the end is empty.
+    const visible = query.startIndex > total ? [] : items
+    return { totalResults: total, items: visible } as Page<UserRecord> | Page<GroupRecord>
   }
 
   private async count(
@@ -371,17 +382,18 @@ class SqlTenantStore implements TenantStore {
       .where('user_id', '=', id)
       .executeTakeFirst()
     if (Number(result.numDeletedRows) === 0) return false
-    await this.db
-      .deleteFrom('user_emails')
-      .where('tenant_id', '=', this.tenantId)
-      .where('user_id', '=', id)
-      .execute()
+    // Its user_emails rows go by foreign-key cascade.
+    await this.leaveAllGroups(id)
+    return true
+  }
+
+  /** Removes a deleted user or group from every group of the tenant it was a member of. */
+  private async leaveAllGroups(memberId: string): Promise<void> {
     await this.db
       .deleteFrom('group_members')
       .where('tenant_id', '=', this.tenantId)
-      .where('member_id', '=', id)
+      .where('member_id', '=', memberId)
       .execute()
-    return true
   }
 
   async groupsOfUsers(userIds: readonly string[]): Promise<Map<string, GroupReference[]>> {
@@ -502,11 +514,7 @@ class SqlTenantStore implements TenantStore {
       .where('id', '=', id)
       .executeTakeFirst()
     if (Number(result.numDeletedRows) === 0) return false
-    await this.db
-      .deleteFrom('group_members')
-      .where('tenant_id', '=', this.tenantId)
-      .where('member_id', '=', id)
-      .execute()
+    await this.leaveAllGroups(id)
     return true
   }
 
@@ -578,7 +586,9 @@ class SqlTenantStore implements TenantStore {
     at: string,
     options: { keepExisting?: boolean } = {},
   ): Promise<void> {
-    for (const part of chunks(members, 200)) {
+    // One row per member: PostgreSQL refuses an upsert that touches a row twice.
+    const unique = [...new Map(members.map((m) => [m.id, m])).values()]
+    for (const part of chunks(unique, 200)) {
       if (part.length === 0) continue
       await this.db
         .insertInto('group_members')
@@ -762,6 +772,7 @@ export class SqlStore implements Store {
       .selectFrom('signing_keys')
       .selectAll()
       .orderBy('created_at')
+      .orderBy('id')
       .executeTakeFirst()
     return (
       row && {
@@ -775,23 +786,28 @@ export class SqlStore implements Store {
   }
 
   async insertSigningKey(key: SigningKeyRecord): Promise<SigningKeyRecord> {
-    // Two processes starting at once may both create a key; the first stored one wins.
-    await this.guard(() =>
-      this.db
-        .insertInto('signing_keys')
-        .values({
-          id: key.id,
-          algorithm: key.algorithm,
-          public_jwk: key.publicJwk,
-          private_key_encrypted: key.privateKeyEncrypted,
-          created_at: key.createdAt,
-        })
-        .onConflict((oc) => oc.doNothing())
-        .execute(),
-    )
-    const stored = await this.getSigningKey()
-    if (!stored) throw new Error('signing key was not stored')
-    return stored
+    // Two processes starting at once may both create a key: the insert happens only when the
+    // table is empty, inside a transaction that (on PostgreSQL) holds a lock for the check.
+    return this.transaction(async (store) => {
+      const trx = (store as SqlStore).db
+      if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(7365021902)`.execute(trx)
+      const existing = await trx.selectFrom('signing_keys').select('id').executeTakeFirst()
+      if (!existing) {
+        await trx
+          .insertInto('signing_keys')
+          .values({
+            id: key.id,
+            algorithm: key.algorithm,
+            public_jwk: key.publicJwk,
+            private_key_encrypted: key.privateKeyEncrypted,
+            created_at: key.createdAt,
+          })
+          .execute()
+      }
+      const stored = await store.getSigningKey()
+      if (!stored) throw new Error('signing key was not stored')
+      return stored
+    })
   }
 
   async appendProvisioningLog(entries: readonly ProvisioningLogEntry[]): Promise<void> {

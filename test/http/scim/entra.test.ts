@@ -5,90 +5,36 @@
 // Request bodies are recorded in test/fixtures/idp/entra/; ids of the docs are swapped for real ones.
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
-import type { LightMyRequestResponse } from 'fastify'
 import { build, type TestApp } from '../../helper.ts'
+import {
+  createGroup,
+  createUser,
+  ENTERPRISE,
+  expectPatched,
+  expectScim,
+  fixture,
+  getGroup,
+  getUser,
+  GROUP,
+  GROUP_EXTENSION,
+  LIST,
+  PATCH,
+  USER,
+  userBody,
+  type Json,
+} from '../../support/scim.ts'
 
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
-const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group'
-const GROUP_EXTENSION = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:Group'
-const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
-const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse'
-const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error'
 
-/** SCIM JSON, read field by field. */
-type Json = any
-
-const FIXTURES = new URL('../../fixtures/idp/entra/', import.meta.url)
-
-/** A recorded request body, with the placeholder or documentation ids replaced by real ones. */
-function fixture(name: string, ids: Readonly<Record<string, string>> = {}): Json {
-  let text = readFileSync(new URL(name, FIXTURES), 'utf8')
-  for (const [from, to] of Object.entries(ids)) text = text.split(from).join(to)
-  return JSON.parse(text)
-}
+/** A recorded Entra request body, with the placeholder or documentation ids replaced by real ones. */
+const entraFixture = (name: string, ids: Readonly<Record<string, string>> = {}): Json =>
+  fixture('entra', name, ids)
 
 /** Entra URL-encodes filters with `+` for spaces (azure-docs#11784: `filter=externalId+eq+%22johnwong%22`). */
 const q = (filter: string) => encodeURIComponent(filter).replace(/%20/g, '+')
 
-const SCIM_JSON = /^application\/scim\+json(\s*;.*)?$/
 
-/**
- * Asserts the status and that the response is SCIM: "The header for all the responses should be of
- * content-Type: application/scim+json" (L1), errors included, with the RFC 7644 §3.12 error body.
- * A 204 carries no content (RFC 9110 §15.3.5), so it must have an empty body instead.
- */
-function expectScim(res: LightMyRequestResponse, status: number, label = ''): Json {
-  const what = `${label} → ${res.statusCode} ${res.body.slice(0, 600)}`
-  assert.equal(res.statusCode, status, what)
-  const type = res.headers['content-type']
-  if (status === 204) {
-    assert.equal(res.body, '', what)
-    if (type !== undefined) assert.match(String(type), SCIM_JSON, what)
-    return undefined
-  }
-  assert.match(String(type), SCIM_JSON, `content-type of ${what}`)
-  const body = res.json()
-  if (status >= 400) {
-    assert.deepEqual(body.schemas, [ERROR], what)
-    assert.equal(body.status, String(status), what)
-  }
-  return body
-}
 
-/** PATCH of a user: 200 with the resource or 204 (L1 §3.6: "It isn't necessary to include the entire resource"). */
-function expectPatched(res: LightMyRequestResponse, label = ''): void {
-  assert.ok([200, 204].includes(res.statusCode), `${label} → ${res.statusCode} ${res.body.slice(0, 600)}`)
-  expectScim(res, res.statusCode, label)
-}
-
-async function createUser(h: TestApp, body: Json): Promise<Json> {
-  return expectScim(await h.scim(h.acme, 'POST', '/Users', body), 201, `POST /Users ${body.userName}`)
-}
-
-async function createGroup(h: TestApp, body: Json): Promise<Json> {
-  return expectScim(await h.scim(h.acme, 'POST', '/Groups', body), 201, `POST /Groups ${body.displayName}`)
-}
-
-function userBody(userName: string, extra: Json = {}): Json {
-  return {
-    schemas: [USER],
-    userName,
-    active: true,
-    emails: [{ primary: true, type: 'work', value: userName }],
-    ...extra,
-  }
-}
-
-async function getUser(h: TestApp, id: string): Promise<Json> {
-  return expectScim(await h.scim(h.acme, 'GET', `/Users/${id}`), 200, `GET /Users/${id}`)
-}
-
-async function getGroup(h: TestApp, id: string): Promise<Json> {
-  return expectScim(await h.scim(h.acme, 'GET', `/Groups/${id}`), 200, `GET /Groups/${id}`)
-}
 
 async function listUsers(h: TestApp, query: string): Promise<Json> {
   const body = expectScim(await h.scim(h.acme, 'GET', `/Users?${query}`), 200, `GET /Users?${query}`)
@@ -196,7 +142,7 @@ describe('Entra ID content types (L1, entra-provisioning.md §1 and §9.2)', () 
     expectScim(await h.scim(h.acme, 'GET', '/NoSuchEndpoint'), 404, 'unknown endpoint')
     expectScim(await h.scim(h.acme, 'POST', '/Users', 'userName=x', { 'content-type': 'text/plain' }), 415, 'unsupported media type')
     const user = await createUser(h, userBody('etag@contoso.com'))
-    const stale = await h.scim(h.acme, 'PATCH', `/Users/${user.id}`, fixture('tutorial/patch-user-disable.json'), { 'if-match': 'W/"999"' })
+    const stale = await h.scim(h.acme, 'PATCH', `/Users/${user.id}`, entraFixture('tutorial/patch-user-disable.json'), { 'if-match': 'W/"999"' })
     expectScim(stale, 412, 'stale If-Match')
   })
 })
@@ -204,7 +150,7 @@ describe('Entra ID content types (L1, entra-provisioning.md §1 and §9.2)', () 
 describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
   it('creates a user from the exact tutorial body (meta, roles: [], enterprise URN) with 201, id, Location, meta and application/scim+json', async (t) => {
     const h = await build(t)
-    const request = fixture('tutorial/create-user.json')
+    const request = entraFixture('tutorial/create-user.json')
     const res = await h.scim(h.acme, 'POST', '/Users', request)
     const body = expectScim(res, 201, 'Create User')
     assert.equal(typeof body.id, 'string')
@@ -228,7 +174,7 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
 
   it('creates a user with the enterprise extension from Entra mappings and returns it with the extension URN in schemas', async (t) => {
     const h = await build(t)
-    const request = fixture('tutorial/create-user-with-enterprise-mappings.json')
+    const request = entraFixture('tutorial/create-user-with-enterprise-mappings.json')
     const created = await createUser(h, request)
     const body = await getUser(h, created.id)
     assert.ok(body.schemas.includes(ENTERPRISE))
@@ -238,7 +184,7 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
 
   it('gets a user by id, and answers 404 with a SCIM error for an unknown id', async (t) => {
     const h = await build(t)
-    const created = await createUser(h, fixture('tutorial/create-user.json'))
+    const created = await createUser(h, entraFixture('tutorial/create-user.json'))
     const body = await getUser(h, created.id)
     assert.deepEqual(body, created)
     expectScim(await h.scim(h.acme, 'GET', '/Users/5d48a0a8e9f04aa38008'), 404, 'GET unknown user')
@@ -251,7 +197,7 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
 
   it('finds a user by userName eq, also in a different case, as a ListResponse', async (t) => {
     const h = await build(t)
-    const request = fixture('tutorial/create-user.json')
+    const request = entraFixture('tutorial/create-user.json')
     const created = await createUser(h, request)
     for (const userName of [request.userName, request.userName.toUpperCase(), request.userName.toLowerCase()]) {
       const list = await listUsers(h, `filter=${q(`userName eq "${userName}"`)}`)
@@ -264,7 +210,7 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
 
   it('finds a user by externalId eq and by emails[type eq "work"].value eq', async (t) => {
     const h = await build(t)
-    const request = fixture('tutorial/create-user.json')
+    const request = entraFixture('tutorial/create-user.json')
     const created = await createUser(h, request)
     await createUser(h, userBody('other@contoso.com', { externalId: 'other' }))
     const byExternalId = await listUsers(h, `filter=${q(`externalId eq "${request.externalId}"`)}`)
@@ -277,8 +223,8 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
 
   it('replaces emails[type eq "work"].value and name.familyName in one PATCH without adding a second work email', async (t) => {
     const h = await build(t)
-    const created = await createUser(h, fixture('tutorial/create-user.json'))
-    const res = await h.scim(h.acme, 'PATCH', `/Users/${created.id}`, fixture('tutorial/patch-user-multi-valued.json'))
+    const created = await createUser(h, entraFixture('tutorial/create-user.json'))
+    const res = await h.scim(h.acme, 'PATCH', `/Users/${created.id}`, entraFixture('tutorial/patch-user-multi-valued.json'))
     expectPatched(res, 'multi-valued PATCH')
     const body = await getUser(h, created.id)
     assert.deepEqual(workEmails(body).map((e) => e.value), ['updatedEmail@microsoft.com'])
@@ -294,7 +240,7 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
       userName: 'Test_User_no_email',
       emails: [{ type: 'home', value: 'home@example.com' }],
     })
-    const patch = fixture('tutorial/patch-user-multi-valued.json')
+    const patch = entraFixture('tutorial/patch-user-multi-valued.json')
     expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${created.id}`, patch), 'first PATCH')
     let body = await getUser(h, created.id)
     assert.deepEqual(workEmails(body).map((e) => e.value), ['updatedEmail@microsoft.com'])
@@ -311,8 +257,8 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
 
   it('replaces the single-valued userName', async (t) => {
     const h = await build(t)
-    const created = await createUser(h, fixture('tutorial/create-user.json'))
-    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${created.id}`, fixture('tutorial/patch-user-single-valued.json')), 'userName PATCH')
+    const created = await createUser(h, entraFixture('tutorial/create-user.json'))
+    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${created.id}`, entraFixture('tutorial/patch-user-single-valued.json')), 'userName PATCH')
     const body = await getUser(h, created.id)
     assert.equal(body.userName, '5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com')
     const found = await listUsers(h, `filter=${q('userName eq "5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com"')}`)
@@ -323,15 +269,15 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
 
   it('disables with false and with "False", re-enables with "True", and keeps the user readable and filterable', async (t) => {
     const h = await build(t)
-    const created = await createUser(h, fixture('tutorial/create-user.json'))
+    const created = await createUser(h, entraFixture('tutorial/create-user.json'))
     const filterInactive = `filter=${q(`userName eq "${created.userName}" and active eq false`)}`
-    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${created.id}`, fixture('tutorial/patch-user-disable.json')), 'disable (boolean)')
+    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${created.id}`, entraFixture('tutorial/patch-user-disable.json')), 'disable (boolean)')
     assert.equal((await getUser(h, created.id)).active, false)
     assert.equal((await listUsers(h, filterInactive)).totalResults, 1)
-    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${created.id}`, fixture('without-flag/enable-user.json')), 're-enable ("True")')
+    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${created.id}`, entraFixture('without-flag/enable-user.json')), 're-enable ("True")')
     assert.equal((await getUser(h, created.id)).active, true)
     assert.equal((await listUsers(h, filterInactive)).totalResults, 0)
-    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${created.id}`, fixture('without-flag/disable-user.json')), 'disable ("False")')
+    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${created.id}`, entraFixture('without-flag/disable-user.json')), 'disable ("False")')
     const body = await getUser(h, created.id)
     assert.equal(body.active, false)
     assert.equal(body.userName, created.userName)
@@ -341,7 +287,7 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
 
   it('deletes a user with 204, then answers 404 to GET and to a second DELETE', async (t) => {
     const h = await build(t)
-    const created = await createUser(h, fixture('tutorial/create-user.json'))
+    const created = await createUser(h, entraFixture('tutorial/create-user.json'))
     expectScim(await h.scim(h.acme, 'DELETE', `/Users/${created.id}`), 204, 'DELETE user')
     expectScim(await h.scim(h.acme, 'GET', `/Users/${created.id}`), 404, 'GET deleted user')
     expectScim(await h.scim(h.acme, 'DELETE', `/Users/${created.id}`), 404, 'second DELETE')
@@ -359,16 +305,16 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
       assert.deepEqual(manager, { value: id })
     }
 
-    const add = fixture('validator/patch-user-add-manager.json', { '{{managerId}}': boss.id })
+    const add = entraFixture('validator/patch-user-add-manager.json', { '{{managerId}}': boss.id })
     expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${employee.id}`, add), 'Add manager (bare id)')
     assertManager(await managerOf(), boss.id)
     assert.ok((await getUser(h, employee.id)).schemas.includes(ENTERPRISE))
 
-    const replace = fixture('validator/patch-user-replace-manager.json', { '{{managerId}}': boss2.id })
+    const replace = entraFixture('validator/patch-user-replace-manager.json', { '{{managerId}}': boss2.id })
     expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${employee.id}`, replace), 'Replace manager ({value})')
     assertManager(await managerOf(), boss2.id)
 
-    const old = fixture('tutorial/patch-user-add-manager-old-form.json', { '{{managerId}}': boss3.id })
+    const old = entraFixture('tutorial/patch-user-add-manager-old-form.json', { '{{managerId}}': boss3.id })
     expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${employee.id}`, old), 'Add manager (old array form, path "manager")')
     assertManager(await managerOf(), boss3.id)
   })
@@ -377,14 +323,14 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
     const h = await build(t)
     const boss = await createUser(h, userBody('boss@contoso.com'))
     const employee = await createUser(h, userBody('employee@contoso.com'))
-    const add = fixture('validator/patch-user-add-manager.json', { '{{managerId}}': boss.id })
-    const remove = fixture('validator/patch-user-remove-manager.json')
+    const add = entraFixture('validator/patch-user-add-manager.json', { '{{managerId}}': boss.id })
+    const remove = entraFixture('validator/patch-user-remove-manager.json')
     expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${employee.id}`, add), 'Add manager')
     expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${employee.id}`, remove), 'Remove manager ({value: ""})')
     assert.equal((await getUser(h, employee.id))[ENTERPRISE]?.manager, undefined)
 
     expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${employee.id}`, add), 'Add manager again')
-    const emptyString = fixture('validator/patch-user-add-manager.json', { '{{managerId}}': '' })
+    const emptyString = entraFixture('validator/patch-user-add-manager.json', { '{{managerId}}': '' })
     expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${employee.id}`, emptyString), 'Remove manager ("")')
     assert.equal((await getUser(h, employee.id))[ENTERPRISE]?.manager, undefined)
   })
@@ -394,7 +340,7 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
     const boss = await createUser(h, userBody('boss@contoso.com'))
     const employee = await createUser(h, userBody('employee@contoso.com'))
     const other = await createUser(h, userBody('other@contoso.com'))
-    const add = fixture('validator/patch-user-add-manager.json', { '{{managerId}}': boss.id })
+    const add = entraFixture('validator/patch-user-add-manager.json', { '{{managerId}}': boss.id })
     expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${employee.id}`, add), 'Add manager')
     const hit = await listUsers(h, `filter=${q(`id eq "${employee.id}" and manager eq "${boss.id}"`)}`)
     assert.deepEqual((hit.Resources as Json[]).map((r) => r.id), [employee.id])
@@ -408,7 +354,7 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
 describe('Entra ID tutorial: groups (L1 §3.11–§3.17)', () => {
   it('creates a group with the ADSCIM schema URN with 201, an id, Location and members []', async (t) => {
     const h = await build(t)
-    const res = await h.scim(h.acme, 'POST', '/Groups', fixture('tutorial/create-group.json'))
+    const res = await h.scim(h.acme, 'POST', '/Groups', entraFixture('tutorial/create-group.json'))
     const body = expectScim(res, 201, 'Create Group')
     assert.equal(typeof body.id, 'string')
     assert.equal(body.displayName, 'displayName')
@@ -423,8 +369,8 @@ describe('Entra ID tutorial: groups (L1 §3.11–§3.17)', () => {
   it('gets a group with excludedAttributes=members without members', async (t) => {
     const h = await build(t)
     const user = await createUser(h, userBody('member@contoso.com'))
-    const group = await createGroup(h, fixture('tutorial/create-group.json'))
-    const add = fixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: user.id })
+    const group = await createGroup(h, entraFixture('tutorial/create-group.json'))
+    const add = entraFixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: user.id })
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, add), 204, 'add member')
     const body = expectScim(await h.scim(h.acme, 'GET', `/Groups/${group.id}?excludedAttributes=members`), 200, 'GET group')
     assert.equal(body.members, undefined)
@@ -435,7 +381,7 @@ describe('Entra ID tutorial: groups (L1 §3.11–§3.17)', () => {
 
   it('finds a group by displayName in a different case and by externalId, with excludedAttributes=members', async (t) => {
     const h = await build(t)
-    const group = await createGroup(h, fixture('tutorial/create-group.json'))
+    const group = await createGroup(h, entraFixture('tutorial/create-group.json'))
     for (const filter of [
       'displayName eq "displayName"',
       'displayName eq "DISPLAYNAME"',
@@ -453,8 +399,8 @@ describe('Entra ID tutorial: groups (L1 §3.11–§3.17)', () => {
 
   it('replaces a group displayName with 204', async (t) => {
     const h = await build(t)
-    const group = await createGroup(h, fixture('tutorial/create-group.json'))
-    expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, fixture('tutorial/patch-group-display-name.json')), 204, 'Replace displayName')
+    const group = await createGroup(h, entraFixture('tutorial/create-group.json'))
+    expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, entraFixture('tutorial/patch-group-display-name.json')), 204, 'Replace displayName')
     assert.equal((await getGroup(h, group.id)).displayName, '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName')
   })
 
@@ -463,11 +409,11 @@ describe('Entra ID tutorial: groups (L1 §3.11–§3.17)', () => {
     const a = await createUser(h, userBody('a@contoso.com'))
     const b = await createUser(h, userBody('b@contoso.com'))
     const c = await createUser(h, userBody('c@contoso.com'))
-    const group = await createGroup(h, fixture('tutorial/create-group.json'))
-    const one = fixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: a.id })
+    const group = await createGroup(h, entraFixture('tutorial/create-group.json'))
+    const one = entraFixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: a.id })
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, one), 204, 'add one member')
     assert.deepEqual(memberIds(await getGroup(h, group.id)), [a.id])
-    const several = fixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: b.id })
+    const several = entraFixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: b.id })
     several.Operations[0].value.push({ $ref: null, value: c.id }, { $ref: null, value: a.id })
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, several), 204, 'add several members')
     assert.deepEqual(memberIds(await getGroup(h, group.id)), [a.id, b.id, c.id].sort())
@@ -480,33 +426,33 @@ describe('Entra ID tutorial: groups (L1 §3.11–§3.17)', () => {
     const users = [] as Json[]
     for (const name of ['a', 'b', 'c', 'd']) users.push(await createUser(h, userBody(`${name}@contoso.com`)))
     const [a, b, c, d] = users.map((u) => u.id as string) as [string, string, string, string]
-    const group = await createGroup(h, fixture('tutorial/create-group.json'))
-    const add = fixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: a })
+    const group = await createGroup(h, entraFixture('tutorial/create-group.json'))
+    const add = entraFixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: a })
     add.Operations[0].value.push({ $ref: null, value: b }, { $ref: null, value: c }, { $ref: null, value: d })
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, add), 204, 'add four')
 
-    const withoutFlag = fixture('tutorial/patch-group-remove-member.json', { f648f8d5ea4e4cd38e9c: a })
+    const withoutFlag = entraFixture('tutorial/patch-group-remove-member.json', { f648f8d5ea4e4cd38e9c: a })
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, withoutFlag), 204, 'Remove + value (no flag)')
     assert.deepEqual(memberIds(await getGroup(h, group.id)), [b, c, d].sort())
 
-    const two = fixture('tutorial/patch-group-remove-member.json', { f648f8d5ea4e4cd38e9c: b })
+    const two = entraFixture('tutorial/patch-group-remove-member.json', { f648f8d5ea4e4cd38e9c: b })
     two.Operations[0].value.push({ $ref: null, value: c })
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, two), 204, 'Remove + two values (no flag)')
     assert.deepEqual(memberIds(await getGroup(h, group.id)), [d])
 
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, add), 204, 'add four again')
-    const withFlag = fixture('with-flag/remove-member.json', { '7f4bc1a3-285e-48ae-8202-5accb43efb0e': c })
+    const withFlag = entraFixture('with-flag/remove-member.json', { '7f4bc1a3-285e-48ae-8202-5accb43efb0e': c })
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, withFlag), 204, 'remove members[value eq] (flag)')
     assert.deepEqual(memberIds(await getGroup(h, group.id)), [a, b, d].sort())
 
-    const absent = fixture('tutorial/patch-group-remove-member.json', { f648f8d5ea4e4cd38e9c: c })
+    const absent = entraFixture('tutorial/patch-group-remove-member.json', { f648f8d5ea4e4cd38e9c: c })
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, absent), 204, 'remove a non-member (retry)')
     assert.deepEqual(memberIds(await getGroup(h, group.id)), [a, b, d].sort())
   })
 
   it('deletes a group with 204, then answers 404 to GET and to a second DELETE', async (t) => {
     const h = await build(t)
-    const group = await createGroup(h, fixture('tutorial/create-group.json'))
+    const group = await createGroup(h, entraFixture('tutorial/create-group.json'))
     expectScim(await h.scim(h.acme, 'DELETE', `/Groups/${group.id}`), 204, 'DELETE group')
     expectScim(await h.scim(h.acme, 'GET', `/Groups/${group.id}`), 404, 'GET deleted group')
     expectScim(await h.scim(h.acme, 'DELETE', `/Groups/${group.id}`), 404, 'second DELETE')
@@ -533,7 +479,7 @@ describe('Entra ID tutorial: listing and projection (L1 §3.18–§3.19)', () =>
 
   it('returns only userName and emails, plus id and schemas, with attributes=userName,emails', async (t) => {
     const h = await build(t)
-    await createUser(h, fixture('tutorial/create-user.json'))
+    await createUser(h, entraFixture('tutorial/create-user.json'))
     const list = await listUsers(h, 'attributes=userName,emails')
     assert.equal(list.totalResults, 1)
     const [user] = list.Resources as Json[]
@@ -551,16 +497,16 @@ for (const dialect of DIALECTS) {
     it('disables a user and enables it again', async (t) => {
       const h = await build(t)
       const user = await createUser(h, userBody('babs@contoso.com'))
-      expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${user.id}`, fixture(`${dialect.dir}/disable-user.json`)), 'disable')
+      expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${user.id}`, entraFixture(`${dialect.dir}/disable-user.json`)), 'disable')
       assert.equal((await getUser(h, user.id)).active, false)
-      expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${user.id}`, fixture(`${dialect.dir}/enable-user.json`)), 'enable')
+      expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${user.id}`, entraFixture(`${dialect.dir}/enable-user.json`)), 'enable')
       assert.equal((await getUser(h, user.id)).active, true)
     })
 
     it('adds a single-valued string attribute', async (t) => {
       const h = await build(t)
       const user = await createUser(h, userBody('babs@contoso.com'))
-      expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${user.id}`, fixture(`${dialect.dir}/add-nick-name.json`)), 'add nickName')
+      expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${user.id}`, entraFixture(`${dialect.dir}/add-nick-name.json`)), 'add nickName')
       assert.equal((await getUser(h, user.id)).nickName, 'Babs')
     })
 
@@ -571,7 +517,7 @@ for (const dialect of DIALECTS) {
         externalId: 'before',
         name: { givenName: 'Old', familyName: 'Name', formatted: 'Old Name' },
       }))
-      const res = await h.scim(h.acme, 'PATCH', `/Users/${user.id}`, fixture(`${dialect.dir}/replace-attributes.json`))
+      const res = await h.scim(h.acme, 'PATCH', `/Users/${user.id}`, entraFixture(`${dialect.dir}/replace-attributes.json`))
       expectPatched(res, 'replace several attributes')
       const body = await getUser(h, user.id)
       assert.equal(body.displayName, 'Bjfe')
@@ -594,11 +540,11 @@ for (const dialect of DIALECTS) {
       const h = await build(t)
       const keep = await createUser(h, userBody('keep@contoso.com'))
       const gone = await createUser(h, userBody('gone@contoso.com'))
-      const group = await createGroup(h, fixture('tutorial/create-group.json'))
-      const add = fixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: keep.id })
+      const group = await createGroup(h, entraFixture('tutorial/create-group.json'))
+      const add = entraFixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: keep.id })
       add.Operations[0].value.push({ $ref: null, value: gone.id })
       expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, add), 204, 'add two')
-      const remove = fixture(`${dialect.dir}/remove-member.json`, { [dialect.memberId]: gone.id })
+      const remove = entraFixture(`${dialect.dir}/remove-member.json`, { [dialect.memberId]: gone.id })
       expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, remove), 204, 'remove member')
       assert.deepEqual(memberIds(await getGroup(h, group.id)), [keep.id])
     })
@@ -616,7 +562,7 @@ describe('Entra tenant URL with the aadOptscim062020 query string', () => {
     )
     assert.equal(list.totalResults, 1)
     expectPatched(
-      await h.scim(h.acme, 'PATCH', `/Users/${user.id}?aadOptscim062020`, fixture('with-flag/disable-user.json')),
+      await h.scim(h.acme, 'PATCH', `/Users/${user.id}?aadOptscim062020`, entraFixture('with-flag/disable-user.json')),
       'PATCH with the flag in the query',
     )
     assert.equal((await getUser(h, user.id)).active, false)
@@ -626,7 +572,7 @@ describe('Entra tenant URL with the aadOptscim062020 query string', () => {
 describe('Microsoft SCIM Validator checks (entra-provisioning.md §6)', () => {
   it('answers a duplicate user with 409 uniqueness and a detail, also when userName differs in case', async (t) => {
     const h = await build(t)
-    const request = fixture('tutorial/create-user.json')
+    const request = entraFixture('tutorial/create-user.json')
     await createUser(h, request)
     const same = expectScim(await h.scim(h.acme, 'POST', '/Users', request), 409, 'duplicate user')
     assert.equal(same.scimType, 'uniqueness')
@@ -642,7 +588,7 @@ describe('Microsoft SCIM Validator checks (entra-provisioning.md §6)', () => {
 
   it('answers a duplicate group with 409 uniqueness, also when displayName differs in case', async (t) => {
     const h = await build(t)
-    const request = fixture('tutorial/create-group.json')
+    const request = entraFixture('tutorial/create-group.json')
     await createGroup(h, request)
     const same = expectScim(await h.scim(h.acme, 'POST', '/Groups', request), 409, 'duplicate group')
     assert.equal(same.scimType, 'uniqueness')
@@ -658,10 +604,10 @@ describe('Microsoft SCIM Validator checks (entra-provisioning.md §6)', () => {
     const h = await build(t)
     const stays = await createUser(h, userBody('stays@contoso.com'))
     const member = await createUser(h, userBody('member@contoso.com'))
-    const group = await createGroup(h, fixture('tutorial/create-group.json'))
-    const add = fixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: stays.id })
+    const group = await createGroup(h, entraFixture('tutorial/create-group.json'))
+    const add = entraFixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: stays.id })
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, add), 204, 'add')
-    const ops = fixture('validator/patch-group-multiple-ops-same-member.json', { '{{memberId}}': member.id })
+    const ops = entraFixture('validator/patch-group-multiple-ops-same-member.json', { '{{memberId}}': member.id })
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, ops), 204, 'add then remove')
     assert.deepEqual(memberIds(await getGroup(h, group.id)), [stays.id])
   })
@@ -687,7 +633,7 @@ describe('Microsoft SCIM Validator checks (entra-provisioning.md §6)', () => {
 
   it('applies a verbose list of replace operations on the default Entra mappings', async (t) => {
     const h = await build(t)
-    const user = await createUser(h, fixture('tutorial/create-user.json'))
+    const user = await createUser(h, entraFixture('tutorial/create-user.json'))
     const ops = [
       ['displayName', 'Verbose User'],
       ['title', 'Director'],
@@ -761,7 +707,7 @@ describe('Microsoft SCIM Validator checks (entra-provisioning.md §6)', () => {
   it('answers 404 to deleting a non-existent group and to deleting the same group twice', async (t) => {
     const h = await build(t)
     expectScim(await h.scim(h.acme, 'DELETE', '/Groups/cdb1ce18f65944079d37'), 404, 'DELETE non-existent group')
-    const group = await createGroup(h, fixture('tutorial/create-group.json'))
+    const group = await createGroup(h, entraFixture('tutorial/create-group.json'))
     expectScim(await h.scim(h.acme, 'DELETE', `/Groups/${group.id}`), 204, 'first DELETE')
     expectScim(await h.scim(h.acme, 'DELETE', `/Groups/${group.id}`), 404, 'second DELETE')
   })
@@ -769,12 +715,12 @@ describe('Microsoft SCIM Validator checks (entra-provisioning.md §6)', () => {
   it('replaces a group displayName and externalId with path-less replace operations', async (t) => {
     const h = await build(t)
     const member = await createUser(h, userBody('member@contoso.com'))
-    const group = await createGroup(h, fixture('tutorial/create-group.json'))
-    const add = fixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: member.id })
+    const group = await createGroup(h, entraFixture('tutorial/create-group.json'))
+    const add = entraFixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: member.id })
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, add), 204, 'add member')
-    const rename = fixture('validator/patch-group-replace-display-name.json', { '{{displayName}}': 'Validator Renamed' })
+    const rename = entraFixture('validator/patch-group-replace-display-name.json', { '{{displayName}}': 'Validator Renamed' })
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, rename), 204, 'path-less displayName')
-    const external = fixture('validator/patch-group-replace-external-id.json', { '{{externalId}}': 'c9b2f1de-0000-4000-8000-000000000001' })
+    const external = entraFixture('validator/patch-group-replace-external-id.json', { '{{externalId}}': 'c9b2f1de-0000-4000-8000-000000000001' })
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, external), 204, 'path-less externalId')
     const body = await getGroup(h, group.id)
     assert.equal(body.displayName, 'Validator Renamed')
@@ -786,13 +732,13 @@ describe('Microsoft SCIM Validator checks (entra-provisioning.md §6)', () => {
     const h = await build(t)
     const a = await createUser(h, userBody('a@contoso.com'))
     const b = await createUser(h, userBody('b@contoso.com'))
-    const group = await createGroup(h, fixture('tutorial/create-group.json'))
-    const add = fixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: a.id })
+    const group = await createGroup(h, entraFixture('tutorial/create-group.json'))
+    const add = entraFixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: a.id })
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, add), 204, 'add a')
-    const replace = fixture('validator/patch-group-replace-members.json', { '{{memberId}}': b.id })
+    const replace = entraFixture('validator/patch-group-replace-members.json', { '{{memberId}}': b.id })
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, replace), 204, 'replace members')
     assert.deepEqual(memberIds(await getGroup(h, group.id)), [b.id])
-    const remove = fixture('validator/patch-group-remove-member.json', { '{{memberId}}': b.id })
+    const remove = entraFixture('validator/patch-group-remove-member.json', { '{{memberId}}': b.id })
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, remove), 204, 'remove members[value eq]')
     assert.deepEqual(memberIds(await getGroup(h, group.id)), [])
   })
@@ -802,7 +748,7 @@ describe('Microsoft SCIM Validator checks (entra-provisioning.md §6)', () => {
 async function seedReferenceUsers(h: TestApp): Promise<Record<string, string>> {
   const ids: Record<string, string> = {}
   for (const name of ['omalley', 'emp1', 'emp2', 'emp3', 'enterprise']) {
-    const body = fixture(`reference-code/user-${name}.json`)
+    const body = entraFixture(`reference-code/user-${name}.json`)
     const created = expectScim(
       await h.scim(h.acme, 'POST', '/Users', body, { 'content-type': 'application/json' }),
       201,
@@ -816,7 +762,7 @@ async function seedReferenceUsers(h: TestApp): Promise<Record<string, string>> {
 describe('SCIMReferenceCode tests with garbage (entra-provisioning.md §7)', () => {
   it('creates a user whose active is the string "True" with 201 and active true', async (t) => {
     const h = await build(t)
-    const res = await h.scim(h.acme, 'POST', '/Users', fixture('reference-code/user-emp1.json'), { 'content-type': 'application/json' })
+    const res = await h.scim(h.acme, 'POST', '/Users', entraFixture('reference-code/user-emp1.json'), { 'content-type': 'application/json' })
     const body = expectScim(res, 201, 'POST emp1')
     assert.equal(body.userName, 'emp1')
     assert.equal(body.active, true)
@@ -840,7 +786,7 @@ describe('SCIMReferenceCode tests with garbage (entra-provisioning.md §7)', () 
   it('rejects a user without userName with 400 and writes nothing', async (t) => {
     const h = await build(t)
     const body = expectScim(
-      await h.scim(h.acme, 'POST', '/Users', fixture('reference-code/user-noname.json'), { 'content-type': 'application/json' }),
+      await h.scim(h.acme, 'POST', '/Users', entraFixture('reference-code/user-noname.json'), { 'content-type': 'application/json' }),
       400,
       'POST without userName',
     )
@@ -864,7 +810,7 @@ describe('SCIMReferenceCode tests with garbage (entra-provisioning.md §7)', () 
     const h = await build(t)
     await seedReferenceUsers(h)
     const body = expectScim(
-      await h.scim(h.acme, 'POST', '/Users', fixture('reference-code/user-emp3.json'), { 'content-type': 'application/json' }),
+      await h.scim(h.acme, 'POST', '/Users', entraFixture('reference-code/user-emp3.json'), { 'content-type': 'application/json' }),
       409,
       'POST emp3 again',
     )
@@ -876,8 +822,8 @@ describe('SCIMReferenceCode tests with garbage (entra-provisioning.md §7)', () 
     const h = await build(t)
     const ids = await seedReferenceUsers(h)
     const id = ids.omalley as string
-    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${id}`, fixture('reference-code/patch-omalley-uname.json'), { 'content-type': 'application/json' }), 'PATCH userName')
-    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${id}`, fixture('reference-code/patch-omalley-active.json'), { 'content-type': 'application/json' }), 'PATCH active')
+    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${id}`, entraFixture('reference-code/patch-omalley-uname.json'), { 'content-type': 'application/json' }), 'PATCH userName')
+    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${id}`, entraFixture('reference-code/patch-omalley-active.json'), { 'content-type': 'application/json' }), 'PATCH active')
     const body = await getUser(h, id)
     assert.equal(body.userName, 'newusername')
     assert.equal(body.active, false)
@@ -936,12 +882,12 @@ describe('SCIMReferenceCode tests with garbage (entra-provisioning.md §7)', () 
     const h = await build(t)
     const ids = await seedReferenceUsers(h)
     const group = expectScim(
-      await h.scim(h.acme, 'POST', '/Groups', fixture('reference-code/group1-garbage.json'), { 'content-type': 'application/json' }),
+      await h.scim(h.acme, 'POST', '/Groups', entraFixture('reference-code/group1-garbage.json'), { 'content-type': 'application/json' }),
       201,
       'POST Group 1',
     )
     for (const member of [ids.emp1, ids.emp2] as string[]) {
-      const patch = fixture('reference-code/patch-add-junk-user-group.json', { '{{1stgroupid}}': group.id, '{{junkuserid}}': member })
+      const patch = entraFixture('reference-code/patch-add-junk-user-group.json', { '{{1stgroupid}}': group.id, '{{junkuserid}}': member })
       expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, patch, { 'content-type': 'application/json' }), 204, 'add bare string member')
     }
     const body = await getGroup(h, group.id)
@@ -955,7 +901,7 @@ describe('SCIMReferenceCode tests with garbage (entra-provisioning.md §7)', () 
 describe('Group description extension (SPEC G6)', () => {
   it('accepts the description in the extension on create and returns it with the extension URN in schemas', async (t) => {
     const h = await build(t)
-    const created = await createGroup(h, fixture('group-extension/create-group.json'))
+    const created = await createGroup(h, entraFixture('group-extension/create-group.json'))
     assert.equal(created[GROUP_EXTENSION]?.description, 'Everyone in the finance department')
     const body = await getGroup(h, created.id)
     assert.ok(body.schemas.includes(GROUP))
@@ -965,8 +911,8 @@ describe('Group description extension (SPEC G6)', () => {
 
   it('replaces the description through the extension URN path with "op":"Replace"', async (t) => {
     const h = await build(t)
-    const created = await createGroup(h, fixture('tutorial/create-group.json'))
-    const res = await h.scim(h.acme, 'PATCH', `/Groups/${created.id}`, fixture('group-extension/patch-group-description.json'))
+    const created = await createGroup(h, entraFixture('tutorial/create-group.json'))
+    const res = await h.scim(h.acme, 'PATCH', `/Groups/${created.id}`, entraFixture('group-extension/patch-group-description.json'))
     expectScim(res, 204, 'PATCH description')
     const body = await getGroup(h, created.id)
     assert.ok(body.schemas.includes(GROUP_EXTENSION))

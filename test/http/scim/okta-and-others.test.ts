@@ -4,91 +4,40 @@
 // whole), then the per-tenant strict interop-profile mode (SPEC §7, interop profile §4).
 // Okta request bodies are recorded in test/fixtures/idp/okta/; ids of the docs are swapped for real ones.
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
-import type { LightMyRequestResponse } from 'fastify'
 import { build, type TestApp } from '../../helper.ts'
+import {
+  createGroup,
+  createUser,
+  ENTERPRISE,
+  expectPatched,
+  expectScim,
+  fixture,
+  getGroup,
+  getUser,
+  GROUP,
+  LIST,
+  PATCH,
+  USER,
+  userBody,
+  type Json,
+} from '../../support/scim.ts'
 
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
-const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group'
-const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
-const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse'
-const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error'
 const ADSCIM_GROUP = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group'
-
-/** SCIM JSON, read field by field. */
-type Json = any
 
 const OKTA_USER_ID = '23a35c27-23d3-4c03-b4c5-6443c09e7173'
 const OKTA_GROUP_ID = 'abf4dd94-a4c0-4f67-89c9-76b03340cb9b'
 const OKTA_OTHER_USER_ID = '89bb1940-b905-4575-9e7f-6f887cfb368e'
 
-const OKTA_FIXTURES = new URL('../../fixtures/idp/okta/', import.meta.url)
-const ENTRA_FIXTURES = new URL('../../fixtures/idp/entra/', import.meta.url)
-
-function load(base: URL, name: string, ids: Readonly<Record<string, string>>): Json {
-  let text = readFileSync(new URL(name, base), 'utf8')
-  for (const [from, to] of Object.entries(ids)) text = text.split(from).join(to)
-  return JSON.parse(text)
-}
-
 /** A recorded Okta request body, with the documentation ids replaced by real ones. */
-const okta = (name: string, ids: Readonly<Record<string, string>> = {}): Json => load(OKTA_FIXTURES, name, ids)
+const okta = (name: string, ids: Readonly<Record<string, string>> = {}): Json => fixture('okta', name, ids)
 /** A recorded Entra request body (see entra.test.ts). */
-const entra = (name: string, ids: Readonly<Record<string, string>> = {}): Json => load(ENTRA_FIXTURES, name, ids)
+const entra = (name: string, ids: Readonly<Record<string, string>> = {}): Json => fixture('entra', name, ids)
 
 const q = (filter: string) => encodeURIComponent(filter)
 
-const SCIM_JSON = /^application\/scim\+json(\s*;.*)?$/
 
-/**
- * Asserts the status and that the response is SCIM (application/scim+json, errors included, with
- * the RFC 7644 §3.12 error body). A 204 carries no content, so it must have an empty body instead.
- */
-function expectScim(res: LightMyRequestResponse, status: number, label = ''): Json {
-  const what = `${label} → ${res.statusCode} ${res.body.slice(0, 600)}`
-  assert.equal(res.statusCode, status, what)
-  const type = res.headers['content-type']
-  if (status === 204) {
-    assert.equal(res.body, '', what)
-    if (type !== undefined) assert.match(String(type), SCIM_JSON, what)
-    return undefined
-  }
-  assert.match(String(type), SCIM_JSON, `content-type of ${what}`)
-  const body = res.json()
-  if (status >= 400) {
-    assert.deepEqual(body.schemas, [ERROR], what)
-    assert.equal(body.status, String(status), what)
-  }
-  return body
-}
 
-/** PATCH of a user: 200 with the resource, or 204. */
-function expectPatched(res: LightMyRequestResponse, label = ''): void {
-  assert.ok([200, 204].includes(res.statusCode), `${label} → ${res.statusCode} ${res.body.slice(0, 600)}`)
-  expectScim(res, res.statusCode, label)
-}
-
-function userBody(userName: string, extra: Json = {}): Json {
-  return { schemas: [USER], userName, active: true, emails: [{ primary: true, type: 'work', value: userName }], ...extra }
-}
-
-async function createUser(h: TestApp, body: Json): Promise<Json> {
-  return expectScim(await h.scim(h.acme, 'POST', '/Users', body), 201, `POST /Users ${body.userName}`)
-}
-
-async function createGroup(h: TestApp, body: Json): Promise<Json> {
-  return expectScim(await h.scim(h.acme, 'POST', '/Groups', body), 201, `POST /Groups ${body.displayName}`)
-}
-
-async function getUser(h: TestApp, id: string): Promise<Json> {
-  return expectScim(await h.scim(h.acme, 'GET', `/Users/${id}`), 200, `GET /Users/${id}`)
-}
-
-async function getGroup(h: TestApp, id: string): Promise<Json> {
-  return expectScim(await h.scim(h.acme, 'GET', `/Groups/${id}`), 200, `GET /Groups/${id}`)
-}
 
 async function list(h: TestApp, path: string): Promise<Json> {
   const body = expectScim(await h.scim(h.acme, 'GET', path), 200, `GET ${path}`)
