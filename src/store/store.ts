@@ -117,6 +117,113 @@ export interface SigningKeyRecord {
   readonly createdAt: string
 }
 
+/** SPEC §4: a login connection is usable for sign-in only once an admin verified it. */
+export type ConnectionStatus = 'draft' | 'verified'
+
+/** An OpenID Connect login connection of a tenant (SPEC §4). */
+export interface LoginConnectionRecord {
+  readonly id: string
+  readonly tenantId: string
+  readonly name: string
+  readonly issuer: string
+  readonly clientId: string
+  /** The client secret sealed by the SecretBox (AES-256-GCM under ROLLCALL_SECRET). */
+  readonly clientSecretEncrypted: string
+  /** As the admin typed it; compared case-insensitively. */
+  readonly domain: string
+  readonly status: ConnectionStatus
+  readonly verifiedAt: string | null
+  /** Just-in-time membership (as Viewer) for people who are not members yet. */
+  readonly jitEnabled: boolean
+  /** ID-token claims that may carry the email, in the order they are tried. */
+  readonly emailClaims: readonly string[]
+  readonly createdAt: string
+  readonly updatedAt: string
+}
+
+export interface ConnectionChanges {
+  readonly name?: string
+  readonly issuer?: string
+  readonly clientId?: string
+  readonly clientSecretEncrypted?: string
+  readonly domain?: string
+  readonly status?: ConnectionStatus
+  readonly verifiedAt?: string | null
+  readonly jitEnabled?: boolean
+  readonly emailClaims?: readonly string[]
+}
+
+export type AuthorizationPurpose = 'verify' | 'login'
+
+/** A pending authorization request (state, nonce, PKCE verifier), kept until its callback. */
+export interface AuthorizationStateRecord {
+  readonly state: string
+  readonly tenantId: string
+  readonly connectionId: string
+  readonly purpose: AuthorizationPurpose
+  readonly nonce: string
+  readonly codeVerifier: string
+  /** sha256 of the browser-binding cookie set when the flow started. */
+  readonly bindingHash: string
+  readonly createdAt: string
+  readonly expiresAt: string
+}
+
+export type OneTimeTokenPurpose = 'verify-connection' | 'set-password'
+
+export interface OneTimeTokenRecord {
+  /** sha256 (hex) of the token; the token itself is never stored. */
+  readonly tokenHash: string
+  readonly purpose: OneTimeTokenPurpose
+  readonly tenantId: string
+  /** The connection id (verify-connection) or the user id (set-password). */
+  readonly subjectId: string
+  readonly createdAt: string
+  readonly expiresAt: string
+}
+
+export interface SignInLogEntry {
+  readonly tenantId: string
+  /** null for local (password) sign-ins. */
+  readonly connectionId: string | null
+  readonly at: string
+  /** e.g. "signed-in", "transferred", "created", "verified", "refused", "failed". */
+  readonly outcome: string
+  readonly email: string | null
+  readonly detail: string | null
+}
+
+export interface StoredSignInLogEntry extends SignInLogEntry {
+  readonly id: number
+}
+
+export interface SessionRecord {
+  /** sha256 (hex) of the session id in the cookie. */
+  readonly idHash: string
+  readonly userId: string
+  readonly tenantId: string
+  readonly createdAt: string
+  readonly lastSeenAt: string
+  readonly idleExpiresAt: string
+  readonly absoluteExpiresAt: string
+}
+
+/** A session with what every request needs of its membership, read in one query. */
+export interface SessionView extends SessionRecord {
+  readonly tenantSlug: string
+  readonly userName: string
+  readonly role: string
+  readonly active: boolean
+}
+
+/** One tenant membership of a person, as D7 sees it. */
+export interface MembershipRecord {
+  readonly tenantId: string
+  readonly origin: Origin
+  readonly active: boolean
+  readonly role: string
+}
+
 /** Thrown by writes that break a uniqueness rule; the caller turns it into SCIM 409. */
 export class UniqueViolation extends Error {
   constructor(readonly constraint: string) {
@@ -188,6 +295,11 @@ export interface TenantStore {
   ): Promise<UserRecord | undefined>
   /** Removes the membership and the user's group memberships in this tenant (D9). */
   deleteUser(id: string): Promise<boolean>
+  /**
+   * Sets the role of a member (D8: editable even for SCIM-controlled users) and bumps the
+   * version. Returns the updated record, or undefined when the user is not a member here.
+   */
+  setRole(id: string, role: string, at: string): Promise<UserRecord | undefined>
   /** Direct groups of each user, in one query. */
   groupsOfUsers(userIds: readonly string[]): Promise<Map<string, GroupReference[]>>
 
@@ -259,6 +371,98 @@ export interface Store {
   ): Promise<StoredProvisioningLogEntry[]>
   /** Deletes entries older than `before`, and beyond the newest `maxRowsPerTenant` of each tenant. */
   pruneProvisioningLog(before: string, maxRowsPerTenant: number): Promise<number>
+
+  /**
+   * Every tenant membership of a person (any tenant, any origin), for the D7 transfer rules.
+   * Empty when the person has none (or does not exist).
+   */
+  membershipsOf(userId: string): Promise<MembershipRecord[]>
+
+  /**
+   * Creates a login connection. The domain is stored as given and compared case-insensitively:
+   * throws UniqueViolation('login_connections_domain') when another connection (of any tenant)
+   * has the same domain.
+   */
+  createConnection(record: LoginConnectionRecord): Promise<LoginConnectionRecord>
+  /** The connection with this id, of any tenant, or undefined. */
+  getConnection(id: string): Promise<LoginConnectionRecord | undefined>
+  /** The connection whose identity provider domain equals `domain` case-insensitively. */
+  getConnectionByDomain(domain: string): Promise<LoginConnectionRecord | undefined>
+  /** The tenant's connections, oldest first. */
+  listConnections(tenantId: string): Promise<LoginConnectionRecord[]>
+  /**
+   * Applies the given changes to a connection of this tenant and sets updatedAt. Returns the
+   * updated record, or undefined when the tenant has no such connection (another tenant's id
+   * included). Throws UniqueViolation('login_connections_domain') on a taken domain.
+   */
+  updateConnection(
+    tenantId: string,
+    id: string,
+    changes: ConnectionChanges,
+    at: string,
+  ): Promise<LoginConnectionRecord | undefined>
+  /** Deletes a connection of this tenant; false when there was none. */
+  deleteConnection(tenantId: string, id: string): Promise<boolean>
+
+  /** Stores a pending authorization request; throws UniqueViolation on a duplicate state. */
+  insertAuthorizationState(record: AuthorizationStateRecord): Promise<void>
+  /**
+   * Single use: deletes the pending request with this state and returns it, atomically, so two
+   * callbacks racing with the same state cannot both get it. undefined when there is none, or
+   * when it expired (expiresAt <= now; the row is deleted all the same).
+   */
+  consumeAuthorizationState(state: string, now: string): Promise<AuthorizationStateRecord | undefined>
+
+  insertOneTimeToken(record: OneTimeTokenRecord): Promise<void>
+  /** The unexpired token with this hash and purpose, without using it up. */
+  findOneTimeToken(
+    tokenHash: string,
+    purpose: OneTimeTokenPurpose,
+    now: string,
+  ): Promise<OneTimeTokenRecord | undefined>
+  /**
+   * Single use, atomically: deletes the token and returns it when it exists, has this purpose and
+   * has not expired; otherwise undefined (a token of another purpose is left alone).
+   */
+  consumeOneTimeToken(
+    tokenHash: string,
+    purpose: OneTimeTokenPurpose,
+    now: string,
+  ): Promise<OneTimeTokenRecord | undefined>
+
+  appendSignInLog(entry: SignInLogEntry): Promise<void>
+  /** A tenant's sign-in log, newest first. */
+  listSignInLog(tenantId: string, options: { limit: number }): Promise<StoredSignInLogEntry[]>
+
+  /** The scrypt hash of a person's local password, if they have one. */
+  getLocalCredential(userId: string): Promise<string | undefined>
+  /** Sets (inserts or replaces) a person's local password hash. */
+  setLocalCredential(userId: string, passwordHash: string, at: string): Promise<void>
+
+  /** Records one failed local sign-in under each key (e.g. an account and a client address). */
+  recordLoginFailure(keys: readonly string[], at: string): Promise<void>
+  /** Failures recorded under `key` at or after `since`, and the time of the oldest of them. */
+  countLoginFailures(key: string, since: string): Promise<{ count: number; oldestAt: string | null }>
+  /** Forgets the failures of a key (after a successful sign-in of that account). */
+  clearLoginFailures(key: string): Promise<void>
+
+  /** Stores a new session; the membership (tenantId, userId) must exist. */
+  insertSession(record: SessionRecord): Promise<void>
+  /**
+   * The session with this id hash joined with its tenant and membership, or undefined when it
+   * does not exist. Expiry and the membership's active flag are the caller's to check.
+   */
+  getSession(idHash: string): Promise<SessionView | undefined>
+  /** Records activity: sets lastSeenAt and pushes the idle expiry. */
+  touchSession(idHash: string, lastSeenAt: string, idleExpiresAt: string): Promise<void>
+  deleteSession(idHash: string): Promise<void>
+  /**
+   * Ends every session of a member of a tenant (D9: deactivation, deletion); returns how many.
+   * Sessions also go with the membership row itself (foreign key cascade).
+   */
+  deleteSessionsOf(tenantId: string, userId: string): Promise<number>
+  /** Deletes expired authorization states, one-time tokens, sessions and old login failures. */
+  pruneExpiredSignInState(now: string, failuresBefore: string): Promise<void>
 
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>

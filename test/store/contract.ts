@@ -14,6 +14,11 @@ import {
 } from '../../src/scim/schemas/index.ts'
 import {
   UniqueViolation,
+  type AuthorizationStateRecord,
+  type LoginConnectionRecord,
+  type OneTimeTokenRecord,
+  type SessionRecord,
+  type SignInLogEntry,
   type GroupRecord,
   type GroupWrite,
   type ListQuery,
@@ -148,6 +153,10 @@ async function rejectsUnique(promise: Promise<unknown>, constraint: string): Pro
     assert.equal(error.constraint, constraint)
     return true
   })
+}
+
+async function rejectsUniqueAny(promise: Promise<unknown>): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => error instanceof UniqueViolation)
 }
 
 function logEntry(
@@ -1719,6 +1728,258 @@ export function defineStoreContract(
         assert.equal(await store.pruneProvisioningLog(at(15), 2), 5)
         assert.deepEqual(await left(a.id), ['req-18', 'req-17'])
         assert.deepEqual(await left(b.id), [])
+      })
+    })
+
+    describe('sign-in', () => {
+      function connection(
+        tenantId: string,
+        domain: string,
+        overrides: Partial<LoginConnectionRecord> = {},
+      ): LoginConnectionRecord {
+        return {
+          id: newId(),
+          tenantId,
+          name: `IdP of ${domain}`,
+          issuer: 'https://login.example.com/tid/v2.0',
+          clientId: 'client-1',
+          clientSecretEncrypted: 'v1.sealed',
+          domain,
+          status: 'draft',
+          verifiedAt: null,
+          jitEnabled: true,
+          emailClaims: ['email', 'preferred_username', 'upn'],
+          createdAt: at(1),
+          updatedAt: at(1),
+          ...overrides,
+        }
+      }
+
+      it('creates, reads, lists, updates and deletes login connections of a tenant', async (t) => {
+        const { store, a, b } = await fresh(t)
+        const first = await store.createConnection(connection(a.id, 'Acme.com'))
+        const second = await store.createConnection(
+          connection(a.id, 'acme.org', { createdAt: at(2), jitEnabled: false, emailClaims: ['upn'] }),
+        )
+        await store.createConnection(connection(b.id, 'globex.com'))
+        assert.deepEqual(await store.getConnection(first.id), first)
+        assert.equal(first.domain, 'Acme.com')
+        assert.deepEqual(second.emailClaims, ['upn'])
+        assert.equal(second.jitEnabled, false)
+        assert.deepEqual(
+          (await store.listConnections(a.id)).map((c) => c.id),
+          [first.id, second.id],
+        )
+        assert.equal((await store.getConnectionByDomain('ACME.COM'))?.id, first.id)
+        assert.equal(await store.getConnectionByDomain('nope.com'), undefined)
+
+        const updated = await store.updateConnection(
+          a.id,
+          first.id,
+          { status: 'verified', verifiedAt: at(5), name: 'Entra', jitEnabled: false },
+          at(5),
+        )
+        assert.equal(updated?.status, 'verified')
+        assert.equal(updated?.verifiedAt, at(5))
+        assert.equal(updated?.name, 'Entra')
+        assert.equal(updated?.jitEnabled, false)
+        assert.equal(updated?.issuer, first.issuer)
+        assert.equal(updated?.updatedAt, at(5))
+        // Another tenant's id is not found through this tenant.
+        assert.equal(await store.updateConnection(b.id, first.id, { name: 'x' }, at(6)), undefined)
+        assert.equal(await store.deleteConnection(b.id, first.id), false)
+        assert.equal(await store.deleteConnection(a.id, first.id), true)
+        assert.equal(await store.getConnection(first.id), undefined)
+        assert.equal(await store.deleteConnection(a.id, first.id), false)
+      })
+
+      it('refuses a second connection with the same domain in any tenant, case-insensitively', async (t) => {
+        const { store, a, b } = await fresh(t)
+        const first = await store.createConnection(connection(a.id, 'acme.com'))
+        await rejectsUnique(store.createConnection(connection(b.id, 'ACME.com')), 'login_connections_domain')
+        const other = await store.createConnection(connection(b.id, 'globex.com'))
+        await rejectsUnique(
+          store.updateConnection(b.id, other.id, { domain: 'Acme.COM' }, at(3)),
+          'login_connections_domain',
+        )
+        assert.equal((await store.getConnection(first.id))?.domain, 'acme.com')
+      })
+
+      it('gives a pending authorization state once, and never when it expired', async (t) => {
+        const { store, a } = await fresh(t)
+        const record: AuthorizationStateRecord = {
+          state: 'state-1',
+          tenantId: a.id,
+          connectionId: 'c-1',
+          purpose: 'verify',
+          nonce: 'n-1',
+          codeVerifier: 'v-1',
+          bindingHash: 'b-1',
+          createdAt: at(1),
+          expiresAt: at(600),
+        }
+        await store.insertAuthorizationState(record)
+        await store.insertAuthorizationState({ ...record, state: 'state-2', expiresAt: at(10) })
+        await rejectsUniqueAny(store.insertAuthorizationState(record))
+        const results = await Promise.all([
+          store.consumeAuthorizationState('state-1', at(2)),
+          store.consumeAuthorizationState('state-1', at(2)),
+        ])
+        assert.deepEqual(results.filter((r) => r !== undefined), [record])
+        assert.equal(await store.consumeAuthorizationState('state-1', at(3)), undefined)
+        assert.equal(await store.consumeAuthorizationState('state-2', at(10)), undefined)
+        assert.equal(await store.consumeAuthorizationState('unknown', at(1)), undefined)
+      })
+
+      it('finds a one-time token until it is consumed once, by its purpose and before expiry', async (t) => {
+        const { store, a } = await fresh(t)
+        const token: OneTimeTokenRecord = {
+          tokenHash: 'h-1',
+          purpose: 'set-password',
+          tenantId: a.id,
+          subjectId: 'user-1',
+          createdAt: at(1),
+          expiresAt: at(100),
+        }
+        await store.insertOneTimeToken(token)
+        assert.deepEqual(await store.findOneTimeToken('h-1', 'set-password', at(2)), token)
+        assert.equal(await store.findOneTimeToken('h-1', 'verify-connection', at(2)), undefined)
+        assert.equal(await store.findOneTimeToken('h-1', 'set-password', at(100)), undefined)
+        assert.equal(await store.consumeOneTimeToken('h-1', 'verify-connection', at(2)), undefined)
+        assert.deepEqual(await store.consumeOneTimeToken('h-1', 'set-password', at(2)), token)
+        assert.equal(await store.consumeOneTimeToken('h-1', 'set-password', at(2)), undefined)
+        await store.insertOneTimeToken({ ...token, tokenHash: 'h-2', expiresAt: at(5) })
+        assert.equal(await store.consumeOneTimeToken('h-2', 'set-password', at(6)), undefined)
+      })
+
+      it("lists a tenant's sign-in log newest first, and none of another tenant", async (t) => {
+        const { store, a, b } = await fresh(t)
+        const entry: SignInLogEntry = {
+          tenantId: a.id,
+          connectionId: 'c-1',
+          at: at(1),
+          outcome: 'signed-in',
+          email: 'ann@example.com',
+          detail: null,
+        }
+        await store.appendSignInLog(entry)
+        await store.appendSignInLog({ ...entry, at: at(2), outcome: 'refused', connectionId: null, email: null, detail: 'no email' })
+        await store.appendSignInLog({ ...entry, tenantId: b.id })
+        const listed = await store.listSignInLog(a.id, { limit: 10 })
+        assert.deepEqual(
+          listed.map(({ id: _id, ...rest }) => rest),
+          [{ ...entry, at: at(2), outcome: 'refused', connectionId: null, email: null, detail: 'no email' }, entry],
+        )
+        assert.equal((await store.listSignInLog(a.id, { limit: 1 })).length, 1)
+        assert.equal((await store.listSignInLog(b.id, { limit: 10 })).length, 1)
+      })
+
+      it('keeps one local password hash per person and replaces it', async (t) => {
+        const { store, ta } = await fresh(t)
+        const user = await addUser(ta, 'admin@example.com', { origin: 'INTERNAL', role: 'Admin' })
+        assert.equal(await store.getLocalCredential(user.id), undefined)
+        await store.setLocalCredential(user.id, 'scrypt$1', at(1))
+        await store.setLocalCredential(user.id, 'scrypt$2', at(2))
+        assert.equal(await store.getLocalCredential(user.id), 'scrypt$2')
+      })
+
+      it('counts login failures per key within a window and forgets them when cleared', async (t) => {
+        const { store } = await fresh(t)
+        await store.recordLoginFailure(['account:x', 'address:1'], at(1))
+        await store.recordLoginFailure(['account:x', 'address:1'], at(5))
+        await store.recordLoginFailure(['address:1'], at(9))
+        await store.recordLoginFailure([], at(9))
+        assert.deepEqual(await store.countLoginFailures('account:x', at(0)), { count: 2, oldestAt: at(1) })
+        assert.deepEqual(await store.countLoginFailures('account:x', at(2)), { count: 1, oldestAt: at(5) })
+        assert.deepEqual(await store.countLoginFailures('address:1', at(0)), { count: 3, oldestAt: at(1) })
+        assert.deepEqual(await store.countLoginFailures('other', at(0)), { count: 0, oldestAt: null })
+        await store.clearLoginFailures('account:x')
+        assert.equal((await store.countLoginFailures('account:x', at(0))).count, 0)
+        assert.equal((await store.countLoginFailures('address:1', at(0))).count, 3)
+      })
+
+      it('stores sessions with their membership, touches, deletes them, and ends them with the membership', async (t) => {
+        const { store, a, b, ta, tb } = await fresh(t)
+        const user = await addUser(ta, 'sam@example.com', { origin: 'INTERNAL', role: 'Admin' })
+        await addUser(tb, 'sam@example.com', { person: user.id, origin: 'INTERNAL' })
+        const session: SessionRecord = {
+          idHash: 's-1',
+          userId: user.id,
+          tenantId: a.id,
+          createdAt: at(1),
+          lastSeenAt: at(1),
+          idleExpiresAt: at(100),
+          absoluteExpiresAt: at(1000),
+        }
+        await store.insertSession(session)
+        await store.insertSession({ ...session, idHash: 's-2' })
+        await store.insertSession({ ...session, idHash: 's-3', tenantId: b.id })
+        assert.deepEqual(await store.getSession('s-1'), {
+          ...session,
+          tenantSlug: 'acme',
+          userName: 'sam@example.com',
+          role: 'Admin',
+          active: true,
+        })
+        await store.touchSession('s-1', at(50), at(150))
+        const touched = await store.getSession('s-1')
+        assert.equal(touched?.lastSeenAt, at(50))
+        assert.equal(touched?.idleExpiresAt, at(150))
+        await store.deleteSession('s-1')
+        assert.equal(await store.getSession('s-1'), undefined)
+        assert.equal(await store.deleteSessionsOf(a.id, user.id), 1)
+        assert.equal(await store.getSession('s-2'), undefined)
+        assert.ok(await store.getSession('s-3'), "the other tenant's session stays")
+        // A deleted membership takes its sessions with it.
+        assert.equal(await tb.deleteUser(user.id), true)
+        assert.equal(await store.getSession('s-3'), undefined)
+      })
+
+      it('prunes expired states, tokens, sessions and old login failures', async (t) => {
+        const { store, a, ta } = await fresh(t)
+        const user = await addUser(ta, 'pat@example.com', { origin: 'INTERNAL' })
+        const base = {
+          tenantId: a.id,
+          connectionId: 'c',
+          purpose: 'login' as const,
+          nonce: 'n',
+          codeVerifier: 'v',
+          bindingHash: 'b',
+          createdAt: at(0),
+        }
+        await store.insertAuthorizationState({ ...base, state: 'old', expiresAt: at(5) })
+        await store.insertAuthorizationState({ ...base, state: 'new', expiresAt: at(50) })
+        const session = { userId: user.id, tenantId: a.id, createdAt: at(0), lastSeenAt: at(0) }
+        await store.insertSession({ ...session, idHash: 'idle', idleExpiresAt: at(5), absoluteExpiresAt: at(50) })
+        await store.insertSession({ ...session, idHash: 'live', idleExpiresAt: at(50), absoluteExpiresAt: at(50) })
+        await store.recordLoginFailure(['k'], at(1))
+        await store.recordLoginFailure(['k'], at(20))
+        await store.pruneExpiredSignInState(at(10), at(10))
+        assert.equal(await store.consumeAuthorizationState('old', at(0)), undefined)
+        assert.ok(await store.consumeAuthorizationState('new', at(0)))
+        assert.equal(await store.getSession('idle'), undefined)
+        assert.ok(await store.getSession('live'))
+        assert.equal((await store.countLoginFailures('k', at(0))).count, 1)
+      })
+
+      it('sets the role of a member, bumping the version, and lists every membership of a person', async (t) => {
+        const { store, a, b, ta, tb } = await fresh(t)
+        const user = await addUser(ta, 'role@example.com', { origin: 'INTERNAL' })
+        await addUser(tb, 'role@example.com', { person: user.id, origin: 'SCIM', write: { active: false } })
+        const promoted = await ta.setRole(user.id, 'Admin', at(9))
+        assert.equal(promoted?.role, 'Admin')
+        assert.equal(promoted?.version, user.version + 1)
+        assert.equal(promoted?.updatedAt, at(9))
+        assert.equal(await ta.setRole('nobody', 'Admin', at(9)), undefined)
+        const memberships = await store.membershipsOf(user.id)
+        assert.deepEqual(
+          [...memberships].sort((x, y) => (x.tenantId === a.id ? -1 : y.tenantId === a.id ? 1 : 0)),
+          [
+            { tenantId: a.id, origin: 'INTERNAL', active: true, role: 'Admin' },
+            { tenantId: b.id, origin: 'SCIM', active: false, role: 'Viewer' },
+          ],
+        )
+        assert.deepEqual(await store.membershipsOf('nobody'), [])
       })
     })
 

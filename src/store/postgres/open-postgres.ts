@@ -20,6 +20,7 @@ const CONSTRAINTS: Record<string, string> = {
   tenant_users_user_name_uq: 'tenant_users_user_name',
   groups_display_name_uq: 'groups_display_name',
   tenants_slug_key: 'tenants_slug',
+  login_connections_domain_uq: 'login_connections_domain',
 }
 
 /** pg errors → store errors; no driver message reaches a client. */
@@ -55,8 +56,13 @@ export function translatePostgresError(error: unknown): unknown {
 
 export function openPostgresStore(url: string, poolSize = 10): SqlStore {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 })
-  // A backend terminated while idle must not crash the process; the pool replaces it.
+  // A backend terminated while idle must not crash the process; the pool replaces it. A client
+  // checked out at that moment reports the failure through its query instead, so it needs a
+  // listener too (without one, Node treats the 'error' event as an uncaught exception).
   pool.on('error', () => {})
+  pool.on('connect', (client) => {
+    client.on('error', () => {})
+  })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   return new SqlStore({
     db,

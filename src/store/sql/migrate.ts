@@ -4,6 +4,7 @@
 // this; SQLite serialises write transactions).
 import { sql, type Kysely } from 'kysely'
 import * as createDirectory from './migrations/0001-create-directory.ts'
+import * as createSignIn from './migrations/0002-create-sign-in.ts'
 
 type DialectName = 'sqlite' | 'postgres'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -12,6 +13,7 @@ type DialectMigration = { up(db: AnyDb, dialect: DialectName): Promise<void> }
 
 const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '0001-create-directory': createDirectory,
+  '0002-create-sign-in': createSignIn,
 }
 
 /** Returns the names of the migrations this call applied. */

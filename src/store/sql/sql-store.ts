@@ -5,10 +5,29 @@ import type { Origin, Tenant } from '../../domain/types.ts'
 import { normaliseName } from '../../domain/directory-rules.ts'
 import { compileFilter, compileSortKey } from '../../scim/filter/to-sql.ts'
 import type { SqlDialect } from './dialect.ts'
-import type { Database, GroupsTable, TenantsTable, TenantUsersTable } from './tables.ts'
+import type {
+  Database,
+  GroupsTable,
+  LoginConnectionsTable,
+  SsoStatesTable,
+  TenantsTable,
+  TenantUsersTable,
+} from './tables.ts'
 import { GroupCommitter } from './group-commit.ts'
 import { PageCursors } from './page-cursors.ts'
 import type {
+  AuthorizationPurpose,
+  AuthorizationStateRecord,
+  ConnectionChanges,
+  ConnectionStatus,
+  LoginConnectionRecord,
+  MembershipRecord,
+  OneTimeTokenPurpose,
+  OneTimeTokenRecord,
+  SessionRecord,
+  SessionView,
+  SignInLogEntry,
+  StoredSignInLogEntry,
   GroupRecord,
   GroupReference,
   GroupWrite,
@@ -88,6 +107,54 @@ function toGroup(row: Selectable<GroupsTable>): GroupRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }
+}
+
+function toConnection(row: Selectable<LoginConnectionsTable>): LoginConnectionRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    issuer: row.issuer,
+    clientId: row.client_id,
+    clientSecretEncrypted: row.client_secret_encrypted,
+    domain: row.domain,
+    status: row.status as ConnectionStatus,
+    verifiedAt: row.verified_at,
+    jitEnabled: row.jit_enabled === 1,
+    emailClaims: JSON.parse(row.email_claims) as string[],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+}
+
+function toOneTimeToken(row: Selectable<Database['one_time_tokens']>): OneTimeTokenRecord {
+  return {
+    tokenHash: row.token_hash,
+    purpose: row.purpose as OneTimeTokenPurpose,
+    tenantId: row.tenant_id,
+    subjectId: row.subject_id,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  }
+}
+
+function toAuthorizationState(row: Selectable<SsoStatesTable>): AuthorizationStateRecord {
+  return {
+    state: row.state,
+    tenantId: row.tenant_id,
+    connectionId: row.connection_id,
+    purpose: row.purpose as AuthorizationPurpose,
+    nonce: row.nonce,
+    codeVerifier: row.code_verifier,
+    bindingHash: row.binding_hash,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  }
+}
+
+/** Identity provider domains compare case-insensitively, without surrounding dots or spaces. */
+function normaliseDomain(domain: string): string {
+  return domain.trim().replace(/^\.+|\.+$/g, '').toLowerCase()
 }
 
 /** SQLite caps bound parameters per statement; chunk IN lists well below it. */
@@ -385,6 +452,19 @@ class SqlTenantStore implements TenantStore {
     // Its user_emails rows go by foreign-key cascade.
     await this.leaveAllGroups(id)
     return true
+  }
+
+  async setRole(id: string, role: string, at: string): Promise<UserRecord | undefined> {
+    const row = await this.guard(() =>
+      this.db
+        .updateTable('tenant_users')
+        .set((eb) => ({ role, version: eb('version', '+', 1), updated_at: at }))
+        .where('tenant_id', '=', this.tenantId)
+        .where('user_id', '=', id)
+        .returningAll()
+        .executeTakeFirst(),
+    )
+    return row && toUser(row)
   }
 
   /** Removes a deleted user or group from every group of the tenant it was a member of. */
@@ -896,6 +976,392 @@ export class SqlStore implements Store {
       deleted += Number(result.numDeletedRows)
     }
     return deleted
+  }
+
+  async membershipsOf(userId: string): Promise<MembershipRecord[]> {
+    const rows = await this.guard(() =>
+      this.reader
+        .selectFrom('tenant_users')
+        .select(['tenant_id', 'origin', 'active', 'role'])
+        .where('user_id', '=', userId)
+        .orderBy('tenant_id')
+        .execute(),
+    )
+    return rows.map((r) => ({
+      tenantId: r.tenant_id,
+      origin: r.origin as Origin,
+      active: r.active === 1,
+      role: r.role,
+    }))
+  }
+
+  async createConnection(record: LoginConnectionRecord): Promise<LoginConnectionRecord> {
+    return this.guard(async () => {
+      const row = await this.db
+        .insertInto('login_connections')
+        .values({
+          id: record.id,
+          tenant_id: record.tenantId,
+          name: record.name,
+          issuer: record.issuer,
+          client_id: record.clientId,
+          client_secret_encrypted: record.clientSecretEncrypted,
+          domain: record.domain,
+          domain_norm: normaliseDomain(record.domain),
+          status: record.status,
+          verified_at: record.verifiedAt,
+          jit_enabled: record.jitEnabled ? 1 : 0,
+          email_claims: JSON.stringify(record.emailClaims),
+          created_at: record.createdAt,
+          updated_at: record.updatedAt,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      return toConnection(row)
+    })
+  }
+
+  async getConnection(id: string): Promise<LoginConnectionRecord | undefined> {
+    const row = await this.guard(() =>
+      this.reader.selectFrom('login_connections').selectAll().where('id', '=', id).executeTakeFirst(),
+    )
+    return row && toConnection(row)
+  }
+
+  async getConnectionByDomain(domain: string): Promise<LoginConnectionRecord | undefined> {
+    const row = await this.guard(() =>
+      this.reader
+        .selectFrom('login_connections')
+        .selectAll()
+        .where('domain_norm', '=', normaliseDomain(domain))
+        .executeTakeFirst(),
+    )
+    return row && toConnection(row)
+  }
+
+  async listConnections(tenantId: string): Promise<LoginConnectionRecord[]> {
+    const rows = await this.guard(() =>
+      this.reader
+        .selectFrom('login_connections')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute(),
+    )
+    return rows.map(toConnection)
+  }
+
+  async updateConnection(
+    tenantId: string,
+    id: string,
+    changes: ConnectionChanges,
+    at: string,
+  ): Promise<LoginConnectionRecord | undefined> {
+    return this.guard(async () => {
+      const row = await this.db
+        .updateTable('login_connections')
+        .set({
+          ...(changes.name === undefined ? {} : { name: changes.name }),
+          ...(changes.issuer === undefined ? {} : { issuer: changes.issuer }),
+          ...(changes.clientId === undefined ? {} : { client_id: changes.clientId }),
+          ...(changes.clientSecretEncrypted === undefined
+            ? {}
+            : { client_secret_encrypted: changes.clientSecretEncrypted }),
+          ...(changes.domain === undefined
+            ? {}
+            : { domain: changes.domain, domain_norm: normaliseDomain(changes.domain) }),
+          ...(changes.status === undefined ? {} : { status: changes.status }),
+          ...(changes.verifiedAt === undefined ? {} : { verified_at: changes.verifiedAt }),
+          ...(changes.jitEnabled === undefined ? {} : { jit_enabled: changes.jitEnabled ? 1 : 0 }),
+          ...(changes.emailClaims === undefined
+            ? {}
+            : { email_claims: JSON.stringify(changes.emailClaims) }),
+          updated_at: at,
+        })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst()
+      return row && toConnection(row)
+    })
+  }
+
+  async deleteConnection(tenantId: string, id: string): Promise<boolean> {
+    const result = await this.guard(() =>
+      this.db
+        .deleteFrom('login_connections')
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .executeTakeFirst(),
+    )
+    return Number(result.numDeletedRows) > 0
+  }
+
+  async insertAuthorizationState(record: AuthorizationStateRecord): Promise<void> {
+    await this.guard(() =>
+      this.db
+        .insertInto('sso_states')
+        .values({
+          state: record.state,
+          tenant_id: record.tenantId,
+          connection_id: record.connectionId,
+          purpose: record.purpose,
+          nonce: record.nonce,
+          code_verifier: record.codeVerifier,
+          binding_hash: record.bindingHash,
+          created_at: record.createdAt,
+          expires_at: record.expiresAt,
+        })
+        .execute(),
+    )
+  }
+
+  async consumeAuthorizationState(
+    state: string,
+    now: string,
+  ): Promise<AuthorizationStateRecord | undefined> {
+    // DELETE … RETURNING: of two callbacks racing with one state, only one gets the row.
+    const row = await this.guard(() =>
+      this.db.deleteFrom('sso_states').where('state', '=', state).returningAll().executeTakeFirst(),
+    )
+    if (!row || row.expires_at <= now) return undefined
+    return toAuthorizationState(row)
+  }
+
+  async insertOneTimeToken(record: OneTimeTokenRecord): Promise<void> {
+    await this.guard(() =>
+      this.db
+        .insertInto('one_time_tokens')
+        .values({
+          token_hash: record.tokenHash,
+          purpose: record.purpose,
+          tenant_id: record.tenantId,
+          subject_id: record.subjectId,
+          created_at: record.createdAt,
+          expires_at: record.expiresAt,
+        })
+        .execute(),
+    )
+  }
+
+  async findOneTimeToken(
+    tokenHash: string,
+    purpose: OneTimeTokenPurpose,
+    now: string,
+  ): Promise<OneTimeTokenRecord | undefined> {
+    const row = await this.guard(() =>
+      this.reader
+        .selectFrom('one_time_tokens')
+        .selectAll()
+        .where('token_hash', '=', tokenHash)
+        .where('purpose', '=', purpose)
+        .where('expires_at', '>', now)
+        .executeTakeFirst(),
+    )
+    return row && toOneTimeToken(row)
+  }
+
+  async consumeOneTimeToken(
+    tokenHash: string,
+    purpose: OneTimeTokenPurpose,
+    now: string,
+  ): Promise<OneTimeTokenRecord | undefined> {
+    const row = await this.guard(() =>
+      this.db
+        .deleteFrom('one_time_tokens')
+        .where('token_hash', '=', tokenHash)
+        .where('purpose', '=', purpose)
+        .returningAll()
+        .executeTakeFirst(),
+    )
+    if (!row || row.expires_at <= now) return undefined
+    return toOneTimeToken(row)
+  }
+
+  async appendSignInLog(entry: SignInLogEntry): Promise<void> {
+    await this.guard(() =>
+      this.db
+        .insertInto('sign_in_log')
+        .values({
+          tenant_id: entry.tenantId,
+          connection_id: entry.connectionId,
+          at: entry.at,
+          outcome: entry.outcome,
+          email: entry.email,
+          detail: entry.detail,
+        })
+        .execute(),
+    )
+  }
+
+  async listSignInLog(tenantId: string, options: { limit: number }): Promise<StoredSignInLogEntry[]> {
+    const rows = await this.guard(() =>
+      this.reader
+        .selectFrom('sign_in_log')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .orderBy('id', 'desc')
+        .limit(options.limit)
+        .execute(),
+    )
+    return rows.map((r) => ({
+      id: Number(r.id),
+      tenantId: r.tenant_id,
+      connectionId: r.connection_id,
+      at: r.at,
+      outcome: r.outcome,
+      email: r.email,
+      detail: r.detail,
+    }))
+  }
+
+  async getLocalCredential(userId: string): Promise<string | undefined> {
+    const row = await this.guard(() =>
+      this.reader
+        .selectFrom('local_credentials')
+        .select('password_hash')
+        .where('user_id', '=', userId)
+        .executeTakeFirst(),
+    )
+    return row?.password_hash
+  }
+
+  async setLocalCredential(userId: string, passwordHash: string, at: string): Promise<void> {
+    await this.guard(() =>
+      this.db
+        .insertInto('local_credentials')
+        .values({ user_id: userId, password_hash: passwordHash, updated_at: at })
+        .onConflict((oc) =>
+          oc.column('user_id').doUpdateSet({ password_hash: passwordHash, updated_at: at }),
+        )
+        .execute(),
+    )
+  }
+
+  async recordLoginFailure(keys: readonly string[], at: string): Promise<void> {
+    if (keys.length === 0) return
+    await this.guard(() =>
+      this.db
+        .insertInto('login_failures')
+        .values(keys.map((key) => ({ key, at })))
+        .execute(),
+    )
+  }
+
+  async countLoginFailures(
+    key: string,
+    since: string,
+  ): Promise<{ count: number; oldestAt: string | null }> {
+    const row = await this.guard(() =>
+      this.reader
+        .selectFrom('login_failures')
+        .select([sql<number | string>`count(*)`.as('n'), sql<string | null>`min(at)`.as('oldest')])
+        .where('key', '=', key)
+        .where('at', '>=', since)
+        .executeTakeFirstOrThrow(),
+    )
+    return { count: Number(row.n), oldestAt: row.oldest ?? null }
+  }
+
+  async clearLoginFailures(key: string): Promise<void> {
+    await this.guard(() => this.db.deleteFrom('login_failures').where('key', '=', key).execute())
+  }
+
+  async insertSession(record: SessionRecord): Promise<void> {
+    await this.guard(() =>
+      this.db
+        .insertInto('sessions')
+        .values({
+          id_hash: record.idHash,
+          user_id: record.userId,
+          tenant_id: record.tenantId,
+          created_at: record.createdAt,
+          last_seen_at: record.lastSeenAt,
+          idle_expires_at: record.idleExpiresAt,
+          absolute_expires_at: record.absoluteExpiresAt,
+        })
+        .execute(),
+    )
+  }
+
+  async getSession(idHash: string): Promise<SessionView | undefined> {
+    // Reads committed rows only (SQLite: the read connection): a revocation is seen once committed.
+    const row = await this.guard(() =>
+      this.reader
+        .selectFrom('sessions as s')
+        .innerJoin('tenant_users as u', (join) =>
+          join.onRef('u.tenant_id', '=', 's.tenant_id').onRef('u.user_id', '=', 's.user_id'),
+        )
+        .innerJoin('tenants as t', 't.id', 's.tenant_id')
+        .select([
+          's.id_hash',
+          's.user_id',
+          's.tenant_id',
+          's.created_at',
+          's.last_seen_at',
+          's.idle_expires_at',
+          's.absolute_expires_at',
+          't.slug',
+          'u.user_name',
+          'u.role',
+          'u.active',
+        ])
+        .where('s.id_hash', '=', idHash)
+        .executeTakeFirst(),
+    )
+    return (
+      row && {
+        idHash: row.id_hash,
+        userId: row.user_id,
+        tenantId: row.tenant_id,
+        createdAt: row.created_at,
+        lastSeenAt: row.last_seen_at,
+        idleExpiresAt: row.idle_expires_at,
+        absoluteExpiresAt: row.absolute_expires_at,
+        tenantSlug: row.slug,
+        userName: row.user_name,
+        role: row.role,
+        active: row.active === 1,
+      }
+    )
+  }
+
+  async touchSession(idHash: string, lastSeenAt: string, idleExpiresAt: string): Promise<void> {
+    await this.guard(() =>
+      this.db
+        .updateTable('sessions')
+        .set({ last_seen_at: lastSeenAt, idle_expires_at: idleExpiresAt })
+        .where('id_hash', '=', idHash)
+        .execute(),
+    )
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    await this.guard(() => this.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute())
+  }
+
+  async deleteSessionsOf(tenantId: string, userId: string): Promise<number> {
+    const result = await this.guard(() =>
+      this.db
+        .deleteFrom('sessions')
+        .where('tenant_id', '=', tenantId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst(),
+    )
+    return Number(result.numDeletedRows)
+  }
+
+  async pruneExpiredSignInState(now: string, failuresBefore: string): Promise<void> {
+    await this.guard(async () => {
+      await this.db.deleteFrom('sso_states').where('expires_at', '<=', now).execute()
+      await this.db.deleteFrom('one_time_tokens').where('expires_at', '<=', now).execute()
+      await this.db
+        .deleteFrom('sessions')
+        .where((eb) => eb.or([eb('idle_expires_at', '<=', now), eb('absolute_expires_at', '<=', now)]))
+        .execute()
+      await this.db.deleteFrom('login_failures').where('at', '<', failuresBefore).execute()
+    })
   }
 
   translateError(error: unknown): unknown {

@@ -96,6 +96,76 @@ export interface ProvisioningLogTable {
   response_body: string | null
 }
 
+export interface LoginConnectionsTable {
+  id: string
+  tenant_id: string
+  name: string
+  issuer: string
+  client_id: string
+  client_secret_encrypted: string
+  domain: string
+  domain_norm: string
+  status: string
+  verified_at: string | null
+  jit_enabled: number
+  email_claims: string
+  created_at: string
+  updated_at: string
+}
+
+export interface SsoStatesTable {
+  state: string
+  tenant_id: string
+  connection_id: string
+  purpose: string
+  nonce: string
+  code_verifier: string
+  binding_hash: string
+  created_at: string
+  expires_at: string
+}
+
+export interface OneTimeTokensTable {
+  token_hash: string
+  purpose: string
+  tenant_id: string
+  subject_id: string
+  created_at: string
+  expires_at: string
+}
+
+export interface SignInLogTable {
+  id: Generated<number>
+  tenant_id: string
+  connection_id: string | null
+  at: string
+  outcome: string
+  email: string | null
+  detail: string | null
+}
+
+export interface LocalCredentialsTable {
+  user_id: string
+  password_hash: string
+  updated_at: string
+}
+
+export interface LoginFailuresTable {
+  id: Generated<number>
+  key: string
+  at: string
+}
+
+export interface SessionsTable {
+  id_hash: string
+  user_id: string
+  tenant_id: string
+  created_at: string
+  last_seen_at: string
+  idle_expires_at: string
+  absolute_expires_at: string
+}
+
 export interface Database {
   tenants: TenantsTable
   users: UsersTable
@@ -105,4 +175,11 @@ export interface Database {
   group_members: GroupMembersTable
   signing_keys: SigningKeysTable
   provisioning_log: ProvisioningLogTable
+  login_connections: LoginConnectionsTable
+  sso_states: SsoStatesTable
+  one_time_tokens: OneTimeTokensTable
+  sign_in_log: SignInLogTable
+  local_credentials: LocalCredentialsTable
+  login_failures: LoginFailuresTable
+  sessions: SessionsTable
 }

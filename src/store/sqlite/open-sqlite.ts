@@ -54,6 +54,7 @@ function constraintName(columns: string): string {
   if (columns.includes('user_name_norm')) return 'tenant_users_user_name'
   if (columns.includes('groups.display_name_norm')) return 'groups_display_name'
   if (columns.includes('tenants.slug')) return 'tenants_slug'
+  if (columns.includes('login_connections.domain_norm')) return 'login_connections_domain'
   return columns
 }
 
