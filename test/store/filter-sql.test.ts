@@ -21,7 +21,7 @@ import {
   SCIM_USER_SCHEMA_URN,
   USER_RESOURCE_TYPE,
 } from '../../src/scim/schemas/index.ts'
-import type { SqlDialect } from '../../src/store/sql/dialect.ts'
+import type { SqlDialect } from '../../src/scim/filter/sql-dialect.ts'
 import type { Database } from '../../src/store/sql/tables.ts'
 import { up } from '../../src/store/sql/migrations/0001-create-directory.ts'
 import { postgresDialect } from '../../src/store/postgres/dialect.ts'

@@ -14,7 +14,7 @@ import {
   type RawBuilder,
 } from 'kysely'
 import { postgresDialect } from '../../store/postgres/dialect.ts'
-import type { SqlDialect } from '../../store/sql/dialect.ts'
+import type { SqlDialect } from './sql-dialect.ts'
 import { sqliteDialect } from '../../store/sqlite/dialect.ts'
 import { ScimError } from '../errors.ts'
 import type { AttributePath } from './ast.ts'

@@ -3,7 +3,7 @@
 // capabilities (store/sql/dialect.ts).
 import { sql, type RawBuilder, type SqlBool } from 'kysely'
 import { normaliseName } from '../../domain/directory-rules.ts'
-import type { JsonBase, JsonRef, SqlDialect } from '../../store/sql/dialect.ts'
+import type { JsonBase, JsonRef, SqlDialect } from './sql-dialect.ts'
 import { ScimError } from '../errors.ts'
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from '../schemas/index.ts'
 import { resolveAttributePath, resolveSubAttribute } from '../schemas/resolve.ts'

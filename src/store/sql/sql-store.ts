@@ -4,7 +4,7 @@ import { sql, type Kysely, type RawBuilder, type Selectable, type SqlBool, type 
 import type { Origin, Tenant } from '../../domain/types.ts'
 import { normaliseName } from '../../domain/directory-rules.ts'
 import { compileFilter, compileSortKey } from '../../scim/filter/to-sql.ts'
-import type { SqlDialect } from './dialect.ts'
+import type { SqlDialect } from '../../scim/filter/sql-dialect.ts'
 import type {
   Database,
   GroupsTable,
