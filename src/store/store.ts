@@ -250,8 +250,10 @@ export interface TenantStore {
    * Paging (RFC 7644 §3.4.2.4): without sortBy, rows come in id (creation) order, and a page
    * whose startIndex follows a page this instance served for the same filter continues right
    * after that page's last row by an index seek — so walking the pages costs the same per page
-   * however deep, and rows deleted meanwhile make no row be skipped. Any other startIndex is an
-   * offset into the current rows. A startIndex past totalResults gives an empty page.
+   * however deep, and rows deleted meanwhile make no row be skipped; its full pages report the
+   * total of the walk's first page, and a page that is not full counts again. Any other
+   * startIndex is an offset into the current rows. A startIndex past totalResults gives an
+   * empty page.
    */
   listUsers(query: ListQuery): Promise<Page<UserRecord>>
   /** The id of the member whose userName equals this one case-insensitively, if any. */

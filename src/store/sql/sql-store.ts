@@ -239,10 +239,15 @@ class SqlTenantStore implements TenantStore {
     const filterKey = query.filter ? JSON.stringify(query.filter) : ''
     const cursorKey = `${this.tenantId}|${target}|${filterKey}`
     let seekAfter: string | undefined
+    let knownTotal: number | undefined
     let offset = query.startIndex - 1
     if (query.sortBy === undefined && offset > 0) {
-      seekAfter = this.cursors.get(cursorKey, query.startIndex)
-      if (seekAfter !== undefined) offset = 0
+      const cursor = this.cursors.get(cursorKey, query.startIndex)
+      if (cursor !== undefined) {
+        seekAfter = cursor.lastId
+        knownTotal = cursor.total
+        offset = 0
+      }
     }
 
     // The table is chosen at run time; Kysely's static row typing cannot follow, so this query
@@ -279,17 +284,22 @@ class SqlTenantStore implements TenantStore {
         ? (rows as Selectable<TenantUsersTable>[]).map(toUser)
         : (rows as Selectable<GroupsTable>[]).map(toGroup)
 
-    if (query.sortBy === undefined && items.length === query.count) {
-      const last = items[items.length - 1]
-      if (last) this.cursors.set(cursorKey, query.startIndex + query.count, last.id)
+    // A first page that is not full tells the total by itself: no COUNT for the common
+    // "filter=userName eq …" lookups. The full pages of a walk reuse the total of the page
+    // before (RFC 7644 §3.4.2.4 promises no consistency between pages); its last page recounts.
+    let total: number
+    if (items.length < query.count && query.startIndex === 1) {
+      total = items.length
+    } else if (knownTotal !== undefined && items.length === query.count) {
+      total = Math.max(knownTotal, query.startIndex - 1 + items.length)
+    } else {
+      total = await this.count(table, tenantWhere, where)
     }
 
-    // The first page that is not full already tells the total: no COUNT for the common
-    // "filter=userName eq …" lookups.
-    const total =
-      query.startIndex === 1 && items.length < query.count
-        ? items.length
-        : await this.count(table, tenantWhere, where)
+    if (query.sortBy === undefined && items.length === query.count) {
+      const last = items[items.length - 1]
+      if (last) this.cursors.set(cursorKey, query.startIndex + query.count, { lastId: last.id, total })
+    }
     // After deletions a seek can find rows beyond the current total; a page past the end is empty.
     const visible = query.startIndex > total ? [] : items
     return { totalResults: total, items: visible } as Page<UserRecord> | Page<GroupRecord>
