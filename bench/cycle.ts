@@ -2,7 +2,15 @@
 // (match then create each user; match, create and fill each group) and an incremental cycle
 // (attribute replaces, deactivations, member removals, deletes), each step a timed phase.
 import { hasId, idOf, listOf, parseObject, send, totalResultsOf, type Target } from './client.ts'
-import { createOpStats, createPhase, runBounded, type OpStats, type Phase } from './load.ts'
+import {
+  createOpStats,
+  createPhase,
+  runBounded,
+  type Checkpoint,
+  type CpuMs,
+  type OpStats,
+  type Phase,
+} from './load.ts'
 import {
   addMembersPatch,
   benchGroup,
@@ -23,7 +31,15 @@ export interface CycleOptions {
   readonly groups: number
   readonly concurrency: number
   readonly memberBatch: number
+  /** Cumulative CPU ms of the processes under test, when they can be read (cpu.ts). */
+  readonly cpu?: (() => CpuMs) | undefined
 }
+
+/**
+ * The users phase (and the user PATCH phases) are also reported in this many slices: cost against
+ * tenant size, and drift within a phase.
+ */
+const SLICES = 10
 
 /** An untimed read-back after a phase: did the server do what the requests asked? */
 export interface Check {
@@ -44,10 +60,29 @@ export type Progress = (line: string) => void
 
 const PROGRESS_INTERVAL_MS = 5000
 
+function cpuSince(start: CpuMs | undefined, now: CpuMs | undefined): CpuMs | undefined {
+  if (start === undefined || now === undefined) return undefined
+  return {
+    serverMs: now.serverMs - start.serverMs,
+    databaseMs:
+      now.databaseMs === undefined || start.databaseMs === undefined
+        ? undefined
+        : now.databaseMs - start.databaseMs,
+  }
+}
+
+/**
+ * Runs a phase's tasks and records its wall time and the CPU of the processes under test; with
+ * `slices`, also a checkpoint each time another 1/slices of the tasks has completed.
+ */
 async function timed(
   phase: Phase,
   total: number,
-  concurrency: number,
+  options: {
+    readonly concurrency: number
+    readonly cpu?: (() => CpuMs) | undefined
+    readonly slices?: number
+  },
   progress: Progress,
   task: (index: number) => Promise<void>,
 ): Promise<void> {
@@ -57,14 +92,31 @@ async function timed(
     () => progress(`  ${phase.name}: ${done}/${total}`),
     PROGRESS_INTERVAL_MS,
   )
+  const cpuStart = options.cpu?.()
+  const started = performance.now()
+  const slices = Math.min(options.slices ?? 0, total)
+  const checkpoints: Checkpoint[] = []
+  let nextCheckpoint = slices > 0 ? Math.ceil(total / slices) : Infinity
   try {
-    phase.wallMs = await runBounded(total, concurrency, async (index) => {
+    phase.wallMs = await runBounded(total, options.concurrency, async (index) => {
       await task(index)
       done += 1
+      if (done >= nextCheckpoint) {
+        checkpoints.push({
+          tasks: done,
+          wallMs: performance.now() - started,
+          counts: phase.types.map((type) => type.latenciesMs.length),
+          cpu: cpuSince(cpuStart, options.cpu?.()),
+        })
+        nextCheckpoint = Math.ceil((total * (checkpoints.length + 1)) / slices)
+      }
     })
   } finally {
     clearInterval(timer)
   }
+  const cpu = cpuSince(cpuStart, options.cpu?.())
+  if (cpu !== undefined) phase.cpu = cpu
+  if (slices > 0) phase.checkpoints = checkpoints
   progress(`  ${phase.name}: done in ${(phase.wallMs / 1000).toFixed(2)} s`)
 }
 
@@ -81,7 +133,8 @@ export async function runCycles(
   options: CycleOptions,
   progress: Progress,
 ): Promise<CycleResult> {
-  const { runId, users, groups, concurrency, memberBatch } = options
+  const { runId, users, groups, memberBatch } = options
+  const phaseOptions = { concurrency: options.concurrency, cpu: options.cpu }
   const phases: Phase[] = []
   const checks: Check[] = []
   const checkStats = createOpStats('check')
@@ -93,7 +146,7 @@ export async function runCycles(
   const usersPhase = createPhase('initial: users', [getUser, postUser])
   phases.push(usersPhase)
   const userIds: (string | undefined)[] = new Array<string | undefined>(users).fill(undefined)
-  await timed(usersPhase, users, concurrency, progress, async (i) => {
+  await timed(usersPhase, users, { ...phaseOptions, slices: SLICES }, progress, async (i) => {
     const user = benchUser(runId, i)
     const match = await send(target, getUser, 'GET', userByUserNamePath(user.userName), {
       expected: [200],
@@ -133,7 +186,7 @@ export async function runCycles(
   phases.push(groupsPhase)
   const memberships = planMemberships(users, groups)
   const groupIds: (string | undefined)[] = new Array<string | undefined>(groups).fill(undefined)
-  await timed(groupsPhase, groups, concurrency, progress, async (g) => {
+  await timed(groupsPhase, groups, phaseOptions, progress, async (g) => {
     const group = benchGroup(runId, g)
     const batches = chunk(memberships[g] ?? [], memberBatch)
     const match = await send(target, getGroup, 'GET', groupByDisplayNamePath(group.displayName), {
@@ -180,7 +233,8 @@ export async function runCycles(
   ) => {
     const phase = createPhase(phaseName, [stats])
     phases.push(phase)
-    await timed(phase, indices.length, concurrency, progress, async (i) => {
+    const sliced = { ...phaseOptions, slices: SLICES }
+    await timed(phase, indices.length, sliced, progress, async (i) => {
       const user = indices[i] ?? 0
       const id = userIds[user]
       if (id === undefined) {
@@ -217,7 +271,7 @@ export async function runCycles(
   const removals = plan.memberRemovals.flatMap(([group, members]) =>
     chunk(members, memberBatch).map((batch) => ({ group, batch })),
   )
-  await timed(removalsPhase, removals.length, concurrency, progress, async (i) => {
+  await timed(removalsPhase, removals.length, phaseOptions, progress, async (i) => {
     const removal = removals[i]
     const groupId = removal === undefined ? undefined : groupIds[removal.group]
     const ids = (removal?.batch ?? []).map((user) => userIds[user]).filter(isDefined)
@@ -257,7 +311,7 @@ export async function runCycles(
   const deleteUser = createOpStats('DELETE user')
   const deletePhase = createPhase('incremental: deletes', [deleteUser])
   phases.push(deletePhase)
-  await timed(deletePhase, plan.remove.length, concurrency, progress, async (i) => {
+  await timed(deletePhase, plan.remove.length, phaseOptions, progress, async (i) => {
     const id = userIds[plan.remove[i] ?? 0]
     if (id === undefined) {
       skipped += 1

@@ -17,11 +17,31 @@ export interface OpStats {
   readonly samples: ErrorSample[]
 }
 
+/** CPU ms of the processes under test (see cpu.ts); `databaseMs` only on PostgreSQL. */
+export interface CpuMs {
+  readonly serverMs: number
+  readonly databaseMs: number | undefined
+}
+
+/** Where a phase stood when a share of its tasks was done: the first `tasks` tasks' cost. */
+export interface Checkpoint {
+  readonly tasks: number
+  readonly wallMs: number
+  /** Completed requests of each of the phase's types so far, in the order of `Phase.types`. */
+  readonly counts: readonly number[]
+  /** CPU used since the phase began. */
+  readonly cpu: CpuMs | undefined
+}
+
 /** Requests of one or more types that ran together, with the wall time they took. */
 export interface Phase {
   readonly name: string
   readonly types: readonly OpStats[]
   wallMs: number
+  /** CPU used by the processes under test during the phase, when it could be read. */
+  cpu?: CpuMs
+  /** For phases cut into slices (the users phase): the state at the end of each slice. */
+  checkpoints?: Checkpoint[]
 }
 
 export interface TypeSummary {
@@ -40,6 +60,19 @@ export interface TypeSummary {
   readonly samples: readonly ErrorSample[]
 }
 
+/** One slice of a phase (e.g. the users phase's tasks 90,000–100,000). */
+export interface SliceSummary {
+  /** The phase's tasks in the slice: [fromTask, toTask). */
+  readonly fromTask: number
+  readonly toTask: number
+  readonly requests: number
+  readonly requestsPerSec: number
+  readonly serverCpuMsPerRequest: number | undefined
+  readonly databaseCpuMsPerRequest: number | undefined
+  /** Per type, in the order of `types`: median latency of the requests completed in the slice. */
+  readonly p50Ms: readonly number[]
+}
+
 export interface PhaseSummary {
   readonly name: string
   readonly requests: number
@@ -47,7 +80,11 @@ export interface PhaseSummary {
   readonly requestsPerSec: number
   /** Average requests in flight over the phase (Little's law: Σ latency / wall time). */
   readonly meanInFlight: number
+  /** CPU ms per request of the Rollcall process, and of the PostgreSQL backends (not SQLite). */
+  readonly serverCpuMsPerRequest: number | undefined
+  readonly databaseCpuMsPerRequest: number | undefined
   readonly types: readonly TypeSummary[]
+  readonly slices?: readonly SliceSummary[]
 }
 
 const MAX_SAMPLES = 3
@@ -120,14 +157,66 @@ export function summarizePhase(phase: Phase): PhaseSummary {
       samples: type.samples,
     }
   })
+  const perRequest = (ms: number | undefined, n: number) =>
+    ms === undefined || n === 0 ? undefined : ms / n
   return {
     name: phase.name,
     requests,
     wallSeconds,
     requestsPerSec: wallSeconds > 0 ? requests / wallSeconds : 0,
     meanInFlight: phase.wallMs > 0 ? phaseLatencySum / phase.wallMs : 0,
+    serverCpuMsPerRequest: perRequest(phase.cpu?.serverMs, requests),
+    databaseCpuMsPerRequest: perRequest(phase.cpu?.databaseMs, requests),
     types,
+    ...(phase.checkpoints === undefined ? {} : { slices: summarizeSlices(phase, perRequest) }),
   }
+}
+
+/** The differences between consecutive checkpoints (the first against the phase's start). */
+function summarizeSlices(
+  phase: Phase,
+  perRequest: (ms: number | undefined, n: number) => number | undefined,
+): SliceSummary[] {
+  const start: Checkpoint = {
+    tasks: 0,
+    wallMs: 0,
+    counts: phase.types.map(() => 0),
+    cpu: { serverMs: 0, databaseMs: phase.cpu?.databaseMs === undefined ? undefined : 0 },
+  }
+  const slices: SliceSummary[] = []
+  let previous = start
+  for (const checkpoint of phase.checkpoints ?? []) {
+    const counts = checkpoint.counts.map((count, i) => count - (previous.counts[i] ?? 0))
+    const requests = sum(counts)
+    const wallSeconds = (checkpoint.wallMs - previous.wallMs) / 1000
+    const cpuDelta = (pick: (cpu: CpuMs) => number | undefined) => {
+      const now = checkpoint.cpu === undefined ? undefined : pick(checkpoint.cpu)
+      const before = previous.cpu === undefined ? undefined : pick(previous.cpu)
+      return now === undefined || before === undefined ? undefined : now - before
+    }
+    slices.push({
+      fromTask: previous.tasks,
+      toTask: checkpoint.tasks,
+      requests,
+      requestsPerSec: wallSeconds > 0 ? requests / wallSeconds : 0,
+      serverCpuMsPerRequest: perRequest(
+        cpuDelta((cpu) => cpu.serverMs),
+        requests,
+      ),
+      databaseCpuMsPerRequest: perRequest(
+        cpuDelta((cpu) => cpu.databaseMs),
+        requests,
+      ),
+      p50Ms: phase.types.map((type, i) => {
+        const from = previous.counts[i] ?? 0
+        const to = checkpoint.counts[i] ?? from
+        const slice = Array.from(Float64Array.from(type.latenciesMs.slice(from, to)).sort())
+        return percentile(slice, 0.5)
+      }),
+    })
+    previous = checkpoint
+  }
+  return slices
 }
 
 /**

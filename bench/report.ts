@@ -19,6 +19,8 @@ export interface Machine {
 export interface BenchReport {
   readonly command: string
   readonly date: string
+  /** The code under test (git HEAD, uncommitted changes under src/). */
+  readonly revision: string
   readonly machine: Machine
   readonly target: { readonly store: string; readonly baseUrl: string }
   readonly params: {
@@ -62,6 +64,10 @@ function ms(value: number): string {
   return value < 10 ? value.toFixed(2) : value.toFixed(1)
 }
 
+function cpuMs(value: number | undefined): string {
+  return value === undefined ? 'n/a' : value.toFixed(2)
+}
+
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const align = header.map((_, i) => (i === 0 ? ':--' : '--:'))
   return [header, align, ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n')
@@ -91,8 +97,10 @@ export function renderMarkdown(report: BenchReport): string {
   const out = [
     `- Command: \`${report.command}\``,
     `- Date: ${report.date}`,
+    `- Code: ${report.revision}`,
     `- Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ` +
-      `${machine.os}, Node.js ${machine.node}; load average at start ${machine.loadAverage.join(' ')}` +
+      `${machine.os}, Node.js ${machine.node}; ` +
+      `load average at start ${machine.loadAverage.join(' ')}` +
       (machine.loadAverageAtEnd === undefined
         ? ''
         : `, at end ${machine.loadAverageAtEnd.join(' ')}`),
@@ -108,21 +116,59 @@ export function renderMarkdown(report: BenchReport): string {
     ),
     '',
     table(
-      ['phase', 'requests', 'wall s', 'req/s', 'mean in flight'],
+      [
+        'phase',
+        'requests',
+        'wall s',
+        'req/s',
+        'mean in flight',
+        'Rollcall CPU ms/req',
+        'PostgreSQL CPU ms/req',
+      ],
       phases.map((phase) => [
         phase.name,
         String(phase.requests),
         phase.wallSeconds.toFixed(2),
         phase.requestsPerSec.toFixed(0),
         phase.meanInFlight.toFixed(1),
+        cpuMs(phase.serverCpuMsPerRequest),
+        cpuMs(phase.databaseCpuMsPerRequest),
       ]),
     ),
+  ]
+  for (const phase of report.phases) {
+    if (phase.slices === undefined || phase.slices.length === 0) continue
+    out.push(
+      '',
+      `${phase.name}, in slices of its tasks (for the users phase: by tenant size):`,
+      '',
+      table(
+        [
+          'tasks',
+          'req/s',
+          'Rollcall CPU ms/req',
+          'PostgreSQL CPU ms/req',
+          ...phase.types.map((type) => `${type.name} p50 ms`),
+        ],
+        phase.slices.map((slice) => [
+          `${slice.fromTask}–${slice.toTask}`,
+          slice.requestsPerSec.toFixed(0),
+          cpuMs(slice.serverCpuMsPerRequest),
+          cpuMs(slice.databaseCpuMsPerRequest),
+          ...slice.p50Ms.map(ms),
+        ]),
+      ),
+    )
+  }
+  out.push(
     '',
     'ops/s: requests ÷ the share of their phase’s wall time they occupied (Σ latency of the type ' +
       '÷ Σ latency of the phase); for a phase with one request type that is count ÷ wall time. ' +
       '× echo: ops/s ÷ the echo’s ops/s. Latencies: nearest-rank percentiles of every request, ' +
-      'from sending to the last body byte.',
-  ]
+      'from sending to the last body byte. CPU ms/req: user + system CPU time of the Rollcall ' +
+      'process (and, on PostgreSQL, of the backends on its database) over the phase, ÷ its ' +
+      'requests; read from /proc, it is less disturbed than latency by other work on the machine.',
+  )
   if (report.checks.length > 0) {
     out.push('', 'Read-back checks:')
     for (const check of report.checks) {

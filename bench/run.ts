@@ -1,6 +1,7 @@
 // `npm run bench`: Rollcall under a Microsoft Entra-shaped provisioning load, measured next to a
 // hello-world Fastify echo server with the same client. Both run as child processes on 127.0.0.1
 // (or --url/--token target a running Rollcall); any failed request makes the run exit 1.
+import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { rmSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -10,6 +11,7 @@ import { parseArgs } from 'node:util'
 import { Pool } from 'undici'
 import { send, type Target } from './client.ts'
 import { createFreshDatabase, dropDatabase, redactUrl, type FreshDatabase } from './database.ts'
+import { startCpuProbe } from './cpu.ts'
 import { runCycles } from './cycle.ts'
 import { createOpStats, createPhase, runTimed, summarizePhase, type PhaseSummary } from './load.ts'
 import {
@@ -24,6 +26,7 @@ import {
   freePort,
   killAllChildrenNow,
   LOOPBACK,
+  PROJECT_ROOT,
   runCli,
   startChildServer,
   stopAllChildren,
@@ -153,6 +156,20 @@ function commandLine(): string {
   return `tsx bench/run.ts ${quoted}`.trim()
 }
 
+/** The code under test: HEAD and how many files under src/ differ from it (a shared tree). */
+function codeRevision(): string {
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: 'pipe' }).trim()
+  try {
+    const head = git('rev-parse', '--short', 'HEAD')
+    const dirty = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length
+    if (dirty === 0) return `HEAD ${head}`
+    return `HEAD ${head} + uncommitted changes to ${dirty} files in src/`
+  } catch {
+    return 'unknown (not a git checkout)'
+  }
+}
+
 function progress(line: string): void {
   const time = new Date().toISOString().slice(11, 19)
   process.stderr.write(`[bench ${time}] ${line}\n`)
@@ -227,6 +244,8 @@ interface RollcallTarget {
   readonly token: string
   readonly store: string
   readonly server: ChildServer | undefined
+  /** On PostgreSQL, the database Rollcall runs on (its backends' CPU is measured). */
+  readonly database: string | undefined
 }
 
 /**
@@ -242,6 +261,7 @@ async function startRollcall(options: Options): Promise<RollcallTarget> {
       token: options.token,
       store: 'existing server',
       server: undefined,
+      database: undefined,
     }
   }
   dataDir = await mkdtemp(join(tmpdir(), 'rollcall-bench-'))
@@ -253,16 +273,18 @@ async function startRollcall(options: Options): Promise<RollcallTarget> {
     LOG_LEVEL: 'warn',
   }
   let store = 'SQLite, fresh DATA_DIR'
+  let database: string | undefined
   if (options.databaseUrl !== undefined) {
     let databaseUrl = options.databaseUrl
     let where = `database of ${redactUrl(databaseUrl)}`
     if (options.freshDatabase) {
-      const database = await createFreshDatabase(options.databaseUrl)
-      freshDatabase = { serverUrl: options.databaseUrl, database }
-      databaseUrl = database.url
-      where = `fresh database ${database.name}`
-      progress(`created database ${database.name} on ${redactUrl(options.databaseUrl)}`)
+      const fresh = await createFreshDatabase(options.databaseUrl)
+      freshDatabase = { serverUrl: options.databaseUrl, database: fresh }
+      databaseUrl = fresh.url
+      where = `fresh database ${fresh.name}`
+      progress(`created database ${fresh.name} on ${redactUrl(options.databaseUrl)}`)
     }
+    database = decodeURIComponent(new URL(databaseUrl).pathname.slice(1)) || undefined
     env['DATABASE_URL'] = databaseUrl
     env['ROLLCALL_SECRET'] = process.env['ROLLCALL_SECRET'] ?? BENCH_POSTGRES_SECRET
     if (options.poolSize !== undefined) env['DATABASE_POOL_SIZE'] = String(options.poolSize)
@@ -281,7 +303,10 @@ async function startRollcall(options: Options): Promise<RollcallTarget> {
     if (options.databaseUrl === undefined || options.freshDatabase) throw error
     progress(`tenant create failed, trying the existing tenant: ${(error as Error).message}`)
   }
-  const issued = await runCli(['scim-token', 'issue', '--tenant', 'bench', '--json'], env)
+  const issued = await runCli(
+    ['scim-token', 'issue', '--tenant', 'bench', '--force', '--json'],
+    env,
+  )
   const jsonLine = [...issued.split('\n')].reverse().find((line) => line.trim().startsWith('{'))
   const credentials = JSON.parse(jsonLine ?? '{}') as { baseUrl?: unknown; token?: unknown }
   if (typeof credentials.baseUrl !== 'string' || typeof credentials.token !== 'string') {
@@ -295,6 +320,7 @@ async function startRollcall(options: Options): Promise<RollcallTarget> {
     token: credentials.token,
     store,
     server,
+    database,
   }
 }
 
@@ -357,6 +383,7 @@ async function main(): Promise<number> {
   const command = commandLine()
   const date = new Date().toISOString()
   const machine = describeMachine()
+  const revision = codeRevision()
   const runId = randomBytes(3).toString('hex')
 
   const rollcall = await startRollcall(options)
@@ -373,6 +400,10 @@ async function main(): Promise<number> {
     },
   }
   progress(`Entra cycles against ${rollcall.baseUrl} (run ${runId})`)
+  const cpuProbe =
+    rollcall.server === undefined
+      ? undefined
+      : startCpuProbe(rollcall.server.pid, rollcall.database)
   const cycles = await runCycles(
     target,
     {
@@ -381,9 +412,11 @@ async function main(): Promise<number> {
       groups: options.groups,
       concurrency: options.concurrency,
       memberBatch: options.memberBatch,
+      cpu: cpuProbe === undefined ? undefined : () => cpuProbe.read(),
     },
     progress,
   )
+  cpuProbe?.stop()
   pools.delete(pool)
   await pool.close()
   if (interrupted) return 130
@@ -394,6 +427,7 @@ async function main(): Promise<number> {
   const report: BenchReport = {
     command,
     date,
+    revision,
     machine,
     target: { store: rollcall.store, baseUrl: rollcall.baseUrl },
     params: {

@@ -36,6 +36,11 @@ const envSchema = z.object({
   PROVISIONING_LOG_MAX_ROWS_PER_TENANT: positiveInt.default(100_000),
   PROVISIONING_LOG_MAX_BODY_BYTES: z.coerce.number().int().min(0).default(4096),
   SHUTDOWN_TIMEOUT_SECONDS: positiveInt.default(10),
+  SESSION_IDLE_SECONDS: positiveInt.default(8 * 3600),
+  SESSION_ABSOLUTE_SECONDS: positiveInt.default(7 * 24 * 3600),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(5),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: positiveInt.default(20),
+  LOGIN_FAILURE_WINDOW_SECONDS: positiveInt.default(900),
 })
 
 export type LogLevel = (typeof logLevels)[number]
@@ -67,6 +72,20 @@ export interface Config {
     readonly maxBodyBytes: number
   }
   readonly shutdownTimeoutSeconds: number
+  readonly sessions: {
+    /** A session unused this long ends. */
+    readonly idleSeconds: number
+    /** A session ends this long after sign-in, however active. */
+    readonly absoluteSeconds: number
+    /** Secure cookies: PUBLIC_URL is https. */
+    readonly secureCookies: boolean
+  }
+  /** Local (password) sign-in throttling, counted in the database across instances. */
+  readonly localLogin: {
+    readonly maxFailuresPerAccount: number
+    readonly maxFailuresPerAddress: number
+    readonly windowSeconds: number
+  }
 }
 
 export class ConfigError extends Error {
@@ -116,5 +135,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       maxBodyBytes: e.PROVISIONING_LOG_MAX_BODY_BYTES,
     }),
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
+    sessions: Object.freeze({
+      idleSeconds: e.SESSION_IDLE_SECONDS,
+      absoluteSeconds: Math.max(e.SESSION_ABSOLUTE_SECONDS, e.SESSION_IDLE_SECONDS),
+      secureCookies: publicUrl.startsWith('https://'),
+    }),
+    localLogin: Object.freeze({
+      maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      windowSeconds: e.LOGIN_FAILURE_WINDOW_SECONDS,
+    }),
   })
 }

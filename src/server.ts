@@ -22,7 +22,12 @@ async function main(): Promise<void> {
     maxRowsPerTenant: config.provisioningLog.maxRowsPerTenant,
     onError: (error) => app.log.error({ err: error }, 'provisioning log write failed'),
   })
-  const app = await buildApp(config, { store: runtime.store, signingKey: runtime.signingKey, log })
+  const app = await buildApp(config, {
+    store: runtime.store,
+    signingKey: runtime.signingKey,
+    secretBox: runtime.secretBox,
+    log,
+  })
   for (const message of notices) app.log.warn(message)
 
   let closing = false

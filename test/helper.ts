@@ -6,11 +6,12 @@ import { join } from 'node:path'
 import type { TestContext } from 'node:test'
 import type { FastifyInstance, HTTPMethods, LightMyRequestResponse as LightResponse } from 'fastify'
 import { loadConfig, type Config } from '../src/config.ts'
-import { createSecretBox } from '../src/credentials/secret-box.ts'
+import { createSecretBox, type SecretBox } from '../src/credentials/secret-box.ts'
 import { issueScimToken, loadSigningKey, type SigningKey } from '../src/credentials/scim-tokens.ts'
 import { newId } from '../src/domain/ids.ts'
 import type { Tenant } from '../src/domain/types.ts'
 import { buildApp } from '../src/http/app.ts'
+import type { OidcClientOptions } from '../src/sso/clients.ts'
 import { ProvisioningLogWriter } from '../src/provisioning/log-writer.ts'
 import { openPostgresStore } from '../src/store/postgres/open-postgres.ts'
 import { openSqliteStore } from '../src/store/sqlite/open-sqlite.ts'
@@ -45,6 +46,7 @@ export interface TestApp {
   readonly store: Store
   readonly config: Config
   readonly signingKey: SigningKey
+  readonly secretBox: SecretBox
   readonly log: ProvisioningLogWriter
   readonly acme: TestTenant
   addTenant(slug: string): Promise<TestTenant>
@@ -58,15 +60,22 @@ export interface TestApp {
   ): Promise<LightResponse>
 }
 
+export interface BuildOptions {
+  /** Relying-party options: the loopback OpenID Provider of the SSO tests. */
+  readonly sso?: OidcClientOptions
+}
+
 export async function build(
   t: TestContext,
   env: Record<string, string> = {},
+  options: BuildOptions = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rollcall-test-'))
   const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'https://rollcall.test', ...env })
   const { store, drop } = await openTestStore(dataDir)
   await store.migrate()
-  const signingKey = await loadSigningKey(store, createSecretBox('x'.repeat(32)))
+  const secretBox = createSecretBox('x'.repeat(32))
+  const signingKey = await loadSigningKey(store, secretBox)
   const log = new ProvisioningLogWriter(store, {
     retentionDays: 30,
     maxRowsPerTenant: 1000,
@@ -74,7 +83,7 @@ export async function build(
       throw error
     },
   })
-  const app = await buildApp(config, { store, signingKey, log, logger: false })
+  const app = await buildApp(config, { store, signingKey, secretBox, log, logger: false, ...(options.sso ? { sso: options.sso } : {}) })
   t.after(async () => {
     await app.close()
     await log.close()
@@ -94,6 +103,7 @@ export async function build(
     store,
     config,
     signingKey,
+    secretBox,
     log,
     acme,
     addTenant,

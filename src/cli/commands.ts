@@ -6,8 +6,17 @@ import {
   addInternalUser,
   createInternalGroup,
   DirectoryError,
+  ensureAdmin,
   showGroup,
 } from '../directory/internal.ts'
+import { issueSetPasswordLink } from '../sessions/local-login.ts'
+import {
+  connectionView,
+  createConnection,
+  deleteConnection,
+  hasVerifiedConnection,
+  issueVerificationLink,
+} from '../sso/connections.ts'
 import { newId } from '../domain/ids.ts'
 import type { Tenant } from '../domain/types.ts'
 import type { Runtime } from '../runtime.ts'
@@ -90,6 +99,20 @@ const tenantSet: Command = async (runtime, args, io) => {
 const scimTokenIssue: Command = async (runtime, args, io) => {
   const f = flags(args, { tenant: { type: 'string' }, json: { type: 'boolean' }, force: { type: 'boolean' } })
   const tenant = await tenantOf(runtime, required(f.tenant, 'tenant'))
+  // SPEC §3: SCIM needs a verified login connection (users moved by D6/D7 sign in through it);
+  // --force is the operator's bypass.
+  if (f.force !== true && !(await hasVerifiedConnection(runtime.store, tenant.id))) {
+    throw new DirectoryError(
+      `SCIM provisioning for ${tenant.slug} needs a verified login connection first: users that ` +
+        'another tenant already has can only be moved here by signing in through this tenant\'s ' +
+        'login URL (SPEC D6/D7).\n' +
+        `Fix: npx rollcall connection create --tenant ${tenant.slug} --name N --issuer URL ` +
+        '--client-id ID --client-secret SECRET --domain D, then npx rollcall connection verify ' +
+        `--tenant ${tenant.slug} --id ID and open the link.\n` +
+        'Or, as the operator, add --force to issue the token anyway.',
+      409,
+    )
+  }
   const { token } = await issueScimToken(runtime.store, runtime.signingKey, tenant, runtime.config.publicUrl)
   const baseUrl = `${runtime.config.publicUrl}/scim/v2/${tenant.slug}`
   if (f.json) {
@@ -225,6 +248,103 @@ const groupShow: Command = async (runtime, args, io) => {
   return 0
 }
 
+const connectionCreate: Command = async (runtime, args, io) => {
+  const f = flags(args, {
+    tenant: { type: 'string' },
+    name: { type: 'string' },
+    issuer: { type: 'string' },
+    'client-id': { type: 'string' },
+    'client-secret': { type: 'string' },
+    domain: { type: 'string' },
+    'no-jit': { type: 'boolean' },
+    'email-claims': { type: 'string' },
+    json: { type: 'boolean' },
+  })
+  const tenant = await tenantOf(runtime, required(f.tenant, 'tenant'))
+  const claims = typeof f['email-claims'] === 'string' ? f['email-claims'].split(',').map((c) => c.trim()) : undefined
+  const connection = await createConnection(runtime.store, runtime.secretBox, tenant, {
+    name: required(f.name, 'name'),
+    issuer: required(f.issuer, 'issuer'),
+    clientId: required(f['client-id'], 'client-id'),
+    clientSecret: required(f['client-secret'], 'client-secret'),
+    domain: required(f.domain, 'domain'),
+    jitEnabled: f['no-jit'] === true ? false : undefined,
+    emailClaims: claims,
+  })
+  const view = connectionView(connection, runtime.config.publicUrl)
+  if (f.json) {
+    // Exactly {"id": "...", "loginUrl": "...", "redirectUri": "..."}, for scripts.
+    io.out(`{"id": ${JSON.stringify(view.id)}, "loginUrl": ${JSON.stringify(view.loginUrl)}, "redirectUri": ${JSON.stringify(view.redirectUri)}}`)
+  } else {
+    io.out(`Created login connection "${view.name}" for ${tenant.slug} (id ${view.id}), status draft.`)
+    io.out(`Redirect URI (register it at the IdP; Entra: Authentication → Web):  ${view.redirectUri}`)
+    io.out(`Login URL (send it to users once verified):                      ${view.loginUrl}`)
+    io.out(`Next: npx rollcall connection verify --tenant ${tenant.slug} --id ${view.id}`)
+  }
+  return 0
+}
+
+const connectionList: Command = async (runtime, args, io) => {
+  const f = flags(args, { tenant: { type: 'string' }, json: { type: 'boolean' } })
+  const tenant = await tenantOf(runtime, required(f.tenant, 'tenant'))
+  const views = (await runtime.store.listConnections(tenant.id)).map((c) => connectionView(c, runtime.config.publicUrl))
+  if (f.json) io.out(json(views))
+  else if (views.length === 0) io.out(`No login connections in ${tenant.slug}. Create one with \`npx rollcall connection create\`.`)
+  else {
+    for (const v of views) {
+      io.out(`${v.id}\t${v.status}\t${v.domain}\t${v.name}\t${v.issuer}\tJIT ${v.jitEnabled ? 'on' : 'off'}\t${v.loginUrl}`)
+    }
+  }
+  return 0
+}
+
+const connectionDelete: Command = async (runtime, args, io) => {
+  const f = flags(args, { tenant: { type: 'string' }, id: { type: 'string' } })
+  const tenant = await tenantOf(runtime, required(f.tenant, 'tenant'))
+  const id = required(f.id, 'id')
+  await deleteConnection(runtime.store, tenant, id)
+  io.out(`Deleted login connection ${id} of ${tenant.slug}; its login URL no longer works.`)
+  return 0
+}
+
+const connectionVerify: Command = async (runtime, args, io) => {
+  const f = flags(args, { tenant: { type: 'string' }, id: { type: 'string' } })
+  const tenant = await tenantOf(runtime, required(f.tenant, 'tenant'))
+  const url = await issueVerificationLink(runtime.store, runtime.config.publicUrl, tenant, required(f.id, 'id'))
+  io.out(url)
+  io.err('Open this link in a browser within 10 minutes (it works once): it sends you through the IdP and back, and shows the result.')
+  return 0
+}
+
+const adminCreate: Command = async (runtime, args, io) => {
+  const f = flags(args, { tenant: { type: 'string' }, email: { type: 'string' } })
+  const tenant = await tenantOf(runtime, required(f.tenant, 'tenant'))
+  const { user, promoted } = await ensureAdmin(runtime.store, tenant, required(f.email, 'email'))
+  const link = await issueSetPasswordLink(runtime.store, runtime.config.publicUrl, { tenantId: tenant.id, userId: user.id })
+  io.out(`${user.userName} is ${promoted ? 'now' : 'created as'} an Admin of ${tenant.slug} (id ${user.id}).`)
+  io.out(`Set-password link (valid 24 hours, works once): ${link}`)
+  return 0
+}
+
+const signInLog: Command = async (runtime, args, io) => {
+  const f = flags(args, { tenant: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } })
+  const tenant = await tenantOf(runtime, required(f.tenant, 'tenant'))
+  const limit = f.limit === undefined ? 50 : Number(f.limit)
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
+    throw new DirectoryError('--limit must be a whole number from 1 to 10000.')
+  }
+  const entries = await runtime.store.listSignInLog(tenant.id, { limit })
+  if (f.json) {
+    io.out(json(entries))
+    return 0
+  }
+  if (entries.length === 0) io.out('No sign-ins recorded yet.')
+  for (const e of entries) {
+    io.out(`${e.at}  ${e.outcome.padEnd(20)} ${e.email ?? '-'}  ${e.connectionId ?? 'local'}` + (e.detail ? `\n    ${e.detail}` : ''))
+  }
+  return 0
+}
+
 const migrate: Command = async (_runtime, _args, io) => {
   // openRuntime has already migrated; this command exists so operators can do it explicitly.
   io.out('Database is migrated to the latest version.')
@@ -243,4 +363,10 @@ export const COMMANDS: Record<string, Command> = {
   'user list': userList,
   'group create': groupCreate,
   'group show': groupShow,
+  'connection create': connectionCreate,
+  'connection list': connectionList,
+  'connection delete': connectionDelete,
+  'connection verify': connectionVerify,
+  'admin create': adminCreate,
+  'sign-in-log': signInLog,
 }

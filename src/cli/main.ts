@@ -12,13 +12,21 @@ Commands:
   tenant create --slug S --name N [--json]        create a tenant
   tenant list [--json]                            list tenants
   tenant set --slug S --strict-profile on|off     SCIM strict interop-profile mode (SPEC §7)
-  scim-token issue --tenant S [--json]            issue the tenant's SCIM token (revokes the previous)
+  scim-token issue --tenant S [--force] [--json]  issue the tenant's SCIM token (revokes the previous);
+                                                  needs a verified login connection unless --force
   scim-token revoke --tenant S                    disable SCIM for the tenant
   provisioning-log --tenant S [--limit N] [--failures] [--json]
   user add --tenant S --email E [--role R] [--name DISPLAY] [--json]
   user list --tenant S [--json]
   group create --tenant S --name N [--member E ...] [--json]
   group show --tenant S --name N [--json]
+  connection create --tenant S --name N --issuer URL --client-id ID --client-secret SECRET
+                    --domain D [--no-jit] [--email-claims a,b,c] [--json]
+  connection list --tenant S [--json]
+  connection delete --tenant S --id ID
+  connection verify --tenant S --id ID            print a one-time verification link (10 minutes)
+  admin create --tenant S --email E               make E an Admin and print a set-password link
+  sign-in-log --tenant S [--limit N] [--json]
 
 Configuration comes from the same environment variables as the server (DATA_DIR, DATABASE_URL, …).`
 

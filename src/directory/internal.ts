@@ -11,6 +11,8 @@ export class DirectoryError extends Error {
   constructor(
     message: string,
     readonly status: number = 400,
+    /** A stable machine-readable code for the admin API (e.g. "conflict"). */
+    readonly code: string = status === 404 ? 'not_found' : status === 409 ? 'conflict' : 'invalid_request',
   ) {
     super(message)
     this.name = 'DirectoryError'
@@ -116,4 +118,25 @@ export async function showGroup(
   if (!group) throw new DirectoryError(`No group named "${name}" in ${tenant.slug}.`, 404)
   const members = (await tenantStore.listMembers([group.id])).get(group.id) ?? []
   return { group, members }
+}
+
+/**
+ * `admin create`: makes the person an Admin of the tenant. A member already (INTERNAL or SCIM,
+ * D8: the role stays editable) is promoted; anybody else becomes an INTERNAL member with role
+ * Admin, unless SCIM controls them in another tenant (D2).
+ */
+export async function ensureAdmin(
+  store: Store,
+  tenant: Tenant,
+  email: string,
+): Promise<{ user: UserRecord; promoted: boolean }> {
+  const emailNorm = emailIdentityOf(email)
+  if (emailNorm === undefined) throw new DirectoryError(`"${email}" is not an email address.`)
+  const identity = await store.forTenant(tenant.id).identityByEmail(emailNorm)
+  if (identity?.inThisTenant) {
+    const user = await store.forTenant(tenant.id).setRole(identity.userId, 'Admin', new Date().toISOString())
+    if (!user) throw new DirectoryError(`${email} is no longer a member of ${tenant.slug}; try again.`, 409)
+    return { user, promoted: true }
+  }
+  return { user: await addInternalUser(store, tenant, { email, role: 'Admin' }), promoted: false }
 }

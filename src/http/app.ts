@@ -1,17 +1,27 @@
 // buildApp(config, deps): the Fastify instance with every scope registered. Never listens;
 // server.ts does, and tests inject() into it.
+import cookie from '@fastify/cookie'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from '../config.ts'
 import type { SigningKey } from '../credentials/scim-tokens.ts'
+import type { SecretBox } from '../credentials/secret-box.ts'
+import { OidcClients, type OidcClientOptions } from '../sso/clients.ts'
 import type { ProvisioningLogWriter } from '../provisioning/log-writer.ts'
 import type { Store } from '../store/store.ts'
+import { apiRoutes } from './routes/api/index.ts'
+import { loginRoutes } from './routes/login/index.ts'
 import { scimRoutes } from './routes/scim/index.ts'
+import { ssoRoutes } from './routes/sso/index.ts'
 import { randomUUID } from 'node:crypto'
 
 export interface AppDeps {
   readonly store: Store
   readonly signingKey: SigningKey
   readonly log: ProvisioningLogWriter
+  /** Seals and opens OIDC client secrets (ROLLCALL_SECRET). */
+  readonly secretBox: SecretBox
+  /** Relying-party options; only tests set them (a loopback http OpenID Provider). */
+  readonly sso?: OidcClientOptions
   /** Pino options or false; tests pass false. */
   readonly logger?: boolean | Record<string, unknown>
 }
@@ -53,5 +63,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     },
     { prefix: '/scim/v2/:tenant' },
   )
+
+  // Sign-in (SPEC §4): session cookies for /api, /login and /sso.
+  await app.register(cookie)
+  const clients = new OidcClients(deps.secretBox, deps.sso ?? {})
+  await app.register((scope) => apiRoutes(scope, { config, store: deps.store, secretBox: deps.secretBox, clients }), {
+    prefix: '/api',
+  })
+  await app.register((scope) => ssoRoutes(scope, { config, store: deps.store, clients }), { prefix: '/sso' })
+  await app.register((scope) => loginRoutes(scope, { config, store: deps.store }), { prefix: '/login' })
   return app
 }

@@ -154,6 +154,7 @@ export async function createUser(
               origin: 'SCIM',
             })
             if (!updated) throw new VersionConflict()
+            await endSessionsIfInactive(store, updated)
             return updated
           }
           case 'duplicate':
@@ -205,7 +206,13 @@ async function writeUser(
     origin: 'SCIM',
   })
   if (!updated) throw new VersionConflict()
+  await endSessionsIfInactive(store, updated)
   return updated
+}
+
+/** D9: a deactivated user's sessions end in the transaction that deactivates them. */
+async function endSessionsIfInactive(store: Store, user: UserRecord): Promise<void> {
+  if (!user.active) await store.deleteSessionsOf(user.tenantId, user.id)
 }
 
 /** PUT /Users/{id} (RFC 7644 §3.5.1). */
@@ -260,8 +267,12 @@ export async function deleteUser(
   id: string,
   ifMatch: string | undefined,
 ): Promise<void> {
-  await deleteChecked(ctx, 'User', id, ifMatch, (tenantStore) => ({
+  await deleteChecked(ctx, 'User', id, ifMatch, (tenantStore, store) => ({
     get: () => tenantStore.getUser(id),
-    remove: () => tenantStore.deleteUser(id),
+    // D9: the user's sessions end with the membership, in the same transaction.
+    remove: async () => {
+      await store.deleteSessionsOf(ctx.tenant.id, id)
+      return tenantStore.deleteUser(id)
+    },
   }))
 }

@@ -1,7 +1,7 @@
 // meta.version / ETag handling (RFC 7644 §3.14) and the compare-and-set retry loop that makes
 // concurrent writes to one resource safe without locks held across requests.
 import { ScimError } from '../scim/errors.ts'
-import type { TenantStore } from '../store/store.ts'
+import type { Store, TenantStore } from '../store/store.ts'
 import type { ProvisioningContext } from './context.ts'
 
 export function etagOf(version: number): string {
@@ -65,13 +65,13 @@ export async function deleteChecked(
   resourceType: 'User' | 'Group',
   id: string,
   ifMatch: string | undefined,
-  operations: (tenantStore: TenantStore) => {
+  operations: (tenantStore: TenantStore, store: Store) => {
     get(): Promise<{ version: number } | undefined>
     remove(): Promise<boolean>
   },
 ): Promise<void> {
   await ctx.store.transaction(async (store) => {
-    const { get, remove } = operations(store.forTenant(ctx.tenant.id))
+    const { get, remove } = operations(store.forTenant(ctx.tenant.id), store)
     if (ifMatch !== undefined) {
       const existing = await get()
       if (!existing) throw ScimError.notFound(resourceType, id)

@@ -31,7 +31,7 @@ describe('two instances on one PostgreSQL database', { skip }, () => {
       DATA_DIR: dataDir,
     }
     await runCli(env, 'tenant', 'create', '--slug', 'acme')
-    token = JSON.parse(await runCli(env, 'scim-token', 'issue', '--tenant', 'acme', '--json')).token
+    token = JSON.parse(await runCli(env, 'scim-token', 'issue', '--tenant', 'acme', '--force', '--json')).token
     // Started together: migrations are guarded by an advisory lock and run once.
     ;[a, b] = await Promise.all([startServer(env), startServer(env)])
   })
@@ -103,7 +103,7 @@ describe('two instances on one PostgreSQL database', { skip }, () => {
   it('refuses a re-issued token\'s predecessor on both instances at once', async () => {
     assert.equal((await call(a, 'GET', '/Users?count=1')).status, 200)
     assert.equal((await call(b, 'GET', '/Users?count=1')).status, 200)
-    const fresh = JSON.parse(await runCli(env, 'scim-token', 'issue', '--tenant', 'acme', '--json')).token
+    const fresh = JSON.parse(await runCli(env, 'scim-token', 'issue', '--tenant', 'acme', '--force', '--json')).token
     for (const server of [a, b]) {
       const old = await call(server, 'GET', '/Users?count=1')
       assert.equal(old.status, 401)

@@ -43,11 +43,12 @@ describe('PostgreSQL faults', { skip }, () => {
     database = await createTestDatabase('rollcall_faults')
     store = openPostgresStore(database.url, 4)
     await store.migrate()
-    const signingKey = await loadSigningKey(store, createSecretBox('f'.repeat(40)))
+    const secretBox = createSecretBox('f'.repeat(40))
+    const signingKey = await loadSigningKey(store, secretBox)
     const tenant = await store.createTenant({ id: newId(), slug: 'acme', name: 'Acme', createdAt: new Date().toISOString() })
     token = (await issueScimToken(store, signingKey, tenant, 'https://rollcall.test')).token
     log = new ProvisioningLogWriter(store, { retentionDays: 1, maxRowsPerTenant: 100, onError: () => {} })
-    app = await buildApp(loadConfig({ PUBLIC_URL: 'https://rollcall.test' }), { store, signingKey, log, logger: false })
+    app = await buildApp(loadConfig({ PUBLIC_URL: 'https://rollcall.test' }), { store, signingKey, secretBox, log, logger: false })
   })
 
   after(async () => {

@@ -1291,9 +1291,15 @@ export function defineStoreContract(
           s2.id,
         ])
         await ta.deleteUser(s1.id)
-        // The client saw s1, s2: its next page starts after s2, whatever was deleted before it.
+        // The client saw s1, s2: its next page starts after s2, whatever was deleted before it,
+        // and keeps the walk's total (RFC 7644 §3.4.2.4: no consistency between pages).
         const page = await ta.listUsers(query({ startIndex: 3, count: 2 }))
-        assert.deepEqual({ ...page, items: ids(page) }, { totalResults: 5, items: [s3.id, s4.id] })
+        assert.deepEqual({ ...page, items: ids(page) }, { totalResults: 6, items: [s3.id, s4.id] })
+        const next = await ta.listUsers(query({ startIndex: 5, count: 2 }))
+        assert.deepEqual(ids(next), [s5.id, s6.id])
+        // A page that is not full ends the walk and counts again: the total is exact there.
+        const end = await ta.listUsers(query({ startIndex: 7, count: 2 }))
+        assert.deepEqual({ ...end, items: ids(end) }, { totalResults: 5, items: [] })
         // A startIndex that no page of this instance ended before is an offset into the rows now.
         const cold = await ta.listUsers(query({ startIndex: 2, count: 2 }))
         assert.deepEqual(ids(cold), [s3.id, s4.id])

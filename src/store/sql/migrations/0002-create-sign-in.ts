@@ -54,7 +54,11 @@ export async function up(db: Kysely<any>, dialect: 'sqlite' | 'postgres'): Promi
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('sso_states_expires_ix').on('sso_states').column('expires_at').execute()
+  await db.schema
+    .createIndex('sso_states_expires_ix')
+    .on('sso_states')
+    .column('expires_at')
+    .execute()
 
   // One-time links (connection verification, set-password): only a sha256 of the token is kept.
   await db.schema

@@ -1,0 +1,71 @@
+// Server-side sessions (SPEC §4 "stored server-side so every instance sees revocation"): the
+// cookie carries a random id, the database its sha256 with idle and absolute expiry. Every request
+// re-reads the row joined with the membership, so a deactivation (D9) or deletion ends the
+// session on every instance at once.
+import { hashToken, newSecretToken, secondsAfter } from '../credentials/one-time-tokens.ts'
+import type { SessionView, Store } from '../store/store.ts'
+
+export const SESSION_COOKIE = 'rollcall_session'
+
+export interface SessionSettings {
+  readonly idleSeconds: number
+  readonly absoluteSeconds: number
+}
+
+// Writing last-seen on every request would make every read a write; once a minute is enough for
+// an idle timeout counted in hours.
+const TOUCH_AFTER_MS = 60_000
+
+/** Creates a session for a member and returns the cookie value (shown once, stored hashed). */
+export async function createSession(
+  store: Store,
+  settings: SessionSettings,
+  member: { tenantId: string; userId: string },
+  now: Date = new Date(),
+): Promise<string> {
+  const id = newSecretToken()
+  const at = now.toISOString()
+  await store.insertSession({
+    idHash: hashToken(id),
+    userId: member.userId,
+    tenantId: member.tenantId,
+    createdAt: at,
+    lastSeenAt: at,
+    idleExpiresAt: secondsAfter(now, settings.idleSeconds),
+    absoluteExpiresAt: secondsAfter(now, settings.absoluteSeconds),
+  })
+  return id
+}
+
+/**
+ * The live session of this cookie value, or undefined: unknown, expired (idle or absolute), or
+ * its membership deactivated. An expired or deactivated session is deleted.
+ */
+export async function resolveSession(
+  store: Store,
+  settings: SessionSettings,
+  cookieValue: string | undefined,
+  now: Date = new Date(),
+): Promise<SessionView | undefined> {
+  if (!cookieValue || cookieValue.length > 200) return undefined
+  const idHash = hashToken(cookieValue)
+  const session = await store.getSession(idHash)
+  if (!session) return undefined
+  const at = now.toISOString()
+  if (session.idleExpiresAt <= at || session.absoluteExpiresAt <= at || !session.active) {
+    await store.deleteSession(idHash)
+    return undefined
+  }
+  if (now.getTime() - Date.parse(session.lastSeenAt) >= TOUCH_AFTER_MS) {
+    const idle = secondsAfter(now, settings.idleSeconds)
+    const idleExpiresAt = idle < session.absoluteExpiresAt ? idle : session.absoluteExpiresAt
+    await store.touchSession(idHash, at, idleExpiresAt)
+    return { ...session, lastSeenAt: at, idleExpiresAt }
+  }
+  return session
+}
+
+export async function endSession(store: Store, cookieValue: string | undefined): Promise<void> {
+  if (!cookieValue || cookieValue.length > 200) return
+  await store.deleteSession(hashToken(cookieValue))
+}

@@ -1,0 +1,264 @@
+// Login connections of a tenant (SPEC §4): validation, the client secret sealed with the
+// SecretBox, the login URL and redirect URI, and the rule that changing what identifies the
+// client at the IdP (issuer, client id, secret) sends the connection back to draft.
+import { hashToken, newSecretToken, secondsAfter } from '../credentials/one-time-tokens.ts'
+import type { SecretBox } from '../credentials/secret-box.ts'
+import { DirectoryError } from '../directory/internal.ts'
+import { newId } from '../domain/ids.ts'
+import { DEFAULT_EMAIL_CLAIMS } from '../domain/sign-in-rules.ts'
+import type { Tenant } from '../domain/types.ts'
+import {
+  UniqueViolation,
+  type ConnectionChanges,
+  type ConnectionStatus,
+  type LoginConnectionRecord,
+  type Store,
+} from '../store/store.ts'
+
+/** How long a pending authorization and a CLI verification link stay valid. */
+export const FLOW_TTL_SECONDS = 600
+
+export interface ConnectionInput {
+  readonly name: string
+  readonly issuer: string
+  readonly clientId: string
+  readonly clientSecret: string
+  readonly domain: string
+  readonly jitEnabled?: boolean | undefined
+  readonly emailClaims?: readonly string[] | undefined
+}
+
+/** What the API and the CLI show of a connection: never the client secret. */
+export interface ConnectionView {
+  readonly id: string
+  readonly name: string
+  readonly issuer: string
+  readonly clientId: string
+  readonly domain: string
+  readonly status: ConnectionStatus
+  readonly verifiedAt: string | null
+  readonly jitEnabled: boolean
+  readonly emailClaims: readonly string[]
+  readonly loginUrl: string
+  readonly redirectUri: string
+  readonly createdAt: string
+  readonly updatedAt: string
+}
+
+export function loginUrlOf(publicUrl: string, connectionId: string): string {
+  return `${publicUrl}/sso/login/${connectionId}`
+}
+
+/** The one redirect URI of every connection: what the admin registers at the IdP. */
+export function redirectUriOf(publicUrl: string): string {
+  return `${publicUrl}/sso/callback`
+}
+
+export function connectionView(
+  connection: LoginConnectionRecord,
+  publicUrl: string,
+): ConnectionView {
+  return {
+    id: connection.id,
+    name: connection.name,
+    issuer: connection.issuer,
+    clientId: connection.clientId,
+    domain: connection.domain,
+    status: connection.status,
+    verifiedAt: connection.verifiedAt,
+    jitEnabled: connection.jitEnabled,
+    emailClaims: connection.emailClaims,
+    loginUrl: loginUrlOf(publicUrl, connection.id),
+    redirectUri: redirectUriOf(publicUrl),
+    createdAt: connection.createdAt,
+    updatedAt: connection.updatedAt,
+  }
+}
+
+const DOMAIN =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
+const CLAIM = /^[A-Za-z0-9_.:-]{1,64}$/
+
+function text(value: string, name: string, max = 500): string {
+  const trimmed = value.trim()
+  if (trimmed === '') throw new DirectoryError(`${name} is required.`, 400, 'invalid_request')
+  if (trimmed.length > max)
+    throw new DirectoryError(`${name} is longer than ${max} characters.`, 400, 'invalid_request')
+  return trimmed
+}
+
+function issuerOf(value: string): string {
+  const issuer = text(value, 'The issuer URL', 2000)
+  let url: URL
+  try {
+    url = new URL(issuer)
+  } catch {
+    throw new DirectoryError(
+      `The issuer URL "${issuer}" is not a URL. For Entra ID it is https://login.microsoftonline.com/<tenant ID>/v2.0.`,
+      400,
+      'invalid_request',
+    )
+  }
+  const loopbackHttp = url.protocol === 'http:' && LOOPBACK.has(url.hostname)
+  if (url.protocol !== 'https:' && !loopbackHttp) {
+    throw new DirectoryError('The issuer URL must start with https://.', 400, 'invalid_request')
+  }
+  if (url.search || url.hash) {
+    throw new DirectoryError('The issuer URL takes no query or fragment.', 400, 'invalid_request')
+  }
+  // Kept as typed: OpenID Connect Discovery compares the issuer exactly, trailing slash included.
+  return issuer
+}
+
+function domainOf(value: string): string {
+  const domain = text(value, 'The identity provider domain', 253).replace(/^@/, '')
+  if (!DOMAIN.test(domain)) {
+    throw new DirectoryError(
+      `"${domain}" is not a domain name. Use the email domain of the organisation's users, e.g. contoso.com.`,
+      400,
+      'invalid_request',
+    )
+  }
+  return domain
+}
+
+function emailClaimsOf(value: readonly string[] | undefined): readonly string[] | undefined {
+  if (value === undefined) return undefined
+  if (value.length === 0 || value.length > 10 || !value.every((c) => CLAIM.test(c))) {
+    throw new DirectoryError(
+      'emailClaims must list 1 to 10 claim names, e.g. ["email","preferred_username","upn"].',
+      400,
+      'invalid_request',
+    )
+  }
+  return [...value]
+}
+
+function domainTaken(domain: string): DirectoryError {
+  return new DirectoryError(
+    `The identity provider domain "${domain}" is already used by another login connection; ` +
+      'each domain can lead to one connection only.',
+    409,
+    'conflict',
+  )
+}
+
+export async function createConnection(
+  store: Store,
+  box: SecretBox,
+  tenant: Tenant,
+  input: ConnectionInput,
+): Promise<LoginConnectionRecord> {
+  const at = new Date().toISOString()
+  const domain = domainOf(input.domain)
+  try {
+    return await store.createConnection({
+      id: newId(),
+      tenantId: tenant.id,
+      name: text(input.name, 'The name', 200),
+      issuer: issuerOf(input.issuer),
+      clientId: text(input.clientId, 'The client ID'),
+      clientSecretEncrypted: box.seal(text(input.clientSecret, 'The client secret', 2000)),
+      domain,
+      status: 'draft',
+      verifiedAt: null,
+      jitEnabled: input.jitEnabled ?? true,
+      emailClaims: emailClaimsOf(input.emailClaims) ?? DEFAULT_EMAIL_CLAIMS,
+      createdAt: at,
+      updatedAt: at,
+    })
+  } catch (error) {
+    if (error instanceof UniqueViolation) throw domainTaken(domain)
+    throw error
+  }
+}
+
+function notFound(id: string): DirectoryError {
+  return new DirectoryError(`This tenant has no login connection ${id}.`, 404, 'not_found')
+}
+
+export async function getConnection(
+  store: Store,
+  tenant: Tenant,
+  id: string,
+): Promise<LoginConnectionRecord> {
+  const connection = await store.getConnection(id)
+  if (!connection || connection.tenantId !== tenant.id) throw notFound(id)
+  return connection
+}
+
+/**
+ * Edits a connection. Changing the issuer, the client id or the client secret resets it to
+ * draft: it must be verified again before anybody signs in through it.
+ */
+export async function editConnection(
+  store: Store,
+  box: SecretBox,
+  tenant: Tenant,
+  id: string,
+  input: Partial<ConnectionInput>,
+): Promise<LoginConnectionRecord> {
+  const existing = await getConnection(store, tenant, id)
+  const changes: { -readonly [K in keyof ConnectionChanges]: ConnectionChanges[K] } = {}
+  if (input.name !== undefined) changes.name = text(input.name, 'The name', 200)
+  if (input.domain !== undefined) changes.domain = domainOf(input.domain)
+  if (input.jitEnabled !== undefined) changes.jitEnabled = input.jitEnabled
+  const claims = emailClaimsOf(input.emailClaims)
+  if (claims !== undefined) changes.emailClaims = claims
+  let resetsVerification = false
+  if (input.issuer !== undefined && issuerOf(input.issuer) !== existing.issuer) {
+    changes.issuer = issuerOf(input.issuer)
+    resetsVerification = true
+  }
+  if (input.clientId !== undefined && text(input.clientId, 'The client ID') !== existing.clientId) {
+    changes.clientId = text(input.clientId, 'The client ID')
+    resetsVerification = true
+  }
+  if (input.clientSecret !== undefined) {
+    changes.clientSecretEncrypted = box.seal(text(input.clientSecret, 'The client secret', 2000))
+    resetsVerification = true
+  }
+  if (resetsVerification) {
+    changes.status = 'draft'
+    changes.verifiedAt = null
+  }
+  try {
+    const updated = await store.updateConnection(tenant.id, id, changes, new Date().toISOString())
+    if (!updated) throw notFound(id)
+    return updated
+  } catch (error) {
+    if (error instanceof UniqueViolation) throw domainTaken(changes.domain ?? '')
+    throw error
+  }
+}
+
+export async function deleteConnection(store: Store, tenant: Tenant, id: string): Promise<void> {
+  if (!(await store.deleteConnection(tenant.id, id))) throw notFound(id)
+}
+
+/** `connection verify`: a one-time link, valid 10 minutes, that starts the verification round trip. */
+export async function issueVerificationLink(
+  store: Store,
+  publicUrl: string,
+  tenant: Tenant,
+  id: string,
+  now: Date = new Date(),
+): Promise<string> {
+  const connection = await getConnection(store, tenant, id)
+  const token = newSecretToken()
+  await store.insertOneTimeToken({
+    tokenHash: hashToken(token),
+    purpose: 'verify-connection',
+    tenantId: tenant.id,
+    subjectId: connection.id,
+    createdAt: now.toISOString(),
+    expiresAt: secondsAfter(now, FLOW_TTL_SECONDS),
+  })
+  return `${publicUrl}/sso/verify/${token}`
+}
+
+/** SPEC §3: SCIM can be enabled only once the tenant has a verified login connection. */
+export async function hasVerifiedConnection(store: Store, tenantId: string): Promise<boolean> {
+  return (await store.listConnections(tenantId)).some((c) => c.status === 'verified')
+}

@@ -1,0 +1,211 @@
+// Local sign-in of bootstrap / break-glass admins (issue #4): `admin create` gives a one-time
+// set-password link, /login takes tenant + email + password (form or JSON), and failed attempts
+// are throttled per account and per client address with counters in the database.
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { ensureAdmin } from '../../../src/directory/internal.ts'
+import { issueSetPasswordLink } from '../../../src/sessions/local-login.ts'
+import { build, type TestApp } from '../../helper.ts'
+
+const PASSWORD = 'correct horse battery staple'
+
+async function adminWithPassword(h: TestApp, email = 'root@example.com'): Promise<void> {
+  const { user } = await ensureAdmin(h.store, h.acme.tenant, email)
+  const link = await issueSetPasswordLink(h.store, h.config.publicUrl, {
+    tenantId: h.acme.tenant.id,
+    userId: user.id,
+  })
+  const path = new URL(link).pathname
+  const form = await h.app.inject({ method: 'GET', url: path })
+  assert.equal(form.statusCode, 200)
+  assert.match(form.body, /Set your password/)
+  const set = await h.app.inject({
+    method: 'POST',
+    url: path,
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      origin: 'https://rollcall.test',
+    },
+    payload: `password=${encodeURIComponent(PASSWORD)}`,
+  })
+  assert.equal(set.statusCode, 200, set.body)
+  assert.match(set.body, /Password set/)
+  const reused = await h.app.inject({ method: 'GET', url: path })
+  assert.equal(reused.statusCode, 410)
+}
+
+function login(h: TestApp, body: Record<string, string>, address = '10.0.0.1') {
+  return h.app.inject({
+    method: 'POST',
+    url: '/login',
+    remoteAddress: address,
+    headers: { 'content-type': 'application/json', origin: 'https://rollcall.test' },
+    payload: JSON.stringify(body),
+  })
+}
+
+describe('local sign-in', () => {
+  it('signs an Admin in with the password set through the one-time link, as JSON and as a form', async (t) => {
+    const h = await build(t)
+    await adminWithPassword(h)
+    const res = await login(h, { tenant: 'acme', email: 'ROOT@example.com', password: PASSWORD })
+    assert.equal(res.statusCode, 200, res.body)
+    assert.deepEqual(res.json(), { email: 'root@example.com', tenant: 'acme', role: 'Admin' })
+    const cookie = String(res.headers['set-cookie'])
+    const value = /rollcall_session=([^;]+)/.exec(cookie)?.[1]
+    assert.ok(value)
+    assert.match(cookie, /HttpOnly/)
+    assert.match(cookie, /Secure/)
+    assert.match(cookie, /SameSite=Lax/)
+    const me = await h.app.inject({
+      method: 'GET',
+      url: '/api/session',
+      cookies: { rollcall_session: value },
+    })
+    assert.deepEqual(me.json(), { email: 'root@example.com', tenant: 'acme', role: 'Admin' })
+
+    const page = await h.app.inject({ method: 'GET', url: '/login' })
+    assert.match(page.body, /<form method="post" action="\/login">/)
+    const form = await h.app.inject({
+      method: 'POST',
+      url: '/login',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'sec-fetch-site': 'same-origin',
+      },
+      payload: `tenant=acme&email=root%40example.com&password=${encodeURIComponent(PASSWORD)}`,
+    })
+    assert.equal(form.statusCode, 200, form.body)
+    assert.match(form.body, /signed in to <strong>acme<\/strong>/)
+  })
+
+  it('refuses a wrong password, an unknown account and a short new password', async (t) => {
+    const h = await build(t)
+    await adminWithPassword(h)
+    const wrong = await login(h, {
+      tenant: 'acme',
+      email: 'root@example.com',
+      password: 'wrong password!!',
+    })
+    assert.equal(wrong.statusCode, 401)
+    assert.equal(wrong.json().error.code, 'invalid_credentials')
+    assert.equal(
+      (await login(h, { tenant: 'acme', email: 'nobody@example.com', password: PASSWORD }))
+        .statusCode,
+      401,
+    )
+    assert.equal(
+      (await login(h, { tenant: 'nope', email: 'root@example.com', password: PASSWORD }))
+        .statusCode,
+      401,
+    )
+    const { user } = await ensureAdmin(h.store, h.acme.tenant, 'second@example.com')
+    const link = await issueSetPasswordLink(h.store, h.config.publicUrl, {
+      tenantId: h.acme.tenant.id,
+      userId: user.id,
+    })
+    const short = await h.app.inject({
+      method: 'POST',
+      url: new URL(link).pathname,
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ password: 'short' }),
+    })
+    assert.equal(short.statusCode, 400)
+    assert.equal(short.json().error.code, 'weak_password')
+  })
+
+  it('throttles an account after 5 failures in 15 minutes with 429 and Retry-After, even for the right password', async (t) => {
+    const h = await build(t)
+    await adminWithPassword(h)
+    for (let i = 0; i < 5; i++) {
+      const res = await login(
+        h,
+        { tenant: 'acme', email: 'root@example.com', password: `wrong-${i}-password` },
+        `10.0.1.${i}`,
+      )
+      assert.equal(res.statusCode, 401)
+    }
+    const blocked = await login(
+      h,
+      { tenant: 'acme', email: 'root@example.com', password: PASSWORD },
+      '10.0.2.1',
+    )
+    assert.equal(blocked.statusCode, 429)
+    assert.equal(blocked.json().error.code, 'too_many_attempts')
+    const retryAfter = Number(blocked.headers['retry-after'])
+    assert.ok(retryAfter > 800 && retryAfter <= 900, String(retryAfter))
+    // Another account is not affected.
+    await adminWithPassword(h, 'other@example.com')
+    assert.equal(
+      (
+        await login(
+          h,
+          { tenant: 'acme', email: 'other@example.com', password: PASSWORD },
+          '10.0.2.2',
+        )
+      ).statusCode,
+      200,
+    )
+  })
+
+  it('throttles a client address after 20 failures across accounts', async (t) => {
+    const h = await build(t)
+    await adminWithPassword(h)
+    for (let i = 0; i < 20; i++) {
+      const res = await login(
+        h,
+        { tenant: 'acme', email: `guess${i}@example.com`, password: 'wrong password!!' },
+        '192.0.2.7',
+      )
+      assert.equal(res.statusCode, 401, `attempt ${i}`)
+    }
+    const blocked = await login(
+      h,
+      { tenant: 'acme', email: 'root@example.com', password: PASSWORD },
+      '192.0.2.7',
+    )
+    assert.equal(blocked.statusCode, 429)
+    assert.ok(Number(blocked.headers['retry-after']) > 0)
+    assert.equal(
+      (
+        await login(
+          h,
+          { tenant: 'acme', email: 'root@example.com', password: PASSWORD },
+          '192.0.2.8',
+        )
+      ).statusCode,
+      200,
+    )
+  })
+
+  it('refuses a cross-site form post to /login (CSRF)', async (t) => {
+    const h = await build(t)
+    await adminWithPassword(h)
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/login',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: 'https://evil.example',
+        'sec-fetch-site': 'cross-site',
+      },
+      payload: `tenant=acme&email=root%40example.com&password=${encodeURIComponent(PASSWORD)}`,
+    })
+    assert.equal(res.statusCode, 403)
+    assert.match(res.body, /Cross-site request refused/)
+    assert.equal(res.headers['set-cookie'], undefined)
+  })
+
+  it('promotes an existing member to Admin instead of adding them twice', async (t) => {
+    const h = await build(t)
+    const first = await ensureAdmin(h.store, h.acme.tenant, 'ann@example.com')
+    assert.equal(first.promoted, false)
+    await h.store
+      .forTenant(h.acme.tenant.id)
+      .setRole(first.user.id, 'Viewer', new Date().toISOString())
+    const again = await ensureAdmin(h.store, h.acme.tenant, 'ann@example.com')
+    assert.equal(again.promoted, true)
+    assert.equal(again.user.role, 'Admin')
+    assert.equal(again.user.origin, 'INTERNAL')
+  })
+})

@@ -1,0 +1,130 @@
+// The SSO test bench: a Rollcall app (build(t), on either store) whose relying party talks to a
+// real oidc-provider on 127.0.0.1, a cookie-jar browser, and shortcuts to create connections,
+// members and Admin sessions.
+import type { TestContext } from 'node:test'
+import { newId } from '../../src/domain/ids.ts'
+import type { Origin } from '../../src/domain/types.ts'
+import { createSession } from '../../src/sessions/sessions.ts'
+import { createConnection, type ConnectionInput } from '../../src/sso/connections.ts'
+import type { LoginConnectionRecord, UserRecord } from '../../src/store/store.ts'
+import { build, type TestApp, type TestTenant } from '../helper.ts'
+import { Browser } from './browser.ts'
+import { CLIENT_ID, CLIENT_SECRET, startTestOp, type TestOp } from './oidc-provider.ts'
+
+export interface SsoBench {
+  readonly h: TestApp
+  readonly op: TestOp
+  readonly browser: Browser
+  readonly publicUrl: string
+  connection(
+    tenant: TestTenant,
+    overrides?: Partial<ConnectionInput>,
+  ): Promise<LoginConnectionRecord>
+  /** A connection already verified (as after a successful verification round trip). */
+  verifiedConnection(
+    tenant: TestTenant,
+    overrides?: Partial<ConnectionInput>,
+  ): Promise<LoginConnectionRecord>
+  member(
+    tenant: TestTenant,
+    email: string,
+    options?: { origin?: Origin; role?: string; active?: boolean; employeeNumber?: string },
+  ): Promise<UserRecord>
+  /** Signs `browser` in as an Admin of the tenant (a session created directly in the store). */
+  signInAdmin(tenant: TestTenant, browser?: Browser, email?: string): Promise<UserRecord>
+  newBrowser(): Browser
+}
+
+export async function ssoBench(
+  t: TestContext,
+  env: Record<string, string> = {},
+): Promise<SsoBench> {
+  const publicUrl = env.PUBLIC_URL ?? 'https://rollcall.test'
+  const op = await startTestOp(`${publicUrl}/sso/callback`)
+  t.after(() => op.close())
+  const h = await build(
+    t,
+    { PUBLIC_URL: publicUrl, ...env },
+    { sso: { allowInsecureRequests: true, fetch: op.fetch } },
+  )
+  const browser = new Browser(h.app, publicUrl)
+  let domains = 0
+
+  const connection: SsoBench['connection'] = (tenant, overrides = {}) =>
+    createConnection(h.store, h.secretBox, tenant.tenant, {
+      name: 'Entra ID',
+      issuer: op.issuer,
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      domain: domains++ === 0 ? 'contoso.com' : `contoso-${domains}.com`,
+      ...overrides,
+    })
+
+  const member: SsoBench['member'] = async (tenant, email, options = {}) => {
+    const ts = h.store.forTenant(tenant.tenant.id)
+    const at = new Date().toISOString()
+    const existing = await ts.identityByEmail(email.toLowerCase())
+    const id = existing?.userId ?? newId()
+    if (!existing) await ts.insertIdentity(id, email.toLowerCase(), at)
+    const enterprise = options.employeeNumber
+      ? {
+          'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': {
+            employeeNumber: options.employeeNumber,
+          },
+        }
+      : {}
+    return ts.insertUser(
+      id,
+      {
+        userName: email,
+        externalId: null,
+        displayName: null,
+        active: options.active ?? true,
+        doc: { userName: email, active: options.active ?? true, ...enterprise },
+        emails: [{ value: email, type: 'work', primary: true }],
+      },
+      { origin: options.origin ?? 'INTERNAL', role: options.role ?? 'Viewer' },
+      at,
+    )
+  }
+
+  return {
+    h,
+    op,
+    browser,
+    publicUrl,
+    connection,
+    async verifiedConnection(tenant, overrides) {
+      const created = await connection(tenant, overrides)
+      const at = new Date().toISOString()
+      const updated = await h.store.updateConnection(
+        tenant.tenant.id,
+        created.id,
+        { status: 'verified', verifiedAt: at },
+        at,
+      )
+      if (!updated) throw new Error('connection vanished')
+      return updated
+    },
+    member,
+    async signInAdmin(tenant, target = browser, email = `admin-${tenant.tenant.slug}@example.com`) {
+      const admin = await member(tenant, email, { role: 'Admin' })
+      const id = await createSession(h.store, h.config.sessions, {
+        tenantId: tenant.tenant.id,
+        userId: admin.id,
+      })
+      target.setCookie('rollcall_session', id)
+      return admin
+    },
+    newBrowser: () => new Browser(h.app, publicUrl),
+  }
+}
+
+/** Headers of a same-origin JSON request, as the console's fetch() sends them. */
+export function sameOrigin(publicUrl: string): Record<string, string> {
+  return {
+    origin: new URL(publicUrl).origin,
+    'sec-fetch-site': 'same-origin',
+    'content-type': 'application/json',
+  }
+}
