@@ -371,7 +371,11 @@ export interface Store {
     tenantId: string,
     options: { limit: number; beforeId?: number | undefined; failuresOnly?: boolean | undefined },
   ): Promise<StoredProvisioningLogEntry[]>
-  /** Deletes entries older than `before`, and beyond the newest `maxRowsPerTenant` of each tenant. */
+  /**
+   * Deletes provisioning log entries older than `before` and beyond the newest
+   * `maxRowsPerTenant` of each tenant, and sign-in log entries older than `before`.
+   * Returns how many provisioning log entries went.
+   */
   pruneProvisioningLog(before: string, maxRowsPerTenant: number): Promise<number>
 
   /**

@@ -1880,6 +1880,15 @@ export function defineStoreContract(
         assert.equal((await store.listSignInLog(b.id, { limit: 10 })).length, 1)
       })
 
+      it('prunes sign-in log entries older than the provisioning log cut-off', async (t) => {
+        const { store, a } = await fresh(t)
+        const entry: SignInLogEntry = { tenantId: a.id, connectionId: null, at: at(1), outcome: 'refused', email: null, detail: null }
+        await store.appendSignInLog(entry)
+        await store.appendSignInLog({ ...entry, at: at(3) })
+        await store.pruneProvisioningLog(at(2), 100)
+        assert.deepEqual((await store.listSignInLog(a.id, { limit: 10 })).map((e) => e.at), [at(3)])
+      })
+
       it('keeps one local password hash per person and replaces it', async (t) => {
         const { store, ta } = await fresh(t)
         const user = await addUser(ta, 'admin@example.com', { origin: 'INTERNAL', role: 'Admin' })

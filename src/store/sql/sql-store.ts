@@ -967,6 +967,8 @@ export class SqlStore implements Store {
     let deleted = 0
     const old = await this.db.deleteFrom('provisioning_log').where('at', '<', before).executeTakeFirst()
     deleted += Number(old.numDeletedRows)
+    // The sign-in log follows the same retention (by age; its volume is the users' sign-ins).
+    await this.db.deleteFrom('sign_in_log').where('at', '<', before).execute()
     const tenants = await this.db.selectFrom('tenants').select('id').execute()
     for (const { id } of tenants) {
       const cutoff = await this.db
