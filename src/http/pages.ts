@@ -1,5 +1,7 @@
 // The few HTML pages Rollcall serves itself (SSO start, callback results, local sign-in): one
 // layout, every interpolated value escaped.
+import type { FastifyReply } from 'fastify'
+
 export function escapeHtml(value: string): string {
   return value
     .replaceAll('&', '&amp;')
@@ -100,4 +102,14 @@ export function page(title: string, body: Html): string {
         ${body}
       </body>
     </html> `.text
+}
+
+/** Sends an HTML page: never cached, and a CSP that allows no script (these pages have none). */
+export function sendPage(reply: FastifyReply, status: number, title: string, body: Html): FastifyReply {
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
+    .send(page(title, body))
 }

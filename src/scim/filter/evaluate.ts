@@ -335,7 +335,8 @@ function toBoolean(value: unknown): boolean | undefined {
 const DATE_TIME =
   /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/i
 
-function parseDateTime(text: string): number | undefined {
+/** An xsd:dateTime (or bare date) as epoch milliseconds, or undefined when it is not one. */
+export function parseDateTime(text: string): number | undefined {
   const match = DATE_TIME.exec(text)
   if (match === null) return undefined
   const hasTime = text.length > 10

@@ -10,7 +10,7 @@ import { resolveAttributePath, resolveSubAttribute } from '../schemas/resolve.ts
 import type { ResolvedAttribute } from '../schemas/resolve.ts'
 import type { AttributeDefinition, ResourceTypeDefinition } from '../schemas/types.ts'
 import type { AttributePath, CompareOperator, Filter, FilterValue } from './ast.ts'
-import { matchString, order, validateFilter, type PositiveOperator } from './evaluate.ts'
+import { matchString, order, parseDateTime, validateFilter, type PositiveOperator } from './evaluate.ts'
 
 type Pred = RawBuilder<SqlBool>
 type Expr = RawBuilder<unknown>
@@ -915,17 +915,6 @@ function trueOnEmpty(op: CompareOperator, operand: FilterValue): boolean {
 }
 
 
-// xsd:dateTime (RFC 7643 §2.3.5), or a bare date; a missing zone is read as UTC (as evaluate.ts).
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/i
-
-function parseDateTime(text: string): number | undefined {
-  const match = DATE_TIME.exec(text)
-  if (match === null) return undefined
-  const hasTime = text.length > 10
-  const normalized = hasTime && match[1] === undefined ? `${text}Z` : text
-  const instant = Date.parse(normalized)
-  return Number.isNaN(instant) ? undefined : instant
-}
 
 function invalid(detail: string): ScimError {
   return ScimError.invalidFilter(detail)

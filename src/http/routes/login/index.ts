@@ -12,7 +12,7 @@ import {
   signInWithPassword,
 } from '../../../sessions/local-login.ts'
 import type { Store } from '../../../store/store.ts'
-import { html, page, type Html } from '../../pages.ts'
+import { html, sendPage, type Html } from '../../pages.ts'
 import { ApiError, registerApiErrorHandler, sendApiError } from '../../plugins/api-errors.ts'
 import { crossSiteReason, setSessionCookie } from '../../plugins/web-session.ts'
 
@@ -31,17 +31,6 @@ function wantsJson(request: FastifyRequest): boolean {
   return String(request.headers['content-type'] ?? '').startsWith('application/json')
 }
 
-function sendPage(reply: FastifyReply, status: number, title: string, body: Html): FastifyReply {
-  return reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .header(
-      'content-security-policy',
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
-    )
-    .send(page(title, body))
-}
 
 const loginForm = (values: LoginBody = {}, problem?: string) =>
   html` ${problem ? html`<p class="error">${problem}</p>` : ''}

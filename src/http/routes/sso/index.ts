@@ -12,7 +12,7 @@ import { redirectUriOf } from '../../../sso/connections.ts'
 import { startAuthorization, BINDING_COOKIE } from '../../../sso/login.ts'
 import type { AuthorizationPurpose, LoginConnectionRecord, Store } from '../../../store/store.ts'
 import { StoreUnavailable } from '../../../store/store.ts'
-import { html, page, type Html } from '../../pages.ts'
+import { html, sendPage, type Html } from '../../pages.ts'
 import { setSessionCookie, ssoBinding } from '../../plugins/web-session.ts'
 
 export interface SsoRouteDeps {
@@ -33,17 +33,6 @@ export class SsoPageError extends Error {
   }
 }
 
-function sendPage(reply: FastifyReply, status: number, title: string, body: Html): FastifyReply {
-  return reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .header(
-      'content-security-policy',
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
-    )
-    .send(page(title, body))
-}
 
 const ssoForm = (value = '', problem?: string) =>
   html` ${problem ? html`<p class="error">${problem}</p>` : ''}
