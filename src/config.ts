@@ -36,6 +36,10 @@ const envSchema = z.object({
   PROVISIONING_LOG_MAX_ROWS_PER_TENANT: positiveInt.default(100_000),
   PROVISIONING_LOG_MAX_BODY_BYTES: z.coerce.number().int().min(0).default(4096),
   SHUTDOWN_TIMEOUT_SECONDS: positiveInt.default(10),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d+|[0-9a-fA-F.:/,\s]+)$/, 'must be true, false, a hop count, or a comma-separated list of proxy addresses/CIDRs')
+    .default('false'),
   SESSION_IDLE_SECONDS: positiveInt.default(8 * 3600),
   SESSION_ABSOLUTE_SECONDS: positiveInt.default(7 * 24 * 3600),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(5),
@@ -52,6 +56,11 @@ export interface Config {
   readonly publicUrl: string
   readonly dataDir: string
   readonly databaseUrl: string | undefined
+  /**
+   * Fastify's trustProxy: whom to believe for X-Forwarded-For (the client address used by the
+   * login rate limit) — false, true, a hop count, or proxy addresses/CIDRs.
+   */
+  readonly trustProxy: boolean | number | readonly string[]
   /** Connections per instance to PostgreSQL. */
   readonly databasePoolSize: number
   readonly logLevel: LogLevel
@@ -118,6 +127,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     publicUrl,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
     databasePoolSize: e.DATABASE_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
     secret: e.ROLLCALL_SECRET,
@@ -146,4 +156,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       windowSeconds: e.LOGIN_FAILURE_WINDOW_SECONDS,
     }),
   })
+}
+
+function parseTrustProxy(value: string): boolean | number | readonly string[] {
+  if (value === 'true') return true
+  if (value === 'false') return false
+  if (/^\d+$/.test(value)) return Number(value)
+  return value.split(',').map((part) => part.trim()).filter((part) => part !== '')
 }

@@ -30,6 +30,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const app = Fastify({
     logger: deps.logger ?? { level: config.logLevel },
     bodyLimit: config.scim.maxBodyBytes,
+    // Fastify takes a hop count too (documented), which its type omits.
+    trustProxy: (typeof config.trustProxy === 'object' ? [...config.trustProxy] : config.trustProxy) as boolean | string[],
     // Entra URL-encodes filters; allow long query strings but keep a bound.
     routerOptions: { maxParamLength: 512 },
     genReqId: (request) => {

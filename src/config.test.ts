@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { ConfigError, loadConfig } from './config.ts'
+
+describe('loadConfig', () => {
+  it('applies the documented defaults and derives PUBLIC_URL from HOST and PORT', () => {
+    const config = loadConfig({})
+    assert.equal(config.port, 8080)
+    assert.equal(config.host, '127.0.0.1')
+    assert.equal(config.publicUrl, 'http://127.0.0.1:8080')
+    assert.equal(config.dataDir, './data')
+    assert.equal(config.databaseUrl, undefined)
+    assert.equal(config.trustProxy, false)
+    assert.ok(Object.isFrozen(config))
+  })
+
+  it('reads TRUST_PROXY as a boolean, a hop count or a list of proxies', () => {
+    assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true)
+    assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2)
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, ['10.0.0.0/8', '127.0.0.1'])
+  })
+
+  it('reports every invalid variable at once, without echoing secrets', () => {
+    try {
+      loadConfig({ PORT: 'eighty', TRUST_PROXY: 'bogus!', ROLLCALL_SECRET: 'short', DATABASE_URL: 'mysql://u:pw@h/db' })
+      assert.fail('should throw')
+    } catch (error) {
+      assert.ok(error instanceof ConfigError)
+      assert.equal(error.problems.length, 4)
+      assert.doesNotMatch(error.message, /short|pw@/)
+    }
+  })
+
+  it('strips a trailing slash from PUBLIC_URL', () => {
+    assert.equal(loadConfig({ PUBLIC_URL: 'https://id.example.com/' }).publicUrl, 'https://id.example.com')
+  })
+})
