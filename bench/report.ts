@@ -140,7 +140,9 @@ export function renderMarkdown(report: BenchReport): string {
     if (phase.slices === undefined || phase.slices.length === 0) continue
     out.push(
       '',
-      `${phase.name}, in slices of its tasks (for the users phase: by tenant size):`,
+      phase.name === 'initial: users'
+        ? `${phase.name}, by tenant size (users created when the slice began and ended):`
+        : `${phase.name}, in slices of its tasks:`,
       '',
       table(
         [

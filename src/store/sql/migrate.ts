@@ -5,6 +5,7 @@
 import { sql, type Kysely } from 'kysely'
 import * as createDirectory from './migrations/0001-create-directory.ts'
 import * as createSignIn from './migrations/0002-create-sign-in.ts'
+import * as coveringMemberIndex from './migrations/0003-covering-member-index.ts'
 
 type DialectName = 'sqlite' | 'postgres'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -14,6 +15,7 @@ type DialectMigration = { up(db: AnyDb, dialect: DialectName): Promise<void> }
 const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '0001-create-directory': createDirectory,
   '0002-create-sign-in': createSignIn,
+  '0003-covering-member-index': coveringMemberIndex,
 }
 
 /** Returns the names of the migrations this call applied. */

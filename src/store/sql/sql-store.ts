@@ -498,7 +498,8 @@ class SqlTenantStore implements TenantStore {
         .select(['m.member_id', 'g.id', 'g.display_name'])
         .where('m.tenant_id', '=', this.tenantId)
         .where('m.member_id', 'in', part)
-        .orderBy('g.id')
+        // No ORDER BY here: with it, SQLite (no statistics) walks every group of the tenant in id
+        // order instead of looking the members up in group_members_member_ix. Sorted below.
         .execute()
       for (const row of rows) {
         const list = result.get(row.member_id) ?? []
@@ -506,6 +507,7 @@ class SqlTenantStore implements TenantStore {
         result.set(row.member_id, list)
       }
     }
+    for (const list of result.values()) list.sort((a, b) => (a.groupId < b.groupId ? -1 : 1))
     return result
   }
 
