@@ -45,6 +45,11 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(5),
   LOGIN_MAX_FAILURES_PER_ADDRESS: positiveInt.default(20),
   LOGIN_FAILURE_WINDOW_SECONDS: positiveInt.default(900),
+  DOMAIN_VERIFICATION_DNS_SERVERS: z
+    .string()
+    .regex(/^[0-9a-zA-Z.:\[\],\s-]+$/, 'must be a comma-separated list of DNS server addresses (host or host:port)')
+    .optional(),
+  DOMAIN_VERIFICATION_TIMEOUT_SECONDS: positiveInt.max(60).default(5),
 })
 
 export type LogLevel = (typeof logLevels)[number]
@@ -88,6 +93,12 @@ export interface Config {
     readonly absoluteSeconds: number
     /** Secure cookies: PUBLIC_URL is https. */
     readonly secureCookies: boolean
+  }
+  /** How verified domains are looked up (DNS TXT records). */
+  readonly domainVerification: {
+    /** DNS servers to ask; empty means the system's resolver configuration. */
+    readonly dnsServers: readonly string[]
+    readonly timeoutMs: number
   }
   /** Local (password) sign-in throttling, counted in the database across instances. */
   readonly localLogin: {
@@ -149,6 +160,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       idleSeconds: e.SESSION_IDLE_SECONDS,
       absoluteSeconds: Math.max(e.SESSION_ABSOLUTE_SECONDS, e.SESSION_IDLE_SECONDS),
       secureCookies: publicUrl.startsWith('https://'),
+    }),
+    domainVerification: Object.freeze({
+      dnsServers: Object.freeze(
+        (e.DOMAIN_VERIFICATION_DNS_SERVERS ?? '')
+          .split(',')
+          .map((server) => server.trim())
+          .filter((server) => server !== ''),
+      ),
+      timeoutMs: e.DOMAIN_VERIFICATION_TIMEOUT_SECONDS * 1000,
     }),
     localLogin: Object.freeze({
       maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,

@@ -1,8 +1,9 @@
-// What a sign-in through a login connection does (SPEC §1 D2, D7, D9; §4): which email the ID
+// What a sign-in through a login connection does (SPEC §1 D2, D7, D9, D11, D12; §4): which email the ID
 // token carries, and whether the person signs in, is moved into the tenant, joins it, is created,
 // or is refused. Pure decisions: the callback and the verification page ask them, and the
 // sign-in service carries them out inside one transaction.
 import { emailIdentityOf } from './directory-rules.ts'
+import type { DomainOwnership } from './domains.ts'
 import type { Origin } from './types.ts'
 
 /** The claims Entra ID may carry the email in, in the order they are tried by default. */
@@ -59,10 +60,18 @@ export interface SignInInput {
   readonly connection: { readonly jitEnabled: boolean; readonly emailClaims: readonly string[] }
   /** Looked up by the email that emailFromClaims found; undefined when nobody has it. */
   readonly person: SignInPerson | undefined
+  /** Who verified the email's domain: this tenant, another one, or nobody (D10, D11). */
+  readonly domain: DomainOwnership
 }
 
 export type RefusalReason =
-  'noEmail' | 'scimControlledElsewhere' | 'deactivated' | 'jitDisabled' | 'differentPerson'
+  | 'noEmail'
+  | 'scimControlledElsewhere'
+  | 'deactivated'
+  | 'jitDisabled'
+  | 'differentPerson'
+  | 'emailNotVerified'
+  | 'domainNotVerified'
 
 export type SignInDecision =
   /** An active member of the tenant: signs in with their role. */
@@ -72,13 +81,16 @@ export type SignInDecision =
       readonly userId: string
       readonly role: string
     }
-  /** D7: INTERNAL elsewhere only; leaves the other tenants and becomes an INTERNAL member here. */
+  /**
+   * D7: INTERNAL elsewhere only; becomes an INTERNAL member here too and keeps the other
+   * memberships until SCIM here takes control of them (D2, D5).
+   */
   | {
       readonly kind: 'transfer'
       readonly email: string
       readonly userId: string
       readonly role: string
-      readonly leaves: number
+      readonly memberElsewhere: number
     }
   /** Known person with no membership anywhere: joins just in time. */
   | {
@@ -102,22 +114,20 @@ function recordedObjectId(here: NonNullable<SignInPerson['here']>): string | nul
   return null
 }
 
-/** D7, D9, just-in-time membership: what a sign-in with these claims does in this tenant. */
+/** The IdP says outright that it did not verify the email (OpenID Connect Core §5.1). */
+function emailUnverified(claims: Readonly<Record<string, unknown>>): boolean {
+  const value = claims.email_verified
+  return value === false || (typeof value === 'string' && value.toLowerCase() === 'false')
+}
+
+/** D7, D9, D11, D12, just-in-time membership: what a sign-in with these claims does here. */
 export function decideSignIn(input: SignInInput): SignInDecision {
   const found = emailFromClaims(input.claims, input.connection.emailClaims)
   if (found === undefined) return { kind: 'refuse', reason: 'noEmail', email: null }
   const { email } = found
   const person = input.person
-  if (person === undefined) {
-    return input.connection.jitEnabled
-      ? { kind: 'create', email, role: SIGN_IN_DEFAULT_ROLE }
-      : { kind: 'refuse', reason: 'jitDisabled', email }
-  }
-  // D2: a SCIM-controlled user belongs to that tenant only; no sign-in elsewhere moves them.
-  if (person.elsewhere.some((m) => m.origin === 'SCIM')) {
-    return { kind: 'refuse', reason: 'scimControlledElsewhere', email }
-  }
-  if (person.here !== undefined) {
+  // D11: the login URL signs in the tenant's own members, whatever their domain.
+  if (person?.here !== undefined) {
     const oid = input.claims.oid
     const recorded = recordedObjectId(person.here)
     if (
@@ -130,16 +140,30 @@ export function decideSignIn(input: SignInInput): SignInDecision {
     if (!person.here.active) return { kind: 'refuse', reason: 'deactivated', email }
     return { kind: 'signIn', email, userId: person.userId, role: person.here.role }
   }
+  // Joining (just in time or by transfer) rests on the tenant's proof of the domain (D11). Both
+  // checks come before anything about the person, so a refusal reads the same whether the person
+  // exists elsewhere or not (D12: no probing of other tenants' people).
+  if (emailUnverified(input.claims)) return { kind: 'refuse', reason: 'emailNotVerified', email }
+  if (input.domain !== 'this') return { kind: 'refuse', reason: 'domainNotVerified', email }
+  if (person === undefined) {
+    return input.connection.jitEnabled
+      ? { kind: 'create', email, role: SIGN_IN_DEFAULT_ROLE }
+      : { kind: 'refuse', reason: 'jitDisabled', email }
+  }
+  // D2: a SCIM-controlled user belongs to that tenant only; no sign-in elsewhere moves them.
+  if (person.elsewhere.some((m) => m.origin === 'SCIM')) {
+    return { kind: 'refuse', reason: 'scimControlledElsewhere', email }
+  }
   if (person.elsewhere.length > 0) {
-    // D7: the login URL of this tenant moves an INTERNAL user here (the next SCIM write converts
-    // them, D5). The transfer happens whether or not just-in-time membership is on: it is the
-    // documented way (D6) an admin brings a member of another tenant in.
+    // D7: the login URL of this tenant brings an INTERNAL user in, whether or not just-in-time
+    // membership is on: it is the documented way (D6) an admin brings a member of another
+    // tenant in. Their other memberships end only when SCIM here takes control of them.
     return {
       kind: 'transfer',
       email,
       userId: person.userId,
       role: SIGN_IN_DEFAULT_ROLE,
-      leaves: person.elsewhere.length,
+      memberElsewhere: person.elsewhere.length,
     }
   }
   return input.connection.jitEnabled
@@ -154,8 +178,9 @@ export function describeDecision(decision: SignInDecision): string {
       return `${decision.email} is a member of this tenant and signs in with the role ${decision.role}.`
     case 'transfer':
       return (
-        `${decision.email} is an INTERNAL member of ${decision.leaves} other tenant(s): signing in ` +
-        `moves them here (D7) as ${decision.role}, and removes those other memberships.`
+        `${decision.email} is a member of ${decision.memberElsewhere} other organisation(s) and ` +
+        `joins this one as ${decision.role}. They stay members there until this organisation's ` +
+        'provisioning (SCIM) takes control of the account, which then ends the other memberships.'
       )
     case 'join':
       return `${decision.email} is not a member yet and joins this tenant as ${decision.role} (just-in-time).`
@@ -187,6 +212,18 @@ export function refusalMessage(reason: RefusalReason, email: string | null): str
       return (
         `${who} is not a member of this organisation, and this sign-in connection does not add ` +
         'members automatically. Ask your administrator to add you (or assign you in the IdP).'
+      )
+    case 'emailNotVerified':
+      return (
+        `The identity provider says the email ${who} is not verified, so it cannot be used to join ` +
+        'this organisation. Ask your administrator to verify the email address at the identity ' +
+        'provider, or to add you to this organisation.'
+      )
+    case 'domainNotVerified':
+      return (
+        `${who} is not a member of this organisation, and people join by signing in only with an ` +
+        "email in one of the organisation's verified domains. Ask your administrator to add you, " +
+        'or to verify your email domain for this organisation.'
       )
     case 'differentPerson':
       return (

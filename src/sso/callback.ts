@@ -6,7 +6,6 @@ import * as oidc from 'openid-client'
 import { hashToken } from '../credentials/one-time-tokens.ts'
 import { newId } from '../domain/ids.ts'
 import {
-  decideSignIn,
   describeDecision,
   emailFromClaims,
   type SignInDecision,
@@ -14,7 +13,7 @@ import {
 import type { SessionSettings } from '../sessions/sessions.ts'
 import { createSession } from '../sessions/sessions.ts'
 import type { LoginConnectionRecord, Store } from '../store/store.ts'
-import { lookupPerson } from './claims.ts'
+import { decideFor } from './claims.ts'
 import type { SsoDeps } from './login.ts'
 
 export type CallbackOutcome =
@@ -149,9 +148,7 @@ async function applySignIn(
   claims: Readonly<Record<string, unknown>>,
 ): Promise<{ decision: SignInDecision; userId: string | undefined }> {
   return store.transaction(async (tx) => {
-    const found = emailFromClaims(claims, connection.emailClaims)
-    const person = found ? await lookupPerson(tx, connection.tenantId, found.email) : undefined
-    const decision = decideSignIn({ claims, connection, person })
+    const decision = await decideFor(tx, connection, claims)
     const here = tx.forTenant(connection.tenantId)
     const at = new Date().toISOString()
     const displayName = typeof claims.name === 'string' && claims.name !== '' ? claims.name : null
@@ -173,21 +170,8 @@ async function applySignIn(
         return { decision, userId: undefined }
       case 'signIn':
         return { decision, userId: decision.userId }
-      case 'transfer': {
-        // D7: leave every other tenant (their sessions go with the memberships), join here.
-        for (const other of await tx.membershipsOf(decision.userId)) {
-          if (other.tenantId === connection.tenantId) continue
-          await tx.deleteSessionsOf(other.tenantId, decision.userId)
-          await tx.forTenant(other.tenantId).deleteUser(decision.userId)
-        }
-        await here.insertUser(
-          decision.userId,
-          membership(decision.email),
-          { origin: 'INTERNAL', role: decision.role },
-          at,
-        )
-        return { decision, userId: decision.userId }
-      }
+      // D7: a member here too; the memberships elsewhere stay until SCIM here takes control.
+      case 'transfer':
       case 'join':
         await here.insertUser(
           decision.userId,
@@ -271,10 +255,9 @@ export async function completeAuthorization(
     return fail(described.error, described.description)
   }
 
-  const found = emailFromClaims(claims, connection.emailClaims)
   if (pending.purpose === 'verify') {
-    const person = found ? await lookupPerson(store, connection.tenantId, found.email) : undefined
-    const decision = decideSignIn({ claims, connection, person })
+    const found = emailFromClaims(claims, connection.emailClaims)
+    const decision = await decideFor(store, connection, claims)
     const verified =
       (await store.updateConnection(
         connection.tenantId,

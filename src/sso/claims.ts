@@ -1,7 +1,14 @@
 // From validated ID-token claims to the directory: who the person is in the store (for
 // decideSignIn), and the claims worth showing an admin on the verification page.
 import { ENTERPRISE_USER_SCHEMA_URN } from '../scim/schemas/index.ts'
-import type { SignInPerson } from '../domain/sign-in-rules.ts'
+import { domainOfEmail, ownershipOf } from '../domain/domains.ts'
+import {
+  decideSignIn,
+  emailFromClaims,
+  type SignInDecision,
+  type SignInPerson,
+} from '../domain/sign-in-rules.ts'
+import type { LoginConnectionRecord } from '../store/store.ts'
 import type { Store } from '../store/store.ts'
 
 /** What the store knows of the person with this (normalised) email, as decideSignIn reads it. */
@@ -31,6 +38,29 @@ export async function lookupPerson(
       .filter((m) => m.tenantId !== tenantId)
       .map((m) => ({ origin: m.origin })),
   }
+}
+
+/**
+ * What a sign-in with these claims through this connection does, decided on what `store` (a
+ * transaction, when the caller carries the decision out) reads now.
+ */
+export async function decideFor(
+  store: Store,
+  connection: LoginConnectionRecord,
+  claims: Readonly<Record<string, unknown>>,
+): Promise<SignInDecision> {
+  const found = emailFromClaims(claims, connection.emailClaims)
+  if (!found) return decideSignIn({ claims, connection, person: undefined, domain: 'none' })
+  const [person, owner] = await Promise.all([
+    lookupPerson(store, connection.tenantId, found.email),
+    store.domainOwner(domainOfEmail(found.email)),
+  ])
+  return decideSignIn({
+    claims,
+    connection,
+    person,
+    domain: ownershipOf(owner, connection.tenantId),
+  })
 }
 
 // Protocol claims that say nothing to an admin checking the mapping.

@@ -153,6 +153,25 @@ export interface ConnectionChanges {
   readonly emailClaims?: readonly string[]
 }
 
+/** D10: a domain is pending until its TXT record is found or the operator vouches for it. */
+export type DomainStatus = 'pending' | 'verified'
+
+/** An email domain a tenant claims (SPEC §1 D10). */
+export interface TenantDomainRecord {
+  readonly tenantId: string
+  /** Normalised (lower case). */
+  readonly domain: string
+  /** The random part of the TXT record value the tenant publishes. */
+  readonly challenge: string
+  readonly status: DomainStatus
+  readonly verifiedAt: string | null
+  /** How it was verified: the TXT record was found, or the operator vouched for it. */
+  readonly verifiedMethod: 'dns' | 'operator' | null
+  /** Who vouched (operator), or the record name that was found (dns). */
+  readonly verifiedBy: string | null
+  readonly createdAt: string
+}
+
 export type AuthorizationPurpose = 'verify' | 'login'
 
 /** A pending authorization request (state, nonce, PKCE verifier), kept until its callback. */
@@ -346,6 +365,13 @@ export interface TenantStore {
   removeMembersExcept(groupId: string, keep: readonly string[], origin: Origin): Promise<void>
 }
 
+/** A service-wide key/value setting and when it was last written. */
+export interface ServiceSettingRecord {
+  readonly key: string
+  readonly value: string
+  readonly updatedAt: string
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres'
   /** Applies pending migrations (idempotent). */
@@ -386,13 +412,16 @@ export interface Store {
 
   /**
    * Creates a login connection. The domain is stored as given and compared case-insensitively:
-   * throws UniqueViolation('login_connections_domain') when another connection (of any tenant)
-   * has the same domain.
+   * throws UniqueViolation('login_connections_domain') when another connection of the same
+   * tenant has the same domain (other tenants may name it too: only a verified domain routes).
    */
   createConnection(record: LoginConnectionRecord): Promise<LoginConnectionRecord>
   /** The connection with this id, of any tenant, or undefined. */
   getConnection(id: string): Promise<LoginConnectionRecord | undefined>
-  /** The connection whose identity provider domain equals `domain` case-insensitively. */
+  /**
+   * D11: the connection "Sign in with SSO" routes this domain to — the one with this domain of
+   * the tenant that verified the domain — or undefined.
+   */
   getConnectionByDomain(domain: string): Promise<LoginConnectionRecord | undefined>
   /** The tenant's connections, oldest first. */
   listConnections(tenantId: string): Promise<LoginConnectionRecord[]>
@@ -409,6 +438,27 @@ export interface Store {
   ): Promise<LoginConnectionRecord | undefined>
   /** Deletes a connection of this tenant; false when there was none. */
   deleteConnection(tenantId: string, id: string): Promise<boolean>
+
+  /**
+   * Adds a pending domain to a tenant. Throws UniqueViolation('tenant_domains_tenant') when the
+   * tenant has it already.
+   */
+  addDomain(record: TenantDomainRecord): Promise<TenantDomainRecord>
+  getDomain(tenantId: string, domain: string): Promise<TenantDomainRecord | undefined>
+  /** The tenant's domains, in name order. */
+  listDomains(tenantId: string): Promise<TenantDomainRecord[]>
+  /**
+   * Marks a tenant's domain verified. Throws UniqueViolation('tenant_domains_verified') when
+   * another tenant verified it first (the database decides: a partial unique index).
+   */
+  markDomainVerified(
+    tenantId: string,
+    domain: string,
+    verification: { at: string; method: 'dns' | 'operator'; by: string },
+  ): Promise<TenantDomainRecord | undefined>
+  removeDomain(tenantId: string, domain: string): Promise<boolean>
+  /** The id of the tenant that verified this domain, if any (D11, D12). */
+  domainOwner(domain: string): Promise<string | undefined>
 
   /** Stores a pending authorization request; throws UniqueViolation on a duplicate state. */
   insertAuthorizationState(record: AuthorizationStateRecord): Promise<void>
@@ -469,6 +519,14 @@ export interface Store {
   deleteSessionsOf(tenantId: string, userId: string): Promise<number>
   /** Deletes expired authorization states, one-time tokens, sessions and old login failures. */
   pruneExpiredSignInState(now: string, failuresBefore: string): Promise<void>
+
+  /**
+   * A service-wide setting (e.g. `public_url`, which the server records at start for the CLI),
+   * or undefined when it was never set.
+   */
+  getServiceSetting(key: string): Promise<ServiceSettingRecord | undefined>
+  /** Sets (inserts or replaces) a service-wide setting; the last writer wins. */
+  setServiceSetting(key: string, value: string, at: string): Promise<void>
 
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>

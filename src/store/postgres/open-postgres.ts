@@ -21,6 +21,9 @@ const CONSTRAINTS: Record<string, string> = {
   groups_display_name_uq: 'groups_display_name',
   tenants_slug_key: 'tenants_slug',
   login_connections_domain_uq: 'login_connections_domain',
+  login_connections_tenant_domain_uq: 'login_connections_domain',
+  tenant_domains_pk: 'tenant_domains_tenant',
+  tenant_domains_verified_uq: 'tenant_domains_verified',
 }
 
 /** pg errors → store errors; no driver message reaches a client. */

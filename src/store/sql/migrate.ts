@@ -6,6 +6,8 @@ import { sql, type Kysely } from 'kysely'
 import * as createDirectory from './migrations/0001-create-directory.ts'
 import * as createSignIn from './migrations/0002-create-sign-in.ts'
 import * as coveringMemberIndex from './migrations/0003-covering-member-index.ts'
+import * as verifiedDomains from './migrations/0004-verified-domains.ts'
+import * as serviceSettings from './migrations/0005-service-settings.ts'
 
 type DialectName = 'sqlite' | 'postgres'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -16,6 +18,8 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '0001-create-directory': createDirectory,
   '0002-create-sign-in': createSignIn,
   '0003-covering-member-index': coveringMemberIndex,
+  '0004-verified-domains': verifiedDomains,
+  '0005-service-settings': serviceSettings,
 }
 
 /** Returns the names of the migrations this call applied. */

@@ -3,6 +3,8 @@
 import { sql, type Kysely, type RawBuilder, type Selectable, type SqlBool, type Transaction } from 'kysely'
 import type { Origin, Tenant } from '../../domain/types.ts'
 import { normaliseName } from '../../domain/directory-rules.ts'
+import { normaliseDomain } from '../../domain/domains.ts'
+import { DomainQueries } from './domains.ts'
 import { compileFilter, compileSortKey } from '../../scim/filter/to-sql.ts'
 import type { SqlDialect } from '../../scim/filter/sql-dialect.ts'
 import type {
@@ -37,9 +39,11 @@ import type {
   MemberType,
   Page,
   ProvisioningLogEntry,
+  ServiceSettingRecord,
   SigningKeyRecord,
   Store,
   StoredProvisioningLogEntry,
+  TenantDomainRecord,
   TenantStore,
   UserRecord,
   UserWrite,
@@ -152,10 +156,6 @@ function toAuthorizationState(row: Selectable<SsoStatesTable>): AuthorizationSta
   }
 }
 
-/** Identity provider domains compare case-insensitively, without surrounding dots or spaces. */
-function normaliseDomain(domain: string): string {
-  return domain.trim().replace(/^\.+|\.+$/g, '').toLowerCase()
-}
 
 /** SQLite caps bound parameters per statement; chunk IN lists well below it. */
 const IN_CHUNK = 500
@@ -1045,9 +1045,13 @@ export class SqlStore implements Store {
   async getConnectionByDomain(domain: string): Promise<LoginConnectionRecord | undefined> {
     const row = await this.guard(() =>
       this.reader
-        .selectFrom('login_connections')
-        .selectAll()
-        .where('domain_norm', '=', normaliseDomain(domain))
+        .selectFrom('login_connections as c')
+        .innerJoin('tenant_domains as d', (join) =>
+          join.onRef('d.tenant_id', '=', 'c.tenant_id').onRef('d.domain_norm', '=', 'c.domain_norm'),
+        )
+        .selectAll('c')
+        .where('c.domain_norm', '=', normaliseDomain(domain))
+        .where('d.status', '=', 'verified')
         .executeTakeFirst(),
     )
     return row && toConnection(row)
@@ -1110,6 +1114,38 @@ export class SqlStore implements Store {
         .executeTakeFirst(),
     )
     return Number(result.numDeletedRows) > 0
+  }
+
+  private get domains(): DomainQueries {
+    return new DomainQueries(this.db, this.reader)
+  }
+
+  addDomain(record: TenantDomainRecord): Promise<TenantDomainRecord> {
+    return this.guard(() => this.domains.add(record))
+  }
+
+  getDomain(tenantId: string, domain: string): Promise<TenantDomainRecord | undefined> {
+    return this.guard(() => this.domains.get(tenantId, domain))
+  }
+
+  listDomains(tenantId: string): Promise<TenantDomainRecord[]> {
+    return this.guard(() => this.domains.list(tenantId))
+  }
+
+  markDomainVerified(
+    tenantId: string,
+    domain: string,
+    verification: { at: string; method: 'dns' | 'operator'; by: string },
+  ): Promise<TenantDomainRecord | undefined> {
+    return this.guard(() => this.domains.markVerified(tenantId, domain, verification))
+  }
+
+  removeDomain(tenantId: string, domain: string): Promise<boolean> {
+    return this.guard(() => this.domains.remove(tenantId, domain))
+  }
+
+  domainOwner(domain: string): Promise<string | undefined> {
+    return this.guard(() => this.domains.owner(domain))
   }
 
   async insertAuthorizationState(record: AuthorizationStateRecord): Promise<void> {
@@ -1376,6 +1412,27 @@ export class SqlStore implements Store {
         .execute()
       await this.db.deleteFrom('login_failures').where('at', '<', failuresBefore).execute()
     })
+  }
+
+  async getServiceSetting(key: string): Promise<ServiceSettingRecord | undefined> {
+    const row = await this.guard(() =>
+      this.reader
+        .selectFrom('service_settings')
+        .select(['key', 'value', 'updated_at'])
+        .where('key', '=', key)
+        .executeTakeFirst(),
+    )
+    return row && { key: row.key, value: row.value, updatedAt: row.updated_at }
+  }
+
+  async setServiceSetting(key: string, value: string, at: string): Promise<void> {
+    await this.guard(() =>
+      this.db
+        .insertInto('service_settings')
+        .values({ key, value, updated_at: at })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: at }))
+        .execute(),
+    )
   }
 
   translateError(error: unknown): unknown {

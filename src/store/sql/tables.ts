@@ -113,6 +113,17 @@ export interface LoginConnectionsTable {
   updated_at: string
 }
 
+export interface TenantDomainsTable {
+  tenant_id: string
+  domain_norm: string
+  challenge: string
+  status: string
+  verified_at: string | null
+  verified_method: string | null
+  verified_by: string | null
+  created_at: string
+}
+
 export interface SsoStatesTable {
   state: string
   tenant_id: string
@@ -166,6 +177,12 @@ export interface SessionsTable {
   absolute_expires_at: string
 }
 
+export interface ServiceSettingsTable {
+  key: string
+  value: string
+  updated_at: string
+}
+
 export interface Database {
   tenants: TenantsTable
   users: UsersTable
@@ -176,10 +193,12 @@ export interface Database {
   signing_keys: SigningKeysTable
   provisioning_log: ProvisioningLogTable
   login_connections: LoginConnectionsTable
+  tenant_domains: TenantDomainsTable
   sso_states: SsoStatesTable
   one_time_tokens: OneTimeTokensTable
   sign_in_log: SignInLogTable
   local_credentials: LocalCredentialsTable
   login_failures: LoginFailuresTable
   sessions: SessionsTable
+  service_settings: ServiceSettingsTable
 }

@@ -55,6 +55,9 @@ function constraintName(columns: string): string {
   if (columns.includes('groups.display_name_norm')) return 'groups_display_name'
   if (columns.includes('tenants.slug')) return 'tenants_slug'
   if (columns.includes('login_connections.domain_norm')) return 'login_connections_domain'
+  // The primary key names both columns; the partial index of verified domains only the domain.
+  if (columns.includes('tenant_domains.tenant_id')) return 'tenant_domains_tenant'
+  if (columns.includes('tenant_domains.domain_norm')) return 'tenant_domains_verified'
   return columns
 }
 

@@ -1,0 +1,183 @@
+// Verified domains of a tenant (SPEC §1 D10): add a domain (Rollcall gives the TXT record to
+// publish), verify it (the record is looked up in DNS, or the operator vouches), list, remove.
+// A domain verified by one tenant cannot be claimed or verified by another.
+import { randomBytes } from 'node:crypto'
+import {
+  challengeFound,
+  challengeRecordName,
+  challengeRecordValue,
+  parseDomain,
+} from '../domain/domains.ts'
+import type { Tenant } from '../domain/types.ts'
+import { UniqueViolation, type Store, type TenantDomainRecord } from '../store/store.ts'
+import { DirectoryError } from './internal.ts'
+
+/** Looks up the TXT records at a DNS name; rejects on timeouts and resolver failures. */
+export type TxtResolver = (name: string) => Promise<string[][]>
+
+/** What the CLI and the admin API show of a domain. */
+export interface DomainView {
+  readonly domain: string
+  readonly status: 'pending' | 'verified'
+  /** Publish a TXT record with this name… */
+  readonly txtName: string
+  /** …and this value, then verify. */
+  readonly txtValue: string
+  readonly verifiedAt: string | null
+  readonly verifiedMethod: 'dns' | 'operator' | null
+  readonly verifiedBy: string | null
+  readonly createdAt: string
+}
+
+export function domainView(record: TenantDomainRecord): DomainView {
+  return {
+    domain: record.domain,
+    status: record.status,
+    txtName: challengeRecordName(record.domain),
+    txtValue: challengeRecordValue(record.challenge),
+    verifiedAt: record.verifiedAt,
+    verifiedMethod: record.verifiedMethod,
+    verifiedBy: record.verifiedBy,
+    createdAt: record.createdAt,
+  }
+}
+
+function domainArgument(value: string): string {
+  const domain = parseDomain(value)
+  if (domain === undefined) {
+    throw new DirectoryError(
+      `"${value.slice(0, 300)}" is not a domain name. Give the email domain of the ` +
+        "organisation's users, e.g. contoso.com.",
+    )
+  }
+  return domain
+}
+
+// Names no tenant: a domain's owner is nobody else's business.
+function verifiedElsewhere(domain: string): DirectoryError {
+  return new DirectoryError(
+    `The domain ${domain} is already verified by another organisation. A domain belongs to one ` +
+      'organisation only; if it is yours, ask the operator of this Rollcall service.',
+    409,
+    'domain_taken',
+  )
+}
+
+function notFound(domain: string): DirectoryError {
+  return new DirectoryError(
+    `This tenant has no domain ${domain}. Add it first (domain add).`,
+    404,
+    'not_found',
+  )
+}
+
+export async function addDomain(
+  store: Store,
+  tenant: Tenant,
+  value: string,
+  now: Date = new Date(),
+): Promise<TenantDomainRecord> {
+  const domain = domainArgument(value)
+  const owner = await store.domainOwner(domain)
+  if (owner !== undefined && owner !== tenant.id) throw verifiedElsewhere(domain)
+  try {
+    return await store.addDomain({
+      tenantId: tenant.id,
+      domain,
+      challenge: randomBytes(18).toString('base64url'),
+      status: 'pending',
+      verifiedAt: null,
+      verifiedMethod: null,
+      verifiedBy: null,
+      createdAt: now.toISOString(),
+    })
+  } catch (error) {
+    if (error instanceof UniqueViolation) {
+      throw new DirectoryError(
+        `This tenant already has the domain ${domain} (domain list shows its TXT record).`,
+        409,
+        'conflict',
+      )
+    }
+    throw error
+  }
+}
+
+export async function listDomains(store: Store, tenant: Tenant): Promise<TenantDomainRecord[]> {
+  return store.listDomains(tenant.id)
+}
+
+export async function getDomain(
+  store: Store,
+  tenant: Tenant,
+  value: string,
+): Promise<TenantDomainRecord> {
+  const domain = domainArgument(value)
+  const record = await store.getDomain(tenant.id, domain)
+  if (!record) throw notFound(domain)
+  return record
+}
+
+export type DomainVerification =
+  /** Looked up in DNS; `resolve` may reject (timeout, NXDOMAIN), which reads as "not found". */
+  | { readonly method: 'dns'; readonly resolve: TxtResolver }
+  /** The operator vouches for the domain (CLI --force); recorded with their name. */
+  | { readonly method: 'operator'; readonly by: string }
+
+/**
+ * Verifies a tenant's domain. Already verified: returned as is. Refused (409) when another
+ * tenant verified it meanwhile; 422 with what was looked up when the TXT record is not found.
+ */
+export async function verifyDomain(
+  store: Store,
+  tenant: Tenant,
+  value: string,
+  how: DomainVerification,
+  now: Date = new Date(),
+): Promise<TenantDomainRecord> {
+  const record = await getDomain(store, tenant, value)
+  if (record.status === 'verified') return record
+  const owner = await store.domainOwner(record.domain)
+  if (owner !== undefined && owner !== tenant.id) throw verifiedElsewhere(record.domain)
+  const name = challengeRecordName(record.domain)
+  if (how.method === 'dns') {
+    let found: string[][]
+    let failure = ''
+    try {
+      found = await how.resolve(name)
+    } catch (error) {
+      found = []
+      const code = (error as { code?: string }).code
+      failure =
+        code === 'ENOTFOUND' || code === 'ENODATA'
+          ? ' DNS has no TXT record at that name yet.'
+          : ` The DNS lookup failed (${code ?? 'error'}).`
+    }
+    if (!challengeFound(found, record.challenge)) {
+      throw new DirectoryError(
+        `The TXT record for ${record.domain} was not found.${failure} Publish a TXT record named ` +
+          `${name} with the value ${challengeRecordValue(record.challenge)} at the domain's DNS ` +
+          'provider, wait for it to propagate (minutes to an hour), then verify again.',
+        422,
+        'domain_not_verified',
+      )
+    }
+  }
+  try {
+    const verified = await store.markDomainVerified(tenant.id, record.domain, {
+      at: now.toISOString(),
+      method: how.method,
+      by: how.method === 'dns' ? name : how.by,
+    })
+    if (!verified) throw notFound(record.domain)
+    return verified
+  } catch (error) {
+    if (error instanceof UniqueViolation) throw verifiedElsewhere(record.domain)
+    throw error
+  }
+}
+
+export async function removeDomain(store: Store, tenant: Tenant, value: string): Promise<void> {
+  const domain = domainArgument(value)
+  if (!(await store.removeDomain(tenant.id, domain))) throw notFound(domain)
+}
