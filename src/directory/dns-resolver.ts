@@ -5,13 +5,13 @@ import type { TxtResolver } from './domains.ts'
 
 export interface DnsResolverOptions {
   /** "host" or "host:port" entries; empty means the system resolver configuration. */
-  readonly servers: readonly string[]
+  readonly dnsServers: readonly string[]
   readonly timeoutMs: number
 }
 
 export function dnsTxtResolver(options: DnsResolverOptions): TxtResolver {
   // tries: 2 attempts per server, each bounded by timeout.
   const resolver = new Resolver({ timeout: options.timeoutMs, tries: 2 })
-  if (options.servers.length > 0) resolver.setServers([...options.servers])
+  if (options.dnsServers.length > 0) resolver.setServers([...options.dnsServers])
   return (name) => resolver.resolveTxt(name)
 }

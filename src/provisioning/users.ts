@@ -3,9 +3,12 @@
 // One transaction per write; concurrent writes to one user are serialised by compare-and-set.
 import {
   decideScimClaim,
+  domainOwnedElsewhereDetail,
   emailIdentityOf,
   memberElsewhereDetail,
+  type ScimClaimDecision,
 } from '../domain/directory-rules.ts'
+import { domainOfEmail, ownershipOf } from '../domain/domains.ts'
 import { newId } from '../domain/ids.ts'
 import { DEFAULT_SCIM_ROLE } from '../domain/types.ts'
 import { ScimError } from '../scim/errors.ts'
@@ -22,6 +25,7 @@ import {
   type UserWrite,
 } from '../store/store.ts'
 import { RFC3339_NOW, type ProvisioningContext } from './context.ts'
+import { endMembershipsElsewhere } from './memberships.ts'
 import { hashPassword } from './passwords.ts'
 import { renderUser, type ScimResource } from './render.ts'
 import { checkIfMatch, deleteChecked, retryOnConflict, VersionConflict } from './versioning.ts'
@@ -132,7 +136,7 @@ export async function createUser(
           await tenantStore.insertIdentity(id, null, at)
           return tenantStore.insertUser(id, write, { origin: 'SCIM', role: DEFAULT_SCIM_ROLE }, at)
         }
-        const decision = decideScimClaim(await tenantStore.identityByEmail(emailNorm))
+        const decision = await claimDecision(store, ctx.tenant.id, emailNorm)
         switch (decision.kind) {
           case 'create': {
             const id = newId()
@@ -140,6 +144,9 @@ export async function createUser(
             return tenantStore.insertUser(id, write, { origin: 'SCIM', role: DEFAULT_SCIM_ROLE }, at)
           }
           case 'attach':
+            if (decision.endElsewhere) {
+              await endMembershipsElsewhere(store, ctx.tenant.id, decision.userId, emailNorm, at)
+            }
             return tenantStore.insertUser(
               decision.userId,
               write,
@@ -150,6 +157,9 @@ export async function createUser(
             // D5: the INTERNAL member becomes SCIM-controlled; same id, role kept.
             const existing = await tenantStore.getUser(decision.userId)
             if (!existing) throw new VersionConflict()
+            if (decision.endElsewhere) {
+              await endMembershipsElsewhere(store, ctx.tenant.id, existing.id, emailNorm, at)
+            }
             const updated = await tenantStore.updateUser(existing.id, existing.version, write, at, {
               origin: 'SCIM',
             })
@@ -161,12 +171,35 @@ export async function createUser(
             throw ScimError.uniqueness(
               `A user with userName "${write.userName}" already exists in this tenant (id ${decision.userId}).`,
             )
-          case 'memberElsewhere':
-            throw ScimError.uniqueness(memberElsewhereDetail(write.userName))
+          default:
+            throw claimRefusal(decision, write.userName, emailNorm)
         }
       }),
     ),
   )
+}
+
+/** D2, D5–D7, D12: what taking SCIM control of this email identity does, in `store`'s view. */
+async function claimDecision(
+  store: Store,
+  tenantId: string,
+  emailNorm: string,
+): Promise<ScimClaimDecision> {
+  const [identity, owner] = await Promise.all([
+    store.forTenant(tenantId).identityByEmail(emailNorm),
+    store.domainOwner(domainOfEmail(emailNorm)),
+  ])
+  return decideScimClaim(identity, ownershipOf(owner, tenantId))
+}
+
+function claimRefusal(
+  decision: ScimClaimDecision & { kind: 'memberElsewhere' | 'domainOwnedElsewhere' },
+  userName: string,
+  emailNorm: string,
+): ScimError {
+  return decision.kind === 'domainOwnedElsewhere'
+    ? ScimError.uniqueness(domainOwnedElsewhereDetail(userName, domainOfEmail(emailNorm)))
+    : ScimError.uniqueness(memberElsewhereDetail(userName, decision.domainVerifiedHere))
 }
 
 export async function getUser(ctx: ProvisioningContext, id: string): Promise<UserRecord> {
@@ -192,14 +225,26 @@ async function writeUser(
 ): Promise<UserRecord> {
   const tenantStore = store.forTenant(ctx.tenant.id)
   const at = RFC3339_NOW()
-  if (existing.origin === 'INTERNAL') {
-    const identity = await tenantStore.identityByEmail(emailIdentityOf(existing.userName) ?? '')
-    if (identity && identity.otherTenantCount > 0) {
-      throw ScimError.uniqueness(memberElsewhereDetail(existing.userName))
+  const oldEmail = emailIdentityOf(existing.userName) ?? null
+  if (existing.origin === 'INTERNAL' && oldEmail !== null) {
+    // The first SCIM write takes control of the person: the same rules as a create (D5, D12).
+    const decision = await claimDecision(store, ctx.tenant.id, oldEmail)
+    if (decision.kind === 'memberElsewhere' || decision.kind === 'domainOwnedElsewhere') {
+      throw claimRefusal(decision, existing.userName, oldEmail)
+    }
+    if (decision.kind === 'convert' && decision.endElsewhere) {
+      await endMembershipsElsewhere(store, ctx.tenant.id, existing.id, oldEmail, at)
     }
   }
   const newEmail = emailIdentityOf(write.userName) ?? null
-  if (newEmail !== (emailIdentityOf(existing.userName) ?? null)) {
+  if (newEmail !== oldEmail) {
+    // D12: renaming into a domain another tenant verified would squat on its people.
+    if (newEmail !== null) {
+      const owner = await store.domainOwner(domainOfEmail(newEmail))
+      if (ownershipOf(owner, ctx.tenant.id) === 'other') {
+        throw ScimError.uniqueness(domainOwnedElsewhereDetail(write.userName, domainOfEmail(newEmail)))
+      }
+    }
     await tenantStore.setIdentityEmail(existing.id, newEmail)
   }
   const updated = await tenantStore.updateUser(existing.id, existing.version, write, at, {

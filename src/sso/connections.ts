@@ -5,6 +5,7 @@ import { hashToken, newSecretToken, secondsAfter } from '../credentials/one-time
 import type { SecretBox } from '../credentials/secret-box.ts'
 import { DirectoryError } from '../directory/internal.ts'
 import { newId } from '../domain/ids.ts'
+import { parseDomain } from '../domain/domains.ts'
 import { DEFAULT_EMAIL_CLAIMS } from '../domain/sign-in-rules.ts'
 import type { Tenant } from '../domain/types.ts'
 import {
@@ -75,8 +76,6 @@ export function connectionView(
   }
 }
 
-const DOMAIN =
-  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
 const CLAIM = /^[A-Za-z0-9_.:-]{1,64}$/
 
@@ -112,15 +111,41 @@ function issuerOf(value: string): string {
 }
 
 function domainOf(value: string): string {
-  const domain = text(value, 'The identity provider domain', 253).replace(/^@/, '')
-  if (!DOMAIN.test(domain)) {
+  const typed = text(value, 'The identity provider domain', 253).replace(/^@/, '')
+  if (parseDomain(typed) === undefined) {
     throw new DirectoryError(
-      `"${domain}" is not a domain name. Use the email domain of the organisation's users, e.g. contoso.com.`,
+      `"${value.trim().slice(0, 253)}" is not a domain name. Use the email domain of the ` +
+        "organisation's users, e.g. contoso.com.",
       400,
       'invalid_request',
     )
   }
-  return domain
+  // Kept as typed (shown back to the admin); compared case-insensitively.
+  return typed
+}
+
+/**
+ * D11, D12: a connection may name a domain that nobody verified yet (it routes once this tenant
+ * verifies it), but not one that another tenant verified.
+ */
+async function checkDomainClaim(store: Store, tenant: Tenant, domain: string): Promise<void> {
+  const owner = await store.domainOwner(domain)
+  if (owner !== undefined && owner !== tenant.id) {
+    throw new DirectoryError(
+      `The domain ${domain} is verified by another organisation, so a login connection of this ` +
+        'tenant cannot use it. Use a domain of your own, verified for this tenant (domain add).',
+      409,
+      'domain_taken',
+    )
+  }
+}
+
+/** D11: whether "Sign in with SSO" routes the connection's domain to it (its tenant verified it). */
+export async function connectionRoutes(
+  store: Store,
+  connection: LoginConnectionRecord,
+): Promise<boolean> {
+  return (await store.domainOwner(connection.domain)) === connection.tenantId
 }
 
 function emailClaimsOf(value: readonly string[] | undefined): readonly string[] | undefined {
@@ -137,8 +162,8 @@ function emailClaimsOf(value: readonly string[] | undefined): readonly string[] 
 
 function domainTaken(domain: string): DirectoryError {
   return new DirectoryError(
-    `The identity provider domain "${domain}" is already used by another login connection; ` +
-      'each domain can lead to one connection only.',
+    `Another login connection of this tenant already uses the domain "${domain}"; ` +
+      'each domain leads to one connection only. Edit that connection instead.',
     409,
     'conflict',
   )
@@ -152,6 +177,7 @@ export async function createConnection(
 ): Promise<LoginConnectionRecord> {
   const at = new Date().toISOString()
   const domain = domainOf(input.domain)
+  await checkDomainClaim(store, tenant, domain)
   try {
     return await store.createConnection({
       id: newId(),
@@ -202,7 +228,10 @@ export async function editConnection(
   const existing = await getConnection(store, tenant, id)
   const changes: { -readonly [K in keyof ConnectionChanges]: ConnectionChanges[K] } = {}
   if (input.name !== undefined) changes.name = text(input.name, 'The name', 200)
-  if (input.domain !== undefined) changes.domain = domainOf(input.domain)
+  if (input.domain !== undefined) {
+    changes.domain = domainOf(input.domain)
+    await checkDomainClaim(store, tenant, changes.domain)
+  }
   if (input.jitEnabled !== undefined) changes.jitEnabled = input.jitEnabled
   const claims = emailClaimsOf(input.emailClaims)
   if (claims !== undefined) changes.emailClaims = claims

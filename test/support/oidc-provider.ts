@@ -27,6 +27,7 @@ export interface TestAccount {
   readonly sub: string
   readonly oid: string
   readonly email?: string
+  readonly email_verified?: boolean
   readonly preferred_username?: string
   readonly upn?: string
   readonly name?: string
@@ -104,7 +105,7 @@ export async function startTestOp(redirectUri: string): Promise<TestOp> {
       conformIdTokenClaims: false,
       claims: {
         openid: ['sub', 'oid', 'tid'],
-        email: ['email'],
+        email: ['email', 'email_verified'],
         profile: ['name', 'preferred_username', 'upn'],
       },
       features: { devInteractions: { enabled: false } },

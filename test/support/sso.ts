@@ -2,6 +2,7 @@
 // real oidc-provider on 127.0.0.1, a cookie-jar browser, and shortcuts to create connections,
 // members and Admin sessions.
 import type { TestContext } from 'node:test'
+import { addDomain, verifyDomain as verifyDomainAs } from '../../src/directory/domains.ts'
 import { newId } from '../../src/domain/ids.ts'
 import type { Origin } from '../../src/domain/types.ts'
 import { createSession } from '../../src/sessions/sessions.ts'
@@ -25,6 +26,8 @@ export interface SsoBench {
     tenant: TestTenant,
     overrides?: Partial<ConnectionInput>,
   ): Promise<LoginConnectionRecord>
+  /** Verifies a domain for the tenant as the operator would (D10); a no-op when it already is. */
+  verifyDomain(tenant: TestTenant, domain: string): Promise<void>
   member(
     tenant: TestTenant,
     email: string,
@@ -88,14 +91,24 @@ export async function ssoBench(
     )
   }
 
+  const verifyDomain: SsoBench['verifyDomain'] = async (tenant, domain) => {
+    const existing = await h.store.getDomain(tenant.tenant.id, domain)
+    if (existing?.status === 'verified') return
+    if (!existing) await addDomain(h.store, tenant.tenant, domain)
+    await verifyDomainAs(h.store, tenant.tenant, domain, { method: 'operator', by: 'test' })
+  }
+
   return {
     h,
     op,
     browser,
     publicUrl,
     connection,
+    verifyDomain,
+    /** Verified, and its domain verified for the tenant: it routes and admits new members. */
     async verifiedConnection(tenant, overrides) {
       const created = await connection(tenant, overrides)
+      await verifyDomain(tenant, created.domain)
       const at = new Date().toISOString()
       const updated = await h.store.updateConnection(
         tenant.tenant.id,

@@ -75,10 +75,10 @@ describe('connections API', () => {
     assert.equal(JSON.parse(missing.body).error.code, 'not_found')
   })
 
-  it('refuses a domain already used by a connection of any tenant, case-insensitively', async (t) => {
+  it('refuses a domain another tenant verified, case-insensitively, without naming it (D12)', async (t) => {
     const bench = await ssoBench(t)
     const globex = await bench.h.addTenant('globex')
-    await bench.connection(globex, { domain: 'contoso.com' })
+    await bench.verifyDomain(globex, 'contoso.com')
     await bench.signInAdmin(bench.h.acme)
     const res = await bench.browser.request(
       'POST',
@@ -90,8 +90,37 @@ describe('connections API', () => {
     )
     assert.equal(res.status, 409)
     assert.deepEqual(Object.keys(JSON.parse(res.body).error).sort(), ['code', 'detail', 'status'])
-    assert.equal(JSON.parse(res.body).error.code, 'conflict')
+    assert.equal(JSON.parse(res.body).error.code, 'domain_taken')
     assert.doesNotMatch(res.body, /globex/)
+    assert.deepEqual(await bench.h.store.listConnections(bench.h.acme.tenant.id), [])
+  })
+
+  it('lets a first-come connection of another tenant not block the domain (no squatting)', async (t) => {
+    const bench = await ssoBench(t)
+    const globex = await bench.h.addTenant('globex')
+    // globex names contoso.com first but never proves it.
+    await bench.connection(globex, { domain: 'contoso.com' })
+    await bench.signInAdmin(bench.h.acme)
+    const url = `${bench.publicUrl}/api/tenants/acme/connections`
+    const headers = sameOrigin(bench.publicUrl)
+    const res = await bench.browser.request('POST', url, {
+      headers,
+      body: JSON.stringify({ ...input, domain: 'contoso.com' }),
+    })
+    assert.equal(res.status, 201, res.body)
+    // A second connection of the same tenant for the same domain is a conflict.
+    const again = await bench.browser.request('POST', url, {
+      headers,
+      body: JSON.stringify({ ...input, domain: 'Contoso.COM' }),
+    })
+    assert.equal(again.status, 409)
+    assert.equal(JSON.parse(again.body).error.code, 'conflict')
+    // Once acme verifies the domain, "Sign in with SSO" routes it to acme's connection only.
+    await bench.verifyDomain(bench.h.acme, 'contoso.com')
+    assert.equal(
+      (await bench.h.store.getConnectionByDomain('contoso.com'))?.id,
+      JSON.parse(res.body).id,
+    )
   })
 
   it('validates input with a detail the admin can act on', async (t) => {

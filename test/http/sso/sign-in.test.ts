@@ -94,7 +94,7 @@ describe('sign in with SSO', () => {
     assert.equal((await session(bench)).status, 401)
   })
 
-  it('moves a person who is INTERNAL in other tenants into this one (D7)', async (t) => {
+  it('brings a person who is INTERNAL in other tenants into this one, keeping those memberships (D7)', async (t) => {
     const bench = await ssoBench(t)
     const globex = await bench.h.addTenant('globex')
     const initech = await bench.h.addTenant('initech')
@@ -104,10 +104,19 @@ describe('sign in with SSO', () => {
     bench.op.signInAs(entraAccount('carol'))
     const page = await bench.browser.visit(`${bench.publicUrl}/sso/login/${connection.id}`)
     assert.equal(page.status, 200, page.body)
-    assert.match(page.body, /moved to this organisation/)
+    assert.match(page.body, /now also a member of this organisation/)
+    const memberships = (m: { tenantId: string; origin: string; role: string }) => [
+      m.tenantId,
+      m.origin,
+      m.role,
+    ]
     assert.deepEqual(
-      (await bench.h.store.membershipsOf(carol.id)).map((m) => [m.tenantId, m.origin, m.role]),
-      [[bench.h.acme.tenant.id, 'INTERNAL', 'Viewer']],
+      (await bench.h.store.membershipsOf(carol.id)).map(memberships).sort(),
+      [
+        [bench.h.acme.tenant.id, 'INTERNAL', 'Viewer'],
+        [globex.tenant.id, 'INTERNAL', 'Admin'],
+        [initech.tenant.id, 'INTERNAL', 'Editor'],
+      ].sort(),
     )
     assert.deepEqual((await session(bench)).body, {
       email: 'carol@contoso.com',
@@ -120,27 +129,49 @@ describe('sign in with SSO', () => {
     )
   })
 
-  it('ends the sessions the person had in the tenants they leave (D7)', async (t) => {
+  it('ends the memberships and sessions elsewhere only when SCIM here takes control, and tells those tenants (D2, D7)', async (t) => {
     const bench = await ssoBench(t)
     const globex = await bench.h.addTenant('globex')
     const connection = await bench.verifiedConnection(bench.h.acme)
     const inGlobex = bench.newBrowser()
-    await bench.signInAdmin(globex, inGlobex, 'dan@contoso.com')
-    assert.equal((await session(bench, inGlobex)).status, 200)
+    const dan = await bench.signInAdmin(globex, inGlobex, 'dan@contoso.com')
     bench.op.signInAs(entraAccount('dan'))
     await bench.browser.visit(`${bench.publicUrl}/sso/login/${connection.id}`)
+    // Signing in here does not end anything in globex.
+    assert.equal((await session(bench, inGlobex)).status, 200)
+    assert.equal((await session(bench)).status, 200)
+
+    // acme's provisioning takes control: D5 converts, D2 ends the globex membership.
+    const created = await bench.h.scim(bench.h.acme, 'POST', '/Users', {
+      schemas: [USER],
+      userName: 'dan@contoso.com',
+    })
+    expectScim(created, 201)
+    assert.equal(created.json().id, dan.id)
     assert.equal((await session(bench, inGlobex)).status, 401)
+    assert.equal((await session(bench)).status, 200)
+    assert.deepEqual(
+      (await bench.h.store.membershipsOf(dan.id)).map((m) => [m.tenantId, m.origin]),
+      [[bench.h.acme.tenant.id, 'SCIM']],
+    )
+    const globexLog = await bench.h.store.listProvisioningLog(globex.tenant.id, { limit: 10 })
+    assert.equal(globexLog.length, 1)
+    assert.equal(globexLog[0]?.operation, 'Membership ended')
+    assert.equal(globexLog[0]?.resourceId, dan.id)
+    assert.match(globexLog[0]?.detail ?? '', /dan@contoso\.com/)
+    assert.doesNotMatch(globexLog[0]?.detail ?? '', /acme/)
   })
 
   it('refuses a person SCIM-controlled by another tenant, with an explanation page', async (t) => {
     const bench = await ssoBench(t)
     const globex = await bench.h.addTenant('globex')
-    const connection = await bench.verifiedConnection(bench.h.acme)
+    // globex provisioned erin before acme verified contoso.com.
     const created = await bench.h.scim(globex, 'POST', '/Users', {
       schemas: [USER],
       userName: 'erin@contoso.com',
     })
     expectScim(created, 201)
+    const connection = await bench.verifiedConnection(bench.h.acme)
     bench.op.signInAs(entraAccount('erin'))
     const page = await bench.browser.visit(`${bench.publicUrl}/sso/login/${connection.id}`)
     assert.equal(page.status, 403)

@@ -27,6 +27,7 @@ describe('connection verification', () => {
     await bench.signInAdmin(bench.h.acme)
     const connection = await bench.connection(bench.h.acme)
     assert.equal(connection.status, 'draft')
+    await bench.verifyDomain(bench.h.acme, 'contoso.com')
     bench.op.signInAs(entraAccount('alice'))
     const url = await startVerification(bench, connection.id)
     assert.ok(url.startsWith(bench.op.issuer), url)
@@ -54,6 +55,19 @@ describe('connection verification', () => {
     assert.ok(stored?.verifiedAt)
     const log = await bench.h.store.listSignInLog(bench.h.acme.tenant.id, { limit: 5 })
     assert.equal(log[0]?.outcome, 'verified')
+  })
+
+  it('says when new people could not join because the domain is not verified for the tenant', async (t) => {
+    const bench = await ssoBench(t)
+    await bench.signInAdmin(bench.h.acme)
+    const connection = await bench.connection(bench.h.acme)
+    bench.op.signInAs(entraAccount('alice'))
+    const page = await bench.browser.visit(await startVerification(bench, connection.id))
+    assert.equal(page.status, 200, page.body)
+    assert.match(page.body, /Connection verified/)
+    assert.match(page.body, /data-kind="refuse"/)
+    assert.match(page.body, /verified domains/)
+    assert.equal((await bench.h.store.getConnection(connection.id))?.status, 'verified')
   })
 
   it('shows what would happen for an existing member: signs in with their role', async (t) => {

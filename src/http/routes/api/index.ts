@@ -18,6 +18,9 @@ import {
   redirectUriOf,
 } from '../../../sso/connections.ts'
 import { startAuthorization } from '../../../sso/login.ts'
+import { dnsTxtResolver } from '../../../directory/dns-resolver.ts'
+import type { TxtResolver } from '../../../directory/domains.ts'
+import { domainRoutes } from './domains.ts'
 import type { SessionView, Store } from '../../../store/store.ts'
 import { ApiError, registerApiErrorHandler, sendApiError } from '../../plugins/api-errors.ts'
 import {
@@ -32,6 +35,8 @@ export interface ApiDeps {
   readonly store: Store
   readonly secretBox: SecretBox
   readonly clients: OidcClients
+  /** DNS TXT lookups of domain verification; defaults to node:dns as configured. */
+  readonly resolveTxt?: TxtResolver
 }
 
 const connectionSchema = {
@@ -137,6 +142,12 @@ export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
     if (!tenant) throw ApiError.unauthorized()
     return tenant
   }
+
+  domainRoutes(app, {
+    store,
+    adminTenant,
+    resolveTxt: deps.resolveTxt ?? dnsTxtResolver(config.domainVerification),
+  })
 
   app.get(
     '/session',

@@ -300,7 +300,7 @@ export async function ssoRoutes(app: FastifyInstance, deps: SsoRouteDeps): Promi
         setSessionCookie(reply, config, outcome.sessionId)
         const moved =
           outcome.decision.kind === 'transfer'
-            ? html`<p>Your account was moved to this organisation.</p>`
+            ? html`<p>You are now also a member of this organisation.</p>`
             : ''
         return sendPage(
           reply,
