@@ -28,6 +28,7 @@ import {
   type ProvisioningLogEntry,
   type SigningKeyRecord,
   type Store,
+  type TenantDomainRecord,
   type TenantStore,
   type UserRecord,
   type UserWrite,
@@ -153,6 +154,24 @@ async function rejectsUnique(promise: Promise<unknown>, constraint: string): Pro
     assert.equal(error.constraint, constraint)
     return true
   })
+}
+
+function domainRecord(
+  tenantId: string,
+  domain: string,
+  overrides: Partial<TenantDomainRecord> = {},
+): TenantDomainRecord {
+  return {
+    tenantId,
+    domain,
+    challenge: 'challenge-1',
+    status: 'pending',
+    verifiedAt: null,
+    verifiedMethod: null,
+    verifiedBy: null,
+    createdAt: at(1),
+    ...overrides,
+  }
 }
 
 async function rejectsUniqueAny(promise: Promise<unknown>): Promise<void> {
@@ -1776,6 +1795,11 @@ export function defineStoreContract(
           (await store.listConnections(a.id)).map((c) => c.id),
           [first.id, second.id],
         )
+        // Only a domain its tenant verified routes to a connection (D11).
+        assert.equal(await store.getConnectionByDomain('ACME.COM'), undefined)
+        await store.addDomain(domainRecord(a.id, 'acme.com'))
+        assert.equal(await store.getConnectionByDomain('ACME.COM'), undefined)
+        await store.markDomainVerified(a.id, 'acme.com', { at: at(3), method: 'dns', by: 'x' })
         assert.equal((await store.getConnectionByDomain('ACME.COM'))?.id, first.id)
         assert.equal(await store.getConnectionByDomain('nope.com'), undefined)
 
@@ -1799,16 +1823,21 @@ export function defineStoreContract(
         assert.equal(await store.deleteConnection(a.id, first.id), false)
       })
 
-      it('refuses a second connection with the same domain in any tenant, case-insensitively', async (t) => {
+      it('refuses a second connection with the same domain in one tenant, case-insensitively', async (t) => {
         const { store, a, b } = await fresh(t)
         const first = await store.createConnection(connection(a.id, 'acme.com'))
-        await rejectsUnique(store.createConnection(connection(b.id, 'ACME.com')), 'login_connections_domain')
-        const other = await store.createConnection(connection(b.id, 'globex.com'))
+        await rejectsUnique(store.createConnection(connection(a.id, 'ACME.com')), 'login_connections_domain')
+        const other = await store.createConnection(connection(a.id, 'globex.com'))
         await rejectsUnique(
-          store.updateConnection(b.id, other.id, { domain: 'Acme.COM' }, at(3)),
+          store.updateConnection(a.id, other.id, { domain: 'Acme.COM' }, at(3)),
           'login_connections_domain',
         )
         assert.equal((await store.getConnection(first.id))?.domain, 'acme.com')
+        // Another tenant may name the same domain: first come must not block its owner.
+        const elsewhere = await store.createConnection(connection(b.id, 'ACME.com'))
+        await store.addDomain(domainRecord(b.id, 'acme.com'))
+        await store.markDomainVerified(b.id, 'acme.com', { at: at(4), method: 'dns', by: 'x' })
+        assert.equal((await store.getConnectionByDomain('acme.com'))?.id, elsewhere.id)
       })
 
       it('gives a pending authorization state once, and never when it expired', async (t) => {
@@ -1904,10 +1933,10 @@ export function defineStoreContract(
         await store.recordLoginFailure(['account:x', 'address:1'], at(5))
         await store.recordLoginFailure(['address:1'], at(9))
         await store.recordLoginFailure([], at(9))
-        assert.deepEqual(await store.countLoginFailures('account:x', at(0)), { count: 2, oldestAt: at(1) })
-        assert.deepEqual(await store.countLoginFailures('account:x', at(2)), { count: 1, oldestAt: at(5) })
-        assert.deepEqual(await store.countLoginFailures('address:1', at(0)), { count: 3, oldestAt: at(1) })
-        assert.deepEqual(await store.countLoginFailures('other', at(0)), { count: 0, oldestAt: null })
+        assert.deepEqual(await store.countLoginFailures('account:x', at(0)), { count: 2, oldestAt: at(1), latestAt: at(5) })
+        assert.deepEqual(await store.countLoginFailures('account:x', at(2)), { count: 1, oldestAt: at(5), latestAt: at(5) })
+        assert.deepEqual(await store.countLoginFailures('address:1', at(0)), { count: 3, oldestAt: at(1), latestAt: at(9) })
+        assert.deepEqual(await store.countLoginFailures('other', at(0)), { count: 0, oldestAt: null, latestAt: null })
         await store.clearLoginFailures('account:x')
         assert.equal((await store.countLoginFailures('account:x', at(0))).count, 0)
         assert.equal((await store.countLoginFailures('address:1', at(0))).count, 3)
@@ -1998,10 +2027,167 @@ export function defineStoreContract(
       })
     })
 
+    describe('verified domains', () => {
+      it('adds, reads, lists and removes a tenant\'s domains, normalised', async (t) => {
+        const { store, a, b } = await fresh(t)
+        const added = await store.addDomain(domainRecord(a.id, 'Contoso.COM'))
+        assert.deepEqual(added, { ...domainRecord(a.id, 'contoso.com') })
+        await store.addDomain(domainRecord(a.id, 'acme.org'))
+        await store.addDomain(domainRecord(b.id, 'contoso.com', { challenge: 'other' }))
+        assert.deepEqual(await store.getDomain(a.id, 'CONTOSO.com'), added)
+        assert.deepEqual(
+          (await store.listDomains(a.id)).map((d) => d.domain),
+          ['acme.org', 'contoso.com'],
+        )
+        assert.equal((await store.getDomain(b.id, 'contoso.com'))?.challenge, 'other')
+        await rejectsUnique(store.addDomain(domainRecord(a.id, 'contoso.com')), 'tenant_domains_tenant')
+        assert.equal(await store.removeDomain(b.id, 'acme.org'), false)
+        assert.equal(await store.removeDomain(a.id, 'ACME.org'), true)
+        assert.equal(await store.getDomain(a.id, 'acme.org'), undefined)
+      })
+
+      it('lets one tenant only verify a domain, and names its owner', async (t) => {
+        const { store, a, b } = await fresh(t)
+        await store.addDomain(domainRecord(a.id, 'contoso.com'))
+        await store.addDomain(domainRecord(b.id, 'contoso.com'))
+        assert.equal(await store.domainOwner('contoso.com'), undefined)
+        const verified = await store.markDomainVerified(a.id, 'contoso.com', {
+          at: at(5),
+          method: 'operator',
+          by: 'ops@example.com',
+        })
+        assert.equal(verified?.status, 'verified')
+        assert.equal(verified?.verifiedAt, at(5))
+        assert.equal(verified?.verifiedMethod, 'operator')
+        assert.equal(verified?.verifiedBy, 'ops@example.com')
+        assert.equal(await store.domainOwner('CONTOSO.com'), a.id)
+        await rejectsUnique(
+          store.markDomainVerified(b.id, 'contoso.com', { at: at(6), method: 'dns', by: 'x' }),
+          'tenant_domains_verified',
+        )
+        assert.equal((await store.getDomain(b.id, 'contoso.com'))?.status, 'pending')
+        assert.equal(
+          await store.markDomainVerified(b.id, 'nope.com', { at: at(6), method: 'dns', by: 'x' }),
+          undefined,
+        )
+        // Removing it frees the domain for another tenant.
+        await store.removeDomain(a.id, 'contoso.com')
+        assert.equal(await store.domainOwner('contoso.com'), undefined)
+        await store.markDomainVerified(b.id, 'contoso.com', { at: at(7), method: 'dns', by: 'x' })
+        assert.equal(await store.domainOwner('contoso.com'), b.id)
+      })
+
+      it('decides two verifications racing for one domain in the database: exactly one wins', async (t) => {
+        const { store, a, b } = await fresh(t)
+        await store.addDomain(domainRecord(a.id, 'race.com'))
+        await store.addDomain(domainRecord(b.id, 'race.com'))
+        const results = await Promise.allSettled([
+          store.transaction((tx) => tx.markDomainVerified(a.id, 'race.com', { at: at(1), method: 'dns', by: 'x' })),
+          store.transaction((tx) => tx.markDomainVerified(b.id, 'race.com', { at: at(1), method: 'dns', by: 'x' })),
+        ])
+        assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1)
+        const rejected = results.find((r) => r.status === 'rejected')
+        assert.ok(rejected && (rejected as PromiseRejectedResult).reason instanceof UniqueViolation)
+        assert.ok([a.id, b.id].includes((await store.domainOwner('race.com')) ?? ''))
+      })
+
+      it('answers the owner inside a transaction too', async (t) => {
+        const { store, a } = await fresh(t)
+        await store.addDomain(domainRecord(a.id, 'contoso.com'))
+        await store.markDomainVerified(a.id, 'contoso.com', { at: at(1), method: 'dns', by: 'x' })
+        assert.equal(await store.transaction((tx) => tx.domainOwner('contoso.com')), a.id)
+      })
+    })
+
+    describe('large batches (issue #7): chunked under every engine\'s bound-parameter limit', () => {
+      const byEmail = async (tenant: TenantStore, email: string) =>
+        ids(await tenant.listUsers(query({ filter: parseFilter(`emails.value eq "${email}"`) })))
+      const aliases = (n: number, from: number) =>
+        Array.from({ length: n }, (_, i) => ({
+          value: `alias${from + i}@example.com`,
+          type: 'other',
+          primary: false,
+        }))
+
+      it('inserts a user with 5,000 emails and rewrites them as 6,000', async (t) => {
+        const { ta } = await fresh(t)
+        const user = await addUser(ta, 'many@example.com', { write: { emails: aliases(5000, 0) } })
+        assert.deepEqual(await byEmail(ta, 'alias4999@example.com'), [user.id])
+        const write = userWrite('many@example.com', { emails: aliases(6000, 10_000) })
+        assert.ok(await ta.updateUser(user.id, user.version, write, at(2)))
+        assert.deepEqual(await byEmail(ta, 'alias4999@example.com'), [])
+        assert.deepEqual(await byEmail(ta, 'alias15999@example.com'), [user.id])
+        assert.deepEqual(await byEmail(ta, 'alias10000@example.com'), [user.id])
+      })
+
+      it('upserts, finds, lists and removes 20,000 members of one group', async (t) => {
+        const { store, a, ta } = await fresh(t)
+        const real = await store.transaction(async (tx) => {
+          const tenant = tx.forTenant(a.id)
+          const made: UserRecord[] = []
+          for (let i = 0; i < 1100; i++) made.push(await addUser(tenant, `m${i}@example.com`))
+          return made
+        })
+        const group = await addGroup(ta, 'Everyone')
+        const memberIds = [...real.map((u) => u.id), ...Array.from({ length: 18_900 }, () => newId())]
+        const refs: MemberReference[] = memberIds.map((id) => ({ id, type: 'User' }))
+        await ta.upsertMembers(group.id, refs, 'SCIM', at(2))
+        await ta.upsertMembers(group.id, refs, 'INTERNAL', at(3), { keepExisting: true })
+        assert.equal((await ta.listMembers([group.id])).get(group.id)?.length, 20_000)
+        const targets = await ta.findMemberTargets([...memberIds, group.id])
+        assert.equal(targets.size, 1101)
+        assert.equal(targets.get(group.id), 'Group')
+        const groupsOf = await ta.groupsOfUsers(memberIds)
+        assert.equal(groupsOf.size, 20_000)
+        assert.deepEqual(groupsOf.get(real[1099]?.id ?? ''), [{ groupId: group.id, display: 'Everyone' }])
+        const manyGroups = await ta.listMembers([...memberIds, group.id])
+        assert.equal(manyGroups.get(group.id)?.length, 20_000)
+        await ta.removeMembersExcept(group.id, memberIds.slice(0, 15_000), 'SCIM')
+        assert.equal((await ta.listMembers([group.id])).get(group.id)?.length, 15_000)
+        await ta.removeMembers(group.id, memberIds.slice(0, 10_000), 'SCIM')
+        const left = (await ta.listMembers([group.id])).get(group.id) ?? []
+        assert.deepEqual(
+          left.map((m) => m.memberId).sort(),
+          memberIds.slice(10_000, 15_000).sort(),
+        )
+      })
+    })
+
     describe('ping', () => {
       it('answers a round trip to the database', async (t) => {
         const { store } = await fresh(t)
         await store.ping()
+      })
+    })
+
+    describe('service settings', () => {
+      it('answers undefined for a setting never written', async (t) => {
+        const { store } = await fresh(t)
+        assert.equal(await store.getServiceSetting('public_url'), undefined)
+      })
+
+      it('stores a setting, replaces it on the next write, and keeps keys apart', async (t) => {
+        const { store } = await fresh(t)
+        await store.setServiceSetting('public_url', 'http://127.0.0.1:8080', at(1))
+        await store.setServiceSetting('other', 'x', at(1))
+        await store.setServiceSetting('public_url', 'https://rollcall.example.com', at(2))
+        assert.deepEqual(await store.getServiceSetting('public_url'), {
+          key: 'public_url',
+          value: 'https://rollcall.example.com',
+          updatedAt: at(2),
+        })
+        assert.deepEqual(await store.getServiceSetting('other'), {
+          key: 'other',
+          value: 'x',
+          updatedAt: at(1),
+        })
+      })
+
+      it('keeps settings when migrations run again', async (t) => {
+        const { store } = await fresh(t)
+        await store.setServiceSetting('public_url', 'https://rollcall.example.com', at(1))
+        await store.migrate()
+        assert.equal((await store.getServiceSetting('public_url'))?.value, 'https://rollcall.example.com')
       })
     })
   })
