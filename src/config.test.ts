@@ -34,4 +34,17 @@ describe('loadConfig', () => {
   it('strips a trailing slash from PUBLIC_URL', () => {
     assert.equal(loadConfig({ PUBLIC_URL: 'https://id.example.com/' }).publicUrl, 'https://id.example.com')
   })
+
+  it('reads the DNS servers and timeout of domain verification', () => {
+    assert.deepEqual(loadConfig({}).domainVerification, { dnsServers: [], timeoutMs: 5000 })
+    assert.deepEqual(
+      loadConfig({
+        DOMAIN_VERIFICATION_DNS_SERVERS: '10.0.0.2, 127.0.0.1:5353',
+        DOMAIN_VERIFICATION_TIMEOUT_SECONDS: '2',
+      }).domainVerification,
+      { dnsServers: ['10.0.0.2', '127.0.0.1:5353'], timeoutMs: 2000 },
+    )
+    assert.throws(() => loadConfig({ DOMAIN_VERIFICATION_DNS_SERVERS: 'dns://x;rm' }), ConfigError)
+    assert.throws(() => loadConfig({ DOMAIN_VERIFICATION_TIMEOUT_SECONDS: '0' }), ConfigError)
+  })
 })
