@@ -8,6 +8,7 @@ import type { SecretBox } from '../credentials/secret-box.ts'
 import { OidcClients, type OidcClientOptions } from '../sso/clients.ts'
 import type { ProvisioningLogWriter } from '../provisioning/log-writer.ts'
 import type { Store } from '../store/store.ts'
+import { loggerOptions } from './log-serializers.ts'
 import { apiRoutes } from './routes/api/index.ts'
 import { loginRoutes } from './routes/login/index.ts'
 import { scimRoutes } from './routes/scim/index.ts'
@@ -22,13 +23,14 @@ export interface AppDeps {
   readonly secretBox: SecretBox
   /** Relying-party options; only tests set them (a loopback http OpenID Provider). */
   readonly sso?: OidcClientOptions
-  /** Pino options or false; tests pass false. */
+  /** Pino options (a `stream`, …) or false; tests pass false. Redaction is always added. */
   readonly logger?: boolean | Record<string, unknown>
 }
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? { level: config.logLevel },
+    // Masks one-time tokens, OIDC code/state and SCIM filters in every line (log-serializers.ts).
+    logger: loggerOptions(config.logLevel, deps.logger),
     bodyLimit: config.scim.maxBodyBytes,
     // Fastify takes a hop count too (documented), which its type omits.
     trustProxy: (typeof config.trustProxy === 'object' ? [...config.trustProxy] : config.trustProxy) as boolean | string[],

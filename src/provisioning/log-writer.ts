@@ -1,13 +1,35 @@
 // The provisioning log (SPEC §5, issue: every SCIM request recorded): entries are buffered and
 // written in batches off the request path; old entries are pruned by age and count per tenant.
+// Unauthenticated requests are summarised per source and window: a flood cannot push out the trail.
 import type { ProvisioningLogEntry, Store } from '../store/store.ts'
+import { redactScimValue } from './redact.ts'
 
 export interface LogWriterOptions {
   readonly retentionDays: number
   readonly maxRowsPerTenant: number
   readonly flushIntervalMs?: number
   readonly pruneIntervalMs?: number
+  /** Unauthenticated requests of one source are summarised per window this long. Default 60 s. */
+  readonly unauthenticatedWindowMs?: number
+  /** Sources tracked at once; beyond, new ones share one "other sources" bucket per tenant. */
+  readonly maxUnauthenticatedSources?: number
   readonly onError: (error: unknown) => void
+  /** The clock, for tests. */
+  readonly now?: () => number
+}
+
+/** The source label of the bucket shared by sources beyond `maxUnauthenticatedSources`. */
+export const OTHER_SOURCES = 'other sources'
+
+/** The unauthenticated requests of one (tenant, source) since its first one was logged. */
+interface UnauthenticatedWindow {
+  readonly source: string
+  readonly openedAt: number
+  /** Requests after the first (which was logged as it came), not logged yet. */
+  count: number
+  firstCountedAt: number
+  lastAt: number
+  last: ProvisioningLogEntry | undefined
 }
 
 export class ProvisioningLogWriter {
@@ -15,6 +37,13 @@ export class ProvisioningLogWriter {
   private flushing: Promise<void> | undefined
   private readonly flushTimer: NodeJS.Timeout
   private readonly pruneTimer: NodeJS.Timeout
+  // Per instance: with N instances a flood spread over them writes up to N summaries per
+  // (tenant, source, window), still bounded, and no request pays a database round trip to count.
+  // Insertion order is opening order and every window is as long, so expired ones come first.
+  private readonly unauthenticated = new Map<string, UnauthenticatedWindow>()
+  private readonly windowMs: number
+  private readonly maxSources: number
+  private readonly now: () => number
 
   constructor(
     private readonly store: Store,
@@ -24,6 +53,9 @@ export class ProvisioningLogWriter {
     this.flushTimer.unref()
     this.pruneTimer = setInterval(() => void this.prune(), options.pruneIntervalMs ?? 10 * 60_000)
     this.pruneTimer.unref()
+    this.windowMs = options.unauthenticatedWindowMs ?? 60_000
+    this.maxSources = options.maxUnauthenticatedSources ?? 10_000
+    this.now = options.now ?? Date.now
   }
 
   record(entry: ProvisioningLogEntry): void {
@@ -31,8 +63,85 @@ export class ProvisioningLogWriter {
     if (this.buffer.length >= 500) void this.flush()
   }
 
+  /**
+   * Records a request refused for want of valid credentials, from `source` (the client address).
+   * The first one of a source in a window is logged as it comes; the next ones in the window are
+   * counted and logged as one summary entry when the window closes (or on {@link close}).
+   */
+  recordUnauthenticated(entry: ProvisioningLogEntry, source: string): void {
+    const now = this.now()
+    let key = `${entry.tenantId} ${source}`
+    let window = this.openWindow(key, now)
+    if (window === undefined && this.unauthenticated.size >= this.maxSources) {
+      key = `${entry.tenantId} ${OTHER_SOURCES}`
+      source = OTHER_SOURCES
+      window = this.openWindow(key, now)
+    }
+    if (window === undefined) {
+      this.unauthenticated.set(key, {
+        source,
+        openedAt: now,
+        count: 0,
+        firstCountedAt: now,
+        lastAt: now,
+        last: undefined,
+      })
+      const seconds = Math.round(this.windowMs / 1000)
+      const note =
+        `from ${source}; further unauthenticated requests from it within ${seconds} s are ` +
+        'counted in one entry'
+      this.record({ ...entry, detail: entry.detail === null ? note : `${entry.detail} (${note})` })
+      return
+    }
+    if (window.count === 0) window.firstCountedAt = now
+    window.count += 1
+    window.lastAt = now
+    // Bounded per source whatever the flood sends: no bodies, a cut path.
+    window.last = {
+      ...entry,
+      path: entry.path.slice(0, 512),
+      requestBody: null,
+      responseBody: null,
+    }
+  }
+
+  /** Closes the window of `key` when it has expired; returns it while open. */
+  private openWindow(key: string, now: number): UnauthenticatedWindow | undefined {
+    const window = this.unauthenticated.get(key)
+    if (window === undefined || now - window.openedAt < this.windowMs) return window
+    this.closeWindow(key, window)
+    return undefined
+  }
+
+  private closeWindow(key: string, window: UnauthenticatedWindow): void {
+    this.unauthenticated.delete(key)
+    const last = window.last
+    if (window.count === 0 || last === undefined) return
+    const from = new Date(window.firstCountedAt).toISOString()
+    const to = new Date(window.lastAt).toISOString()
+    const requests = window.count === 1 ? 'request' : 'requests'
+    this.record({
+      ...last,
+      at: to,
+      detail:
+        `${window.count} more unauthenticated ${requests} from ${window.source} between ${from} ` +
+        `and ${to}; the last one: ${last.detail ?? `${last.status}`}`,
+      durationMs: 0,
+    })
+  }
+
+  /** Logs the summary of every unauthenticated window (expired ones only unless `all`). */
+  closeUnauthenticatedWindows(all = false): void {
+    const now = this.now()
+    for (const [key, window] of this.unauthenticated) {
+      if (!all && now - window.openedAt < this.windowMs) break
+      this.closeWindow(key, window)
+    }
+  }
+
   /** Writes everything buffered so far; resolves when it is stored. */
   async flush(): Promise<void> {
+    this.closeUnauthenticatedWindows()
     while (this.flushing) await this.flushing
     if (this.buffer.length === 0) return
     const batch = this.buffer
@@ -59,41 +168,37 @@ export class ProvisioningLogWriter {
   async close(): Promise<void> {
     clearInterval(this.flushTimer)
     clearInterval(this.pruneTimer)
+    this.closeUnauthenticatedWindows(true)
     await this.flush()
   }
 }
 
-const SECRET_KEYS = /^(password|secret|token|client_secret|access_token|refresh_token)$/i
-
-/** Redacts secret-looking values and cuts the body to `maxBytes` for the log. */
+/**
+ * The body as the log stores it: secrets redacted by {@link redactScimValue} (SCIM schema
+ * resolution), subtrees nested too deep replaced by a marker, cut to `maxBytes`. A string is
+ * parsed as JSON first (response payloads). Never throws: the entry is written whatever the body.
+ */
 export function redactBody(body: unknown, maxBytes: number): string | null {
   if (body === undefined || body === null || maxBytes === 0) return null
   let text: string
-  if (typeof body === 'string') {
-    try {
-      text = JSON.stringify(redact(JSON.parse(body)))
-    } catch {
-      text = body
+  try {
+    let value = body
+    if (typeof body === 'string') {
+      try {
+        value = JSON.parse(body)
+      } catch {
+        return cut(body, maxBytes)
+      }
     }
-  } else {
-    text = JSON.stringify(redact(body))
+    // One more value than bytes: whatever the walk skips lies past the cut anyway.
+    text = JSON.stringify(redactScimValue(value, { maxNodes: maxBytes + 1 })) ?? ''
+  } catch {
+    return '[body not loggable]'
   }
-  if (Buffer.byteLength(text) <= maxBytes) return text
-  return `${Buffer.from(text).subarray(0, maxBytes).toString('utf8')}… [truncated]`
+  return cut(text, maxBytes)
 }
 
-function redact(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redact)
-  if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>
-    // A PATCH operation on the password: {"op":"replace","path":"password","value":"…"}.
-    const targetsSecret = typeof record.path === 'string' && /password/i.test(record.path)
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
-        k,
-        SECRET_KEYS.test(k) || (targetsSecret && k === 'value') ? '[redacted]' : redact(v),
-      ]),
-    )
-  }
-  return value
+function cut(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text
+  return `${Buffer.from(text).subarray(0, maxBytes).toString('utf8')}… [truncated]`
 }

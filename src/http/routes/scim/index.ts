@@ -143,7 +143,7 @@ export async function scimRoutes(app: FastifyInstance, deps: ScimDeps): Promise<
     }
     if (detail === null && state.ctx.warnings.length > 0) detail = state.ctx.warnings.join(' ')
     const agent = request.headers['user-agent']
-    log.record({
+    const entry = {
       tenantId: state.ctx.tenant.id,
       at: new Date().toISOString(),
       requestId: request.id,
@@ -159,7 +159,10 @@ export async function scimRoutes(app: FastifyInstance, deps: ScimDeps): Promise<
       client: typeof agent === 'string' ? agent.slice(0, 200) : null,
       requestBody: redactBody(request.body, config.provisioningLog.maxBodyBytes),
       responseBody: redactBody(payload, config.provisioningLog.maxBodyBytes),
-    })
+    }
+    // A client without valid credentials is summarised per address, so it cannot flood the log.
+    if (state.operation === 'Authenticate') log.recordUnauthenticated(entry, request.ip)
+    else log.record(entry)
   })
 
   const limits = {
