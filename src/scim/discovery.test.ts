@@ -30,6 +30,100 @@ const OPTIONS: ServiceProviderConfigOptions = {
   strictProfile: false,
 }
 
+// The attributes RFC 7643 defines for each discovery resource, recursively: `true` is a leaf (a
+// scalar or an array of scalars); an object is the allowed keys of an object, or of every element
+// of an array of objects. Anything else in a document is a Rollcall addition that strict clients
+// refuse (issue #7).
+type Shape = { readonly [key: string]: Shape | true }
+
+// RFC 7643 §3.1: the sub-attributes of `meta`.
+const META: Shape = {
+  resourceType: true,
+  created: true,
+  lastModified: true,
+  location: true,
+  version: true,
+}
+// RFC 7643 §5, with the authentication scheme's `primary` of its §8.5 example.
+const SERVICE_PROVIDER_CONFIG: Shape = {
+  schemas: true,
+  documentationUri: true,
+  patch: { supported: true },
+  bulk: { supported: true, maxOperations: true, maxPayloadSize: true },
+  filter: { supported: true, maxResults: true },
+  changePassword: { supported: true },
+  sort: { supported: true },
+  etag: { supported: true },
+  authenticationSchemes: {
+    type: true,
+    name: true,
+    description: true,
+    specUri: true,
+    documentationUri: true,
+    primary: true,
+  },
+  meta: META,
+}
+// RFC 7643 §6.
+const RESOURCE_TYPE: Shape = {
+  schemas: true,
+  id: true,
+  name: true,
+  description: true,
+  endpoint: true,
+  schema: true,
+  schemaExtensions: { schema: true, required: true },
+  meta: META,
+}
+// RFC 7643 §7: attribute characteristics, `subAttributes` holding attributes again.
+const ATTRIBUTE: { [key: string]: Shape | true } = {
+  name: true,
+  type: true,
+  multiValued: true,
+  description: true,
+  required: true,
+  canonicalValues: true,
+  caseExact: true,
+  mutability: true,
+  returned: true,
+  uniqueness: true,
+  referenceTypes: true,
+}
+ATTRIBUTE.subAttributes = ATTRIBUTE
+const SCHEMA: Shape = {
+  schemas: true,
+  id: true,
+  name: true,
+  description: true,
+  attributes: ATTRIBUTE,
+  meta: META,
+}
+// RFC 7644 §3.4.2.
+const listOf = (resource: Shape): Shape => ({
+  schemas: true,
+  totalResults: true,
+  itemsPerPage: true,
+  startIndex: true,
+  Resources: resource,
+})
+
+/** The dotted paths of `value` that `shape` does not allow, e.g. `filter.maxFilterLength`. */
+function keysOutside(value: unknown, shape: Shape, at = ''): string[] {
+  if (Array.isArray(value)) return value.flatMap((item) => keysOutside(item, shape, `${at}[]`))
+  if (typeof value !== 'object' || value === null) return [`${at} (expected an object)`]
+  return Object.entries(value).flatMap(([key, inner]) => {
+    const path = at === '' ? key : `${at}.${key}`
+    const allowed = shape[key]
+    if (allowed === undefined) return [path]
+    if (allowed === true) {
+      const isScalar = (item: unknown) => typeof item !== 'object' || item === null
+      const isLeaf = Array.isArray(inner) ? inner.every(isScalar) : isScalar(inner)
+      return isLeaf ? [] : [`${path} (expected a scalar)`]
+    }
+    return keysOutside(inner, allowed, path)
+  })
+}
+
 const attributeOf = (
   attributes: readonly SchemaAttributeResource[],
   name: string,
@@ -61,17 +155,36 @@ describe('serviceProviderConfig', () => {
     assert.equal(authenticationSchemes[0]?.primary, true)
   })
 
-  it('claims interopProfileConformant only in strict profile mode', () => {
-    assert.equal(serviceProviderConfig(OPTIONS).interopProfileConformant, false)
-    assert.equal(
-      serviceProviderConfig({ ...OPTIONS, strictProfile: true }).interopProfileConformant,
-      true,
+  it('holds only the attributes of RFC 7643 §5, recursively', () => {
+    for (const bulk of [OPTIONS.bulk, { supported: false, maxOperations: 0, maxPayloadSize: 0 }]) {
+      const config = serviceProviderConfig({ ...OPTIONS, bulk })
+      assert.deepEqual(keysOutside(config, SERVICE_PROVIDER_CONFIG), [])
+    }
+  })
+
+  it('adds interopProfileConformant, as true, only in strict profile mode', () => {
+    assert.equal('interopProfileConformant' in serviceProviderConfig(OPTIONS), false)
+    const strict = serviceProviderConfig({ ...OPTIONS, strictProfile: true })
+    assert.equal(strict.interopProfileConformant, true)
+    assert.deepEqual(
+      keysOutside(strict, { ...SERVICE_PROVIDER_CONFIG, interopProfileConformant: true }),
+      [],
     )
   })
 
-  it('publishes maxFilterLength only when configured', () => {
-    const config = serviceProviderConfig({ ...OPTIONS, maxFilterLength: 4096 })
-    assert.equal(config.filter.maxFilterLength, 4096)
+  it('finds keys outside the RFC set at any depth (the whitelist itself)', () => {
+    const extra = {
+      ...serviceProviderConfig(OPTIONS),
+      filter: { supported: true, maxResults: 1, maxFilterLength: 4096 },
+      interopProfileConformant: false,
+    }
+    assert.deepEqual(keysOutside(extra, SERVICE_PROVIDER_CONFIG), [
+      'filter.maxFilterLength',
+      'interopProfileConformant',
+    ])
+    assert.deepEqual(keysOutside({ attributes: [{ subAttributes: [{ x: 1 }] }] }, SCHEMA), [
+      'attributes[].subAttributes[].x',
+    ])
   })
 
   it('gives its location under the base URL without a double slash', () => {
@@ -83,6 +196,11 @@ describe('serviceProviderConfig', () => {
 })
 
 describe('resourceTypes', () => {
+  it('holds only the attributes of RFC 7643 §6 in a ListResponse', () => {
+    assert.deepEqual(keysOutside(resourceTypes(BASE), listOf(RESOURCE_TYPE)), [])
+    assert.deepEqual(keysOutside(resourceTypeById(BASE, 'Group'), RESOURCE_TYPE), [])
+  })
+
   it('is a ListResponse of User and Group whose ids equal their names', () => {
     const list = resourceTypes(BASE)
     assert.deepEqual(list.schemas, [LIST_RESPONSE_URN])
@@ -129,6 +247,11 @@ describe('resourceTypes', () => {
 })
 
 describe('schemas', () => {
+  it('holds only the attributes of RFC 7643 §7 in a ListResponse, sub-attributes included', () => {
+    assert.deepEqual(keysOutside(schemas(BASE), listOf(SCHEMA)), [])
+    assert.deepEqual(keysOutside(schemaById(BASE, SCIM_USER_SCHEMA_URN), SCHEMA), [])
+  })
+
   it('is a ListResponse of exactly the implemented schemas, without the ADSCIM URN', () => {
     const list = schemas(BASE)
     assert.deepEqual(list.schemas, [LIST_RESPONSE_URN])

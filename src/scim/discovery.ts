@@ -37,8 +37,6 @@ export interface ServiceProviderConfigOptions {
   readonly baseUrl: string
   /** The largest page a list or filter returns (RFC 7643 §5 `filter.maxResults`). */
   readonly maxResults: number
-  /** The longest filter accepted, in characters; published as a Rollcall addition when set. */
-  readonly maxFilterLength?: number
   readonly bulk: {
     readonly supported: boolean
     readonly maxOperations: number
@@ -48,7 +46,11 @@ export interface ServiceProviderConfigOptions {
   readonly strictProfile: boolean
 }
 
-/** The ServiceProviderConfig resource (RFC 7643 §5). */
+/**
+ * The ServiceProviderConfig resource (RFC 7643 §5): its attributes and nothing else, because
+ * clients that validate the document strictly refuse unknown ones (issue #7). The one addition is
+ * the interop profile's registered `interopProfileConformant` (profile §4, §8).
+ */
 export interface ServiceProviderConfig {
   readonly schemas: readonly [typeof SERVICE_PROVIDER_CONFIG_SCHEMA_URN]
   readonly patch: { readonly supported: boolean }
@@ -57,11 +59,7 @@ export interface ServiceProviderConfig {
     readonly maxOperations: number
     readonly maxPayloadSize: number
   }
-  readonly filter: {
-    readonly supported: boolean
-    readonly maxResults: number
-    readonly maxFilterLength?: number
-  }
+  readonly filter: { readonly supported: boolean; readonly maxResults: number }
   readonly changePassword: { readonly supported: boolean }
   readonly sort: { readonly supported: boolean }
   readonly etag: { readonly supported: boolean }
@@ -72,8 +70,8 @@ export interface ServiceProviderConfig {
     readonly specUri: string
     readonly primary: boolean
   }[]
-  /** Interop profile §4: true only when every service-provider MUST is met (strict mode). */
-  readonly interopProfileConformant: boolean
+  /** Interop profile §4: sent, as true, only when every service-provider MUST is met. */
+  readonly interopProfileConformant?: true
   readonly meta: DiscoveryMeta
 }
 
@@ -118,9 +116,10 @@ export interface SchemaResource {
 /**
  * Builds `GET /ServiceProviderConfig` (RFC 7643 §5): PATCH, filter (with `maxResults`), sort and
  * ETags supported; no password change; bulk as configured; one `oauthbearertoken` scheme for the
- * tenant's bearer JWT. `interopProfileConformant` is `true` only in strict profile mode: the
- * lenient mode accepts Entra's path-less PATCH and string booleans, which break the profile's
- * MUSTs (interop profile §4; SPEC §7).
+ * tenant's bearer JWT. Only RFC 7643 §5 attributes are sent (no Rollcall additions such as the
+ * longest filter), and `interopProfileConformant: true` only in strict profile mode: the lenient
+ * mode accepts Entra's path-less PATCH and string booleans, which break the profile's MUSTs, and
+ * the profile lets a non-conformant provider omit the attribute (interop profile §4; SPEC §7).
  */
 export function serviceProviderConfig(
   options: ServiceProviderConfigOptions,
@@ -134,13 +133,7 @@ export function serviceProviderConfig(
       maxOperations: options.bulk.maxOperations,
       maxPayloadSize: options.bulk.maxPayloadSize,
     },
-    filter: {
-      supported: true,
-      maxResults: options.maxResults,
-      ...(options.maxFilterLength === undefined
-        ? {}
-        : { maxFilterLength: options.maxFilterLength }),
-    },
+    filter: { supported: true, maxResults: options.maxResults },
     changePassword: { supported: false },
     sort: { supported: true },
     etag: { supported: true },
@@ -150,13 +143,13 @@ export function serviceProviderConfig(
         name: 'OAuth Bearer Token',
         description:
           'A bearer JWT bound to this tenant, sent as "Authorization: Bearer <token>". An admin ' +
-          'issues it in the Rollcall console (System Settings > SCIM Provisioning); it is shown ' +
+          'issues it with `npx rollcall scim-token issue --tenant <slug>`; it is shown ' +
           'once, and issuing a new one revokes the previous one.',
         specUri: 'https://www.rfc-editor.org/info/rfc6750',
         primary: true,
       },
     ],
-    interopProfileConformant: options.strictProfile,
+    ...(options.strictProfile ? { interopProfileConformant: true as const } : {}),
     meta: { resourceType: 'ServiceProviderConfig', location: `${base}/ServiceProviderConfig` },
   }
 }

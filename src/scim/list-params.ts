@@ -3,6 +3,7 @@
 import { ScimError } from './errors.ts'
 import type { AttributePath, Filter } from './filter/ast.ts'
 import { parseFilter } from './filter/parser.ts'
+import type { QuirkOptions } from './resources/quirks.ts'
 import { splitUrnPath } from './schemas/resolve.ts'
 
 export interface ListLimits {
@@ -53,8 +54,13 @@ export function parseAttributeName(raw: string): AttributePath {
 /**
  * RFC 7644 §3.4.2.4: startIndex below 1 is read as 1; a negative count as 0; a count above the
  * server maximum is clamped to it (interop profile rule 28: a smaller page, not an error).
+ * `quirks` decides which named filter quirks the filter may use (filter/quirks.ts).
  */
-export function parseListParams(query: Record<string, unknown>, limits: ListLimits): ListParams {
+export function parseListParams(
+  query: Record<string, unknown>,
+  limits: ListLimits,
+  quirks: QuirkOptions,
+): ListParams {
   const filterText = stringParam('filter', query.filter)
   let filter: Filter | undefined
   if (filterText !== undefined && filterText.trim() !== '') {
@@ -63,7 +69,7 @@ export function parseListParams(query: Record<string, unknown>, limits: ListLimi
         `The filter is ${filterText.length} characters long; the maximum is ${limits.maxFilterLength}.`,
       )
     }
-    filter = parseFilter(filterText, { maxLength: limits.maxFilterLength })
+    filter = parseFilter(filterText, { maxLength: limits.maxFilterLength, quirks })
   }
   const sortByText = stringParam('sortBy', query.sortBy)
   const sortOrderText = stringParam('sortOrder', query.sortOrder)

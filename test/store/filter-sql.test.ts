@@ -873,6 +873,35 @@ function defineSuite(name: string, open: () => Promise<Engine>, skip: string | f
       }
     })
 
+    it('reads unquoted values (filter/quirks.ts) as the quoted strings they mean', async () => {
+      const userName = someUser.doc.userName as string
+      const created = '2021-06-01T07:38:21.8617979-07:00'
+      const pairs: readonly ['User' | 'Group', string, string][] = [
+        ['User', `userName eq ${userName.toUpperCase()}`, `userName eq "${userName}"`],
+        ['User', 'userName sw alice.', 'userName sw "alice."'],
+        ['User', 'name.familyName eq jones', 'name.familyName eq "jones"'],
+        ['User', `externalId eq ${anExternalId}`, `externalId eq "${anExternalId}"`],
+        ['User', `meta.created gt ${created}`, `meta.created gt "${created}"`],
+        ['User', 'meta.lastModified le 2024-01-01', 'meta.lastModified le "2024-01-01"'],
+        [
+          'User',
+          'emails[type eq work].value ew .com and active eq true',
+          'emails[type eq "work"].value ew ".com" and active eq true',
+        ],
+        ['User', `${ENT}:department eq engineering`, `${ENT}:department eq "engineering"`],
+        [
+          'Group',
+          'displayName co ops or externalId eq GRP-3',
+          'displayName co "ops" or externalId eq "GRP-3"',
+        ],
+      ]
+      for (const [target, unquoted, quoted] of pairs) {
+        const expected = expectedIds(target, quoted)
+        assert.ok(expected.length > 0, `${quoted} matches some ${target}s`)
+        assert.deepEqual(await actualIds(engine, target, unquoted), expected, unquoted)
+      }
+    })
+
     it('sorts by the primary or first value, lower-cased if caseExact=false', async () => {
       for (const sort of SORTS) {
         const key = compileSortKey(sort.sortBy, sort.target, engine.dialect)

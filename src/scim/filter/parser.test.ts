@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { ScimError } from '../errors.ts'
 import type { AttributePath, CompareOperator, Filter, FilterValue } from './ast.ts'
+import { STRICT_QUIRKS } from '../resources/quirks.ts'
 import { parseFilter, parseFilterResult, parsePatchPath } from './parser.ts'
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
@@ -292,7 +293,6 @@ describe('parseFilter', () => {
         'userName "bjensen"',
         /at position 10: expected a comparison operator/,
       ],
-      ['an unquoted string value', 'userName eq bjensen', /unexpected "bjensen" at position 13/],
       [
         'an unclosed parenthesis',
         '(title pr',
@@ -334,9 +334,9 @@ describe('parseFilter', () => {
       ['a leading or', 'or title pr', /expected a comparison operator/],
       ['an empty value filter', 'emails[]', /unexpected "\]" at position 8/],
       ['empty parentheses', '()', /unexpected "\)" at position 2/],
-      ['an unexpected character', 'title eq @', /unexpected character "@" at position 10/],
-      ['a bad number', 'n eq 01', /invalid number "01" at position 6/],
-      ['a number glued to a word', 'n eq 1abc', /invalid number "1abc" at position 6/],
+      ['an unexpected character', 'title pr @', /unexpected character "@" at position 10/],
+      ['a bad number', '01 pr', /invalid number "01" at position 1/],
+      ['a number glued to a word', 'title pr and 1abc pr', /invalid number "1abc" at position 14/],
       [
         'an empty path segment',
         'name..familyName pr',
@@ -357,7 +357,7 @@ describe('parseFilter', () => {
       [
         'a comparison with a value path as the value',
         'userName eq emails[type eq "x"]',
-        /unexpected "emails"/,
+        /unexpected "\[" at position 19: expected and, or, or the end of the filter$/,
       ],
     ]
     for (const [name, text, detail] of cases) {
@@ -370,6 +370,141 @@ describe('parseFilter', () => {
       const result = parseFilterResult('userName xx "a"')
       assert.equal(result.ok, false)
       if (!result.ok) assert.equal(result.error.position, 9)
+    })
+  })
+
+  describe('unquoted values (filter/quirks.ts readUnquotedValue)', () => {
+    const strict = { quirks: STRICT_QUIRKS }
+    const lenient: readonly [string, Filter][] = [
+      // Microsoft's SCIMReferenceCode Postman collection, "User tests with garbage"
+      ['userName sw O', compare(path('userName'), 'sw', 'O')],
+      ['name.familyName eq Employee', compare(path('name', 'familyName'), 'eq', 'Employee')],
+      [
+        'meta.Created gt 2015-10-10T14:38:21.8617979-07:00',
+        compare(path('meta', 'Created'), 'gt', '2015-10-10T14:38:21.8617979-07:00'),
+      ],
+      // the Entra tutorial's query by externalId
+      ['externalId eq jyoung', compare(path('externalId'), 'eq', 'jyoung')],
+      ['externalId eq 1234abc', compare(path('externalId'), 'eq', '1234abc')],
+      ['externalId eq 01', compare(path('externalId'), 'eq', '01')],
+      ['externalId eq 12', compare(path('externalId'), 'eq', 12)],
+      ['n ge -1.5e3', compare(path('n'), 'ge', -1500)],
+      ['userName eq john@example.com', compare(path('userName'), 'eq', 'john@example.com')],
+      ['userName ew .com', compare(path('userName'), 'ew', '.com')],
+      ['title eq @', compare(path('title'), 'eq', '@')],
+      [
+        'userName eq john and active eq true',
+        and(compare(path('userName'), 'eq', 'john'), compare(path('active'), 'eq', true)),
+      ],
+      [
+        'userName EQ john OR (displayName co Smith)',
+        or(compare(path('userName'), 'eq', 'john'), compare(path('displayName'), 'co', 'Smith')),
+      ],
+      [
+        'emails[type eq work].value eq a@example.com',
+        valuePath(
+          path('emails'),
+          and(compare(path('type'), 'eq', 'work'), compare(path('value'), 'eq', 'a@example.com')),
+        ),
+      ],
+      [
+        `${ENTERPRISE}:manager eq 26118915-6090-4610-87e4-49d8ca9f808d`,
+        compare(
+          path('manager', undefined, ENTERPRISE),
+          'eq',
+          '26118915-6090-4610-87e4-49d8ca9f808d',
+        ),
+      ],
+      ['active eq TRUE', compare(path('active'), 'eq', true)],
+      ['title eq Null', compare(path('title'), 'eq', null)],
+    ]
+    for (const [text, expected] of lenient) {
+      it(`reads ${JSON.stringify(text)} as the quoted form would be read`, () => {
+        assert.deepEqual(parseFilter(text), expected)
+      })
+    }
+
+    it('parses the same AST as the quoted form', () => {
+      assert.deepEqual(
+        parseFilter('userName sw O and externalId eq 1234abc'),
+        parseFilter('userName sw "O" and externalId eq "1234abc"'),
+      )
+    })
+
+    it('still reports a missing value when and/or/not follow the operator', () => {
+      assertInvalidFilter('userName eq and title pr', /unexpected "and" at position 13/)
+      assertInvalidFilter('userName eq or title pr', /unexpected "or" at position 13/)
+    })
+
+    it('says to quote a value that contains spaces', () => {
+      assertInvalidFilter(
+        'name.familyName eq Van Dyke',
+        /unexpected "Dyke" at position 24: .*quote a value that contains spaces/,
+      )
+      assertInvalidFilter('(title eq a b)', /"\)" to close .*quote a value that contains spaces/)
+    })
+
+    const unquoted: readonly [string, string, number][] = [
+      ['userName sw O', 'O', 13],
+      ['name.familyName eq Employee', 'Employee', 20],
+      [
+        'meta.created gt 2015-10-10T14:38:21.8617979-07:00',
+        '2015-10-10T14:38:21.8617979-07:00',
+        17,
+      ],
+      ['externalId eq 1234abc', '1234abc', 15],
+      ['userName eq john and active eq true', 'john', 13],
+      ['emails[type eq work]', 'work', 16],
+      ['title eq @', '@', 10],
+    ]
+    for (const [text, value, position] of unquoted) {
+      it(`refuses ${JSON.stringify(text)} in strict mode, saying to quote the value`, () => {
+        assert.throws(
+          () => parseFilter(text, strict),
+          (error: unknown) => {
+            assert.ok(error instanceof ScimError)
+            assert.equal(error.scimType, 'invalidFilter')
+            assert.equal(
+              error.detail.startsWith(
+                `unquoted value ${JSON.stringify(value)} at position ${position}: quote the value`,
+              ),
+              true,
+              error.detail,
+            )
+            assert.match(error.detail, /strict interop-profile mode/)
+            return true
+          },
+        )
+      })
+    }
+
+    it('accepts quoted values, numbers and literals in strict mode', () => {
+      assert.deepEqual(
+        parseFilter('externalId eq "1234abc" and n eq 12 and active eq true', strict),
+        and(
+          and(compare(path('externalId'), 'eq', '1234abc'), compare(path('n'), 'eq', 12)),
+          compare(path('active'), 'eq', true),
+        ),
+      )
+    })
+
+    it('reports the 0-based position of a refused value in the result form', () => {
+      const result = parseFilterResult('userName eq john', strict)
+      assert.equal(result.ok, false)
+      if (!result.ok) assert.equal(result.error.position, 12)
+    })
+
+    it('is never accepted in a PATCH path', () => {
+      for (const text of ['emails[type eq work].value', 'members[value eq 1234abc]']) {
+        assert.throws(
+          () => parsePatchPath(text),
+          (error: unknown) =>
+            error instanceof ScimError &&
+            error.scimType === 'invalidPath' &&
+            /expected a value/.test(error.detail),
+          text,
+        )
+      }
     })
   })
 

@@ -3,10 +3,13 @@
 // so hostile input fails fast with invalidFilter instead of overflowing the stack.
 
 import { ScimError } from '../errors.ts'
+import { LENIENT_QUIRKS } from '../resources/quirks.ts'
+import type { QuirkOptions } from '../resources/quirks.ts'
 import { splitUrnPath } from '../schemas/resolve.ts'
 import type { AttributePath, CompareOperator, Filter, FilterValue, PatchPath } from './ast.ts'
-import { quote, tokenize } from './lexer.ts'
+import { COMPARE_OPERATORS, quote, tokenize } from './lexer.ts'
 import type { SyntaxProblem, Token } from './lexer.ts'
+import { readUnquotedValue } from './quirks.ts'
 
 /** Bounds on hostile input; every bound fails with invalidFilter (or invalidPath). */
 export interface FilterLimits {
@@ -24,17 +27,11 @@ export const DEFAULT_FILTER_LIMITS: Required<FilterLimits> = {
   maxTerms: 200,
 }
 
-const OPERATORS: ReadonlySet<string> = new Set([
-  'eq',
-  'ne',
-  'co',
-  'sw',
-  'ew',
-  'gt',
-  'ge',
-  'lt',
-  'le',
-])
+/** What {@link parseFilter} accepts: the bounds, and the tenant's quirk settings. */
+export interface FilterOptions extends FilterLimits {
+  /** Which named filter quirks (filter/quirks.ts) are accepted. Default: lenient, all of them. */
+  readonly quirks?: QuirkOptions
+}
 const EXPECTED_OPERATOR = 'a comparison operator (eq, ne, co, sw, ew, gt, ge, lt, le) or pr'
 const EXPECTED_VALUE = 'a value (a "quoted string", a number, true, false or null)'
 // RFC 7644 figure 1: ATTRNAME = ALPHA *(nameChar); `$ref` is the one name spelled with `$`.
@@ -58,14 +55,17 @@ const fail = (position: number, message: string): { ok: false; error: SyntaxProb
  *
  * Also accepts Entra's `emails[type eq "work"].value eq "x"` (a value path followed by a
  * sub-attribute, not in RFC 7644's filter grammar): it becomes
- * `emails[type eq "work" and value eq "x"]`, which means the same.
+ * `emails[type eq "work" and value eq "x"]`, which means the same. Unless `options.quirks` is
+ * strict, an unquoted value (`userName sw O`, `externalId eq 1234abc`) is read as a string
+ * (filter/quirks.ts `readUnquotedValue`); `eq 12` stays a number.
  *
  * @throws ScimError invalidFilter, whose detail names the 1-based position: empty or too long
  *   text, bad tokens, missing operator or value, unbalanced parentheses or brackets, `not`
- *   without parentheses, nested value paths, trailing input, or a limit exceeded.
+ *   without parentheses, nested value paths, trailing input, a limit exceeded, or (strict mode)
+ *   an unquoted value.
  */
-export function parseFilter(text: string, limits: FilterLimits = {}): Filter {
-  const result = parseFilterResult(text, limits)
+export function parseFilter(text: string, options: FilterOptions = {}): Filter {
+  const result = parseFilterResult(text, options)
   if (!result.ok) throw ScimError.invalidFilter(result.error.message)
   return result.value
 }
@@ -86,22 +86,24 @@ export function parsePatchPath(text: string, limits: FilterLimits = {}): PatchPa
 }
 
 /** {@link parseFilter} without throwing: the problem carries a 0-based position. */
-export function parseFilterResult(text: string, limits: FilterLimits = {}): Result<Filter> {
-  const start = begin(text, limits, 'filter')
+export function parseFilterResult(text: string, options: FilterOptions = {}): Result<Filter> {
+  const { quirks = LENIENT_QUIRKS, ...limits } = options
+  const start = begin(text, limits, 'filter', quirks)
   if (!start.ok) return start
   const parser = start.value
   const filter = parseOr(parser, 0, false)
   if (!filter.ok) return filter
   const last = peek(parser)
   if (last.kind !== 'eof') {
-    return unexpected(last, 'and, or, or the end of the filter')
+    return unexpected(last, `and, or, or the end of the filter${bareValueHint(parser)}`)
   }
   return filter
 }
 
 /** {@link parsePatchPath} without throwing: the problem carries a 0-based position. */
 export function parsePatchPathResult(text: string, limits: FilterLimits = {}): Result<PatchPath> {
-  const start = begin(text, limits, 'path')
+  // No unquoted values in PATCH paths: the clients that send them in filters quote them there.
+  const start = begin(text, limits, 'path', undefined)
   if (!start.ok) return start
   const parser = start.value
   const head = next(parser)
@@ -133,9 +135,16 @@ interface Parser {
   index: number
   terms: number
   readonly limits: Required<FilterLimits>
+  /** The quirk settings for unquoted values; undefined where they are never accepted (paths). */
+  readonly quirks: QuirkOptions | undefined
 }
 
-function begin(text: string, limits: FilterLimits, what: 'filter' | 'path'): Result<Parser> {
+function begin(
+  text: string,
+  limits: FilterLimits,
+  what: 'filter' | 'path',
+  quirks: QuirkOptions | undefined,
+): Result<Parser> {
   const bounds = { ...DEFAULT_FILTER_LIMITS, ...withoutUndefined(limits) }
   if (text.length > bounds.maxLength) {
     return fail(bounds.maxLength, `${what} is longer than ${bounds.maxLength} characters`)
@@ -143,7 +152,7 @@ function begin(text: string, limits: FilterLimits, what: 'filter' | 'path'): Res
   if (text.trim() === '') return fail(0, `${what} is empty`)
   const lexed = tokenize(text)
   if (!lexed.ok) return lexed
-  return ok({ tokens: lexed.tokens, index: 0, terms: 0, limits: bounds })
+  return ok({ tokens: lexed.tokens, index: 0, terms: 0, limits: bounds, quirks })
 }
 
 function withoutUndefined(limits: FilterLimits): FilterLimits {
@@ -168,6 +177,7 @@ function isKeyword(token: Token, keyword: string): boolean {
 function describeToken(token: Token): string {
   switch (token.kind) {
     case 'word':
+    case 'bare':
       return quote(token.text)
     case 'string':
       return JSON.stringify(token.value.length > 40 ? `${token.value.slice(0, 40)}…` : token.value)
@@ -187,6 +197,14 @@ function unexpected(token: Token, expected: string): { ok: false; error: SyntaxP
       ? `unexpected end of input ${where}`
       : `unexpected ${describeToken(token)} ${where}`
   return fail(token.start, `${what}: expected ${expected}`)
+}
+
+// An unquoted value ends at a space, so `familyName eq Van Dyke` fails on `Dyke`: say why.
+function bareValueHint(parser: Parser): string {
+  const previous = parser.tokens[parser.index - 1]
+  const next = peek(parser)
+  const continuesValue = next.kind === 'word' || next.kind === 'bare' || next.kind === 'number'
+  return previous?.kind === 'bare' && continuesValue ? ' (quote a value that contains spaces)' : ''
 }
 
 function tooDeep(parser: Parser, token: Token): { ok: false; error: SyntaxProblem } {
@@ -250,7 +268,10 @@ function parseGroup(parser: Parser, depth: number, inValue: boolean): Result<Fil
   if (!inner.ok) return inner
   const close = peek(parser)
   if (close.kind !== ')') {
-    return unexpected(close, `and, or, or ")" to close the "(" at position ${open.start + 1}`)
+    return unexpected(
+      close,
+      `and, or, or ")" to close the "(" at position ${open.start + 1}${bareValueHint(parser)}`,
+    )
   }
   next(parser)
   return inner
@@ -292,7 +313,7 @@ function parseComparison(parser: Parser, path: AttributePath): Result<Filter> {
     if (!counted.ok) return counted
     return ok({ kind: 'present', path })
   }
-  if (operator.kind !== 'word' || !OPERATORS.has(operator.text.toLowerCase())) {
+  if (operator.kind !== 'word' || !COMPARE_OPERATORS.has(operator.text.toLowerCase())) {
     return unexpected(operator, EXPECTED_OPERATOR)
   }
   const op = operator.text.toLowerCase() as CompareOperator
@@ -316,6 +337,9 @@ function parseValue(parser: Parser, operator: Token & { kind: 'word' }): Result<
       if (literal === 'null') return ok(null)
       break
     }
+    case 'bare':
+      if (parser.quirks === undefined) break
+      return readUnquotedValue(token.text, token.start, parser.quirks)
     case 'eof':
       return fail(
         token.start,
@@ -355,7 +379,10 @@ function parseValueFilter(
   if (!filter.ok) return filter
   const close = peek(parser)
   if (close.kind !== ']') {
-    return unexpected(close, `and, or, or "]" to close the "[" at position ${open.start + 1}`)
+    return unexpected(
+      close,
+      `and, or, or "]" to close the "[" at position ${open.start + 1}${bareValueHint(parser)}`,
+    )
   }
   next(parser)
   return filter

@@ -19,6 +19,7 @@ import { registerScimErrorHandler, SCIM_CONTENT_TYPE, sendScimError } from '../.
 import { registerBulkRoute } from './bulk.ts'
 import { groupEndpoint, userEndpoint } from './endpoints.ts'
 import { registerResourceRoutes } from './resources.ts'
+import { registerRootSearchRoutes } from './root-search.ts'
 import type { ScimRequestState } from './scope.ts'
 import { TenantLoad } from '../../plugins/tenant-load.ts'
 
@@ -172,6 +173,7 @@ export async function scimRoutes(app: FastifyInstance, deps: ScimDeps): Promise<
   }
   registerResourceRoutes(app, userEndpoint, limits)
   registerResourceRoutes(app, groupEndpoint, limits)
+  registerRootSearchRoutes(app, limits)
   registerBulkRoute(app, { maxOperations: config.scim.bulkMaxOperations, maxPayloadSize: config.scim.maxBodyBytes })
 
   const discovery = (request: FastifyRequest) => {
@@ -187,7 +189,6 @@ export async function scimRoutes(app: FastifyInstance, deps: ScimDeps): Promise<
       serviceProviderConfig({
         baseUrl: ctx.baseUrl,
         maxResults: config.scim.maxResults,
-        maxFilterLength: config.scim.maxFilterLength,
         bulk: {
           supported: true,
           maxOperations: config.scim.bulkMaxOperations,

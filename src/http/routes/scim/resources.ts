@@ -41,7 +41,7 @@ export interface ResourceEndpoint<R extends Versioned> {
   readonly patchReturnsContent: boolean
 }
 
-type Query = Record<string, unknown>
+export type Query = Record<string, unknown>
 
 function projectionOf(source: Query, resourceType: ResourceTypeDefinition): ProjectionOptions {
   const list = (name: 'attributes' | 'excludedAttributes'): string | undefined => {
@@ -67,6 +67,27 @@ function idParam(request: FastifyRequest): string {
 function ifMatchOf(request: FastifyRequest): string | undefined {
   const value = request.headers['if-match']
   return Array.isArray(value) ? value.join(',') : value
+}
+
+/**
+ * The parameters of a POST …/.search body (RFC 7644 §3.4.3), in the query-string form the list
+ * parser reads: `attributes` and `excludedAttributes` arrays become comma-separated strings.
+ *
+ * @throws ScimError invalidSyntax when the body is not an object listing the SearchRequest URN.
+ */
+export function searchRequestSource(body: unknown): Query {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw ScimError.invalidSyntax('The search request body must be a JSON object.')
+  }
+  const source: Query = { ...(body as Query) }
+  const schemas = source.schemas
+  if (!Array.isArray(schemas) || !schemas.includes(SEARCH_REQUEST_URN)) {
+    throw ScimError.invalidSyntax(`A search request must list "${SEARCH_REQUEST_URN}" in schemas.`)
+  }
+  for (const key of ['attributes', 'excludedAttributes'] as const) {
+    if (Array.isArray(source[key])) source[key] = (source[key] as unknown[]).map(String).join(',')
+  }
+  return source
 }
 
 export function registerResourceRoutes<R extends Versioned>(
@@ -100,7 +121,7 @@ export function registerResourceRoutes<R extends Versioned>(
   const runList = async (request: FastifyRequest, reply: FastifyReply, source: Query) => {
     const ctx = contextOf(request)
     request.scim.operation = `List ${name}s`
-    const params = parseListParams(source, limits)
+    const params = parseListParams(source, limits, ctx.quirks)
     if (params.filter) validateFilter(params.filter, resourceType)
     const projection = projectionOf(source, resourceType)
     const page = await endpoint.list(ctx, params)
@@ -118,33 +139,27 @@ export function registerResourceRoutes<R extends Versioned>(
     })
   }
 
-  app.get(path, (request, reply) => runList(request, reply, request.query as Query))
+  // Microsoft's SCIMReferenceCode Postman collection queries `GET /Users/?filter=…`
+  // (AzureAD/SCIMReferenceCode#44): with a trailing slash the URL still names the collection
+  // (RFC 7644 §3.2 endpoints), not a resource whose id is empty, so each collection route is
+  // also served with one.
+  for (const collection of [path, `${path}/`]) {
+    app.get(collection, (request, reply) => runList(request, reply, request.query as Query))
 
-  // RFC 7644 §3.4.3: the same query in a POST body, so filters stay out of URLs and logs.
-  app.post(`${path}/.search`, (request, reply) => {
-    const body = request.body as Query | undefined
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw ScimError.invalidSyntax('The search request body must be a JSON object.')
-    }
-    const schemas = body.schemas
-    if (!Array.isArray(schemas) || !schemas.includes(SEARCH_REQUEST_URN)) {
-      throw ScimError.invalidSyntax(`A search request must list "${SEARCH_REQUEST_URN}" in schemas.`)
-    }
-    const source: Query = { ...body }
-    for (const key of ['attributes', 'excludedAttributes'] as const) {
-      if (Array.isArray(source[key])) source[key] = (source[key] as unknown[]).map(String).join(',')
-    }
-    return runList(request, reply, source)
-  })
+    app.post(collection, async (request, reply) => {
+      const ctx = contextOf(request)
+      request.scim.operation = `Create ${name}`
+      const projection = projectionOf(request.query as Query, resourceType)
+      const record = await endpoint.create(ctx, request.body)
+      request.scim.resourceId = record.id
+      return sendOne(request, reply, record, 201, projection)
+    })
 
-  app.post(path, async (request, reply) => {
-    const ctx = contextOf(request)
-    request.scim.operation = `Create ${name}`
-    const projection = projectionOf(request.query as Query, resourceType)
-    const record = await endpoint.create(ctx, request.body)
-    request.scim.resourceId = record.id
-    return sendOne(request, reply, record, 201, projection)
-  })
+    // RFC 7644 §3.4.3: the same query in a POST body, so filters stay out of URLs and logs.
+    app.post(`${path}/.search${collection === path ? '' : '/'}`, (request, reply) =>
+      runList(request, reply, searchRequestSource(request.body)),
+    )
+  }
 
   app.get(`${path}/:id`, async (request, reply) => {
     const ctx = contextOf(request)
