@@ -52,6 +52,21 @@ export async function openRuntime(
   }
 }
 
+/** The service setting in which the server records the public URL it runs with. */
+export const PUBLIC_URL_SETTING = 'public_url'
+
+/**
+ * What the server records at start so that the CLI, whose environment may differ (another
+ * PORT, no PUBLIC_URL), prints the Base URLs and links the server actually answers on.
+ */
+export async function recordPublicUrl(
+  store: Store,
+  publicUrl: string,
+  at = new Date(),
+): Promise<void> {
+  await store.setServiceSetting(PUBLIC_URL_SETTING, publicUrl, at.toISOString())
+}
+
 /** The URL with any password replaced, for messages. */
 export function redactUrl(url: string): string {
   try {

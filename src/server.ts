@@ -1,8 +1,9 @@
 // The only entry that listens: configuration, store, app, graceful shutdown on SIGINT/SIGTERM.
+import type { Server } from 'node:http'
 import { ConfigError, loadConfig } from './config.ts'
 import { buildApp } from './http/app.ts'
 import { ProvisioningLogWriter } from './provisioning/log-writer.ts'
-import { openRuntime } from './runtime.ts'
+import { openRuntime, recordPublicUrl } from './runtime.ts'
 
 async function main(): Promise<void> {
   let config
@@ -55,10 +56,23 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
 
   await app.listen({ port: config.port, host: config.host })
+  // The CLI prints Base URLs and links from this record, not from its own environment.
+  const recordedUrl = recordablePublicUrl(config.publicUrl, app.server.address())
+  await recordPublicUrl(runtime.store, recordedUrl).catch((error: unknown) =>
+    app.log.warn({ err: error }, 'could not record the public URL for the CLI'),
+  )
   app.log.info(
     { publicUrl: config.publicUrl, store: runtime.store.dialect },
     `Rollcall is serving SCIM at ${config.publicUrl}/scim/v2/<tenant>`,
   )
+}
+
+/** PORT=0 without PUBLIC_URL: the port the OS chose is the one clients reach. */
+function recordablePublicUrl(publicUrl: string, address: ReturnType<Server['address']>): string {
+  const url = new URL(publicUrl)
+  if (url.port !== '0' || address === null || typeof address === 'string') return publicUrl
+  url.port = String(address.port)
+  return url.href.replace(/\/+$/, '')
 }
 
 main().catch((error: unknown) => {

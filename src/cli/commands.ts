@@ -1,6 +1,6 @@
-// The CLI commands. Each parses its own flags (node:util parseArgs) and prints plain text, or
-// exactly the documented JSON with --json.
-import { parseArgs, type ParseArgsConfig } from 'node:util'
+// The CLI commands, in the order `npx rollcall --help` lists them. Each declares its options (with
+// their help), checks its input before the database is opened, and prints plain text, or exactly
+// the documented JSON with --json. To add one: defineCommand({...}) and list it in COMMANDS.
 import { issueScimToken } from '../credentials/scim-tokens.ts'
 import {
   addInternalUser,
@@ -21,30 +21,20 @@ import { newId } from '../domain/ids.ts'
 import type { Tenant } from '../domain/types.ts'
 import type { Runtime } from '../runtime.ts'
 import { UniqueViolation } from '../store/store.ts'
-
-export interface CommandIo {
-  out(text: string): void
-  err(text: string): void
-}
-
-export type Command = (runtime: Runtime, args: readonly string[], io: CommandIo) => Promise<number>
-
-function flags<T extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: T) {
-  try {
-    return parseArgs({ args: [...args], options, allowPositionals: false, strict: true }).values
-  } catch (error) {
-    throw new DirectoryError((error as Error).message)
-  }
-}
-
-function required(value: string | boolean | undefined | (string | boolean)[], name: string): string {
-  if (typeof value !== 'string' || value === '') throw new DirectoryError(`--${name} is required.`)
-  return value
-}
+import {
+  defineCommand,
+  readSecret,
+  secretOptions,
+  secretSynopsis,
+  UsageError,
+  type Command,
+  type OptionSpec,
+} from './command.ts'
 
 async function tenantOf(runtime: Runtime, slug: string): Promise<Tenant> {
   const tenant = await runtime.store.getTenantBySlug(slug)
-  if (!tenant) throw new DirectoryError(`No tenant "${slug}". See \`npx rollcall tenant list\`.`, 404)
+  if (!tenant)
+    throw new DirectoryError(`No tenant "${slug}". See \`npx rollcall tenant list\`.`, 404)
   return tenant
 }
 
@@ -54,319 +44,621 @@ function json(value: unknown): string {
   return JSON.stringify(value, null, 2)
 }
 
-const tenantCreate: Command = async (runtime, args, io) => {
-  const f = flags(args, { slug: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } })
-  const slug = required(f.slug, 'slug')
-  if (!SLUG.test(slug)) {
-    throw new DirectoryError('--slug must be lower-case letters, digits and dashes (at most 63), e.g. "acme".')
-  }
-  const name = typeof f.name === 'string' && f.name !== '' ? f.name : slug
-  try {
-    const tenant = await runtime.store.createTenant({ id: newId(), slug, name, createdAt: new Date().toISOString() })
-    io.out(f.json ? json({ id: tenant.id, slug: tenant.slug, name: tenant.name }) : `Created tenant ${tenant.slug} (${tenant.id}).`)
-    return 0
-  } catch (error) {
-    if (error instanceof UniqueViolation) throw new DirectoryError(`A tenant "${slug}" already exists.`, 409)
-    throw error
-  }
+const TENANT: OptionSpec = {
+  type: 'string',
+  value: 'S',
+  required: true,
+  help: 'the tenant, by its slug',
 }
 
-const tenantList: Command = async (runtime, args, io) => {
-  const f = flags(args, { json: { type: 'boolean' } })
-  const tenants = await runtime.store.listTenants()
-  if (f.json) {
-    io.out(json(tenants.map((t) => ({ id: t.id, slug: t.slug, name: t.name, scimEnabled: t.scimTokenId !== null, strictProfile: t.scimStrictProfile }))))
-  } else if (tenants.length === 0) {
-    io.out('No tenants yet. Create one with `npx rollcall tenant create --slug S --name N`.')
-  } else {
-    for (const t of tenants) {
-      io.out(`${t.slug}\t${t.name}\tSCIM ${t.scimTokenId ? 'enabled' : 'disabled'}${t.scimStrictProfile ? ' (strict profile)' : ''}`)
-    }
-  }
-  return 0
-}
-
-const tenantSet: Command = async (runtime, args, io) => {
-  const f = flags(args, { slug: { type: 'string' }, 'strict-profile': { type: 'string' } })
-  const tenant = await tenantOf(runtime, required(f.slug, 'slug'))
-  const strict = required(f['strict-profile'], 'strict-profile')
-  if (strict !== 'on' && strict !== 'off') throw new DirectoryError('--strict-profile takes on or off.')
-  await runtime.store.setScimStrictProfile(tenant.id, strict === 'on')
-  io.out(`SCIM strict profile mode is ${strict} for ${tenant.slug}.`)
-  return 0
-}
-
-const scimTokenIssue: Command = async (runtime, args, io) => {
-  const f = flags(args, { tenant: { type: 'string' }, json: { type: 'boolean' }, force: { type: 'boolean' } })
-  const tenant = await tenantOf(runtime, required(f.tenant, 'tenant'))
-  // SPEC §3: SCIM needs a verified login connection (users moved by D6/D7 sign in through it);
-  // --force is the operator's bypass.
-  if (f.force !== true && !(await hasVerifiedConnection(runtime.store, tenant.id))) {
-    throw new DirectoryError(
-      `SCIM provisioning for ${tenant.slug} needs a verified login connection first: users that ` +
-        'another tenant already has can only be moved here by signing in through this tenant\'s ' +
-        'login URL (SPEC D6/D7).\n' +
-        `Fix: npx rollcall connection create --tenant ${tenant.slug} --name N --issuer URL ` +
-        '--client-id ID --client-secret SECRET --domain D, then npx rollcall connection verify ' +
-        `--tenant ${tenant.slug} --id ID and open the link.\n` +
-        'Or, as the operator, add --force to issue the token anyway.',
-      409,
-    )
-  }
-  const { token } = await issueScimToken(runtime.store, runtime.signingKey, tenant, runtime.config.publicUrl)
-  const baseUrl = `${runtime.config.publicUrl}/scim/v2/${tenant.slug}`
-  if (f.json) {
-    // Exactly {"baseUrl": "...", "token": "..."}, for scripts.
-    io.out(`{"baseUrl": ${JSON.stringify(baseUrl)}, "token": ${JSON.stringify(token)}}`)
-  } else {
-    io.out(`Base URL (Entra: Tenant URL):   ${baseUrl}`)
-    io.out(`Token (Entra: Secret Token):    ${token}`)
-    io.out('')
-    io.out('The token is shown once; only its id is kept. Any previous token no longer works:')
-    io.out('paste this one into the IdP (Entra: Provisioning → Admin Credentials → Secret Token).')
-  }
-  return 0
-}
-
-const scimTokenRevoke: Command = async (runtime, args, io) => {
-  const f = flags(args, { tenant: { type: 'string' } })
-  const tenant = await tenantOf(runtime, required(f.tenant, 'tenant'))
-  await runtime.store.setScimToken(tenant.id, null, new Date().toISOString())
-  io.out(`SCIM is disabled for ${tenant.slug}: its token no longer works.`)
-  return 0
-}
-
-const provisioningLog: Command = async (runtime, args, io) => {
-  const f = flags(args, {
-    tenant: { type: 'string' },
-    limit: { type: 'string' },
-    failures: { type: 'boolean' },
-    json: { type: 'boolean' },
-  })
-  const tenant = await tenantOf(runtime, required(f.tenant, 'tenant'))
-  const limit = f.limit === undefined ? 50 : Number(f.limit)
+function limitOf(value: string | undefined): number {
+  const limit = value === undefined ? 50 : Number(value)
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
-    throw new DirectoryError('--limit must be a whole number from 1 to 10000.')
+    throw new UsageError('--limit must be a whole number from 1 to 10000.')
   }
-  const entries = await runtime.store.listProvisioningLog(tenant.id, { limit, failuresOnly: f.failures === true })
-  if (f.json) {
-    io.out(json(entries))
-    return 0
-  }
-  if (entries.length === 0) io.out('No provisioning requests recorded yet.')
-  for (const e of entries) {
-    const outcome = e.status < 400 ? 'ok' : `FAILED${e.scimType ? ` (${e.scimType})` : ''}`
+  return limit
+}
+
+const migrate = defineCommand({
+  name: 'migrate',
+  summary: 'apply the database migrations',
+  description:
+    'Brings the database (DATA_DIR or DATABASE_URL) to the latest version. Optional: the server ' +
+    'and every command also migrate when they start, once, under a lock.',
+  options: {},
+  json: '{"migrated": true}',
+  check: () => undefined,
+  async run({ io, json }) {
+    // openRuntime has already migrated; this command exists so operators can do it explicitly.
+    io.out(json ? '{"migrated": true}' : 'Database is migrated to the latest version.')
+  },
+})
+
+const tenantCreate = defineCommand({
+  name: 'tenant create',
+  summary: 'create a tenant',
+  description:
+    'Creates a tenant: one customer organisation, with its own SCIM Base URL, login connections ' +
+    'and directory.',
+  options: {
+    slug: {
+      type: 'string',
+      value: 'S',
+      required: true,
+      help: 'lower-case letters, digits and dashes (at most 63), e.g. "acme"; part of its URLs',
+    },
+    name: { type: 'string', value: 'N', help: 'its display name (default: the slug)' },
+  },
+  json: '{"id", "slug", "name"}',
+  check(o) {
+    const slug = o.required('slug')
+    if (!SLUG.test(slug)) {
+      throw new UsageError(
+        '--slug must be lower-case letters, digits and dashes (at most 63), e.g. "acme".',
+      )
+    }
+    return { slug, name: o.string('name') ?? slug }
+  },
+  async run({ runtime, io, json: asJson }, { slug, name }) {
+    try {
+      const tenant = await runtime.store.createTenant({
+        id: newId(),
+        slug,
+        name,
+        createdAt: new Date().toISOString(),
+      })
+      io.out(
+        asJson
+          ? json({ id: tenant.id, slug: tenant.slug, name: tenant.name })
+          : `Created tenant ${tenant.slug} (${tenant.id}).`,
+      )
+    } catch (error) {
+      if (error instanceof UniqueViolation) {
+        throw new DirectoryError(`A tenant "${slug}" already exists.`, 409)
+      }
+      throw error
+    }
+  },
+})
+
+const tenantList = defineCommand({
+  name: 'tenant list',
+  summary: 'list the tenants',
+  options: {},
+  json: 'an array of {"id", "slug", "name", "scimEnabled", "strictProfile"}',
+  check: () => undefined,
+  async run({ runtime, io, json: asJson }) {
+    const tenants = await runtime.store.listTenants()
+    if (asJson) {
+      io.out(
+        json(
+          tenants.map((t) => ({
+            id: t.id,
+            slug: t.slug,
+            name: t.name,
+            scimEnabled: t.scimTokenId !== null,
+            strictProfile: t.scimStrictProfile,
+          })),
+        ),
+      )
+    } else if (tenants.length === 0) {
+      io.out('No tenants yet. Create one with `npx rollcall tenant create --slug S --name N`.')
+    } else {
+      for (const t of tenants) {
+        const strict = t.scimStrictProfile ? ' (strict profile)' : ''
+        io.out(`${t.slug}\t${t.name}\tSCIM ${t.scimTokenId ? 'enabled' : 'disabled'}${strict}`)
+      }
+    }
+  },
+})
+
+const tenantSet = defineCommand({
+  name: 'tenant set',
+  summary: "change a tenant's settings",
+  description:
+    "Changes a tenant's settings. --strict-profile on makes its SCIM endpoint refuse the forms " +
+    'outside the SCIM interoperability profile that Entra ID sends (PATCH without a path, ' +
+    'booleans as strings, the ADSCIM extension URN); off (the default) accepts them.',
+  options: {
+    slug: { type: 'string', value: 'S', required: true, help: 'the tenant, by its slug' },
+    'strict-profile': {
+      type: 'string',
+      value: 'on|off',
+      required: true,
+      help: 'strict SCIM interoperability-profile mode',
+    },
+  },
+  json: '{"slug", "strictProfile"}',
+  check(o) {
+    const strict = o.required('strict-profile')
+    if (strict !== 'on' && strict !== 'off')
+      throw new UsageError('--strict-profile takes on or off.')
+    return { slug: o.required('slug'), strict: strict === 'on' }
+  },
+  async run({ runtime, io, json: asJson }, { slug, strict }) {
+    const tenant = await tenantOf(runtime, slug)
+    await runtime.store.setScimStrictProfile(tenant.id, strict)
     io.out(
-      `${e.at}  ${String(e.status).padEnd(3)} ${outcome.padEnd(8)} ${e.operation.padEnd(14)} ${e.resourceId ?? ''}  ${e.durationMs.toFixed(1)}ms` +
-        (e.detail ? `\n    ${e.detail}` : ''),
+      asJson
+        ? json({ slug: tenant.slug, strictProfile: strict })
+        : `SCIM strict profile mode is ${strict ? 'on' : 'off'} for ${tenant.slug}.`,
     )
-  }
-  return 0
-}
+  },
+})
 
-const userAdd: Command = async (runtime, args, io) => {
-  const f = flags(args, {
-    tenant: { type: 'string' },
-    email: { type: 'string' },
-    role: { type: 'string' },
-    name: { type: 'string' },
-    json: { type: 'boolean' },
-  })
-  const tenant = await tenantOf(runtime, required(f.tenant, 'tenant'))
-  const user = await addInternalUser(runtime.store, tenant, {
-    email: required(f.email, 'email'),
-    role: typeof f.role === 'string' ? f.role : undefined,
-    displayName: typeof f.name === 'string' ? f.name : undefined,
-  })
-  io.out(
-    f.json
-      ? json({ id: user.id, email: user.userName, role: user.role, origin: user.origin, active: user.active })
-      : `Added ${user.userName} to ${tenant.slug} as ${user.role} (INTERNAL, id ${user.id}).`,
-  )
-  return 0
-}
-
-const userList: Command = async (runtime, args, io) => {
-  const f = flags(args, { tenant: { type: 'string' }, json: { type: 'boolean' } })
-  const tenant = await tenantOf(runtime, required(f.tenant, 'tenant'))
-  const tenantStore = runtime.store.forTenant(tenant.id)
-  const rows = []
-  for (let start = 1; ; start += 1000) {
-    const page = await tenantStore.listUsers({ sortOrder: 'ascending', startIndex: start, count: 1000 })
-    rows.push(...page.items)
-    if (page.items.length < 1000) break
-  }
-  const view = rows.map((u) => ({
-    id: u.id,
-    userName: u.userName,
-    displayName: u.displayName,
-    role: u.role,
-    origin: u.origin,
-    active: u.active,
-  }))
-  if (f.json) io.out(json(view))
-  else if (view.length === 0) io.out(`No users in ${tenant.slug}.`)
-  else for (const u of view) io.out(`${u.userName}\t${u.origin}\t${u.role}\t${u.active ? 'active' : 'inactive'}\t${u.id}`)
-  return 0
-}
-
-const groupCreate: Command = async (runtime, args, io) => {
-  const f = flags(args, {
-    tenant: { type: 'string' },
-    name: { type: 'string' },
-    member: { type: 'string', multiple: true },
-    json: { type: 'boolean' },
-  })
-  const tenant = await tenantOf(runtime, required(f.tenant, 'tenant'))
-  const members = Array.isArray(f.member) ? f.member.filter((m): m is string => typeof m === 'string') : []
-  const group = await createInternalGroup(runtime.store, tenant, { name: required(f.name, 'name'), memberEmails: members })
-  io.out(
-    f.json
-      ? json({ id: group.id, displayName: group.displayName, origin: group.origin, members: members.length })
-      : `Created group "${group.displayName}" in ${tenant.slug} (INTERNAL, id ${group.id}) with ${members.length} member(s).`,
-  )
-  return 0
-}
-
-const groupShow: Command = async (runtime, args, io) => {
-  const f = flags(args, { tenant: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } })
-  const tenant = await tenantOf(runtime, required(f.tenant, 'tenant'))
-  const { group, members } = await showGroup(runtime.store, tenant, required(f.name, 'name'))
-  const view = {
-    id: group.id,
-    displayName: group.displayName,
-    externalId: group.externalId,
-    origin: group.origin,
-    members: members.map((m) => ({ id: m.memberId, type: m.memberType, display: m.display, origin: m.origin })),
-  }
-  if (f.json) {
-    io.out(json(view))
-  } else {
-    io.out(`${view.displayName} (${view.origin}, id ${view.id})`)
-    for (const m of view.members) io.out(`  ${m.display ?? m.id}\t${m.type}\t${m.origin}`)
-  }
-  return 0
-}
-
-const connectionCreate: Command = async (runtime, args, io) => {
-  const f = flags(args, {
-    tenant: { type: 'string' },
-    name: { type: 'string' },
-    issuer: { type: 'string' },
-    'client-id': { type: 'string' },
-    'client-secret': { type: 'string' },
-    domain: { type: 'string' },
-    'no-jit': { type: 'boolean' },
-    'email-claims': { type: 'string' },
-    json: { type: 'boolean' },
-  })
-  const tenant = await tenantOf(runtime, required(f.tenant, 'tenant'))
-  const claims = typeof f['email-claims'] === 'string' ? f['email-claims'].split(',').map((c) => c.trim()) : undefined
-  const connection = await createConnection(runtime.store, runtime.secretBox, tenant, {
-    name: required(f.name, 'name'),
-    issuer: required(f.issuer, 'issuer'),
-    clientId: required(f['client-id'], 'client-id'),
-    clientSecret: required(f['client-secret'], 'client-secret'),
-    domain: required(f.domain, 'domain'),
-    jitEnabled: f['no-jit'] === true ? false : undefined,
-    emailClaims: claims,
-  })
-  const view = connectionView(connection, runtime.config.publicUrl)
-  if (f.json) {
-    // Exactly {"id": "...", "loginUrl": "...", "redirectUri": "..."}, for scripts.
-    io.out(`{"id": ${JSON.stringify(view.id)}, "loginUrl": ${JSON.stringify(view.loginUrl)}, "redirectUri": ${JSON.stringify(view.redirectUri)}}`)
-  } else {
-    io.out(`Created login connection "${view.name}" for ${tenant.slug} (id ${view.id}), status draft.`)
-    io.out(`Redirect URI (register it at the IdP; Entra: Authentication → Web):  ${view.redirectUri}`)
-    io.out(`Login URL (send it to users once verified):                      ${view.loginUrl}`)
-    io.out(`Next: npx rollcall connection verify --tenant ${tenant.slug} --id ${view.id}`)
-  }
-  return 0
-}
-
-const connectionList: Command = async (runtime, args, io) => {
-  const f = flags(args, { tenant: { type: 'string' }, json: { type: 'boolean' } })
-  const tenant = await tenantOf(runtime, required(f.tenant, 'tenant'))
-  const views = (await runtime.store.listConnections(tenant.id)).map((c) => connectionView(c, runtime.config.publicUrl))
-  if (f.json) io.out(json(views))
-  else if (views.length === 0) io.out(`No login connections in ${tenant.slug}. Create one with \`npx rollcall connection create\`.`)
-  else {
-    for (const v of views) {
-      io.out(`${v.id}\t${v.status}\t${v.domain}\t${v.name}\t${v.issuer}\tJIT ${v.jitEnabled ? 'on' : 'off'}\t${v.loginUrl}`)
+const scimTokenIssue = defineCommand({
+  name: 'scim-token issue',
+  summary: "issue the tenant's SCIM token (revokes the previous one)",
+  description:
+    "Issues the tenant's SCIM token and prints it with the Base URL (Entra: Tenant URL and Secret " +
+    'Token). The token is shown once; any previous token stops working at once. Needs a verified ' +
+    'login connection, unless --force.',
+  options: {
+    tenant: TENANT,
+    force: {
+      type: 'boolean',
+      help: "the operator's bypass: issue even without a verified login connection",
+    },
+  },
+  json: 'exactly {"baseUrl": "…", "token": "…"}',
+  printsUrls: true,
+  check: (o) => ({ slug: o.required('tenant'), force: o.flag('force') }),
+  async run({ runtime, publicUrl, io, json: asJson }, { slug, force }) {
+    const tenant = await tenantOf(runtime, slug)
+    // SPEC §3: SCIM needs a verified login connection (users moved by D6/D7 sign in through it).
+    if (!force && !(await hasVerifiedConnection(runtime.store, tenant.id))) {
+      throw new DirectoryError(
+        `SCIM provisioning for ${tenant.slug} needs a verified login connection first: people ` +
+          'that another tenant already has can only be moved here by signing in through this ' +
+          "tenant's login URL.\n" +
+          `Fix: npx rollcall connection create --tenant ${tenant.slug} --name N --issuer URL ` +
+          '--client-id ID --client-secret-stdin --domain D, then npx rollcall connection verify ' +
+          `--tenant ${tenant.slug} --id ID and open the link.\n` +
+          'Or, as the operator, add --force to issue the token anyway.',
+        409,
+      )
     }
-  }
-  return 0
-}
+    const { token } = await issueScimToken(runtime.store, runtime.signingKey, tenant, publicUrl)
+    const baseUrl = `${publicUrl}/scim/v2/${tenant.slug}`
+    if (asJson) {
+      // Exactly {"baseUrl": "...", "token": "..."}, for scripts.
+      io.out(`{"baseUrl": ${JSON.stringify(baseUrl)}, "token": ${JSON.stringify(token)}}`)
+    } else {
+      io.out(`Base URL (Entra: Tenant URL):   ${baseUrl}`)
+      io.out(`Token (Entra: Secret Token):    ${token}`)
+      io.out('')
+      io.out('The token is shown once; only its id is kept. Any previous token no longer works:')
+      io.out(
+        'paste this one into the IdP (Entra: Provisioning → Admin Credentials → Secret Token).',
+      )
+    }
+  },
+})
 
-const connectionDelete: Command = async (runtime, args, io) => {
-  const f = flags(args, { tenant: { type: 'string' }, id: { type: 'string' } })
-  const tenant = await tenantOf(runtime, required(f.tenant, 'tenant'))
-  const id = required(f.id, 'id')
-  await deleteConnection(runtime.store, tenant, id)
-  io.out(`Deleted login connection ${id} of ${tenant.slug}; its login URL no longer works.`)
-  return 0
-}
+const scimTokenRevoke = defineCommand({
+  name: 'scim-token revoke',
+  summary: 'disable SCIM for the tenant (its token stops working)',
+  options: { tenant: TENANT },
+  json: '{"tenant", "scimEnabled": false}',
+  check: (o) => ({ slug: o.required('tenant') }),
+  async run({ runtime, io, json: asJson }, { slug }) {
+    const tenant = await tenantOf(runtime, slug)
+    await runtime.store.setScimToken(tenant.id, null, new Date().toISOString())
+    io.out(
+      asJson
+        ? json({ tenant: tenant.slug, scimEnabled: false })
+        : `SCIM is disabled for ${tenant.slug}: its token no longer works.`,
+    )
+  },
+})
 
-const connectionVerify: Command = async (runtime, args, io) => {
-  const f = flags(args, { tenant: { type: 'string' }, id: { type: 'string' } })
-  const tenant = await tenantOf(runtime, required(f.tenant, 'tenant'))
-  const url = await issueVerificationLink(runtime.store, runtime.config.publicUrl, tenant, required(f.id, 'id'))
-  io.out(url)
-  io.err('Open this link in a browser within 10 minutes (it works once): it sends you through the IdP and back, and shows the result.')
-  return 0
-}
+const provisioningLog = defineCommand({
+  name: 'provisioning-log',
+  summary: "the tenant's SCIM requests, newest first",
+  options: {
+    tenant: TENANT,
+    limit: { type: 'string', value: 'N', help: 'at most N entries, 1 to 10000 (default 50)' },
+    failures: { type: 'boolean', help: 'failed requests only' },
+  },
+  json: 'an array of entries (time, method, path, operation, status, scimType, detail, …)',
+  check: (o) => ({
+    slug: o.required('tenant'),
+    limit: limitOf(o.string('limit')),
+    failuresOnly: o.flag('failures'),
+  }),
+  async run({ runtime, io, json: asJson }, { slug, limit, failuresOnly }) {
+    const tenant = await tenantOf(runtime, slug)
+    const entries = await runtime.store.listProvisioningLog(tenant.id, { limit, failuresOnly })
+    if (asJson) {
+      io.out(json(entries))
+      return
+    }
+    if (entries.length === 0) io.out('No provisioning requests recorded yet.')
+    for (const e of entries) {
+      const outcome = e.status < 400 ? 'ok' : `FAILED${e.scimType ? ` (${e.scimType})` : ''}`
+      io.out(
+        `${e.at}  ${String(e.status).padEnd(3)} ${outcome.padEnd(8)} ${e.operation.padEnd(14)} ` +
+          `${e.resourceId ?? ''}  ${e.durationMs.toFixed(1)}ms` +
+          (e.detail ? `\n    ${e.detail}` : ''),
+      )
+    }
+  },
+})
 
-const adminCreate: Command = async (runtime, args, io) => {
-  const f = flags(args, { tenant: { type: 'string' }, email: { type: 'string' } })
-  const tenant = await tenantOf(runtime, required(f.tenant, 'tenant'))
-  const { user, promoted } = await ensureAdmin(runtime.store, tenant, required(f.email, 'email'))
-  const link = await issueSetPasswordLink(runtime.store, runtime.config.publicUrl, { tenantId: tenant.id, userId: user.id })
-  io.out(`${user.userName} is ${promoted ? 'now' : 'created as'} an Admin of ${tenant.slug} (id ${user.id}).`)
-  io.out(`Set-password link (valid 24 hours, works once): ${link}`)
-  return 0
-}
+const userAdd = defineCommand({
+  name: 'user add',
+  summary: 'add a person to a tenant as an INTERNAL member',
+  options: {
+    tenant: TENANT,
+    email: { type: 'string', value: 'E', required: true, help: 'their email (identifies them)' },
+    role: { type: 'string', value: 'R', help: 'Admin, Editor or Viewer (default Viewer)' },
+    name: { type: 'string', value: 'DISPLAY', help: 'their display name' },
+  },
+  json: '{"id", "email", "role", "origin", "active"}',
+  check: (o) => ({
+    slug: o.required('tenant'),
+    email: o.required('email'),
+    role: o.string('role'),
+    displayName: o.string('name'),
+  }),
+  async run({ runtime, io, json: asJson }, { slug, email, role, displayName }) {
+    const tenant = await tenantOf(runtime, slug)
+    const user = await addInternalUser(runtime.store, tenant, { email, role, displayName })
+    io.out(
+      asJson
+        ? json({
+            id: user.id,
+            email: user.userName,
+            role: user.role,
+            origin: user.origin,
+            active: user.active,
+          })
+        : `Added ${user.userName} to ${tenant.slug} as ${user.role} (INTERNAL, id ${user.id}).`,
+    )
+  },
+})
 
-const signInLog: Command = async (runtime, args, io) => {
-  const f = flags(args, { tenant: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } })
-  const tenant = await tenantOf(runtime, required(f.tenant, 'tenant'))
-  const limit = f.limit === undefined ? 50 : Number(f.limit)
-  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
-    throw new DirectoryError('--limit must be a whole number from 1 to 10000.')
-  }
-  const entries = await runtime.store.listSignInLog(tenant.id, { limit })
-  if (f.json) {
-    io.out(json(entries))
-    return 0
-  }
-  if (entries.length === 0) io.out('No sign-ins recorded yet.')
-  for (const e of entries) {
-    io.out(`${e.at}  ${e.outcome.padEnd(20)} ${e.email ?? '-'}  ${e.connectionId ?? 'local'}` + (e.detail ? `\n    ${e.detail}` : ''))
-  }
-  return 0
-}
+const userList = defineCommand({
+  name: 'user list',
+  summary: "list a tenant's users",
+  options: { tenant: TENANT },
+  json: 'an array of {"id", "userName", "displayName", "role", "origin", "active"}',
+  check: (o) => ({ slug: o.required('tenant') }),
+  async run({ runtime, io, json: asJson }, { slug }) {
+    const tenant = await tenantOf(runtime, slug)
+    const tenantStore = runtime.store.forTenant(tenant.id)
+    const rows = []
+    for (let start = 1; ; start += 1000) {
+      const page = await tenantStore.listUsers({
+        sortOrder: 'ascending',
+        startIndex: start,
+        count: 1000,
+      })
+      rows.push(...page.items)
+      if (page.items.length < 1000) break
+    }
+    const view = rows.map((u) => ({
+      id: u.id,
+      userName: u.userName,
+      displayName: u.displayName,
+      role: u.role,
+      origin: u.origin,
+      active: u.active,
+    }))
+    if (asJson) io.out(json(view))
+    else if (view.length === 0) io.out(`No users in ${tenant.slug}.`)
+    else {
+      for (const u of view) {
+        io.out(
+          `${u.userName}\t${u.origin}\t${u.role}\t${u.active ? 'active' : 'inactive'}\t${u.id}`,
+        )
+      }
+    }
+  },
+})
 
-const migrate: Command = async (_runtime, _args, io) => {
-  // openRuntime has already migrated; this command exists so operators can do it explicitly.
-  io.out('Database is migrated to the latest version.')
-  return 0
-}
+const groupCreate = defineCommand({
+  name: 'group create',
+  summary: 'create an INTERNAL group',
+  options: {
+    tenant: TENANT,
+    name: { type: 'string', value: 'N', required: true, help: 'its name (unique in the tenant)' },
+    member: { type: 'string', value: 'E', multiple: true, help: 'the email of a member' },
+  },
+  json: '{"id", "displayName", "origin", "members"}',
+  check: (o) => ({
+    slug: o.required('tenant'),
+    name: o.required('name'),
+    members: o.list('member'),
+  }),
+  async run({ runtime, io, json: asJson }, { slug, name, members }) {
+    const tenant = await tenantOf(runtime, slug)
+    const group = await createInternalGroup(runtime.store, tenant, { name, memberEmails: members })
+    io.out(
+      asJson
+        ? json({
+            id: group.id,
+            displayName: group.displayName,
+            origin: group.origin,
+            members: members.length,
+          })
+        : `Created group "${group.displayName}" in ${tenant.slug} (INTERNAL, id ${group.id}) ` +
+            `with ${members.length} member(s).`,
+    )
+  },
+})
 
-export const COMMANDS: Record<string, Command> = {
+const groupShow = defineCommand({
+  name: 'group show',
+  summary: 'show a group and its members',
+  options: {
+    tenant: TENANT,
+    name: { type: 'string', value: 'N', required: true, help: 'its name (any case)' },
+  },
+  json: '{"id", "displayName", "externalId", "origin", "members": [{"id", "type", "display", "origin"}]}',
+  check: (o) => ({ slug: o.required('tenant'), name: o.required('name') }),
+  async run({ runtime, io, json: asJson }, { slug, name }) {
+    const tenant = await tenantOf(runtime, slug)
+    const { group, members } = await showGroup(runtime.store, tenant, name)
+    const view = {
+      id: group.id,
+      displayName: group.displayName,
+      externalId: group.externalId,
+      origin: group.origin,
+      members: members.map((m) => ({
+        id: m.memberId,
+        type: m.memberType,
+        display: m.display,
+        origin: m.origin,
+      })),
+    }
+    if (asJson) {
+      io.out(json(view))
+    } else {
+      io.out(`${view.displayName} (${view.origin}, id ${view.id})`)
+      for (const m of view.members) io.out(`  ${m.display ?? m.id}\t${m.type}\t${m.origin}`)
+    }
+  },
+})
+
+const connectionCreate = defineCommand({
+  name: 'connection create',
+  summary: 'create an OpenID Connect login connection (draft until verified)',
+  description:
+    'Creates an OpenID Connect login connection for the tenant and prints its redirect URI (to ' +
+    'register at the identity provider) and its login URL. It stays a draft until `connection ' +
+    'verify`. The client secret is stored encrypted and never shown again.',
+  synopsis:
+    '--tenant S --name N --issuer URL --client-id ID ' +
+    `${secretSynopsis('client-secret')} --domain D [--no-jit] [--email-claims a,b,c]`,
+  options: {
+    tenant: TENANT,
+    name: { type: 'string', value: 'N', required: true, help: 'its name, shown to admins' },
+    issuer: {
+      type: 'string',
+      value: 'URL',
+      required: true,
+      help: 'the OpenID Provider (Entra: https://login.microsoftonline.com/<Directory (tenant) ID>/v2.0)',
+    },
+    'client-id': {
+      type: 'string',
+      value: 'ID',
+      required: true,
+      help: 'the client (Entra: Application (client) ID)',
+    },
+    ...secretOptions('client-secret', 'the client secret'),
+    domain: {
+      type: 'string',
+      value: 'D',
+      required: true,
+      help: 'the email domain people type on "Sign in with SSO"',
+    },
+    'no-jit': {
+      type: 'boolean',
+      help: 'refuse people who are not members yet, instead of adding them as Viewer',
+    },
+    'email-claims': {
+      type: 'string',
+      value: 'a,b,c',
+      help: 'the ID-token claims tried for the email, in order (default email,preferred_username,upn)',
+    },
+  },
+  json: 'exactly {"id": "…", "loginUrl": "…", "redirectUri": "…"}',
+  printsUrls: true,
+  async check(o, io) {
+    const claims = o.string('email-claims')
+    return {
+      slug: o.required('tenant'),
+      name: o.required('name'),
+      issuer: o.required('issuer'),
+      clientId: o.required('client-id'),
+      clientSecret: await readSecret(o, 'client-secret', io),
+      domain: o.required('domain'),
+      jitEnabled: o.flag('no-jit') ? false : undefined,
+      emailClaims: claims === undefined ? undefined : claims.split(',').map((c) => c.trim()),
+    }
+  },
+  async run({ runtime, publicUrl, io, json: asJson }, { slug, ...input }) {
+    const tenant = await tenantOf(runtime, slug)
+    const connection = await createConnection(
+      runtime.store,
+      runtime.secretBox,
+      tenant,
+      input,
+      runtime.config.sso,
+    )
+    const view = connectionView(connection, publicUrl)
+    if (asJson) {
+      // Exactly {"id": "...", "loginUrl": "...", "redirectUri": "..."}, for scripts.
+      io.out(
+        `{"id": ${JSON.stringify(view.id)}, "loginUrl": ${JSON.stringify(view.loginUrl)}, ` +
+          `"redirectUri": ${JSON.stringify(view.redirectUri)}}`,
+      )
+    } else {
+      io.out(
+        `Created login connection "${view.name}" for ${tenant.slug} (id ${view.id}), status draft.`,
+      )
+      io.out(
+        `Redirect URI (register it at the IdP; Entra: Authentication → Web):  ${view.redirectUri}`,
+      )
+      io.out(`Login URL (send it to users once verified):                      ${view.loginUrl}`)
+      io.out(`Next: npx rollcall connection verify --tenant ${tenant.slug} --id ${view.id}`)
+    }
+  },
+})
+
+const connectionList = defineCommand({
+  name: 'connection list',
+  summary: "list a tenant's login connections",
+  options: { tenant: TENANT },
+  json: 'an array of connections (id, name, issuer, clientId, domain, status, loginUrl, …; never the secret)',
+  printsUrls: true,
+  check: (o) => ({ slug: o.required('tenant') }),
+  async run({ runtime, publicUrl, io, json: asJson }, { slug }) {
+    const tenant = await tenantOf(runtime, slug)
+    const views = (await runtime.store.listConnections(tenant.id)).map((c) =>
+      connectionView(c, publicUrl),
+    )
+    if (asJson) io.out(json(views))
+    else if (views.length === 0) {
+      io.out(
+        `No login connections in ${tenant.slug}. Create one with \`npx rollcall connection create\`.`,
+      )
+    } else {
+      for (const v of views) {
+        io.out(
+          `${v.id}\t${v.status}\t${v.domain}\t${v.name}\t${v.issuer}\t` +
+            `JIT ${v.jitEnabled ? 'on' : 'off'}\t${v.loginUrl}`,
+        )
+      }
+    }
+  },
+})
+
+const connectionDelete = defineCommand({
+  name: 'connection delete',
+  summary: 'delete a login connection (its login URL stops working)',
+  options: {
+    tenant: TENANT,
+    id: { type: 'string', value: 'ID', required: true, help: 'the connection' },
+  },
+  json: '{"id", "deleted": true}',
+  check: (o) => ({ slug: o.required('tenant'), id: o.required('id') }),
+  async run({ runtime, io, json: asJson }, { slug, id }) {
+    const tenant = await tenantOf(runtime, slug)
+    await deleteConnection(runtime.store, tenant, id)
+    io.out(
+      asJson
+        ? json({ id, deleted: true })
+        : `Deleted login connection ${id} of ${tenant.slug}; its login URL no longer works.`,
+    )
+  },
+})
+
+const connectionVerify = defineCommand({
+  name: 'connection verify',
+  summary: 'print a one-time verification link (10 minutes)',
+  description:
+    'Prints a one-time link, valid 10 minutes. Open it in a browser: it sends you through the ' +
+    'identity provider and back, shows the claims received and what a sign-in with them would ' +
+    'do, and marks the connection verified.',
+  options: {
+    tenant: TENANT,
+    id: { type: 'string', value: 'ID', required: true, help: 'the connection' },
+  },
+  json: '{"url"}',
+  printsUrls: true,
+  check: (o) => ({ slug: o.required('tenant'), id: o.required('id') }),
+  async run({ runtime, publicUrl, io, json: asJson }, { slug, id }) {
+    const tenant = await tenantOf(runtime, slug)
+    const url = await issueVerificationLink(runtime.store, publicUrl, tenant, id)
+    if (asJson) {
+      io.out(json({ url }))
+      return
+    }
+    io.out(url)
+    io.err(
+      'Open this link in a browser within 10 minutes (it works once): it sends you through the ' +
+        'IdP and back, and shows the result.',
+    )
+  },
+})
+
+const adminCreate = defineCommand({
+  name: 'admin create',
+  summary: 'make a person an Admin and print a set-password link',
+  description:
+    'Makes the person an Admin of the tenant (adding them as an INTERNAL member if needed) and ' +
+    'prints a one-time set-password link, valid 24 hours, for local sign-in at /login ' +
+    '(bootstrap and break-glass).',
+  options: {
+    tenant: TENANT,
+    email: { type: 'string', value: 'E', required: true, help: 'their email' },
+  },
+  json: '{"id", "email", "promoted", "setPasswordUrl"}',
+  printsUrls: true,
+  check: (o) => ({ slug: o.required('tenant'), email: o.required('email') }),
+  async run({ runtime, publicUrl, io, json: asJson }, { slug, email }) {
+    const tenant = await tenantOf(runtime, slug)
+    const { user, promoted } = await ensureAdmin(runtime.store, tenant, email)
+    const link = await issueSetPasswordLink(runtime.store, publicUrl, {
+      tenantId: tenant.id,
+      userId: user.id,
+    })
+    if (asJson) {
+      io.out(json({ id: user.id, email: user.userName, promoted, setPasswordUrl: link }))
+      return
+    }
+    io.out(
+      `${user.userName} is ${promoted ? 'now' : 'created as'} an Admin of ${tenant.slug} (id ${user.id}).`,
+    )
+    io.out(`Set-password link (valid 24 hours, works once): ${link}`)
+  },
+})
+
+const signInLog = defineCommand({
+  name: 'sign-in-log',
+  summary: "the tenant's sign-ins and verifications, newest first",
+  options: {
+    tenant: TENANT,
+    limit: { type: 'string', value: 'N', help: 'at most N entries, 1 to 10000 (default 50)' },
+  },
+  json: 'an array of entries (at, connectionId, outcome, email, detail)',
+  check: (o) => ({ slug: o.required('tenant'), limit: limitOf(o.string('limit')) }),
+  async run({ runtime, io, json: asJson }, { slug, limit }) {
+    const tenant = await tenantOf(runtime, slug)
+    const entries = await runtime.store.listSignInLog(tenant.id, { limit })
+    if (asJson) {
+      io.out(json(entries))
+      return
+    }
+    if (entries.length === 0) io.out('No sign-ins recorded yet.')
+    for (const e of entries) {
+      io.out(
+        `${e.at}  ${e.outcome.padEnd(20)} ${e.email ?? '-'}  ${e.connectionId ?? 'local'}` +
+          (e.detail ? `\n    ${e.detail}` : ''),
+      )
+    }
+  },
+})
+
+/** Every command; `npx rollcall --help` lists them in this order. */
+export const COMMANDS: readonly Command[] = [
   migrate,
-  'tenant create': tenantCreate,
-  'tenant list': tenantList,
-  'tenant set': tenantSet,
-  'scim-token issue': scimTokenIssue,
-  'scim-token revoke': scimTokenRevoke,
-  'provisioning-log': provisioningLog,
-  'user add': userAdd,
-  'user list': userList,
-  'group create': groupCreate,
-  'group show': groupShow,
-  'connection create': connectionCreate,
-  'connection list': connectionList,
-  'connection delete': connectionDelete,
-  'connection verify': connectionVerify,
-  'admin create': adminCreate,
-  'sign-in-log': signInLog,
-}
+  tenantCreate,
+  tenantList,
+  tenantSet,
+  scimTokenIssue,
+  scimTokenRevoke,
+  provisioningLog,
+  userAdd,
+  userList,
+  groupCreate,
+  groupShow,
+  connectionCreate,
+  connectionList,
+  connectionDelete,
+  connectionVerify,
+  adminCreate,
+  signInLog,
+]

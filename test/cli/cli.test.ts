@@ -1,32 +1,85 @@
 // The operator CLI end to end: a real `node bin/rollcall.js` process on a DATA_DIR, and the SCIM
 // server on the same database converting what the CLI created (SPEC D5, G2).
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, it } from 'node:test'
-import { promisify } from 'node:util'
+import { describe, it, type TestContext } from 'node:test'
+import { COMMANDS } from '../../src/cli/commands.ts'
+import { runCli } from '../../src/cli/run.ts'
 import { loadConfig } from '../../src/config.ts'
 import { createSecretBox } from '../../src/credentials/secret-box.ts'
 import { loadSigningKey } from '../../src/credentials/scim-tokens.ts'
 import { buildApp } from '../../src/http/app.ts'
 import { ProvisioningLogWriter } from '../../src/provisioning/log-writer.ts'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite.ts'
+import { startServer } from '../support/processes.ts'
 
-const run = promisify(execFile)
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'rollcall.js')
 
-async function cli(dataDir: string, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      env: { ...process.env, DATA_DIR: dataDir, PUBLIC_URL: 'https://rc.test', DATABASE_URL: '' },
-    })
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
+interface CliResult {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Runs the CLI with stdin, stdout and stderr as pipes; `env` overrides the test defaults. */
+async function cliWith(
+  options: { dataDir: string; env?: Record<string, string>; input?: string },
+  ...args: string[]
+): Promise<CliResult> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: {
+      ...process.env,
+      DATA_DIR: options.dataDir,
+      PUBLIC_URL: 'https://rc.test',
+      DATABASE_URL: '',
+      ...options.env,
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  const stdout: Buffer[] = []
+  const stderr: Buffer[] = []
+  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
+  child.stdin.end(options.input ?? '')
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('close', (exitCode) => resolve(exitCode))
+  })
+  return {
+    code,
+    stdout: Buffer.concat(stdout).toString('utf8'),
+    stderr: Buffer.concat(stderr).toString('utf8'),
   }
+}
+
+async function cli(dataDir: string, ...args: string[]): Promise<CliResult> {
+  return cliWith({ dataDir }, ...args)
+}
+
+/** The same command line in this process (no start-up cost); `env` is all of its environment. */
+async function inProcess(
+  options: { dataDir: string; env?: Record<string, string>; input?: string },
+  ...args: string[]
+): Promise<CliResult> {
+  let stdout = ''
+  let stderr = ''
+  const io = {
+    out: (text: string) => void (stdout += `${text}\n`),
+    err: (text: string) => void (stderr += `${text}\n`),
+    readStdin: async () => options.input ?? '',
+  }
+  const env = { DATA_DIR: options.dataDir, PUBLIC_URL: 'https://rc.test', ...options.env }
+  const code = await runCli(args, io, env)
+  return { code, stdout, stderr }
+}
+
+function tempDataDir(t: TestContext): string {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rollcall-cli-'))
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }))
+  return dataDir
 }
 
 describe('rollcall CLI', () => {
@@ -38,19 +91,62 @@ describe('rollcall CLI', () => {
     assert.equal(created.code, 0, created.stderr)
     assert.match(created.stderr, /generated a new secret/)
     assert.equal((await cli(dataDir, 'tenant', 'create', '--slug', 'acme')).code, 1)
-    assert.equal((await cli(dataDir, 'tenant', 'create', '--slug', 'Bad Slug')).code, 1)
+    assert.equal((await cli(dataDir, 'tenant', 'create', '--slug', 'Bad Slug')).code, 2)
 
-    const issued = await cli(dataDir, 'scim-token', 'issue', '--tenant', 'acme', '--force', '--json')
+    const issued = await cli(
+      dataDir,
+      'scim-token',
+      'issue',
+      '--tenant',
+      'acme',
+      '--force',
+      '--json',
+    )
     assert.equal(issued.code, 0, issued.stderr)
     assert.match(issued.stdout.trim(), /^\{"baseUrl": "[^"]+", "token": "[^"]+"\}$/)
     const { baseUrl, token } = JSON.parse(issued.stdout) as { baseUrl: string; token: string }
     assert.equal(baseUrl, 'https://rc.test/scim/v2/acme')
 
-    assert.equal((await cli(dataDir, 'user', 'add', '--tenant', 'acme', '--email', 'ann@example.com', '--role', 'Editor')).code, 0)
-    const badRole = await cli(dataDir, 'user', 'add', '--tenant', 'acme', '--email', 'x@example.com', '--role', 'Boss')
+    assert.equal(
+      (
+        await cli(
+          dataDir,
+          'user',
+          'add',
+          '--tenant',
+          'acme',
+          '--email',
+          'ann@example.com',
+          '--role',
+          'Editor',
+        )
+      ).code,
+      0,
+    )
+    const badRole = await cli(
+      dataDir,
+      'user',
+      'add',
+      '--tenant',
+      'acme',
+      '--email',
+      'x@example.com',
+      '--role',
+      'Boss',
+    )
     assert.equal(badRole.code, 1)
     assert.match(badRole.stderr, /Unknown role/)
-    const group = await cli(dataDir, 'group', 'create', '--tenant', 'acme', '--name', 'Sales', '--member', 'ann@example.com')
+    const group = await cli(
+      dataDir,
+      'group',
+      'create',
+      '--tenant',
+      'acme',
+      '--name',
+      'Sales',
+      '--member',
+      'ann@example.com',
+    )
     assert.equal(group.code, 0, group.stderr)
     const missingTenant = await cli(dataDir, 'user', 'list', '--tenant', 'nope')
     assert.equal(missingTenant.code, 1)
@@ -62,7 +158,11 @@ describe('rollcall CLI', () => {
     const secret = readFileSync(join(dataDir, 'secret'), 'utf8').trim()
     const secretBox = createSecretBox(secret)
     const signingKey = await loadSigningKey(store, secretBox)
-    const log = new ProvisioningLogWriter(store, { retentionDays: 30, maxRowsPerTenant: 100, onError: () => {} })
+    const log = new ProvisioningLogWriter(store, {
+      retentionDays: 30,
+      maxRowsPerTenant: 100,
+      onError: () => {},
+    })
     const app = await buildApp(config, { store, signingKey, secretBox, log, logger: false })
     t.after(async () => {
       await app.close()
@@ -74,7 +174,10 @@ describe('rollcall CLI', () => {
       method: 'POST',
       url: '/scim/v2/acme/Users',
       headers,
-      payload: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ANN@example.com' },
+      payload: {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: 'ANN@example.com',
+      },
     })
     assert.equal(user.statusCode, 201, user.body)
     const scimGroup = await app.inject({
@@ -86,17 +189,29 @@ describe('rollcall CLI', () => {
     assert.equal(scimGroup.statusCode, 201, scimGroup.body)
     await log.flush()
 
-    const users = JSON.parse((await cli(dataDir, 'user', 'list', '--tenant', 'acme', '--json')).stdout)
+    const users = JSON.parse(
+      (await cli(dataDir, 'user', 'list', '--tenant', 'acme', '--json')).stdout,
+    )
     assert.deepEqual(
       users.map((u: Record<string, unknown>) => [u.userName, u.origin, u.role]),
       [['ANN@example.com', 'SCIM', 'Editor']],
     )
-    const shown = JSON.parse((await cli(dataDir, 'group', 'show', '--tenant', 'acme', '--name', 'SALES', '--json')).stdout)
+    const shown = JSON.parse(
+      (await cli(dataDir, 'group', 'show', '--tenant', 'acme', '--name', 'SALES', '--json')).stdout,
+    )
     assert.equal(shown.origin, 'SCIM')
-    assert.deepEqual(shown.members.map((m: Record<string, unknown>) => m.origin), ['INTERNAL'])
+    assert.deepEqual(
+      shown.members.map((m: Record<string, unknown>) => m.origin),
+      ['INTERNAL'],
+    )
 
-    const logOut = JSON.parse((await cli(dataDir, 'provisioning-log', '--tenant', 'acme', '--json')).stdout)
-    assert.deepEqual(logOut.map((e: Record<string, unknown>) => e.operation).sort(), ['Create Group', 'Create User'])
+    const logOut = JSON.parse(
+      (await cli(dataDir, 'provisioning-log', '--tenant', 'acme', '--json')).stdout,
+    )
+    assert.deepEqual(logOut.map((e: Record<string, unknown>) => e.operation).sort(), [
+      'Create Group',
+      'Create User',
+    ])
 
     // Re-issuing revokes the previous token at once.
     assert.equal((await cli(dataDir, 'scim-token', 'issue', '--tenant', 'acme', '--force')).code, 0)
@@ -116,30 +231,73 @@ describe('rollcall CLI', () => {
     assert.equal(refused.stdout, '')
 
     const created = await cli(
-      dataDir, 'connection', 'create', '--tenant', 'acme', '--name', 'Entra ID',
-      '--issuer', 'https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0',
-      '--client-id', 'app-id', '--client-secret', 'cli-secret-value', '--domain', 'contoso.com', '--json',
+      dataDir,
+      'connection',
+      'create',
+      '--tenant',
+      'acme',
+      '--name',
+      'Entra ID',
+      '--issuer',
+      'https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0',
+      '--client-id',
+      'app-id',
+      '--client-secret',
+      'cli-secret-value',
+      '--domain',
+      'contoso.com',
+      '--json',
     )
     assert.equal(created.code, 0, created.stderr)
-    assert.match(created.stdout.trim(), /^\{"id": "[^"]+", "loginUrl": "[^"]+", "redirectUri": "[^"]+"\}$/)
+    assert.match(
+      created.stdout.trim(),
+      /^\{"id": "[^"]+", "loginUrl": "[^"]+", "redirectUri": "[^"]+"\}$/,
+    )
     const { id, loginUrl, redirectUri } = JSON.parse(created.stdout) as Record<string, string>
     assert.equal(loginUrl, `https://rc.test/sso/login/${id}`)
     assert.equal(redirectUri, 'https://rc.test/sso/callback')
     const taken = await cli(
-      dataDir, 'connection', 'create', '--tenant', 'acme', '--name', 'Again', '--issuer', 'https://idp.example.com',
-      '--client-id', 'x', '--client-secret', 'y', '--domain', 'CONTOSO.com',
+      dataDir,
+      'connection',
+      'create',
+      '--tenant',
+      'acme',
+      '--name',
+      'Again',
+      '--issuer',
+      'https://idp.example.com',
+      '--client-id',
+      'x',
+      '--client-secret',
+      'y',
+      '--domain',
+      'CONTOSO.com',
     )
     assert.equal(taken.code, 1)
-    assert.match(taken.stderr, /already used/)
+    assert.match(taken.stderr, /already use/)
 
     const listed = await cli(dataDir, 'connection', 'list', '--tenant', 'acme', '--json')
     assert.equal(listed.code, 0, listed.stderr)
-    assert.deepEqual(JSON.parse(listed.stdout).map((c: Record<string, unknown>) => [c.id, c.status]), [[id, 'draft']])
-    assert.doesNotMatch(listed.stdout + (await cli(dataDir, 'connection', 'list', '--tenant', 'acme')).stdout, /cli-secret-value/)
+    assert.deepEqual(
+      JSON.parse(listed.stdout).map((c: Record<string, unknown>) => [c.id, c.status]),
+      [[id, 'draft']],
+    )
+    assert.doesNotMatch(
+      listed.stdout + (await cli(dataDir, 'connection', 'list', '--tenant', 'acme')).stdout,
+      /cli-secret-value/,
+    )
 
     // Still draft: still refused. The operator may bypass.
     assert.equal((await cli(dataDir, 'scim-token', 'issue', '--tenant', 'acme')).code, 1)
-    const forced = await cli(dataDir, 'scim-token', 'issue', '--tenant', 'acme', '--force', '--json')
+    const forced = await cli(
+      dataDir,
+      'scim-token',
+      'issue',
+      '--tenant',
+      'acme',
+      '--force',
+      '--json',
+    )
     assert.equal(forced.code, 0, forced.stderr)
     assert.match(forced.stdout.trim(), /^\{"baseUrl": "[^"]+", "token": "[^"]+"\}$/)
 
@@ -150,22 +308,46 @@ describe('rollcall CLI', () => {
     // Once verified (as the callback does), the token is issued without --force.
     const store = openSqliteStore(join(dataDir, 'rollcall.sqlite'))
     const tenant = await store.getTenantBySlug('acme')
-    await store.updateConnection(tenant?.id ?? '', id ?? '', { status: 'verified', verifiedAt: new Date().toISOString() }, new Date().toISOString())
+    await store.updateConnection(
+      tenant?.id ?? '',
+      id ?? '',
+      { status: 'verified', verifiedAt: new Date().toISOString() },
+      new Date().toISOString(),
+    )
     await store.close()
     assert.equal((await cli(dataDir, 'scim-token', 'issue', '--tenant', 'acme')).code, 0)
 
-    const admin = await cli(dataDir, 'admin', 'create', '--tenant', 'acme', '--email', 'root@example.com')
+    const admin = await cli(
+      dataDir,
+      'admin',
+      'create',
+      '--tenant',
+      'acme',
+      '--email',
+      'root@example.com',
+    )
     assert.equal(admin.code, 0, admin.stderr)
     assert.match(admin.stdout, /https:\/\/rc\.test\/login\/set-password\/[\w-]{43}/)
-    const users = JSON.parse((await cli(dataDir, 'user', 'list', '--tenant', 'acme', '--json')).stdout)
-    assert.deepEqual(users.map((u: Record<string, unknown>) => [u.userName, u.origin, u.role]), [['root@example.com', 'INTERNAL', 'Admin']])
+    const users = JSON.parse(
+      (await cli(dataDir, 'user', 'list', '--tenant', 'acme', '--json')).stdout,
+    )
+    assert.deepEqual(
+      users.map((u: Record<string, unknown>) => [u.userName, u.origin, u.role]),
+      [['root@example.com', 'INTERNAL', 'Admin']],
+    )
 
     const log = await cli(dataDir, 'sign-in-log', '--tenant', 'acme', '--json')
     assert.equal(log.code, 0, log.stderr)
     assert.deepEqual(JSON.parse(log.stdout), [])
 
-    assert.equal((await cli(dataDir, 'connection', 'delete', '--tenant', 'acme', '--id', id ?? '')).code, 0)
-    assert.equal((await cli(dataDir, 'connection', 'delete', '--tenant', 'acme', '--id', id ?? '')).code, 1)
+    assert.equal(
+      (await cli(dataDir, 'connection', 'delete', '--tenant', 'acme', '--id', id ?? '')).code,
+      0,
+    )
+    assert.equal(
+      (await cli(dataDir, 'connection', 'delete', '--tenant', 'acme', '--id', id ?? '')).code,
+      1,
+    )
   })
 
   it('prints usage for an unknown command and exits 2', async (t) => {
@@ -174,5 +356,338 @@ describe('rollcall CLI', () => {
     const result = await cli(dataDir, 'frobnicate')
     assert.equal(result.code, 2)
     assert.match(result.stderr, /Usage: npx rollcall/)
+  })
+})
+
+describe('rollcall CLI usage', () => {
+  it('answers --help without creating a database or a secret, even with other options', async (t) => {
+    const dataDir = tempDataDir(t)
+    const help = await cli(dataDir, 'tenant', 'create', '--slug', 'acme', '--bogus', '--help')
+    assert.equal(help.code, 0, help.stderr)
+    assert.match(
+      help.stdout,
+      /^Usage: npx rollcall tenant create --slug S \[--name N\] \[--json\]\n/,
+    )
+    assert.match(help.stdout, /--slug S +lower-case letters/)
+    assert.equal(help.stderr, '')
+    assert.deepEqual(readdirSync(dataDir), [])
+  })
+
+  it('has a usage with --json and --help for every command, shown by --help, -h and help', async (t) => {
+    const dataDir = tempDataDir(t)
+    for (const command of COMMANDS) {
+      const words = command.name.split(' ')
+      for (const args of [
+        [...words, '--help'],
+        [...words, '-h'],
+        ['help', ...words],
+      ]) {
+        const result = await inProcess({ dataDir }, ...args)
+        assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`)
+        assert.ok(result.stdout.startsWith(`Usage: npx rollcall ${command.name} `), result.stdout)
+        assert.match(result.stdout, /\n  --json +print /)
+        assert.match(result.stdout, /\n  -h, --help +show this help/)
+        assert.equal(result.stderr, '')
+      }
+    }
+    assert.deepEqual(readdirSync(dataDir), [])
+  })
+
+  it('lists every command in --help, a group by its first word, and prints the version', async (t) => {
+    const dataDir = tempDataDir(t)
+    const help = await inProcess({ dataDir }, '--help')
+    assert.equal(help.code, 0)
+    for (const command of COMMANDS)
+      assert.match(help.stdout, new RegExp(`^  ${command.name} `, 'm'))
+    assert.doesNotMatch(help.stdout, /SPEC|§/)
+    const group = await inProcess({ dataDir }, 'connection', '--help')
+    assert.equal(group.code, 0)
+    assert.match(group.stdout, /connection create --tenant S/)
+    assert.match(group.stdout, /connection verify --tenant S --id ID/)
+    const version = await cli(dataDir, '--version')
+    assert.equal(version.code, 0, version.stderr)
+    const manifest = JSON.parse(
+      readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'),
+    )
+    assert.equal(version.stdout, `${manifest.version}\n`)
+    assert.deepEqual(readdirSync(dataDir), [])
+  })
+
+  it('exits 2 with a message and the usage on a usage error, before opening the database', async (t) => {
+    const dataDir = tempDataDir(t)
+    const cases: [string[], RegExp, RegExp][] = [
+      [[], /Usage: npx rollcall <command>/, /Commands:/],
+      [['frobnicate'], /Unknown command "frobnicate"/, /Usage: npx rollcall <command>/],
+      [['tenant'], /"tenant" needs a subcommand/, /tenant create --slug S/],
+      [['tenant', 'frob'], /Unknown command "tenant frob"/, /tenant list/],
+      [['tenant', 'create'], /--slug is required/, /Usage: npx rollcall tenant create/],
+      [['tenant', 'create', '--slug'], /--slug needs a value/, /Usage: npx rollcall tenant create/],
+      [['tenant', 'create', '--slug', 'Bad Slug'], /--slug must be lower-case/, /--name N/],
+      [['tenant', 'create', '--slug', 'acme', '--bogus'], /Unknown option --bogus/, /--slug S/],
+      [['tenant', 'create', 'acme'], /Unexpected argument "acme"/, /--slug S/],
+      [
+        ['tenant', 'set', '--slug', 'acme', '--strict-profile', 'maybe'],
+        /takes on or off/,
+        /on\|off/,
+      ],
+      [
+        ['provisioning-log', '--tenant', 'acme', '--limit', 'lots'],
+        /--limit must be/,
+        /--failures/,
+      ],
+      [
+        ['sign-in-log', '--tenant', 'acme', '--limit', '0'],
+        /--limit must be/,
+        /sign-in-log --tenant S/,
+      ],
+      [['connection', 'verify', '--tenant', 'acme'], /--id is required/, /connection verify/],
+      [['admin', 'create', '--tenant', 'acme', '--email'], /--email needs a value/, /admin create/],
+    ]
+    for (const [args, message, usage] of cases) {
+      const result = await inProcess({ dataDir }, ...args)
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`)
+      assert.match(result.stderr, message, args.join(' '))
+      assert.match(result.stderr, usage, args.join(' '))
+      assert.equal(result.stdout, '')
+    }
+    assert.deepEqual(readdirSync(dataDir), [])
+    // A failure of the command itself is 1.
+    const missing = await inProcess(
+      { dataDir },
+      'tenant',
+      'set',
+      '--slug',
+      'nope',
+      '--strict-profile',
+      'on',
+    )
+    assert.equal(missing.code, 1)
+    assert.match(missing.stderr, /No tenant "nope"/)
+  })
+})
+
+describe('rollcall CLI --json and secrets', () => {
+  it('prints a JSON object for every command that had only text', async (t) => {
+    const dataDir = tempDataDir(t)
+    const parsed = async (...args: string[]) => {
+      const result = await inProcess({ dataDir }, ...args, '--json')
+      assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`)
+      return JSON.parse(result.stdout) as Record<string, unknown>
+    }
+    assert.deepEqual(await parsed('migrate'), { migrated: true })
+    await parsed('tenant', 'create', '--slug', 'acme')
+    assert.deepEqual(await parsed('tenant', 'set', '--slug', 'acme', '--strict-profile', 'on'), {
+      slug: 'acme',
+      strictProfile: true,
+    })
+    assert.deepEqual(await parsed('scim-token', 'revoke', '--tenant', 'acme'), {
+      tenant: 'acme',
+      scimEnabled: false,
+    })
+    const admin = await parsed('admin', 'create', '--tenant', 'acme', '--email', 'root@example.com')
+    assert.deepEqual(Object.keys(admin), ['id', 'email', 'promoted', 'setPasswordUrl'])
+    assert.equal(admin.email, 'root@example.com')
+    assert.equal(admin.promoted, false)
+    assert.match(
+      String(admin.setPasswordUrl),
+      /^https:\/\/rc\.test\/login\/set-password\/[\w-]{43}$/,
+    )
+    const again = await parsed('admin', 'create', '--tenant', 'acme', '--email', 'ROOT@example.com')
+    assert.deepEqual([again.id, again.promoted], [admin.id, true])
+
+    const { id } = await parsed(
+      'connection',
+      'create',
+      '--tenant',
+      'acme',
+      '--name',
+      'Entra ID',
+      '--issuer',
+      'https://idp.example.com',
+      '--client-id',
+      'app',
+      '--client-secret',
+      's',
+      '--domain',
+      'acme.com',
+    )
+    const verify = await parsed('connection', 'verify', '--tenant', 'acme', '--id', String(id))
+    assert.deepEqual(Object.keys(verify), ['url'])
+    assert.match(String(verify.url), /^https:\/\/rc\.test\/sso\/verify\/[\w-]{43}$/)
+    assert.deepEqual(await parsed('connection', 'delete', '--tenant', 'acme', '--id', String(id)), {
+      id,
+      deleted: true,
+    })
+  })
+
+  it('reads a client secret from a file or standard input, without the trailing newline', async (t) => {
+    const dataDir = tempDataDir(t)
+    assert.equal((await inProcess({ dataDir }, 'tenant', 'create', '--slug', 'acme')).code, 0)
+    const secretFile = join(dataDir, 'client-secret.txt')
+    writeFileSync(secretFile, 'from-a-file\n')
+    const create = (domain: string, ...secretArgs: string[]) => [
+      'connection',
+      'create',
+      '--tenant',
+      'acme',
+      '--name',
+      domain,
+      '--issuer',
+      'https://idp.example.com',
+      '--client-id',
+      'app',
+      '--domain',
+      domain,
+      '--json',
+      ...secretArgs,
+    ]
+    const fromFile = await inProcess(
+      { dataDir },
+      ...create('file.example', '--client-secret-file', secretFile),
+    )
+    assert.equal(fromFile.code, 0, fromFile.stderr)
+    // The real process's standard input.
+    const fromStdin = await cliWith(
+      { dataDir, input: 'from-stdin\r\n' },
+      ...create('stdin.example', '--client-secret-stdin'),
+    )
+    assert.equal(fromStdin.code, 0, fromStdin.stderr)
+
+    const refusals: [string[], RegExp][] = [
+      [
+        [],
+        /\(--client-secret SECRET \| --client-secret-file PATH \| --client-secret-stdin\) is required/,
+      ],
+      [['--client-secret', 'x', '--client-secret-stdin'], /only one of/],
+      [['--client-secret-file', join(dataDir, 'nope')], /cannot read .*nope \(ENOENT\)/],
+      [['--client-secret-stdin'], /client secret is empty/],
+    ]
+    for (const [secretArgs, message] of refusals) {
+      const result = await inProcess(
+        { dataDir, input: '\n' },
+        ...create('x.example', ...secretArgs),
+      )
+      assert.equal(result.code, 2, secretArgs.join(' '))
+      assert.match(result.stderr, message)
+    }
+
+    const store = openSqliteStore(join(dataDir, 'rollcall.sqlite'))
+    t.after(() => store.close())
+    const box = createSecretBox(readFileSync(join(dataDir, 'secret'), 'utf8').trim())
+    const tenant = await store.getTenantBySlug('acme')
+    const secrets = (await store.listConnections(tenant?.id ?? ''))
+      .map((c) => [c.domain, box.open(c.clientSecretEncrypted)])
+      .sort()
+    assert.deepEqual(secrets, [
+      ['file.example', 'from-a-file'],
+      ['stdin.example', 'from-stdin'],
+    ])
+  })
+})
+
+describe('rollcall CLI output and public URL', () => {
+  it('writes all of a large output to a pipe before exiting', async (t) => {
+    const dataDir = tempDataDir(t)
+    assert.equal((await inProcess({ dataDir }, 'tenant', 'create', '--slug', 'acme')).code, 0)
+    const store = openSqliteStore(join(dataDir, 'rollcall.sqlite'))
+    const tenant = await store.getTenantBySlug('acme')
+    await store.appendProvisioningLog(
+      Array.from({ length: 1500 }, (_, i) => ({
+        tenantId: tenant?.id ?? '',
+        at: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
+        requestId: `req-${i}`,
+        method: 'POST',
+        path: '/scim/v2/acme/Users',
+        operation: 'Create User',
+        resourceType: 'User',
+        resourceId: `user-${i}`,
+        status: 201,
+        scimType: null,
+        detail: null,
+        durationMs: 1.5,
+        client: 'test',
+        requestBody: JSON.stringify({ userName: `user-${i}@example.com` }),
+        responseBody: JSON.stringify({ id: `user-${i}` }),
+      })),
+    )
+    await store.close()
+    const result = await cli(
+      dataDir,
+      'provisioning-log',
+      '--tenant',
+      'acme',
+      '--limit',
+      '10000',
+      '--json',
+    )
+    assert.equal(result.code, 0, result.stderr)
+    assert.ok(result.stdout.length > 200_000, `only ${result.stdout.length} bytes`)
+    assert.equal((JSON.parse(result.stdout) as unknown[]).length, 1500)
+  })
+
+  it('prints the URLs of the public URL the server recorded at start, warning when its own differs', async (t) => {
+    const dataDir = tempDataDir(t)
+    const unset = { PUBLIC_URL: '' }
+    assert.equal(
+      (await inProcess({ dataDir, env: unset }, 'tenant', 'create', '--slug', 'acme')).code,
+      0,
+    )
+    // Nothing recorded and no PUBLIC_URL here: the default, and a note saying so.
+    const guessed = await inProcess(
+      { dataDir, env: unset },
+      'scim-token',
+      'issue',
+      '--tenant',
+      'acme',
+      '--force',
+      '--json',
+    )
+    assert.equal(guessed.code, 0, guessed.stderr)
+    assert.equal(JSON.parse(guessed.stdout).baseUrl, 'http://127.0.0.1:8080/scim/v2/acme')
+    assert.match(guessed.stderr, /has not recorded its public URL/)
+
+    // PORT=0, no PUBLIC_URL: the server records the address it actually listens on.
+    const server = await startServer({ DATA_DIR: dataDir, DATABASE_URL: '', PUBLIC_URL: '' })
+    t.after(() => server.stop())
+    const recorded = await inProcess(
+      { dataDir, env: { ...unset, PORT: '9999' } },
+      'scim-token',
+      'issue',
+      '--tenant',
+      'acme',
+      '--force',
+      '--json',
+    )
+    assert.equal(recorded.code, 0, recorded.stderr)
+    assert.equal(JSON.parse(recorded.stdout).baseUrl, `${server.url}/scim/v2/acme`)
+    assert.equal(recorded.stderr, '')
+
+    const differs = await inProcess(
+      { dataDir, env: { PUBLIC_URL: 'https://elsewhere.example' } },
+      'admin',
+      'create',
+      '--tenant',
+      'acme',
+      '--email',
+      'root@example.com',
+    )
+    assert.equal(differs.code, 0, differs.stderr)
+    assert.match(differs.stdout, new RegExp(`${server.url}/login/set-password/`))
+    assert.doesNotMatch(differs.stdout, /elsewhere/)
+    assert.match(
+      differs.stderr,
+      /PUBLIC_URL here is https:\/\/elsewhere\.example, but the server runs with/,
+    )
+    // The same record reaches every command that prints a URL.
+    const listed = await inProcess(
+      { dataDir, env: unset },
+      'connection',
+      'list',
+      '--tenant',
+      'acme',
+      '--json',
+    )
+    assert.deepEqual(JSON.parse(listed.stdout), [])
+    assert.ok(existsSync(join(dataDir, 'rollcall.sqlite')))
   })
 })
