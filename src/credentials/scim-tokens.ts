@@ -72,8 +72,8 @@ export type TokenCheck =
   | { readonly ok: false; readonly reason: string }
 
 const REISSUE_HINT =
-  'Issue a new SCIM token for this tenant (System Settings → SCIM Provisioning, or ' +
-  '`npx rollcall scim-token issue --tenant <slug>`) and paste it into the IdP as the Secret Token.'
+  'Issue a new SCIM token for this tenant (`npx rollcall scim-token issue --tenant <slug>`) ' +
+  'and paste it into the IdP as the Secret Token.'
 
 // Signature checks cost more than the rest of a small request, and an IdP sends the same token
 // on every request: remember the claims of tokens whose signature verified. Revocation is still

@@ -59,7 +59,8 @@ function uniquenessError(error: UniqueViolation, userName: string): ScimError {
   if (error.constraint === 'users_email') {
     return ScimError.uniqueness(
       `userName "${userName}" is the email of another user already known to Rollcall. ` +
-        'If it is the same person, send them the login URL of this tenant (SPEC D7).',
+        'If it is the same person, send them the login URL of this tenant: signing in there ' +
+        'moves them into this tenant.',
     )
   }
   return ScimError.uniqueness(`A user with userName "${userName}" already exists in this tenant.`)

@@ -93,8 +93,9 @@ export async function ssoRoutes(app: FastifyInstance, deps: SsoRouteDeps): Promi
             yet, so nobody can sign in through it.
           </p>
           <p>
-            Administrator: verify the connection (Enterprise Connection → Verification, or
-            <code>npx rollcall connection verify</code>), then try again.
+            Administrator: verify the connection (<code>npx rollcall connection verify</code>,
+            or <code>POST /api/tenants/&lt;slug&gt;/connections/&lt;id&gt;/verify</code>), then try
+            again.
           </p>`,
       )
     }
