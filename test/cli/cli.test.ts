@@ -14,6 +14,7 @@ import { loadSigningKey } from '../../src/credentials/scim-tokens.ts'
 import { buildApp } from '../../src/http/app.ts'
 import { ProvisioningLogWriter } from '../../src/provisioning/log-writer.ts'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite.ts'
+import { startDnsServer } from '../support/dns-server.ts'
 import { startServer } from '../support/processes.ts'
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'rollcall.js')
@@ -689,5 +690,60 @@ describe('rollcall CLI output and public URL', () => {
     )
     assert.deepEqual(JSON.parse(listed.stdout), [])
     assert.ok(existsSync(join(dataDir, 'rollcall.sqlite')))
+  })
+
+  it('adds, verifies (by DNS or --force), lists and removes domains, with exact JSON', async (t) => {
+    const dataDir = tempDataDir(t)
+    const dns = await startDnsServer()
+    t.after(() => dns.close())
+    const env = { DOMAIN_VERIFICATION_DNS_SERVERS: dns.address, DOMAIN_VERIFICATION_TIMEOUT_SECONDS: '1' }
+    const run = (...args: string[]) => inProcess({ dataDir, env }, ...args)
+    assert.equal((await run('tenant', 'create', '--slug', 'acme', '--name', 'Acme')).code, 0)
+    assert.equal((await run('tenant', 'create', '--slug', 'globex', '--name', 'Globex')).code, 0)
+
+    const added = await run('domain', 'add', '--tenant', 'acme', '--domain', 'Contoso.com', '--json')
+    assert.equal(added.code, 0, added.stderr)
+    assert.match(
+      added.stdout.trim(),
+      /^\{"domain": "contoso\.com", "txtName": "_rollcall-challenge\.contoso\.com", "txtValue": "rollcall-domain-verification=[\w-]+"\}$/,
+    )
+    const { txtValue } = JSON.parse(added.stdout) as { txtValue: string }
+
+    const early = await run('domain', 'verify', '--tenant', 'acme', '--domain', 'contoso.com')
+    assert.equal(early.code, 1)
+    assert.match(early.stderr, /_rollcall-challenge\.contoso\.com/)
+    dns.txt.set('_rollcall-challenge.contoso.com', [[txtValue]])
+    const verified = await run('domain', 'verify', '--tenant', 'acme', '--domain', 'contoso.com', '--json')
+    assert.equal(verified.code, 0, verified.stderr)
+    assert.equal(JSON.parse(verified.stdout).status, 'verified')
+    assert.equal(JSON.parse(verified.stdout).verifiedMethod, 'dns')
+
+    const taken = await run('domain', 'add', '--tenant', 'globex', '--domain', 'contoso.com')
+    assert.equal(taken.code, 1)
+    assert.match(taken.stderr, /verified by another organisation/)
+    assert.doesNotMatch(taken.stderr, /acme/)
+
+    assert.equal((await run('domain', 'add', '--tenant', 'globex', '--domain', 'globex.com')).code, 0)
+    const vouched = await run(
+      'domain', 'verify', '--tenant', 'globex', '--domain', 'globex.com', '--force', '--by', 'Pat (ops)', '--json',
+    )
+    assert.equal(vouched.code, 0, vouched.stderr)
+    assert.equal(JSON.parse(vouched.stdout).verifiedMethod, 'operator')
+    assert.equal(JSON.parse(vouched.stdout).verifiedBy, 'Pat (ops)')
+
+    const listed = await run('domain', 'list', '--tenant', 'globex', '--json')
+    assert.deepEqual(
+      JSON.parse(listed.stdout).map((d: { domain: string; status: string }) => [d.domain, d.status]),
+      [['globex.com', 'verified']],
+    )
+    assert.match((await run('domain', 'list', '--tenant', 'acme')).stdout, /contoso\.com\tverified/)
+    const removed = await run('domain', 'remove', '--tenant', 'globex', '--domain', 'globex.com', '--json')
+    assert.deepEqual(JSON.parse(removed.stdout), { domain: 'globex.com', removed: true })
+    assert.equal((await run('domain', 'remove', '--tenant', 'globex', '--domain', 'globex.com')).code, 1)
+
+    // Usage errors exit 2 before anything is done.
+    assert.equal((await run('domain', 'add', '--tenant', 'acme')).code, 2)
+    assert.equal((await run('domain', 'verify', '--tenant', 'acme', '--domain', 'x.com', '--by', 'me')).code, 2)
+    assert.equal((await run('domain', 'add', '--tenant', 'acme', '--domain', 'not a domain')).code, 1)
   })
 })
