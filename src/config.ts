@@ -45,6 +45,8 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(5),
   LOGIN_MAX_FAILURES_PER_ADDRESS: positiveInt.default(20),
   LOGIN_FAILURE_WINDOW_SECONDS: positiveInt.default(900),
+  LOGIN_MAX_DELAY_SECONDS: positiveInt.default(60),
+  SSO_ALLOW_PRIVATE_ISSUERS: z.enum(['true', 'false'], 'must be true or false').default('false'),
   DOMAIN_VERIFICATION_DNS_SERVERS: z
     .string()
     .regex(/^[0-9a-zA-Z.:\[\],\s-]+$/, 'must be a comma-separated list of DNS server addresses (host or host:port)')
@@ -105,6 +107,15 @@ export interface Config {
     readonly maxFailuresPerAccount: number
     readonly maxFailuresPerAddress: number
     readonly windowSeconds: number
+    /** Longest wait the progressive per-account delay imposes after failures from anywhere. */
+    readonly maxDelaySeconds: number
+  }
+  readonly sso: {
+    /**
+     * SSO_ALLOW_PRIVATE_ISSUERS: OpenID Providers on private, loopback or link-local addresses
+     * (refused by default: the issuer URL is the tenant's input), and http:// for loopback ones.
+     */
+    readonly allowPrivateIssuers: boolean
   }
 }
 
@@ -174,7 +185,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS,
       windowSeconds: e.LOGIN_FAILURE_WINDOW_SECONDS,
+      maxDelaySeconds: e.LOGIN_MAX_DELAY_SECONDS,
     }),
+    sso: Object.freeze({ allowPrivateIssuers: e.SSO_ALLOW_PRIVATE_ISSUERS === 'true' }),
   })
 }
 

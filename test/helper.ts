@@ -12,6 +12,7 @@ import { newId } from '../src/domain/ids.ts'
 import type { Tenant } from '../src/domain/types.ts'
 import { buildApp } from '../src/http/app.ts'
 import type { OidcClientOptions } from '../src/sso/clients.ts'
+import type { ScryptParams } from '../src/provisioning/passwords.ts'
 import { ProvisioningLogWriter } from '../src/provisioning/log-writer.ts'
 import { openPostgresStore } from '../src/store/postgres/open-postgres.ts'
 import { openSqliteStore } from '../src/store/sqlite/open-sqlite.ts'
@@ -63,6 +64,8 @@ export interface TestApp {
 export interface BuildOptions {
   /** Relying-party options: the loopback OpenID Provider of the SSO tests. */
   readonly sso?: OidcClientOptions
+  /** Cheaper scrypt parameters for local passwords (tests that hash many). */
+  readonly passwordHashing?: ScryptParams
 }
 
 export async function build(
@@ -83,7 +86,15 @@ export async function build(
       throw error
     },
   })
-  const app = await buildApp(config, { store, signingKey, secretBox, log, logger: false, ...(options.sso ? { sso: options.sso } : {}) })
+  const app = await buildApp(config, {
+    store,
+    signingKey,
+    secretBox,
+    log,
+    logger: false,
+    ...(options.sso ? { sso: options.sso } : {}),
+    ...(options.passwordHashing ? { passwordHashing: options.passwordHashing } : {}),
+  })
   t.after(async () => {
     await app.close()
     await log.close()

@@ -1,12 +1,14 @@
 // buildApp(config, deps): the Fastify instance with every scope registered. Never listens;
 // server.ts does, and tests inject() into it.
 import cookie from '@fastify/cookie'
+import helmet from '@fastify/helmet'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from '../config.ts'
 import type { SigningKey } from '../credentials/scim-tokens.ts'
 import type { SecretBox } from '../credentials/secret-box.ts'
 import { OidcClients, type OidcClientOptions } from '../sso/clients.ts'
 import type { ProvisioningLogWriter } from '../provisioning/log-writer.ts'
+import type { ScryptParams } from '../provisioning/passwords.ts'
 import type { Store } from '../store/store.ts'
 import { loggerOptions } from './log-serializers.ts'
 import { apiRoutes } from './routes/api/index.ts'
@@ -21,8 +23,13 @@ export interface AppDeps {
   readonly log: ProvisioningLogWriter
   /** Seals and opens OIDC client secrets (ROLLCALL_SECRET). */
   readonly secretBox: SecretBox
-  /** Relying-party options; only tests set them (a loopback http OpenID Provider). */
+  /**
+   * Relying-party options over those of the configuration; only tests set them (a fetch that
+   * tampers with responses, DNS answers for made-up host names).
+   */
   readonly sso?: OidcClientOptions
+  /** scrypt parameters of new local password hashes; tests only (cheaper than the default). */
+  readonly passwordHashing?: ScryptParams
   /** Pino options (a `stream`, …) or false; tests pass false. Redaction is always added. */
   readonly logger?: boolean | Record<string, unknown>
 }
@@ -49,6 +56,28 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     return payload
   })
 
+  // Security headers on every response (pages, /api, SCIM). The pages (pages.ts) have one inline
+  // <style> and no script. Links carry one-time tokens: no Referer leaves this site.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'unsafe-inline'"],
+        // "Sign in with SSO" is a form whose answer redirects to the tenant's IdP, and browsers
+        // check form-action on that redirect too: any https:// IdP (http:// ones when allowed).
+        formAction: ["'self'", 'https:', ...(config.sso.allowPrivateIssuers ? ['http:'] : [])],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+    xFrameOptions: { action: 'deny' },
+    strictTransportSecurity: config.publicUrl.startsWith('https://')
+      ? { maxAge: 31_536_000, includeSubDomains: true }
+      : false,
+  })
+
   app.get('/healthz', async () => ({ status: 'ok' }))
   app.get('/readyz', async (_request, reply) => {
     try {
@@ -70,11 +99,19 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   // Sign-in (SPEC §4): session cookies for /api, /login and /sso.
   await app.register(cookie)
-  const clients = new OidcClients(deps.secretBox, deps.sso ?? {})
+  const clients = new OidcClients(deps.secretBox, {
+    allowPrivateIssuers: config.sso.allowPrivateIssuers,
+    log: app.log,
+    ...deps.sso,
+  })
   await app.register((scope) => apiRoutes(scope, { config, store: deps.store, secretBox: deps.secretBox, clients }), {
     prefix: '/api',
   })
   await app.register((scope) => ssoRoutes(scope, { config, store: deps.store, clients }), { prefix: '/sso' })
-  await app.register((scope) => loginRoutes(scope, { config, store: deps.store }), { prefix: '/login' })
+  await app.register(
+    (scope) =>
+      loginRoutes(scope, { config, store: deps.store, passwordHashing: deps.passwordHashing }),
+    { prefix: '/login' },
+  )
   return app
 }

@@ -104,12 +104,14 @@ export function page(title: string, body: Html): string {
     </html> `.text
 }
 
-/** Sends an HTML page: never cached, and a CSP that allows no script (these pages have none). */
+/**
+ * Sends an HTML page, never cached. Its Content-Security-Policy (no script, the inline <style>
+ * only, no framing) is the one of every response, set in app.ts.
+ */
 export function sendPage(reply: FastifyReply, status: number, title: string, body: Html): FastifyReply {
   return reply
     .code(status)
     .type('text/html; charset=utf-8')
     .header('cache-control', 'no-store')
-    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
     .send(page(title, body))
 }

@@ -1,20 +1,38 @@
 // The relying party's view of each login connection (SPEC §4): the OpenID Provider metadata from
 // discovery (OpenID Connect Discovery 1.0 §4), cached per connection and instance, and the code
 // exchange with ID-token validation, which openid-client v6 performs (signature, iss, aud, exp,
-// nonce, PKCE). Only provider metadata is cached here; flow state lives in the database.
+// nonce, PKCE). Only provider metadata is cached here; flow state lives in the database. Every
+// request to a provider (discovery, jwks_uri, token endpoint) goes through the address policy of
+// issuer-address.ts (SSRF).
 import { AsyncLocalStorage } from 'node:async_hooks'
 import * as oidc from 'openid-client'
 import type { SecretBox } from '../credentials/secret-box.ts'
 import type { LoginConnectionRecord } from '../store/store.ts'
+import {
+  checkTarget,
+  guardedFetch,
+  IssuerAddressRefused,
+  systemLookup,
+  type AddressLookup,
+  type AddressPolicy,
+} from './issuer-address.ts'
 
 export interface OidcClientOptions {
   /**
-   * Allows http:// issuers. Tests only (the loopback OpenID Provider); never set from
-   * configuration, so a production connection always talks TLS.
+   * SSO_ALLOW_PRIVATE_ISSUERS: providers on private, loopback or link-local addresses, and
+   * http:// to loopback ones. Off, every address a provider's host resolves to must be public,
+   * and only https:// is spoken.
    */
-  readonly allowInsecureRequests?: boolean
-  /** A fetch to use for every request to the provider (tests tamper with responses here). */
+  readonly allowPrivateIssuers?: boolean
+  /**
+   * A fetch to use for every request to the provider (tests tamper with responses here). Each
+   * target is checked against the policy first; without it, connections are checked as made.
+   */
   readonly fetch?: oidc.CustomFetch
+  /** Resolves host names for the policy (tests answer for made-up names); node:dns otherwise. */
+  readonly lookup?: AddressLookup
+  /** The server log: why a provider's address was refused (never shown to the tenant). */
+  readonly log?: { warn(details: Record<string, unknown>, message: string): void }
 }
 
 interface Cached {
@@ -47,11 +65,24 @@ const exchangeContext = new AsyncLocalStorage<ExchangeContext>()
 
 export class OidcClients {
   private readonly cache = new Map<string, Cached>()
+  private readonly baseFetch: oidc.CustomFetch
 
   constructor(
     private readonly box: SecretBox,
     private readonly options: OidcClientOptions = {},
-  ) {}
+  ) {
+    const policy: AddressPolicy = {
+      allowPrivate: options.allowPrivateIssuers === true,
+      lookup: options.lookup ?? systemLookup,
+    }
+    const given = options.fetch
+    this.baseFetch = given
+      ? async (url, init) => {
+          await checkTarget(url, policy)
+          return given(url, init)
+        }
+      : guardedFetch(policy)
+  }
 
   /** The discovered configuration of the connection; discovery runs once per instance and edit. */
   configFor(connection: LoginConnectionRecord): Promise<oidc.Configuration> {
@@ -75,8 +106,10 @@ export class OidcClients {
 
   private async discover(connection: LoginConnectionRecord): Promise<oidc.Configuration> {
     const secret = this.box.open(connection.clientSecretEncrypted)
-    const insecure = this.options.allowInsecureRequests === true
-    const baseFetch = this.options.fetch
+    // openid-client's own https:// check; the policy then allows http:// to loopback hosts only.
+    const insecure = this.options.allowPrivateIssuers === true
+    const baseFetch = this.baseFetch
+    const log = this.options.log
     let tokenEndpoint: string | undefined
     // Every request to the provider goes through here. Inside exchange() the token response is
     // kept (or, on the retry after a key refresh, replayed) through the per-call context.
@@ -84,7 +117,23 @@ export class OidcClients {
       const context = exchangeContext.getStore()
       const isToken = tokenEndpoint !== undefined && url === tokenEndpoint
       if (context?.replay && isToken) return context.replay.clone()
-      const response = await (baseFetch ? baseFetch(url, init) : fetch(url, init as RequestInit))
+      let response: Response
+      try {
+        response = await baseFetch(url, init)
+      } catch (error) {
+        if (error instanceof IssuerAddressRefused) {
+          log?.warn(
+            {
+              tenantId: connection.tenantId,
+              connectionId: connection.id,
+              target: error.url,
+              reason: error.detail,
+            },
+            'refused to connect to the identity provider (set SSO_ALLOW_PRIVATE_ISSUERS=true to allow private addresses)',
+          )
+        }
+        throw error
+      }
       if (context && isToken) context.captured = response.clone()
       return response
     }

@@ -1,9 +1,11 @@
 // Login connections of a tenant (SPEC §4): validation, the client secret sealed with the
 // SecretBox, the login URL and redirect URI, and the rule that changing what identifies the
 // client at the IdP (issuer, client id, secret) sends the connection back to draft.
+import { isIP } from 'node:net'
 import { hashToken, newSecretToken, secondsAfter } from '../credentials/one-time-tokens.ts'
 import type { SecretBox } from '../credentials/secret-box.ts'
 import { DirectoryError } from '../directory/internal.ts'
+import { isLoopbackHost, isPublicAddress } from './issuer-address.ts'
 import { newId } from '../domain/ids.ts'
 import { parseDomain } from '../domain/domains.ts'
 import { DEFAULT_EMAIL_CLAIMS } from '../domain/sign-in-rules.ts'
@@ -76,7 +78,6 @@ export function connectionView(
   }
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
 const CLAIM = /^[A-Za-z0-9_.:-]{1,64}$/
 
 function text(value: string, name: string, max = 500): string {
@@ -87,7 +88,22 @@ function text(value: string, name: string, max = 500): string {
   return trimmed
 }
 
-function issuerOf(value: string): string {
+/** What the operator allows of issuer URLs (config.sso). */
+export interface IssuerPolicy {
+  /** SSO_ALLOW_PRIVATE_ISSUERS: private and loopback addresses, and http:// for loopback. */
+  readonly allowPrivateIssuers?: boolean
+}
+
+const ALLOW_PRIVATE_HINT =
+  'The operator of this Rollcall can allow private and loopback providers (a lab, an IdP on the ' +
+  'internal network) with SSO_ALLOW_PRIVATE_ISSUERS=true.'
+
+/**
+ * The issuer URL as typed, if acceptable: https:// (http:// only to a loopback host and with
+ * SSO_ALLOW_PRIVATE_ISSUERS), and no literal private address unless allowed. Host names are
+ * checked after DNS resolution when connecting (issuer-address.ts): they may change meanwhile.
+ */
+function issuerOf(value: string, policy: IssuerPolicy = {}): string {
   const issuer = text(value, 'The issuer URL', 2000)
   let url: URL
   try {
@@ -99,12 +115,35 @@ function issuerOf(value: string): string {
       'invalid_request',
     )
   }
-  const loopbackHttp = url.protocol === 'http:' && LOOPBACK.has(url.hostname)
-  if (url.protocol !== 'https:' && !loopbackHttp) {
+  const allowPrivate = policy.allowPrivateIssuers === true
+  const loopback = isLoopbackHost(url.hostname)
+  if (url.protocol === 'http:' && loopback && !allowPrivate) {
+    throw new DirectoryError(
+      `The issuer URL must start with https://; http:// is accepted for a loopback provider only. ${ALLOW_PRIVATE_HINT}`,
+      400,
+      'invalid_request',
+    )
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     throw new DirectoryError('The issuer URL must start with https://.', 400, 'invalid_request')
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '')
+  if (!allowPrivate && (loopback || (isIP(host) !== 0 && !isPublicAddress(host)))) {
+    throw new DirectoryError(
+      `The issuer URL points to a private, loopback or reserved address (${host}). ${ALLOW_PRIVATE_HINT}`,
+      400,
+      'invalid_request',
+    )
   }
   if (url.search || url.hash) {
     throw new DirectoryError('The issuer URL takes no query or fragment.', 400, 'invalid_request')
+  }
+  if (url.username || url.password) {
+    throw new DirectoryError(
+      'The issuer URL takes no user name or password.',
+      400,
+      'invalid_request',
+    )
   }
   // Kept as typed: OpenID Connect Discovery compares the issuer exactly, trailing slash included.
   return issuer
@@ -174,6 +213,7 @@ export async function createConnection(
   box: SecretBox,
   tenant: Tenant,
   input: ConnectionInput,
+  policy: IssuerPolicy = {},
 ): Promise<LoginConnectionRecord> {
   const at = new Date().toISOString()
   const domain = domainOf(input.domain)
@@ -183,7 +223,7 @@ export async function createConnection(
       id: newId(),
       tenantId: tenant.id,
       name: text(input.name, 'The name', 200),
-      issuer: issuerOf(input.issuer),
+      issuer: issuerOf(input.issuer, policy),
       clientId: text(input.clientId, 'The client ID'),
       clientSecretEncrypted: box.seal(text(input.clientSecret, 'The client secret', 2000)),
       domain,
@@ -224,6 +264,7 @@ export async function editConnection(
   tenant: Tenant,
   id: string,
   input: Partial<ConnectionInput>,
+  policy: IssuerPolicy = {},
 ): Promise<LoginConnectionRecord> {
   const existing = await getConnection(store, tenant, id)
   const changes: { -readonly [K in keyof ConnectionChanges]: ConnectionChanges[K] } = {}
@@ -236,8 +277,8 @@ export async function editConnection(
   const claims = emailClaimsOf(input.emailClaims)
   if (claims !== undefined) changes.emailClaims = claims
   let resetsVerification = false
-  if (input.issuer !== undefined && issuerOf(input.issuer) !== existing.issuer) {
-    changes.issuer = issuerOf(input.issuer)
+  if (input.issuer !== undefined && issuerOf(input.issuer, policy) !== existing.issuer) {
+    changes.issuer = issuerOf(input.issuer, policy)
     resetsVerification = true
   }
   if (input.clientId !== undefined && text(input.clientId, 'The client ID') !== existing.clientId) {

@@ -497,8 +497,11 @@ export interface Store {
 
   /** Records one failed local sign-in under each key (e.g. an account and a client address). */
   recordLoginFailure(keys: readonly string[], at: string): Promise<void>
-  /** Failures recorded under `key` at or after `since`, and the time of the oldest of them. */
-  countLoginFailures(key: string, since: string): Promise<{ count: number; oldestAt: string | null }>
+  /** Failures recorded under `key` at or after `since`, and the times of the oldest and latest. */
+  countLoginFailures(
+    key: string,
+    since: string,
+  ): Promise<{ count: number; oldestAt: string | null; latestAt: string | null }>
   /** Forgets the failures of a key (after a successful sign-in of that account). */
   clearLoginFailures(key: string): Promise<void>
 

@@ -45,23 +45,30 @@ export async function ssoBench(
   const publicUrl = env.PUBLIC_URL ?? 'https://rollcall.test'
   const op = await startTestOp(`${publicUrl}/sso/callback`)
   t.after(() => op.close())
+  // The test OP is http:// on loopback: the operator's setting allows it, as it would in a lab.
   const h = await build(
     t,
-    { PUBLIC_URL: publicUrl, ...env },
-    { sso: { allowInsecureRequests: true, fetch: op.fetch } },
+    { PUBLIC_URL: publicUrl, SSO_ALLOW_PRIVATE_ISSUERS: 'true', ...env },
+    { sso: { fetch: op.fetch } },
   )
   const browser = new Browser(h.app, publicUrl)
   let domains = 0
 
   const connection: SsoBench['connection'] = (tenant, overrides = {}) =>
-    createConnection(h.store, h.secretBox, tenant.tenant, {
-      name: 'Entra ID',
-      issuer: op.issuer,
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      domain: domains++ === 0 ? 'contoso.com' : `contoso-${domains}.com`,
-      ...overrides,
-    })
+    createConnection(
+      h.store,
+      h.secretBox,
+      tenant.tenant,
+      {
+        name: 'Entra ID',
+        issuer: op.issuer,
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        domain: domains++ === 0 ? 'contoso.com' : `contoso-${domains}.com`,
+        ...overrides,
+      },
+      h.config.sso,
+    )
 
   const member: SsoBench['member'] = async (tenant, email, options = {}) => {
     const ts = h.store.forTenant(tenant.tenant.id)

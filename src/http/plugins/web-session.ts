@@ -5,7 +5,9 @@
 // must equal PUBLIC_URL's origin when present. Browsers send at least one of them on every
 // cross-site POST, and a page cannot forge either. A request with neither is not from a browser
 // (curl, scripts), which cannot ride on a victim's cookies. SameSite=Lax on the cookie is a second
-// layer; the /api scope also accepts JSON bodies only, which no cross-site form can send.
+// layer; a third: every state-changing /api request, bodiless ones (logout) included, must say
+// Content-Type: application/json, which no form can send and a cross-site fetch() can send only
+// after a CORS preflight that Rollcall never grants.
 import type { SerializeOptions } from '@fastify/cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../../config.ts'
@@ -29,6 +31,18 @@ export function crossSiteReason(request: FastifyRequest, publicUrl: string): str
     return `Cross-site request refused (Origin ${origin} is not ${new URL(publicUrl).origin}).`
   }
   return undefined
+}
+
+/** undefined when a state-changing /api request says it is JSON, else why it is refused (415). */
+export function nonJsonReason(request: FastifyRequest): string | undefined {
+  if (SAFE_METHODS.has(request.method)) return undefined
+  const given = String(request.headers['content-type'] ?? '')
+  const mediaType = given.split(';')[0]?.trim().toLowerCase() ?? ''
+  if (mediaType === 'application/json') return undefined
+  return (
+    `Send ${request.method} requests with Content-Type: application/json ` +
+    `(got ${mediaType === '' ? 'none' : mediaType.slice(0, 100)}); the body may be empty.`
+  )
 }
 
 function cookieOptions(config: Config, path = '/'): SerializeOptions {

@@ -1302,16 +1302,20 @@ export class SqlStore implements Store {
   async countLoginFailures(
     key: string,
     since: string,
-  ): Promise<{ count: number; oldestAt: string | null }> {
+  ): Promise<{ count: number; oldestAt: string | null; latestAt: string | null }> {
     const row = await this.guard(() =>
       this.reader
         .selectFrom('login_failures')
-        .select([sql<number | string>`count(*)`.as('n'), sql<string | null>`min(at)`.as('oldest')])
+        .select([
+          sql<number | string>`count(*)`.as('n'),
+          sql<string | null>`min(at)`.as('oldest'),
+          sql<string | null>`max(at)`.as('latest'),
+        ])
         .where('key', '=', key)
         .where('at', '>=', since)
         .executeTakeFirstOrThrow(),
     )
-    return { count: Number(row.n), oldestAt: row.oldest ?? null }
+    return { count: Number(row.n), oldestAt: row.oldest ?? null, latestAt: row.latest ?? null }
   }
 
   async clearLoginFailures(key: string): Promise<void> {

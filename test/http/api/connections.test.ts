@@ -67,7 +67,7 @@ describe('connections API', () => {
     assert.ok(!rekeyed.body.includes('new-secret'))
 
     const gone = await bench.browser.request('DELETE', `${url}/${body.id}`, {
-      headers: { origin: 'https://rollcall.test' },
+      headers: { origin: 'https://rollcall.test', 'content-type': 'application/json' },
     })
     assert.equal(gone.status, 204)
     const missing = await bench.browser.request('GET', `${url}/${body.id}`)
@@ -215,7 +215,7 @@ describe('connections API', () => {
     })
     const cookie = bench.browser.cookie('rollcall_session')
     const out = await bench.browser.request('POST', `${bench.publicUrl}/api/session/logout`, {
-      headers: { origin: 'https://rollcall.test' },
+      headers: { origin: 'https://rollcall.test', 'content-type': 'application/json' },
     })
     assert.equal(out.status, 204)
     assert.equal(bench.browser.cookie('rollcall_session'), undefined)

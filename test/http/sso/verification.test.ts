@@ -234,7 +234,7 @@ describe('connection verification', () => {
       secretBox: bench.h.secretBox,
       log: bench.h.log,
       logger: false,
-      sso: { allowInsecureRequests: true, fetch: bench.op.fetch },
+      sso: { fetch: bench.op.fetch },
     })
     t.after(() => other.close())
     bench.browser.useInstance(other)

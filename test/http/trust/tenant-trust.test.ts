@@ -48,7 +48,7 @@ describe('trust between tenants', () => {
         clientId: CLIENT_ID,
         clientSecret: CLIENT_SECRET,
         domain: 'Victim.com',
-      }),
+      }, bench.h.config.sso),
       (error: Error & { status?: number }) =>
         error.status === 409 && /verified by another organisation/.test(error.message) && !/acme/.test(error.message),
     )
@@ -111,7 +111,7 @@ describe('trust between tenants', () => {
       clientId: CLIENT_ID,
       clientSecret: CLIENT_SECRET,
       domain: 'victim.com',
-    })
+    }, bench.h.config.sso)
     bench.op.signInAs(account('boss@victim.com'))
     const page = await bench.browser.visit(`${bench.publicUrl}/sso/login/${squat.id}`)
     assert.equal(page.status, 403)

@@ -1,7 +1,8 @@
-// The admin API scope: /api. JSON only, one error handler ({ error: { status, code, detail } }),
-// the same-origin check on state-changing requests (see plugins/web-session.ts), and the session
-// of the cookie, re-checked against the database on every request. Tenant routes need an Admin
-// session of that tenant.
+// The admin API scope: /api. JSON only (every state-changing request says Content-Type:
+// application/json, bodiless ones too: CSRF), one error handler ({ error: { status, code,
+// detail } }), the same-origin check on state-changing requests (see plugins/web-session.ts), and
+// the session of the cookie, re-checked against the database on every request. Tenant routes
+// need an Admin session of that tenant.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../../../config.ts'
 import type { SecretBox } from '../../../credentials/secret-box.ts'
@@ -26,6 +27,7 @@ import { ApiError, registerApiErrorHandler, sendApiError } from '../../plugins/a
 import {
   clearSessionCookie,
   crossSiteReason,
+  nonJsonReason,
   sessionOf,
   ssoBinding,
 } from '../../plugins/web-session.ts'
@@ -115,9 +117,21 @@ export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
   registerApiErrorHandler(app, (error) => store.translateError(error))
   app.decorateRequest('apiSession', undefined)
 
+  // JSON is the only body; an empty one is accepted, as a bodiless POST or DELETE must still say
+  // Content-Type: application/json (below).
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8')
+    if (text === '') return done(null, undefined)
+    return parseJson(request, text, done)
+  })
+
   app.addHook('onRequest', async (request, reply) => {
     const refused = crossSiteReason(request, config.publicUrl)
     if (refused) return sendApiError(reply, new ApiError(403, 'cross_site_request', refused))
+    const notJson = nonJsonReason(request)
+    if (notJson) return sendApiError(reply, new ApiError(415, 'unsupported_media_type', notJson))
     request.apiSession = await sessionOf(request, config, store)
     return undefined
   })
@@ -211,15 +225,21 @@ export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
     async (request, reply) => {
       const tenant = await adminTenant(request)
       const b = request.body
-      const created = await createConnection(store, secretBox, tenant, {
-        name: b.name ?? '',
-        issuer: b.issuer ?? '',
-        clientId: b.clientId ?? '',
-        clientSecret: b.clientSecret ?? '',
-        domain: b.domain ?? '',
-        jitEnabled: b.jitEnabled,
-        emailClaims: b.emailClaims,
-      })
+      const created = await createConnection(
+        store,
+        secretBox,
+        tenant,
+        {
+          name: b.name ?? '',
+          issuer: b.issuer ?? '',
+          clientId: b.clientId ?? '',
+          clientSecret: b.clientSecret ?? '',
+          domain: b.domain ?? '',
+          jitEnabled: b.jitEnabled,
+          emailClaims: b.emailClaims,
+        },
+        config.sso,
+      )
       return reply.code(201).send(connectionView(created, config.publicUrl))
     },
   )
@@ -254,6 +274,7 @@ export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
         tenant,
         request.params.id,
         request.body,
+        config.sso,
       )
       return connectionView(updated, config.publicUrl)
     },

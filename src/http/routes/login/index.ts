@@ -1,24 +1,29 @@
 // Local sign-in for bootstrap and break-glass admins: /login (tenant + email + password, as a
 // form or JSON) and /login/set-password/:token (the one-time link of `admin create`). Failed
-// attempts are throttled per account and per client address (429 + Retry-After). State-changing
-// requests pass the same-origin check (plugins/web-session.ts).
+// attempts are throttled per account and client address, per address, and slowed down per
+// account (429 + Retry-After; see sessions/local-login.ts); unknown set-password links count per
+// address. State-changing requests pass the same-origin check (plugins/web-session.ts).
 import formbody from '@fastify/formbody'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Config } from '../../../config.ts'
+import type { ScryptParams } from '../../../provisioning/passwords.ts'
 import {
+  checkSetPasswordLink,
   MIN_PASSWORD_LENGTH,
-  setPasswordLinkIsValid,
   setPasswordWithToken,
   signInWithPassword,
+  type LocalLoginOptions,
 } from '../../../sessions/local-login.ts'
 import type { Store } from '../../../store/store.ts'
-import { html, sendPage, type Html } from '../../pages.ts'
+import { html, sendPage } from '../../pages.ts'
 import { ApiError, registerApiErrorHandler, sendApiError } from '../../plugins/api-errors.ts'
 import { crossSiteReason, setSessionCookie } from '../../plugins/web-session.ts'
 
 export interface LoginDeps {
   readonly config: Config
   readonly store: Store
+  /** scrypt parameters of new password hashes; tests only (cheaper than the default). */
+  readonly passwordHashing?: ScryptParams | undefined
 }
 
 interface LoginBody {
@@ -31,6 +36,9 @@ function wantsJson(request: FastifyRequest): boolean {
   return String(request.headers['content-type'] ?? '').startsWith('application/json')
 }
 
+function tooManyAttempts(retryAfterSeconds: number): string {
+  return `Too many failed attempts. Try again in ${retryAfterSeconds} seconds.`
+}
 
 const loginForm = (values: LoginBody = {}, problem?: string) =>
   html` ${problem ? html`<p class="error">${problem}</p>` : ''}
@@ -70,6 +78,10 @@ const bodySchema = {
 
 export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promise<void> {
   const { config, store } = deps
+  const options: LocalLoginOptions = {
+    localLogin: config.localLogin,
+    passwordHashing: deps.passwordHashing,
+  }
   await app.register(formbody, { bodyLimit: 16_384 })
   registerApiErrorHandler(app, (error) => store.translateError(error))
 
@@ -93,15 +105,19 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promis
   app.post<{ Body: LoginBody }>('/', { schema: { body: bodySchema } }, async (request, reply) => {
     const json = wantsJson(request)
     const body = request.body ?? {}
-    const result = await signInWithPassword(store, config, {
-      tenant: body.tenant ?? '',
-      email: body.email ?? '',
-      password: body.password ?? '',
-      address: request.ip,
-    })
+    const result = await signInWithPassword(
+      store,
+      { ...options, sessions: config.sessions },
+      {
+        tenant: body.tenant ?? '',
+        email: body.email ?? '',
+        password: body.password ?? '',
+        address: request.ip,
+      },
+    )
     switch (result.kind) {
       case 'throttled': {
-        const detail = `Too many failed sign-in attempts. Try again in ${result.retryAfterSeconds} seconds.`
+        const detail = tooManyAttempts(result.retryAfterSeconds)
         reply.header('retry-after', String(result.retryAfterSeconds))
         if (json) return sendApiError(reply, new ApiError(429, 'too_many_attempts', detail))
         return sendPage(reply, 429, 'Sign in', loginForm(body, detail))
@@ -131,7 +147,20 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promis
   })
 
   app.get<{ Params: { token: string } }>('/set-password/:token', async (request, reply) => {
-    if (!(await setPasswordLinkIsValid(store, request.params.token))) {
+    const link = await checkSetPasswordLink(store, options, {
+      token: request.params.token,
+      address: request.ip,
+    })
+    if (link.kind === 'throttled') {
+      reply.header('retry-after', String(link.retryAfterSeconds))
+      return sendPage(
+        reply,
+        429,
+        'Set your password',
+        html`<p class="error">${tooManyAttempts(link.retryAfterSeconds)}</p>`,
+      )
+    }
+    if (link.kind === 'invalidToken') {
       return sendPage(
         reply,
         410,
@@ -155,12 +184,18 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promis
     },
     async (request, reply) => {
       const json = wantsJson(request)
-      const result = await setPasswordWithToken(
-        store,
-        request.params.token,
-        request.body?.password ?? '',
-      )
+      const result = await setPasswordWithToken(store, options, {
+        token: request.params.token,
+        password: request.body?.password ?? '',
+        address: request.ip,
+      })
       switch (result.kind) {
+        case 'throttled': {
+          const detail = tooManyAttempts(result.retryAfterSeconds)
+          reply.header('retry-after', String(result.retryAfterSeconds))
+          if (json) return sendApiError(reply, new ApiError(429, 'too_many_attempts', detail))
+          return sendPage(reply, 429, 'Set your password', html`<p class="error">${detail}</p>`)
+        }
         case 'weakPassword':
           if (json) return sendApiError(reply, new ApiError(400, 'weak_password', result.message))
           return sendPage(
