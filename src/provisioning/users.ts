@@ -26,7 +26,6 @@ import {
 } from '../store/store.ts'
 import { RFC3339_NOW, type ProvisioningContext } from './context.ts'
 import { endMembershipsElsewhere } from './memberships.ts'
-import { hashPassword } from './passwords.ts'
 import { renderUser, type ScimResource } from './render.ts'
 import { checkIfMatch, deleteChecked, retryOnConflict, VersionConflict } from './versioning.ts'
 
@@ -85,8 +84,14 @@ function warnIfNotEmail(ctx: ProvisioningContext, userName: string): void {
   }
 }
 
-async function passwordWrite(password: string | undefined): Promise<{ passwordHash?: string }> {
-  return password === undefined ? {} : { passwordHash: await hashPassword(password) }
+/**
+ * RFC 7643 §4.1.1 lets an IdP send a password; Rollcall never signs anyone in with it (sign-in is
+ * SSO, or a break-glass admin's own local password), so it is not kept: a hash would be a
+ * liability to store and a strong one costs ~1 s of CPU per request (bounded work). Any hash kept
+ * by an older version goes the first time a password arrives.
+ */
+function passwordWrite(password: string | undefined): { passwordHash?: null } {
+  return password === undefined ? {} : { passwordHash: null }
 }
 
 export async function renderUsers(
@@ -110,7 +115,7 @@ async function userWriteFromBody(
   const normalized = normalizeResource(body, USER_RESOURCE_TYPE, { quirks: ctx.quirks, mode })
   const write: UserWrite = {
     ...userWriteOf(normalized.doc),
-    ...(await passwordWrite(normalized.password)),
+    ...passwordWrite(normalized.password),
   }
   warnIfNotEmail(ctx, write.userName)
   return write
@@ -300,7 +305,7 @@ export async function patchUser(
       if (!result.changed && existing.origin === 'SCIM') return existing
       const write: UserWrite = {
         ...userWriteOf(result.doc),
-        ...(await passwordWrite(result.password)),
+        ...passwordWrite(result.password),
       }
       return withUniqueness(write.userName, () => writeUser(store, ctx, existing, write))
     }),

@@ -148,6 +148,10 @@ export class OidcClients {
       },
     )
     config[oidc.customFetch] = fetcher
+    // openid-client v6 trusts the TLS channel of the token response by default (OpenID Connect
+    // Core §3.1.3.7 allows it); verifying the ID token's signature against the provider's keys as
+    // well costs one cached jwks_uri fetch and holds even when TLS is intercepted.
+    oidc.enableNonRepudiationChecks(config)
     tokenEndpoint = config.serverMetadata().token_endpoint
     return config
   }

@@ -47,7 +47,7 @@ export interface TestOp {
    * (valid signature, wrong content: audience, expiry…).
    */
   readonly fetch: CustomFetch
-  tamperIdTokens(mutation: Mutation | undefined): void
+  tamperIdTokens(mutation: Mutation | undefined, options?: { foreignKey?: boolean }): void
   close(): Promise<void>
 }
 
@@ -80,6 +80,8 @@ export async function startTestOp(redirectUri: string): Promise<TestOp> {
   let account: TestAccount = entraAccount('alice')
   let keys: SigningKey[] = [await newSigningKey()]
   let mutation: Mutation | undefined
+  // A key the OP never published, used under a published kid: a forged signature.
+  let forger: SigningKey | undefined
   let provider: Provider
   const cookieKeys = [randomUUID()]
 
@@ -170,8 +172,9 @@ export async function startTestOp(redirectUri: string): Promise<TestOp> {
       keys = [await newSigningKey(), ...keys]
       provider = makeProvider()
     },
-    tamperIdTokens(next) {
+    async tamperIdTokens(next, options = {}) {
       mutation = next
+      forger = options.foreignKey ? await newSigningKey() : undefined
     },
     async fetch(url, init) {
       const response = await fetch(url, init as RequestInit)
@@ -183,7 +186,7 @@ export async function startTestOp(redirectUri: string): Promise<TestOp> {
         if (!key) throw new Error('no key')
         body.id_token = await new SignJWT(mutation({ ...decodeJwt(body.id_token) }))
           .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
-          .sign(await importJWK(key.privateJwk, 'RS256'))
+          .sign(await importJWK((forger ?? key).privateJwk, 'RS256'))
       }
       return new Response(JSON.stringify(body), {
         status: response.status,

@@ -243,6 +243,17 @@ describe('connection verification', () => {
     assert.match(page.body, /Connection verified/)
   })
 
+  it('refuses an ID token whose signature is not the provider\'s, even over the token response', async (t) => {
+    const bench = await ssoBench(t)
+    await bench.signInAdmin(bench.h.acme)
+    const connection = await bench.connection(bench.h.acme)
+    await bench.op.tamperIdTokens((claims) => claims, { foreignKey: true })
+    const page = await bench.browser.visit(await startVerification(bench, connection.id))
+    assert.equal(page.status, 502, page.body)
+    assert.match(page.body, /ID token/)
+    assert.equal((await bench.h.store.getConnection(connection.id))?.status, 'draft')
+  })
+
   it('refreshes the key set once when the provider rotated its signing key', async (t) => {
     const bench = await ssoBench(t)
     await bench.signInAdmin(bench.h.acme)
