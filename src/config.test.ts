@@ -35,6 +35,16 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ PUBLIC_URL: 'https://id.example.com/' }).publicUrl, 'https://id.example.com')
   })
 
+  it('reads the PATCH operation and JSON depth bounds, 1000 and 64 by default', () => {
+    assert.equal(loadConfig({}).scim.maxPatchOperations, 1000)
+    assert.equal(loadConfig({}).scim.maxJsonDepth, 64)
+    const config = loadConfig({ SCIM_MAX_PATCH_OPERATIONS: '50', SCIM_MAX_JSON_DEPTH: '16' })
+    assert.equal(config.scim.maxPatchOperations, 50)
+    assert.equal(config.scim.maxJsonDepth, 16)
+    assert.throws(() => loadConfig({ SCIM_MAX_PATCH_OPERATIONS: '0' }), ConfigError)
+    assert.throws(() => loadConfig({ SCIM_MAX_JSON_DEPTH: 'deep' }), ConfigError)
+  })
+
   it('reads the DNS servers and timeout of domain verification', () => {
     assert.deepEqual(loadConfig({}).domainVerification, { dnsServers: [], timeoutMs: 5000 })
     assert.deepEqual(

@@ -31,6 +31,8 @@ const envSchema = z.object({
   SCIM_DEFAULT_PAGE_SIZE: positiveInt.default(100),
   SCIM_MAX_FILTER_LENGTH: positiveInt.default(4096),
   SCIM_BULK_MAX_OPERATIONS: positiveInt.default(1000),
+  SCIM_MAX_PATCH_OPERATIONS: positiveInt.default(1000),
+  SCIM_MAX_JSON_DEPTH: positiveInt.max(10_000).default(64),
   SCIM_MAX_INFLIGHT_PER_TENANT: positiveInt.default(64),
   PROVISIONING_LOG_RETENTION_DAYS: positiveInt.default(30),
   PROVISIONING_LOG_MAX_ROWS_PER_TENANT: positiveInt.default(100_000),
@@ -79,6 +81,10 @@ export interface Config {
     readonly defaultPageSize: number
     readonly maxFilterLength: number
     readonly bulkMaxOperations: number
+    /** Operations per PATCH request (and per PATCH inside /Bulk) before 400. */
+    readonly maxPatchOperations: number
+    /** Nesting of [ and { in a request body before 400, checked before the body is parsed. */
+    readonly maxJsonDepth: number
     /** Requests of one tenant in progress at once on this instance before 429. */
     readonly maxInFlightPerTenant: number
   }
@@ -159,6 +165,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       defaultPageSize: Math.min(e.SCIM_DEFAULT_PAGE_SIZE, e.SCIM_MAX_RESULTS),
       maxFilterLength: e.SCIM_MAX_FILTER_LENGTH,
       bulkMaxOperations: e.SCIM_BULK_MAX_OPERATIONS,
+      maxPatchOperations: e.SCIM_MAX_PATCH_OPERATIONS,
+      maxJsonDepth: e.SCIM_MAX_JSON_DEPTH,
       maxInFlightPerTenant: e.SCIM_MAX_INFLIGHT_PER_TENANT,
     }),
     provisioningLog: Object.freeze({

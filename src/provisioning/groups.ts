@@ -5,7 +5,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import { newId } from '../domain/ids.ts'
 import { ScimError } from '../scim/errors.ts'
-import { matchesValueFilter } from '../scim/filter/evaluate.ts'
+import { valueFilterPredicate } from '../scim/filter/evaluate.ts'
 import { applyPatch, type MemberOperation } from '../scim/patch/apply-patch.ts'
 import { normalizeResource } from '../scim/resources/normalize.ts'
 import { GROUP_RESOURCE_TYPE } from '../scim/schemas/index.ts'
@@ -14,6 +14,7 @@ import {
   type GroupRecord,
   type GroupWrite,
   type ListQuery,
+  type MemberRecord,
   type MemberReference,
   type Page,
   type TenantStore,
@@ -73,6 +74,13 @@ async function resolveMembers(
   return refs
 }
 
+/**
+ * Members that removeWhere operations of one request may test one by one, at most: each such
+ * operation tests the whole group, so a thousand of them over a large group would hold the
+ * event loop for seconds (issue #7).
+ */
+const MAX_SCANNED_MEMBERS = 200_000
+
 /** Carries out member operations in order (RFC 7644 §3.5.2), touching only SCIM-origin rows. */
 async function applyMemberOperations(
   tenantStore: TenantStore,
@@ -80,7 +88,11 @@ async function applyMemberOperations(
   operations: readonly MemberOperation[],
   at: string,
 ): Promise<void> {
+  // The group's SCIM members, read once for a run of removeWhere operations.
+  let scimMembers: MemberRecord[] | undefined
+  let scanned = 0
   for (const op of operations) {
+    if (op.kind !== 'removeWhere') scimMembers = undefined
     switch (op.kind) {
       case 'add':
         await tenantStore.upsertMembers(
@@ -106,20 +118,28 @@ async function applyMemberOperations(
       case 'removeWhere': {
         // A filter other than value equality (e.g. members[type eq "Group"]): evaluate it over
         // the group's SCIM members. Rare, and bounded by the group's size.
-        const members = (await tenantStore.listMembers([groupId])).get(groupId) ?? []
-        const doomed = members
-          .filter((m) => m.origin === 'SCIM')
-          .filter((m) =>
-            MEMBERS_DEFINITION
-              ? matchesValueFilter(
-                  op.filter,
-                  { value: m.memberId, type: m.memberType, display: m.display },
-                  MEMBERS_DEFINITION,
-                )
-              : false,
+        scimMembers ??= ((await tenantStore.listMembers([groupId])).get(groupId) ?? []).filter(
+          (m) => m.origin === 'SCIM',
+        )
+        scanned += scimMembers.length
+        // One such operation is always served, however large the group (as before the cap).
+        if (scanned > MAX_SCANNED_MEMBERS && scanned > scimMembers.length) {
+          throw ScimError.invalidValue(
+            `This PATCH tests more than ${MAX_SCANNED_MEMBERS} members against filters (the ` +
+              `group has ${scimMembers.length}). Send fewer members[…] filters per request, or ` +
+              'remove members by id: members[value eq "<id>"].',
           )
-          .map((m) => m.memberId)
-        await tenantStore.removeMembers(groupId, doomed, 'SCIM')
+        }
+        const matches = MEMBERS_DEFINITION
+          ? valueFilterPredicate(op.filter, MEMBERS_DEFINITION)
+          : () => false
+        const doomed = new Set(
+          scimMembers
+            .filter((m) => matches({ value: m.memberId, type: m.memberType, display: m.display }))
+            .map((m) => m.memberId),
+        )
+        await tenantStore.removeMembers(groupId, [...doomed], 'SCIM')
+        scimMembers = scimMembers.filter((m) => !doomed.has(m.memberId))
         break
       }
     }

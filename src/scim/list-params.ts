@@ -22,9 +22,20 @@ export interface ListParams {
 
 function integerParam(name: string, raw: unknown): number | undefined {
   if (raw === undefined || raw === null || raw === '') return undefined
-  const value = typeof raw === 'number' ? raw : Number(String(raw).trim())
+  const value =
+    typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw.trim()) : Number.NaN
+  const shown =
+    typeof raw === 'string' ? `"${raw.slice(0, 40)}"` : String(JSON.stringify(raw)).slice(0, 40)
   if (!Number.isFinite(value) || !Number.isInteger(value)) {
-    throw ScimError.invalidValue(`${name} must be an integer, got "${String(raw)}"`)
+    throw ScimError.invalidValue(`${name} must be an integer, got ${shown}`)
+  }
+  // Past 2^53 the value read is not the value sent, and no page starts or ends out there; the
+  // store would be handed an OFFSET it cannot bind (RFC 7644 §3.4.2.4 sets no upper bound).
+  if (!Number.isSafeInteger(value)) {
+    throw ScimError.invalidValue(
+      `${name} must be an integer between ${-Number.MAX_SAFE_INTEGER} and ` +
+        `${Number.MAX_SAFE_INTEGER}, got ${shown}`,
+    )
   }
   return value
 }

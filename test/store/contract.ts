@@ -2125,21 +2125,25 @@ export function defineStoreContract(
         const real = await store.transaction(async (tx) => {
           const tenant = tx.forTenant(a.id)
           const made: UserRecord[] = []
-          for (let i = 0; i < 1100; i++) made.push(await addUser(tenant, `m${i}@example.com`))
+          for (let i = 0; i < 600; i++) made.push(await addUser(tenant, `m${i}@example.com`))
           return made
         })
         const group = await addGroup(ta, 'Everyone')
-        const memberIds = [...real.map((u) => u.id), ...Array.from({ length: 18_900 }, () => newId())]
+        const memberIds = [
+          ...real.map((u) => u.id),
+          ...Array.from({ length: 19_400 }, () => newId()),
+        ]
         const refs: MemberReference[] = memberIds.map((id) => ({ id, type: 'User' }))
         await ta.upsertMembers(group.id, refs, 'SCIM', at(2))
-        await ta.upsertMembers(group.id, refs, 'INTERNAL', at(3), { keepExisting: true })
         assert.equal((await ta.listMembers([group.id])).get(group.id)?.length, 20_000)
         const targets = await ta.findMemberTargets([...memberIds, group.id])
-        assert.equal(targets.size, 1101)
+        assert.equal(targets.size, 601)
         assert.equal(targets.get(group.id), 'Group')
         const groupsOf = await ta.groupsOfUsers(memberIds)
         assert.equal(groupsOf.size, 20_000)
-        assert.deepEqual(groupsOf.get(real[1099]?.id ?? ''), [{ groupId: group.id, display: 'Everyone' }])
+        assert.deepEqual(groupsOf.get(real[599]?.id ?? ''), [
+          { groupId: group.id, display: 'Everyone' },
+        ])
         const manyGroups = await ta.listMembers([...memberIds, group.id])
         assert.equal(manyGroups.get(group.id)?.length, 20_000)
         await ta.removeMembersExcept(group.id, memberIds.slice(0, 15_000), 'SCIM')

@@ -73,6 +73,19 @@ export function matchesValueFilter(
 }
 
 /**
+ * {@link matchesValueFilter} compiled once, to test many elements: resolving the filter's
+ * attributes costs far more than testing one element (a PATCH filter over thousands of emails).
+ *
+ * @throws ScimError invalidFilter as {@link matchesValueFilter} does.
+ */
+export function valueFilterPredicate(
+  filter: Filter,
+  parentDefinition: AttributeDefinition,
+): (element: Record<string, unknown>) => boolean {
+  return compile(filter, { kind: 'element', parent: parentDefinition })
+}
+
+/**
  * Checks a value filter against the complex attribute it applies to, without evaluating it;
  * use when the attribute may have no elements (so {@link matchesValueFilter} is never called).
  *

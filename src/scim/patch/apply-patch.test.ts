@@ -1065,3 +1065,182 @@ describe('applyPatch: atomicity and change detection', () => {
     rejectsUser([{ op: 'remove', path: 'password' }], 'mutability', 'password')
   })
 })
+
+describe('applyPatch: bounded work (issue #7)', () => {
+  const emailAdds = (n: number, primaryEvery = 0): unknown[] =>
+    Array.from({ length: n }, (_, i) => ({
+      op: 'add',
+      path: 'emails',
+      value: [
+        {
+          value: `alias${i}@example.com`,
+          type: 'other',
+          primary: primaryEvery > 0 && i % primaryEvery === 0,
+        },
+      ],
+    }))
+
+  /**
+   * Object.keys and Object.hasOwn calls made by one PATCH: every comparison of two values and
+   * every filter test of a value makes some, so they count the engine's work.
+   */
+  function keysCalls(operations: unknown[], doc: Readonly<Doc> = BARE_USER): number {
+    // Counted by hand: a mock would keep every call's arguments, millions of them when quadratic.
+    const { keys, hasOwn } = Object
+    let calls = 0
+    Object.keys = ((o: object) => (calls++, keys(o))) as typeof Object.keys
+    Object.hasOwn = (o: object, key: PropertyKey) => (calls++, hasOwn(o, key))
+    try {
+      patchUser(operations, doc)
+      return calls
+    } finally {
+      Object.keys = keys
+      Object.hasOwn = hasOwn
+    }
+  }
+
+  const userWithAliases = (n: number): Doc => ({
+    userName: 'a@example.com',
+    emails: Array.from({ length: n }, (_, i) => ({
+      value: `alias${i}@example.com`,
+      type: 'other',
+    })),
+  })
+
+  it('does work linear in the number of adds to a multi-valued attribute (4x the adds, < 6x the work)', () => {
+    const small = keysCalls(emailAdds(300))
+    const large = keysCalls(emailAdds(1200))
+    assert.ok(large < 6 * small, `1200 adds made ${large} comparisons, 300 adds ${small}`)
+    const primaries = keysCalls(emailAdds(1200, 2))
+    assert.ok(primaries < 6 * keysCalls(emailAdds(300, 2)), 'primary: true on every other add')
+  })
+
+  it('does work proportional to operations plus values, not their product, for eq filters', () => {
+    const filtered = (ops: number, size: number) =>
+      keysCalls(
+        Array.from({ length: ops }, (_, i) => [
+          { op: 'remove', path: `emails[value eq "ALIAS${i * 2}@example.com"]` },
+          {
+            op: 'replace',
+            path: `emails[value eq "alias${i * 2 + 1}@example.com"].type`,
+            value: 'work',
+          },
+          { op: 'remove', path: 'emails', value: [{ value: `alias${size - 1 - i}@example.com` }] },
+        ]).flat(),
+        userWithAliases(size),
+      )
+    const small = filtered(80, 1000)
+    const large = filtered(320, 4000)
+    assert.ok(
+      large < 6 * small,
+      `320 x 3 operations over 4000 values: ${large}, 80 x 3 over 1000: ${small}`,
+    )
+  })
+
+  it('applies eq filters through the index as a scan would: case, order, created values', () => {
+    const doc = userWithAliases(6)
+    const result = patchUser(
+      [
+        { op: 'remove', path: 'emails[value eq "ALIAS0@example.com"]' },
+        { op: 'replace', path: 'emails[value eq "alias1@example.com"].type', value: 'work' },
+        { op: 'add', path: 'emails[type eq "work"].primary', value: true },
+        { op: 'replace', path: 'emails[type eq "home"].value', value: 'home@example.com' },
+        { op: 'remove', path: 'emails[type eq "other" and value eq "alias3@example.com"].type' },
+        { op: 'remove', path: 'emails', value: [{ value: 'alias4@example.com', type: 'Other' }] },
+        { op: 'remove', path: 'emails', value: [{ value: 'alias5@example.com', type: 'other' }] },
+        { op: 'add', path: 'emails', value: [{ value: 'alias2@example.com', type: 'other' }] },
+        { op: 'add', path: 'emails[value eq "alias2@example.com"].primary', value: true },
+      ],
+      doc,
+    )
+    assert.deepEqual(list(result, 'emails'), [
+      { value: 'alias1@example.com', type: 'work', primary: false },
+      { value: 'alias2@example.com', type: 'other', primary: true },
+      { value: 'alias3@example.com' },
+      { value: 'alias4@example.com', type: 'other' },
+      { value: 'home@example.com', type: 'home' },
+    ])
+  })
+
+  it('refuses, with invalidValue, a PATCH whose filters must visit more than 200,000 values', () => {
+    const scans = (ops: number) =>
+      Array.from({ length: ops }, (_, i) => ({ op: 'remove', path: `emails[value co "zz${i}"]` }))
+    const doc = userWithAliases(1000)
+    assert.equal(patchUser(scans(150), doc).changed, false)
+    assertRejects(
+      () => patchUser(scans(250), doc),
+      'invalidValue',
+      'Operations[199]',
+      'more than 200000 values',
+      '"emails" has 1000',
+    )
+  })
+
+  it('applies 5,000 adds to emails, skipping identical values, and keeps one primary', () => {
+    const operations = [
+      ...emailAdds(5000, 1000),
+      {
+        op: 'add',
+        path: 'emails',
+        value: [{ type: 'other', value: 'alias7@example.com', primary: false }],
+      },
+      {
+        op: 'add',
+        path: 'emails',
+        value: [{ value: 'alias4000@example.com', type: 'other', primary: true }],
+      },
+    ]
+    const emails = list(patchUser(operations, BARE_USER), 'emails')
+    assert.equal(emails.length, 5000)
+    assert.deepEqual(
+      emails.flatMap((email, index) => (email['primary'] === true ? [index] : [])),
+      [4000],
+    )
+    assert.deepEqual(emails[4001], {
+      value: 'alias4001@example.com',
+      type: 'other',
+      primary: false,
+    })
+  })
+
+  it('dedups an add against values whose keys are in another order, as before', () => {
+    const doc = { userName: 'a@example.com', emails: [{ type: 'work', value: 'a@example.com' }] }
+    const result = patchUser(
+      [
+        { op: 'add', path: 'emails', value: [{ value: 'a@example.com', type: 'work' }] },
+        { op: 'add', path: 'emails', value: [{ value: 'b@example.com' }] },
+        { op: 'replace', path: 'emails[value eq "b@example.com"].type', value: 'home' },
+        { op: 'add', path: 'emails', value: [{ value: 'b@example.com', type: 'home' }] },
+        { op: 'add', path: 'emails', value: [{ value: 'b@example.com' }] },
+      ],
+      doc,
+    )
+    assert.deepEqual(list(result, 'emails'), [
+      { value: 'a@example.com', type: 'work' },
+      { value: 'b@example.com', type: 'home' },
+      { value: 'b@example.com' },
+    ])
+  })
+
+  it('merges consecutive member adds (and removes) into one member operation', () => {
+    const adds = Array.from({ length: 1000 }, (_, i) => ({
+      op: 'add',
+      path: 'members',
+      value: [{ value: `u${i % 900}` }],
+    }))
+    const result = patchGroup([
+      ...adds,
+      { op: 'add', path: 'members', value: [{ value: 'u1', type: 'User' }] },
+      { op: 'remove', path: 'members[value eq "u1"]' },
+      { op: 'remove', path: 'members', value: [{ value: 'u2' }, { value: 'u1' }] },
+      { op: 'add', path: 'members', value: [{ value: 'u1' }] },
+    ])
+    assert.equal(result.memberOps.length, 3)
+    const [add, remove, last] = result.memberOps
+    assert.equal(add?.kind, 'add')
+    assert.equal(add.kind === 'add' && add.members.length, 900)
+    assert.deepEqual(add.kind === 'add' && add.members[1], { value: 'u1', type: 'User' })
+    assert.deepEqual(remove, { kind: 'remove', values: ['u1', 'u2'] })
+    assert.deepEqual(last, { kind: 'add', members: [{ value: 'u1' }] })
+  })
+})

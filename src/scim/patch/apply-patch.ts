@@ -4,7 +4,7 @@
 
 import { ScimError } from '../errors.ts'
 import type { Filter, PatchPath } from '../filter/ast.ts'
-import { matchesValueFilter, validateValueFilter } from '../filter/evaluate.ts'
+import { validateValueFilter, valueFilterPredicate } from '../filter/evaluate.ts'
 import { parsePatchPath } from '../filter/parser.ts'
 import { coerceAttributeValue, describeValue, validateDocument } from '../resources/normalize.ts'
 import { isPlainObject } from '../resources/quirks.ts'
@@ -27,6 +27,17 @@ import {
   normalizeOpName,
 } from './quirks.ts'
 import type { PatchOpName } from './quirks.ts'
+import {
+  buildValueIndex,
+  clearPrimariesExcept,
+  filterCandidates,
+  hasEqualValue,
+  listedCandidates,
+  pushValue,
+  removeValue,
+  replaceValue,
+  type ValueIndex,
+} from './value-index.ts'
 
 type Json = Record<string, unknown>
 
@@ -88,6 +99,10 @@ export interface PatchResult {
  *   resolves an unqualified name that one extension defines (Entra's old `"path": "manager"`).
  * - `password` (writeOnly) is returned apart in {@link PatchResult.password}, never in `doc`.
  * - Errors name the operation (`Operations[2] (replace "active"): …`).
+ * - Work is linear in the operations and values (issue #7): adds skip equal values and `eq`
+ *   filters find their values through an index (value-index.ts); consecutive member adds (or
+ *   removes) become one member operation. Operations that must visit every value
+ *   (`emails.type`, `emails[type co "w"]`) may visit 200,000 values per request in all.
  *
  * @throws ScimError invalidSyntax: malformed body or operation, unknown `op`, a path-less
  *   operation in strict mode, an unknown attribute inside a value.
@@ -96,7 +111,8 @@ export interface PatchResult {
  * @throws ScimError noTarget: a path-less remove; a filter matching nothing that cannot create.
  * @throws ScimError mutability: a path to a readOnly attribute (`id`, `meta`, `groups`), a change
  *   to an immutable value, removing a required attribute (`userName`, Group `displayName`).
- * @throws ScimError invalidValue: a value of the wrong type, several `primary: true`.
+ * @throws ScimError invalidValue: a value of the wrong type, several `primary: true`, more than
+ *   200,000 values visited.
  */
 export function applyPatch(
   body: unknown,
@@ -111,6 +127,9 @@ export function applyPatch(
     password: undefined,
     resourceType,
     quirks,
+    multiValued: new Map(),
+    scanned: 0,
+    lastMemberOp: undefined,
   }
   for (const operation of operations) {
     try {
@@ -139,7 +158,24 @@ interface State {
   password: string | undefined
   readonly resourceType: ResourceTypeDefinition
   readonly quirks: QuirkOptions
+  /**
+   * Multi-valued attributes being worked on, by {@link slotKey}. An index's `values` is the very
+   * array `doc` holds, owned by this PATCH; any other write replaces that array, which is how a
+   * stale index is recognised.
+   */
+  readonly multiValued: Map<string, ValueIndex>
+  /** Values of multi-valued attributes visited one by one so far (see {@link chargeScan}). */
+  scanned: number
+  /** The last member operation while it can absorb the next one (see pushMemberOp). */
+  lastMemberOp: MergeableMemberOp | undefined
 }
+
+type MergeableMemberOp =
+  | {
+      readonly op: Extract<MemberOperation, { kind: 'add' }>
+      readonly byValue: Map<string, number>
+    }
+  | { readonly op: Extract<MemberOperation, { kind: 'remove' }>; readonly seen: Set<string> }
 
 interface Operation {
   readonly index: number
@@ -493,11 +529,7 @@ function applyToAttribute(
       return
     }
     if (coerced === undefined) return
-    const existing = readArray(state.doc, resolved, name)
-    const added = coerced.filter((item) => !existing.some((old) => deepEqual(old, item)))
-    const values = [...existing, ...added]
-    clearOtherPrimaries(values, new Set(added))
-    setValue(state.doc, resolved, name, values)
+    addValues(state, resolved, name, coerced)
     return
   }
   if (definition.type !== 'complex') {
@@ -528,6 +560,67 @@ function applyToAttribute(
   }
   setValue(state.doc, resolved, name, coerceComplex(state, definition, merged, label))
 }
+
+/**
+ * add to a multi-valued attribute (RFC 7644 §3.5.2.1): appends the values not already present
+ * (structural equality) and, when one of them is primary, clears `primary` on the others.
+ */
+function addValues(state: State, resolved: ResolvedAttribute, name: string, coerced: Json[]): void {
+  const index = valueIndexOf(state, resolved, name)
+  const added = coerced.filter((item) => !hasEqualValue(index, item))
+  for (const item of added) pushValue(index, item)
+  clearPrimariesExcept(index, new Set(added))
+  commitValues(state, resolved, name, index)
+}
+
+/** The index of a multi-valued attribute, (re)built from `doc` when missing or stale. */
+function valueIndexOf(state: State, resolved: ResolvedAttribute, name: string): ValueIndex {
+  const key = slotKey(resolved, name)
+  const known = state.multiValued.get(key)
+  if (known !== undefined && containerOf(state.doc, resolved)?.[name] === known.values) return known
+  // A fresh array, so changing it never touches the caller's document or body.
+  const values = readArray(state.doc, resolved, name)
+  chargeScan(state, values.length, name)
+  const index = buildValueIndex(values)
+  setValue(state.doc, resolved, name, values)
+  state.multiValued.set(key, index)
+  return index
+}
+
+/** Puts an index's values back into `doc` (an emptied attribute is unassigned, RFC 7643 §2.5). */
+function commitValues(
+  state: State,
+  resolved: ResolvedAttribute,
+  name: string,
+  index: ValueIndex,
+): void {
+  if (containerOf(state.doc, resolved)?.[name] !== index.values) {
+    setValue(state.doc, resolved, name, index.values)
+  }
+}
+
+function slotKey(resolved: ResolvedAttribute, name: string): string {
+  return `${resolved.isExtension ? resolved.schemaUrn : ''} ${name}`
+}
+
+/**
+ * Most operations on a multi-valued attribute touch only the values they name, through its
+ * {@link ValueIndex}; the others (`emails.type`, `emails[type co "w"]`) visit every value. Those
+ * visits are counted over the request and capped, so a thousand such operations over a user with
+ * tens of thousands of emails cannot hold the event loop for seconds (issue #7).
+ */
+function chargeScan(state: State, count: number, name: string): void {
+  state.scanned += count
+  if (state.scanned > MAX_SCANNED_VALUES) {
+    throw ScimError.invalidValue(
+      `This PATCH visits more than ${MAX_SCANNED_VALUES} values of multi-valued attributes ` +
+        `("${name}" has ${count}). Send fewer operations per request, or address values with an ` +
+        'equality filter such as emails[value eq "…"].',
+    )
+  }
+}
+
+const MAX_SCANNED_VALUES = 200_000
 
 /** A singular complex value in canonical form; `undefined` when nothing is left of it. */
 function coerceComplex(
@@ -562,6 +655,7 @@ function applyToSubAttribute(
     return
   }
   const existing = readArray(state.doc, resolved, name)
+  chargeScan(state, existing.length, name)
   if (existing.length === 0) {
     if (coerced !== undefined) setValue(state.doc, resolved, name, [{ [sub.name]: coerced }])
     return
@@ -590,35 +684,44 @@ function applyToFilteredValues(
   const definition = resolved.definition
   const name = definition.name
   const elementDefinition: AttributeDefinition = { ...definition, multiValued: false }
-  const existing = readArray(state.doc, resolved, name)
-  const matches = (element: Json): boolean => matchesValueFilter(filter, element, definition)
+  // A whole element must be an object; coerceAttributeValue refuses anything else.
+  const coerced =
+    op === 'remove'
+      ? undefined
+      : coerceAttributeValue(filterSub ?? elementDefinition, value, label, state.quirks)
+  const index = valueIndexOf(state, resolved, name)
+  const matches = valueFilterPredicate(filter, definition)
+  const candidates = filterCandidates(index, filter, definition)
+  if (candidates === undefined) chargeScan(state, index.values.length, name)
+  const matched = (candidates ?? index.values).filter(matches)
 
   if (op === 'remove') {
     // RFC 7644 §3.5.2.2: remove every matching value (or its sub-attribute); no match, no change.
-    const values = existing.flatMap((element) => {
-      if (!matches(element)) return [element]
-      if (filterSub === undefined) return []
+    for (const element of matched) {
+      if (filterSub === undefined) {
+        removeValue(index, element)
+        continue
+      }
       const next = { ...element }
       delete next[filterSub.name]
-      return isDataless(next) ? [] : [next]
-    })
-    setValue(state.doc, resolved, name, values)
+      if (isDataless(next)) removeValue(index, element)
+      else replaceValue(index, element, next)
+    }
+    commitValues(state, resolved, name, index)
     return
   }
 
-  // A whole element must be an object; coerceAttributeValue refuses anything else.
-  const coerced = coerceAttributeValue(filterSub ?? elementDefinition, value, label, state.quirks)
   const touched = new Set<Json>()
-  let matched = false
-  const values = existing.flatMap((element) => {
-    if (!matches(element)) return [element]
-    matched = true
+  for (const element of matched) {
     const next = updateElement(element, op, coerced, filterSub)
-    if (next === undefined) return []
+    if (next === undefined) {
+      removeValue(index, element)
+      continue
+    }
+    if (next !== element) replaceValue(index, element, next)
     touched.add(next)
-    return [next]
-  })
-  if (!matched) {
+  }
+  if (matched.length === 0) {
     if (coerced === undefined) return
     const base = elementForUnmatchedFilter(filter, definition, filterSub)
     if (base === undefined) {
@@ -631,11 +734,11 @@ function applyToFilteredValues(
     const raw = filterSub === undefined ? { ...base, ...(coerced as Json) } : base
     const element = coerceAttributeValue(elementDefinition, raw, label, state.quirks) as Json
     const created = filterSub === undefined ? element : { ...element, [filterSub.name]: coerced }
+    pushValue(index, created)
     touched.add(created)
-    values.push(created)
   }
-  clearOtherPrimaries(values, touched)
-  setValue(state.doc, resolved, name, values)
+  clearPrimariesExcept(index, touched)
+  commitValues(state, resolved, name, index)
 }
 
 function updateElement(
@@ -662,9 +765,14 @@ function removeListedValues(state: State, target: AttributeTarget, listed: unkno
   const name = definition.name
   if (listed.length === 0) return
   const coerced = (coerceAttributeValue(definition, listed, label, state.quirks) ?? []) as unknown[]
-  const existing = readArray(state.doc, resolved, name)
-  const values = existing.filter((element) => !coerced.some((item) => isListedMatch(element, item)))
-  setValue(state.doc, resolved, name, values)
+  const index = valueIndexOf(state, resolved, name)
+  for (const item of coerced) {
+    const candidates = listedCandidates(index, item, definition)
+    if (candidates === undefined) chargeScan(state, index.values.length, name)
+    const doomed = (candidates ?? index.values).filter((element) => isListedMatch(element, item))
+    for (const element of doomed) removeValue(index, element)
+  }
+  commitValues(state, resolved, name, index)
 }
 
 /** A listed value matches an element when every sub-attribute it gives is equal. */
@@ -698,7 +806,8 @@ function applyToMembers(
       )
     }
     const values = memberFilterValues(filter)
-    state.memberOps.push(
+    pushMemberOp(
+      state,
       values === undefined ? { kind: 'removeWhere', filter } : { kind: 'remove', values },
     )
     return
@@ -706,17 +815,61 @@ function applyToMembers(
   if (op === 'remove') {
     const listed = hasValue ? listedRemovalValues(value) : undefined
     if (listed === undefined) {
-      state.memberOps.push({ kind: 'removeAll' })
+      pushMemberOp(state, { kind: 'removeAll' })
       return
     }
     const members = readMembers(state, resolved.definition, listed, label)
     const values = members.map((member) => member.value)
-    if (values.length > 0) state.memberOps.push({ kind: 'remove', values })
+    if (values.length > 0) pushMemberOp(state, { kind: 'remove', values })
     return
   }
   const members = readMembers(state, resolved.definition, value, label)
-  if (op === 'replace') state.memberOps.push({ kind: 'replace', members })
-  else if (members.length > 0) state.memberOps.push({ kind: 'add', members })
+  if (op === 'replace') pushMemberOp(state, { kind: 'replace', members })
+  else if (members.length > 0) pushMemberOp(state, { kind: 'add', members })
+}
+
+/**
+ * Appends a member operation, folding it into the previous one when both are adds (or both
+ * removes): the store does the same work once, and 15,000 single-member adds (issue #7) become
+ * one batched write instead of 15,000 round trips. Order across kinds is kept (add then remove
+ * of a member is not a no-op for INTERNAL memberships, SPEC §1 G5).
+ */
+function pushMemberOp(state: State, next: MemberOperation): void {
+  const last = state.lastMemberOp
+  if (next.kind === 'add' && last !== undefined && 'byValue' in last) {
+    const { members } = last.op
+    for (const member of next.members) {
+      const position = last.byValue.get(member.value)
+      if (position === undefined) {
+        last.byValue.set(member.value, members.length)
+        members.push(member)
+      } else if (members[position]?.type === undefined && member.type !== undefined) {
+        // As within one operation (readMembers): the first explicit type wins.
+        members[position] = member
+      }
+    }
+    return
+  }
+  if (next.kind === 'remove' && last !== undefined && 'seen' in last) {
+    for (const value of next.values) {
+      if (last.seen.has(value)) continue
+      last.seen.add(value)
+      last.op.values.push(value)
+    }
+    return
+  }
+  if (next.kind === 'add') {
+    const op = { kind: 'add' as const, members: [...next.members] }
+    state.lastMemberOp = { op, byValue: new Map(op.members.map((m, i) => [m.value, i])) }
+    state.memberOps.push(op)
+  } else if (next.kind === 'remove') {
+    const op = { kind: 'remove' as const, values: [...new Set(next.values)] }
+    state.lastMemberOp = { op, seen: new Set(op.values) }
+    state.memberOps.push(op)
+  } else {
+    state.lastMemberOp = undefined
+    state.memberOps.push(next)
+  }
 }
 
 function readMembers(
@@ -767,10 +920,17 @@ function memberType(raw: unknown, label: string): 'User' | 'Group' | undefined {
  * aadOptscim062020); `undefined` for any other member filter.
  */
 function memberFilterValues(filter: Filter): string[] | undefined {
+  const values = new Set<string>()
+  return collectMemberFilterValues(filter, values) ? [...values] : undefined
+}
+
+// Collects into one Set: copying at each `or` would be quadratic in a long chain of them.
+function collectMemberFilterValues(filter: Filter, values: Set<string>): boolean {
   if (filter.kind === 'or') {
-    const left = memberFilterValues(filter.left)
-    const right = memberFilterValues(filter.right)
-    return left === undefined || right === undefined ? undefined : [...new Set([...left, ...right])]
+    return (
+      collectMemberFilterValues(filter.left, values) &&
+      collectMemberFilterValues(filter.right, values)
+    )
   }
   if (
     filter.kind === 'compare' &&
@@ -780,9 +940,10 @@ function memberFilterValues(filter: Filter): string[] | undefined {
     filter.path.sub === undefined &&
     sameName(filter.path.attr, 'value')
   ) {
-    return [filter.value]
+    values.add(filter.value)
+    return true
   }
-  return undefined
+  return false
 }
 
 function isMembersAttribute(

@@ -11,7 +11,13 @@ import {
   SCIM_USER_SCHEMA_URN,
   USER_RESOURCE_TYPE,
 } from '../schemas/index.ts'
-import { parseAttributeList, projectResource, wantsAttribute } from './project.ts'
+import {
+  MAX_ATTRIBUTE_LIST_LENGTH,
+  MAX_ATTRIBUTE_PATHS,
+  parseAttributeList,
+  projectResource,
+  wantsAttribute,
+} from './project.ts'
 import type { ProjectionOptions } from './project.ts'
 
 const USER = {
@@ -256,5 +262,41 @@ describe('wantsAttribute', () => {
       true,
     )
     assert.equal(wantsAttribute(ENTERPRISE_USER_SCHEMA_URN, user('userName')), false)
+  })
+})
+
+describe('parseAttributeList: bounds (issue #7)', () => {
+  const rejects = (raw: string, parameter: 'attributes' | 'excludedAttributes', pattern: RegExp) =>
+    assert.throws(
+      () => parseAttributeList(raw, USER_RESOURCE_TYPE, parameter),
+      (error: unknown) =>
+        error instanceof ScimError &&
+        error.status === 400 &&
+        error.scimType === 'invalidValue' &&
+        pattern.test(error.detail),
+    )
+
+  it(`accepts ${MAX_ATTRIBUTE_PATHS} paths, every attribute of a User fully qualified among them`, () => {
+    const qualified = USER_RESOURCE_TYPE.schema.attributes.map(
+      (a) => `${SCIM_USER_SCHEMA_URN}:${a.name}`,
+    )
+    const list = [...qualified, ...Array(MAX_ATTRIBUTE_PATHS - qualified.length).fill('userName')]
+    assert.equal(parseAttributeList(list.join(','), USER_RESOURCE_TYPE).length, MAX_ATTRIBUTE_PATHS)
+  })
+
+  it(`refuses more than ${MAX_ATTRIBUTE_PATHS} paths with invalidValue, before resolving any`, () => {
+    const list = Array(MAX_ATTRIBUTE_PATHS + 1)
+      .fill('noSuchAttribute')
+      .join(',')
+    rejects(list, 'excludedAttributes', /excludedAttributes names 101 attribute paths; at most 100/)
+  })
+
+  it(`refuses a list longer than ${MAX_ATTRIBUTE_LIST_LENGTH} characters with invalidValue`, () => {
+    const list = `userName,${'x'.repeat(MAX_ATTRIBUTE_LIST_LENGTH)}`
+    rejects(list, 'attributes', /attributes is 8201 characters long; at most 8192/)
+    // Empty items count towards the characters, not the paths.
+    assert.deepEqual(parseAttributeList(`${','.repeat(500)}userName`, USER_RESOURCE_TYPE), [
+      { attr: 'userName' },
+    ])
   })
 })

@@ -7,6 +7,13 @@ import { findSchema, resolveAttributePath, splitUrnPath } from '../schemas/resol
 import type { AttributeDefinition, ResourceTypeDefinition } from '../schemas/types.ts'
 import { isPlainObject } from './quirks.ts'
 
+/**
+ * Bounds on one `attributes` or `excludedAttributes` parameter: every attribute and sub-attribute
+ * of a User with its extension is 76 paths, the longest 78 characters with its URN.
+ */
+export const MAX_ATTRIBUTE_PATHS = 100
+export const MAX_ATTRIBUTE_LIST_LENGTH = 8192
+
 /** Parsed `attributes` / `excludedAttributes` query parameters (see {@link parseAttributeList}). */
 export interface ProjectionOptions {
   /** When non-empty: return only these (plus `returned: always` attributes). */
@@ -31,7 +38,8 @@ export interface ProjectionOptions {
  *
  * @param parameter the query parameter's name, for error details.
  * @throws ScimError invalidValue naming an unknown attribute, a value filter (`emails[type eq
- *   "work"]`, not part of this parameter's grammar), or a malformed name.
+ *   "work"]`, not part of this parameter's grammar), or a malformed name; and for a list of more
+ *   than {@link MAX_ATTRIBUTE_PATHS} paths or {@link MAX_ATTRIBUTE_LIST_LENGTH} characters.
  */
 export function parseAttributeList(
   raw: string | undefined,
@@ -39,9 +47,28 @@ export function parseAttributeList(
   parameter: 'attributes' | 'excludedAttributes' = 'attributes',
 ): AttributePath[] {
   if (raw === undefined) return []
+  // Projection compares every listed path with every attribute of every returned resource, so
+  // the list is bounded before any of it is resolved (issue #7).
+  if (raw.length > MAX_ATTRIBUTE_LIST_LENGTH) {
+    throw ScimError.invalidValue(
+      `${parameter} is ${raw.length} characters long; at most ${MAX_ATTRIBUTE_LIST_LENGTH} are ` +
+        'accepted. Name fewer attributes, or name a whole complex attribute instead of its ' +
+        'sub-attributes.',
+    )
+  }
+  const items = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((item) => item !== '')
+  if (items.length > MAX_ATTRIBUTE_PATHS) {
+    throw ScimError.invalidValue(
+      `${parameter} names ${items.length} attribute paths; at most ${MAX_ATTRIBUTE_PATHS} are ` +
+        'accepted. Name fewer attributes, or name a whole complex attribute instead of its ' +
+        'sub-attributes.',
+    )
+  }
   const paths: AttributePath[] = []
-  for (const item of raw.split(',').map((part) => part.trim())) {
-    if (item === '') continue
+  for (const item of items) {
     if (item.includes('[')) {
       throw ScimError.invalidValue(
         `"${item}" in ${parameter}: value filters are not allowed here (RFC 7644 §3.4.2.5); name the attribute ("${item.slice(0, item.indexOf('['))}") instead.`,

@@ -380,21 +380,19 @@ class SqlTenantStore implements TenantStore {
         .where('user_id', '=', userId)
         .execute()
     }
-    if (write.emails.length === 0) return
-    await this.db
-      .insertInto('user_emails')
-      .values(
-        write.emails.map((email, position) => ({
-          tenant_id: this.tenantId,
-          user_id: userId,
-          position,
-          value: email.value,
-          value_norm: normaliseName(email.value),
-          type: email.type,
-          is_primary: email.primary ? 1 : 0,
-        })),
-      )
-      .execute()
+    const rows = write.emails.map((email, position) => ({
+      tenant_id: this.tenantId,
+      user_id: userId,
+      position,
+      value: email.value,
+      value_norm: normaliseName(email.value),
+      type: email.type,
+      is_primary: email.primary ? 1 : 0,
+    }))
+    // 7 bound values a row: one statement for thousands of emails passes SQLite's limit.
+    for (const part of chunks(rows)) {
+      await this.db.insertInto('user_emails').values(part).execute()
+    }
   }
 
   async insertUser(

@@ -13,6 +13,7 @@ import {
   type ValidBulkOperation,
 } from '../../../scim/bulk.ts'
 import { ScimError } from '../../../scim/errors.ts'
+import { assertPatchOperationLimit } from '../../../scim/patch/operation-limit.ts'
 import { BULK_RESPONSE_URN } from '../../../scim/schemas/index.ts'
 import { SCIM_CONTENT_TYPE, scimErrorBody, toScimError } from '../../plugins/scim-errors.ts'
 import { groupEndpoint, userEndpoint } from './endpoints.ts'
@@ -24,6 +25,8 @@ export interface BulkLimits {
   readonly maxOperations: number
   /** Body bytes; enforced by the SCIM scope's content-type parser, named in its 413. */
   readonly maxPayloadSize: number
+  /** Operations per PATCH, as for a single PATCH request (SCIM_MAX_PATCH_OPERATIONS). */
+  readonly maxPatchOperations: number
 }
 
 /** One entry of the BulkResponse Operations (RFC 7644 §3.7.3); `status` is a string. */
@@ -75,7 +78,7 @@ async function runOperation(
   ctx: ProvisioningContext,
   operation: BulkOperation,
   created: Map<string, string>,
-  maxPayloadSize: number,
+  limits: BulkLimits,
 ): Promise<BulkOperationResult> {
   if (operation.kind === 'invalid') return failure(operation, operation.error, undefined)
   const resolved = resolveBulkOperation(operation, created)
@@ -106,6 +109,7 @@ async function runOperation(
           await endpoint.replace(ctx, requireId(operation, id), data, operation.version),
         )
       case 'PATCH': {
+        assertPatchOperationLimit(data, limits.maxPatchOperations)
         const record = await endpoint.patch(ctx, requireId(operation, id), data, operation.version)
         // The status the single PATCH would have answered (§3.7.3), 204 for groups.
         return success(endpoint.patchReturnsContent ? '200' : '204', record)
@@ -115,7 +119,7 @@ async function runOperation(
         return success('204')
     }
   } catch (error) {
-    const scimError = toScimError(error, maxPayloadSize)
+    const scimError = toScimError(error, limits.maxPayloadSize)
     if (scimError.status >= 500 && !(error instanceof ScimError)) {
       request.log.error(
         { err: error, bulkOperation: operation.index },
@@ -143,7 +147,7 @@ export function registerBulkRoute(app: FastifyInstance, limits: BulkLimits): voi
     for (const operation of planBulkOperations(bulk.operations)) {
       // §3.7: with failOnErrors, the remaining operations are not run nor reported.
       if (bulk.failOnErrors !== undefined && errors >= bulk.failOnErrors) break
-      const result = await runOperation(request, ctx, operation, created, limits.maxPayloadSize)
+      const result = await runOperation(request, ctx, operation, created, limits)
       results.set(operation.index, result)
       if (result.response !== undefined) errors++
     }

@@ -18,6 +18,7 @@ import type { Store } from '../../../store/store.ts'
 import { registerScimErrorHandler, SCIM_CONTENT_TYPE, sendScimError } from '../../plugins/scim-errors.ts'
 import { registerBulkRoute } from './bulk.ts'
 import { groupEndpoint, userEndpoint } from './endpoints.ts'
+import { exceedsJsonDepth } from './json-depth.ts'
 import { registerResourceRoutes } from './resources.ts'
 import { registerRootSearchRoutes } from './root-search.ts'
 import type { ScimRequestState } from './scope.ts'
@@ -51,6 +52,15 @@ export async function scimRoutes(app: FastifyInstance, deps: ScimDeps): Promise<
     (_request, body, done) => {
       const text = String(body)
       if (text.trim() === '') return done(null, undefined)
+      if (exceedsJsonDepth(text, config.scim.maxJsonDepth)) {
+        return done(
+          ScimError.invalidSyntax(
+            `The request body nests arrays and objects more than ${config.scim.maxJsonDepth} ` +
+              'levels deep (SCIM_MAX_JSON_DEPTH); no SCIM resource or message needs that many.',
+          ),
+          undefined,
+        )
+      }
       try {
         done(null, JSON.parse(text))
       } catch (error) {
@@ -170,11 +180,16 @@ export async function scimRoutes(app: FastifyInstance, deps: ScimDeps): Promise<
     maxResults: config.scim.maxResults,
     defaultPageSize: config.scim.defaultPageSize,
     maxFilterLength: config.scim.maxFilterLength,
+    maxPatchOperations: config.scim.maxPatchOperations,
   }
   registerResourceRoutes(app, userEndpoint, limits)
   registerResourceRoutes(app, groupEndpoint, limits)
   registerRootSearchRoutes(app, limits)
-  registerBulkRoute(app, { maxOperations: config.scim.bulkMaxOperations, maxPayloadSize: config.scim.maxBodyBytes })
+  registerBulkRoute(app, {
+    maxOperations: config.scim.bulkMaxOperations,
+    maxPayloadSize: config.scim.maxBodyBytes,
+    maxPatchOperations: config.scim.maxPatchOperations,
+  })
 
   const discovery = (request: FastifyRequest) => {
     request.scim.operation = 'Discovery'

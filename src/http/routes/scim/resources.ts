@@ -7,6 +7,7 @@ import { etagOf, ifNoneMatchHits } from '../../../provisioning/versioning.ts'
 import { ScimError } from '../../../scim/errors.ts'
 import { validateFilter } from '../../../scim/filter/evaluate.ts'
 import { parseListParams, type ListLimits } from '../../../scim/list-params.ts'
+import { assertPatchOperationLimit } from '../../../scim/patch/operation-limit.ts'
 import {
   parseAttributeList,
   projectResource,
@@ -39,6 +40,11 @@ export interface ResourceEndpoint<R extends Versioned> {
   remove(ctx: ProvisioningContext, id: string, ifMatch: string | undefined): Promise<void>
   /** PATCH answers 204 unless attributes were asked for (Entra prefers 204 for groups). */
   readonly patchReturnsContent: boolean
+}
+
+/** The list limits, and the cap on operations per PATCH (SCIM_MAX_PATCH_OPERATIONS). */
+export interface ResourceLimits extends ListLimits {
+  readonly maxPatchOperations: number
 }
 
 export type Query = Record<string, unknown>
@@ -93,7 +99,7 @@ export function searchRequestSource(body: unknown): Query {
 export function registerResourceRoutes<R extends Versioned>(
   app: FastifyInstance,
   endpoint: ResourceEndpoint<R>,
-  limits: ListLimits,
+  limits: ResourceLimits,
 ): void {
   const { resourceType } = endpoint
   const path = resourceType.endpoint
@@ -188,6 +194,7 @@ export function registerResourceRoutes<R extends Versioned>(
     request.scim.operation = `Patch ${name}`
     request.scim.resourceId = idParam(request)
     const projection = projectionOf(request.query as Query, resourceType)
+    assertPatchOperationLimit(request.body, limits.maxPatchOperations)
     const record = await endpoint.patch(ctx, idParam(request), request.body, ifMatchOf(request))
     if (!endpoint.patchReturnsContent && !hasSelection(projection)) {
       return reply.code(204).header('etag', etagOf(record.version)).send()
