@@ -39,7 +39,7 @@ export async function send(
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body)
   const started = performance.now()
   let status = 0
-  let text = ''
+  let text: string
   let failure: string | null = null
   try {
     const response = await target.pool.request({

@@ -17,7 +17,12 @@ const store = openSqliteStore(join(dir, 'paging.sqlite'))
 try {
   await store.migrate()
   const at = new Date().toISOString()
-  const tenant = await store.createTenant({ id: newId(), slug: 'paging', name: 'paging', createdAt: at })
+  const tenant = await store.createTenant({
+    id: newId(),
+    slug: 'paging',
+    name: 'paging',
+    createdAt: at,
+  })
   for (let i = 0; i < users; i += 1000) {
     await store.transaction(async (tx) => {
       const ts = tx.forTenant(tenant.id)
@@ -27,7 +32,14 @@ try {
         await ts.insertIdentity(id, userName, at)
         await ts.insertUser(
           id,
-          { userName, externalId: null, displayName: `User ${j}`, active: j % 3 !== 0, doc: { userName, active: j % 3 !== 0 }, emails: [] },
+          {
+            userName,
+            externalId: null,
+            displayName: `User ${j}`,
+            active: j % 3 !== 0,
+            doc: { userName, active: j % 3 !== 0 },
+            emails: [],
+          },
           { origin: 'SCIM', role: 'Viewer' },
           at,
         )
@@ -55,9 +67,14 @@ try {
   const started = process.hrtime.bigint()
   let pages = 0
   for (let s = 1; s <= users; s += 100, pages++) await ts.listUsers(page(s))
-  console.log(`| each page of an in-order walk (${pages} pages) | ${(Number(process.hrtime.bigint() - started) / 1e6 / pages).toFixed(2)} |`)
+  console.log(
+    `| each page of an in-order walk (${pages} pages) | ${(Number(process.hrtime.bigint() - started) / 1e6 / pages).toFixed(2)} |`,
+  )
   await time(`warm deep page (startIndex ${users - 99}, after the walk)`, page(users - 99), 1)
-  await time('userName eq lookup', page(1, `userName eq "user${Math.floor(users / 2)}@paging.example"`))
+  await time(
+    'userName eq lookup',
+    page(1, `userName eq "user${Math.floor(users / 2)}@paging.example"`),
+  )
 } finally {
   await store.close()
   rmSync(dir, { recursive: true, force: true })

@@ -17,12 +17,20 @@ describe('loadConfig', () => {
   it('reads TRUST_PROXY as a boolean, a hop count or a list of proxies', () => {
     assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true)
     assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2)
-    assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, ['10.0.0.0/8', '127.0.0.1'])
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, [
+      '10.0.0.0/8',
+      '127.0.0.1',
+    ])
   })
 
   it('reports every invalid variable at once, without echoing secrets', () => {
     try {
-      loadConfig({ PORT: 'eighty', TRUST_PROXY: 'bogus!', ROLLCALL_SECRET: 'short', DATABASE_URL: 'mysql://u:pw@h/db' })
+      loadConfig({
+        PORT: 'eighty',
+        TRUST_PROXY: 'bogus!',
+        ROLLCALL_SECRET: 'short',
+        DATABASE_URL: 'mysql://u:pw@h/db',
+      })
       assert.fail('should throw')
     } catch (error) {
       assert.ok(error instanceof ConfigError)
@@ -32,7 +40,10 @@ describe('loadConfig', () => {
   })
 
   it('strips a trailing slash from PUBLIC_URL', () => {
-    assert.equal(loadConfig({ PUBLIC_URL: 'https://id.example.com/' }).publicUrl, 'https://id.example.com')
+    assert.equal(
+      loadConfig({ PUBLIC_URL: 'https://id.example.com/' }).publicUrl,
+      'https://id.example.com',
+    )
   })
 
   it('reads the PATCH operation and JSON depth bounds, 1000 and 64 by default', () => {

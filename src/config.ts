@@ -40,7 +40,10 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_SECONDS: positiveInt.default(10),
   TRUST_PROXY: z
     .string()
-    .regex(/^(true|false|\d+|[0-9a-fA-F.:/,\s]+)$/, 'must be true, false, a hop count, or a comma-separated list of proxy addresses/CIDRs')
+    .regex(
+      /^(true|false|\d+|[0-9a-fA-F.:/,\s]+)$/,
+      'must be true, false, a hop count, or a comma-separated list of proxy addresses/CIDRs',
+    )
     .default('false'),
   SESSION_IDLE_SECONDS: positiveInt.default(8 * 3600),
   SESSION_ABSOLUTE_SECONDS: positiveInt.default(7 * 24 * 3600),
@@ -51,7 +54,10 @@ const envSchema = z.object({
   SSO_ALLOW_PRIVATE_ISSUERS: z.enum(['true', 'false'], 'must be true or false').default('false'),
   DOMAIN_VERIFICATION_DNS_SERVERS: z
     .string()
-    .regex(/^[0-9a-zA-Z.:\[\],\s-]+$/, 'must be a comma-separated list of DNS server addresses (host or host:port)')
+    .regex(
+      /^[0-9a-zA-Z.:[\],\s-]+$/,
+      'must be a comma-separated list of DNS server addresses (host or host:port)',
+    )
     .optional(),
   DOMAIN_VERIFICATION_TIMEOUT_SECONDS: positiveInt.max(60).default(5),
 })
@@ -133,7 +139,9 @@ export class ConfigError extends Error {
 }
 
 /** Reads and validates every variable at once; throws ConfigError listing each invalid one. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Config {
   // Empty strings mean "unset", as shells and .env files often produce them.
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
@@ -142,13 +150,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = issue.path.join('.')
-      const value = name === 'ROLLCALL_SECRET' || name === 'DATABASE_URL' ? '' : ` (got "${present[name] ?? ''}")`
+      const value =
+        name === 'ROLLCALL_SECRET' || name === 'DATABASE_URL'
+          ? ''
+          : ` (got "${present[name] ?? ''}")`
       return `${name}: ${issue.message}${value}`
     })
     throw new ConfigError(problems)
   }
   const e = parsed.data
-  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(/\/+$/, '')
+  const publicUrl = (
+    e.PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`
+  ).replace(/\/+$/, '')
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -203,5 +216,8 @@ function parseTrustProxy(value: string): boolean | number | readonly string[] {
   if (value === 'true') return true
   if (value === 'false') return false
   if (/^\d+$/.test(value)) return Number(value)
-  return value.split(',').map((part) => part.trim()).filter((part) => part !== '')
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
 }

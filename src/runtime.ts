@@ -34,7 +34,9 @@ export async function openRuntime(
     )
   }
   const secret = resolveInstanceSecret(config.secret, config.dataDir, (path) =>
-    notice(`ROLLCALL_SECRET is not set: generated a new secret into ${path}. Back it up; it encrypts the signing key.`),
+    notice(
+      `ROLLCALL_SECRET is not set: generated a new secret into ${path}. Back it up; it encrypts the signing key.`,
+    ),
   )
   const store = await openStore(config)
   try {
@@ -80,7 +82,8 @@ export function redactUrl(url: string): string {
 
 /** A start-up failure of the database, said in terms an operator can act on; never the password. */
 export function describeStartupDatabaseError(error: unknown, config: Config): string {
-  const code = (error as { code?: string }).code ?? ((error as { cause?: { code?: string } }).cause?.code)
+  const code =
+    (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code
   const message = (error as Error).message ?? String(error)
   if (config.databaseUrl === undefined) {
     return `Cannot open the SQLite database in ${config.dataDir}: ${message}`

@@ -25,7 +25,9 @@ import { createTestSchema, postgresSkipReason } from './support/postgres.ts'
  */
 export const TEST_STORE = process.env.TEST_STORE === 'postgres' ? 'postgres' : 'sqlite'
 
-async function openTestStore(dataDir: string): Promise<{ store: Store; drop: () => Promise<void> }> {
+async function openTestStore(
+  dataDir: string,
+): Promise<{ store: Store; drop: () => Promise<void> }> {
   if (TEST_STORE === 'sqlite') {
     return { store: openSqliteStore(join(dataDir, 'rollcall.sqlite')), drop: async () => {} }
   }
@@ -104,9 +106,18 @@ export async function build(
   })
 
   const addTenant = async (slug: string): Promise<TestTenant> => {
-    const tenant = await store.createTenant({ id: newId(), slug, name: slug, createdAt: new Date().toISOString() })
+    const tenant = await store.createTenant({
+      id: newId(),
+      slug,
+      name: slug,
+      createdAt: new Date().toISOString(),
+    })
     const { token } = await issueScimToken(store, signingKey, tenant, config.publicUrl)
-    return { tenant: (await store.getTenantById(tenant.id)) ?? tenant, token, base: `/scim/v2/${slug}` }
+    return {
+      tenant: (await store.getTenantById(tenant.id)) ?? tenant,
+      token,
+      base: `/scim/v2/${slug}`,
+    }
   }
   const acme = await addTenant('acme')
   return {
@@ -127,7 +138,9 @@ export async function build(
           ...(body === undefined ? {} : { 'content-type': 'application/scim+json' }),
           ...headers,
         },
-        ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
+        ...(body === undefined
+          ? {}
+          : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
       })
     },
   }

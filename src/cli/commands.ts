@@ -685,7 +685,7 @@ const domainAdd = defineCommand({
   name: 'domain add',
   summary: 'add an email domain to a tenant (prints the DNS TXT record that proves it)',
   description:
-    'Adds a pending domain and prints the DNS TXT record to publish at the domain\'s DNS ' +
+    "Adds a pending domain and prints the DNS TXT record to publish at the domain's DNS " +
     'provider; then `domain verify` looks it up. Refused when another tenant verified the domain.',
   options: { tenant: TENANT, domain: DOMAIN },
   json: 'exactly {"domain": "…", "txtName": "…", "txtValue": "…"}',

@@ -2,7 +2,15 @@
 // is stored, on the tenant; issuing a new token replaces it, which revokes the old one at once
 // on every instance because each request checks the id against the database.
 import { timingSafeEqual } from 'node:crypto'
-import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK, type KeyObject } from 'jose'
+import {
+  SignJWT,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  type JWK,
+  type KeyObject,
+} from 'jose'
 import { newId } from '../domain/ids.ts'
 import type { Tenant } from '../domain/types.ts'
 import type { Store } from '../store/store.ts'
@@ -21,7 +29,10 @@ export interface SigningKey {
 export async function loadSigningKey(store: Store, box: SecretBox): Promise<SigningKey> {
   let record = await store.getSigningKey()
   if (!record) {
-    const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true })
+    const { privateKey, publicKey } = await generateKeyPair('EdDSA', {
+      crv: 'Ed25519',
+      extractable: true,
+    })
     const kid = newId()
     const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ALGORITHM }
     const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: ALGORITHM }
@@ -68,8 +79,7 @@ export async function issueScimToken(
 }
 
 export type TokenCheck =
-  | { readonly ok: true; readonly tenant: Tenant }
-  | { readonly ok: false; readonly reason: string }
+  { readonly ok: true; readonly tenant: Tenant } | { readonly ok: false; readonly reason: string }
 
 const REISSUE_HINT =
   'Issue a new SCIM token for this tenant (`npx rollcall scim-token issue --tenant <slug>`) ' +
@@ -119,33 +129,51 @@ export async function verifyScimToken(
   tenantSlug: string,
 ): Promise<TokenCheck> {
   if (!authorization) {
-    return { ok: false, reason: `No Authorization header. Send "Authorization: Bearer <token>". ${REISSUE_HINT}` }
+    return {
+      ok: false,
+      reason: `No Authorization header. Send "Authorization: Bearer <token>". ${REISSUE_HINT}`,
+    }
   }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization)
   if (!match?.[1]) {
-    return { ok: false, reason: `The Authorization header is not "Bearer <token>". ${REISSUE_HINT}` }
+    return {
+      ok: false,
+      reason: `The Authorization header is not "Bearer <token>". ${REISSUE_HINT}`,
+    }
   }
   const verifiedTokens = verifiedTokensOf(key)
   let claims = verifiedTokens.get(match[1])
   if (claims === undefined) {
     try {
-      const verified = await jwtVerify(match[1], key.publicKey, { algorithms: [ALGORITHM], audience: AUDIENCE })
+      const verified = await jwtVerify(match[1], key.publicKey, {
+        algorithms: [ALGORITHM],
+        audience: AUDIENCE,
+      })
       claims = { tid: verified.payload.tid, jti: verified.payload.jti }
       rememberVerified(verifiedTokens, match[1], claims)
     } catch {
-      return { ok: false, reason: `The bearer token is malformed, expired or not signed by this Rollcall. ${REISSUE_HINT}` }
+      return {
+        ok: false,
+        reason: `The bearer token is malformed, expired or not signed by this Rollcall. ${REISSUE_HINT}`,
+      }
     }
   }
   const tenant = await store.getTenantBySlug(tenantSlug)
   // A token of another tenant and an unknown tenant answer alike: nothing about other tenants leaks.
   if (!tenant || typeof claims.tid !== 'string' || !sameString(claims.tid, tenant.id)) {
-    return { ok: false, reason: `The bearer token was not issued for this tenant's SCIM base URL. ${REISSUE_HINT}` }
+    return {
+      ok: false,
+      reason: `The bearer token was not issued for this tenant's SCIM base URL. ${REISSUE_HINT}`,
+    }
   }
   if (tenant.scimTokenId === null) {
     return { ok: false, reason: `SCIM provisioning is disabled for this tenant. ${REISSUE_HINT}` }
   }
   if (typeof claims.jti !== 'string' || !sameString(claims.jti, tenant.scimTokenId)) {
-    return { ok: false, reason: `The bearer token has been revoked: a newer token was issued. ${REISSUE_HINT}` }
+    return {
+      ok: false,
+      reason: `The bearer token has been revoked: a newer token was issued. ${REISSUE_HINT}`,
+    }
   }
   return { ok: true, tenant }
 }

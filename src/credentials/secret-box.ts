@@ -19,7 +19,12 @@ export function createSecretBox(secret: string): SecretBox {
       const cipher = createCipheriv('aes-256-gcm', key, iv)
       const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()])
       const tag = cipher.getAuthTag()
-      return [VERSION, iv.toString('base64url'), tag.toString('base64url'), body.toString('base64url')].join('.')
+      return [
+        VERSION,
+        iv.toString('base64url'),
+        tag.toString('base64url'),
+        body.toString('base64url'),
+      ].join('.')
     },
     open(sealed) {
       const [version, iv, tag, body] = sealed.split('.')
@@ -29,11 +34,17 @@ export function createSecretBox(secret: string): SecretBox {
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'))
       decipher.setAuthTag(Buffer.from(tag, 'base64url'))
       try {
-        return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8')
+        return Buffer.concat([
+          decipher.update(Buffer.from(body, 'base64url')),
+          decipher.final(),
+        ]).toString('utf8')
       } catch (error) {
-        throw new Error('cannot decrypt: ROLLCALL_SECRET differs from the one that encrypted this value', {
-          cause: error,
-        })
+        throw new Error(
+          'cannot decrypt: ROLLCALL_SECRET differs from the one that encrypted this value',
+          {
+            cause: error,
+          },
+        )
       }
     },
   }

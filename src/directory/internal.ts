@@ -12,7 +12,11 @@ export class DirectoryError extends Error {
     message: string,
     readonly status: number = 400,
     /** A stable machine-readable code for the admin API (e.g. "conflict"). */
-    readonly code: string = status === 404 ? 'not_found' : status === 409 ? 'conflict' : 'invalid_request',
+    readonly code: string = status === 404
+      ? 'not_found'
+      : status === 409
+        ? 'conflict'
+        : 'invalid_request',
   ) {
     super(message)
     this.name = 'DirectoryError'
@@ -94,7 +98,8 @@ export async function createInternalGroup(
       const members = []
       for (const email of input.memberEmails) {
         const id = await tenantStore.findUserIdByUserName(email)
-        if (id === undefined) throw new DirectoryError(`${email} is not a member of ${tenant.slug}.`, 404)
+        if (id === undefined)
+          throw new DirectoryError(`${email} is not a member of ${tenant.slug}.`, 404)
         members.push({ id, type: 'User' as const })
       }
       await tenantStore.upsertMembers(group.id, members, 'INTERNAL', at, { keepExisting: true })
@@ -102,7 +107,10 @@ export async function createInternalGroup(
     })
   } catch (error) {
     if (error instanceof UniqueViolation) {
-      throw new DirectoryError(`A group named "${input.name}" already exists in ${tenant.slug}.`, 409)
+      throw new DirectoryError(
+        `A group named "${input.name}" already exists in ${tenant.slug}.`,
+        409,
+      )
     }
     throw error
   }
@@ -134,8 +142,11 @@ export async function ensureAdmin(
   if (emailNorm === undefined) throw new DirectoryError(`"${email}" is not an email address.`)
   const identity = await store.forTenant(tenant.id).identityByEmail(emailNorm)
   if (identity?.inThisTenant) {
-    const user = await store.forTenant(tenant.id).setRole(identity.userId, 'Admin', new Date().toISOString())
-    if (!user) throw new DirectoryError(`${email} is no longer a member of ${tenant.slug}; try again.`, 409)
+    const user = await store
+      .forTenant(tenant.id)
+      .setRole(identity.userId, 'Admin', new Date().toISOString())
+    if (!user)
+      throw new DirectoryError(`${email} is no longer a member of ${tenant.slug}; try again.`, 409)
     return { user, promoted: true }
   }
   return { user: await addInternalUser(store, tenant, { email, role: 'Admin' }), promoted: false }

@@ -47,7 +47,7 @@ describe('decideScimClaim', () => {
     }
   })
 
-  it("refuses every person of a domain another tenant verified, existing or not (D12)", () => {
+  it('refuses every person of a domain another tenant verified, existing or not (D12)', () => {
     for (const person of [
       undefined,
       identity(),
@@ -92,7 +92,10 @@ describe('decideScimClaim', () => {
   })
 
   it('words the refusals without naming a tenant, and says what to do', () => {
-    assert.match(domainOwnedElsewhereDetail('a@x.com', 'x.com'), /x\.com, which another organisation has verified/)
+    assert.match(
+      domainOwnedElsewhereDetail('a@x.com', 'x.com'),
+      /x\.com, which another organisation has verified/,
+    )
     assert.match(memberElsewhereDetail('a@x.com', true), /login URL/)
     assert.match(memberElsewhereDetail('a@x.com', false), /verify the user's email domain/)
   })

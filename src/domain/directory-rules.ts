@@ -56,14 +56,17 @@ export function decideScimClaim(
   identity: IdentityMemberships | undefined,
   domain: DomainOwnership,
 ): ScimClaimDecision {
-  if (identity?.inThisTenant?.origin === 'SCIM') return { kind: 'duplicate', userId: identity.userId }
+  if (identity?.inThisTenant?.origin === 'SCIM')
+    return { kind: 'duplicate', userId: identity.userId }
   // D12: decided before anything about the person, so the answer does not tell whether they exist.
   if (domain === 'other') return { kind: 'domainOwnedElsewhere' }
   if (identity === undefined) return { kind: 'create' }
   const { userId } = identity
   const here = identity.inThisTenant !== undefined
   if (identity.otherTenantCount === 0) {
-    return here ? { kind: 'convert', userId, endElsewhere: false } : { kind: 'attach', userId, endElsewhere: false }
+    return here
+      ? { kind: 'convert', userId, endElsewhere: false }
+      : { kind: 'attach', userId, endElsewhere: false }
   }
   if (domain === 'this') {
     // The domain's owner decides over its people: a member here (brought in through the login

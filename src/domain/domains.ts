@@ -43,7 +43,10 @@ export function challengeRecordValue(challenge: string): string {
  * split in character strings of 255 bytes (RFC 1035 §3.3.14), which are joined first; DNS
  * providers' consoles sometimes keep the quotes, which are ignored.
  */
-export function challengeFound(records: readonly (readonly string[])[], challenge: string): boolean {
+export function challengeFound(
+  records: readonly (readonly string[])[],
+  challenge: string,
+): boolean {
   const expected = challengeRecordValue(challenge)
   return records.some((chunks) => chunks.join('').trim().replace(/^"|"$/g, '') === expected)
 }

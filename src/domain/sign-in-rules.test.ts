@@ -52,20 +52,29 @@ describe('emailFromClaims', () => {
 
 describe('decideSignIn', () => {
   it('refuses with noEmail when the claims carry no email', () => {
-    assert.deepEqual(decideSignIn({ domain: 'this', claims: { sub: 's' }, connection, person: undefined }), {
-      kind: 'refuse',
-      reason: 'noEmail',
-      email: null,
-    })
+    assert.deepEqual(
+      decideSignIn({ domain: 'this', claims: { sub: 's' }, connection, person: undefined }),
+      {
+        kind: 'refuse',
+        reason: 'noEmail',
+        email: null,
+      },
+    )
   })
 
   it('signs an active member in with their role', () => {
-    const decision = decideSignIn({ domain: 'this', claims: { email: 'a@x.com' }, connection, person: member() })
+    const decision = decideSignIn({
+      domain: 'this',
+      claims: { email: 'a@x.com' },
+      connection,
+      person: member(),
+    })
     assert.deepEqual(decision, { kind: 'signIn', email: 'a@x.com', userId: 'u1', role: 'Editor' })
   })
 
   it('refuses a deactivated member (D9)', () => {
-    const decision = decideSignIn({ domain: 'this',
+    const decision = decideSignIn({
+      domain: 'this',
       claims: { email: 'a@x.com' },
       connection,
       person: member({ active: false }),
@@ -77,26 +86,36 @@ describe('decideSignIn', () => {
     const person = member({ employeeNumber: OID })
     const other = '00000000-0000-4000-8000-000000000000'
     assert.equal(
-      decideSignIn({ domain: 'this', claims: { email: 'a@x.com', oid: other }, connection, person }).kind,
+      decideSignIn({ domain: 'this', claims: { email: 'a@x.com', oid: other }, connection, person })
+        .kind,
       'refuse',
     )
     assert.equal(
-      decideSignIn({ domain: 'this', claims: { email: 'a@x.com', oid: OID.toUpperCase() }, connection, person })
-        .kind,
+      decideSignIn({
+        domain: 'this',
+        claims: { email: 'a@x.com', oid: OID.toUpperCase() },
+        connection,
+        person,
+      }).kind,
       'signIn',
     )
-    assert.equal(decideSignIn({ domain: 'this', claims: { email: 'a@x.com' }, connection, person }).kind, 'signIn')
+    assert.equal(
+      decideSignIn({ domain: 'this', claims: { email: 'a@x.com' }, connection, person }).kind,
+      'signIn',
+    )
   })
 
   it('compares the oid with a GUID externalId, but not with a mailNickname externalId', () => {
     const other = '00000000-0000-4000-8000-000000000000'
-    const guid = decideSignIn({ domain: 'this',
+    const guid = decideSignIn({
+      domain: 'this',
       claims: { email: 'a@x.com', oid: other },
       connection,
       person: member({ externalId: OID }),
     })
     assert.equal(guid.kind === 'refuse' && guid.reason, 'differentPerson')
-    const nickname = decideSignIn({ domain: 'this',
+    const nickname = decideSignIn({
+      domain: 'this',
       claims: { email: 'a@x.com', oid: other },
       connection,
       person: member({ externalId: 'ann' }),
@@ -110,7 +129,8 @@ describe('decideSignIn', () => {
       here: undefined,
       elsewhere: [{ origin: 'INTERNAL' }, { origin: 'INTERNAL' }],
     }
-    const decision = decideSignIn({ domain: 'this',
+    const decision = decideSignIn({
+      domain: 'this',
       claims: { email: 'a@x.com' },
       connection: { ...connection, jitEnabled: false },
       person,
@@ -126,7 +146,12 @@ describe('decideSignIn', () => {
 
   it('refuses a person SCIM-controlled by another tenant (D2, D7)', () => {
     const person: SignInPerson = { userId: 'u1', here: undefined, elsewhere: [{ origin: 'SCIM' }] }
-    const decision = decideSignIn({ domain: 'this', claims: { email: 'a@x.com' }, connection, person })
+    const decision = decideSignIn({
+      domain: 'this',
+      claims: { email: 'a@x.com' },
+      connection,
+      person,
+    })
     assert.deepEqual(decision, {
       kind: 'refuse',
       reason: 'scimControlledElsewhere',
@@ -136,14 +161,20 @@ describe('decideSignIn', () => {
 
   it('creates a new person just in time, or refuses when JIT is off', () => {
     assert.deepEqual(
-      decideSignIn({ domain: 'this', claims: { email: 'new@x.com' }, connection, person: undefined }),
+      decideSignIn({
+        domain: 'this',
+        claims: { email: 'new@x.com' },
+        connection,
+        person: undefined,
+      }),
       {
         kind: 'create',
         email: 'new@x.com',
         role: 'Viewer',
       },
     )
-    const off = decideSignIn({ domain: 'this',
+    const off = decideSignIn({
+      domain: 'this',
       claims: { email: 'new@x.com' },
       connection: { ...connection, jitEnabled: false },
       person: undefined,
@@ -153,7 +184,10 @@ describe('decideSignIn', () => {
 
   it('lets a known person with no membership join just in time', () => {
     const person: SignInPerson = { userId: 'u9', here: undefined, elsewhere: [] }
-    assert.equal(decideSignIn({ domain: 'this', claims: { email: 'a@x.com' }, connection, person }).kind, 'join')
+    assert.equal(
+      decideSignIn({ domain: 'this', claims: { email: 'a@x.com' }, connection, person }).kind,
+      'join',
+    )
   })
 
   it('describes every decision in one sentence for the admin', () => {
@@ -168,30 +202,52 @@ describe('decideSignIn', () => {
       here: undefined,
       elsewhere: [{ origin: 'INTERNAL' }],
     }
-    const scimElsewhere: SignInPerson = { userId: 'u1', here: undefined, elsewhere: [{ origin: 'SCIM' }] }
+    const scimElsewhere: SignInPerson = {
+      userId: 'u1',
+      here: undefined,
+      elsewhere: [{ origin: 'SCIM' }],
+    }
 
     for (const domain of ['other', 'none'] as const) {
       it(`refuses JIT and transfer when the email domain is verified by ${domain === 'other' ? 'another tenant' : 'nobody'}`, () => {
-        for (const person of [undefined, internalElsewhere, scimElsewhere, { ...internalElsewhere, elsewhere: [] }]) {
-          assert.deepEqual(decideSignIn({ domain, claims: { email: 'boss@victim.com' }, connection, person }), {
-            kind: 'refuse',
-            reason: 'domainNotVerified',
-            email: 'boss@victim.com',
-          })
+        for (const person of [
+          undefined,
+          internalElsewhere,
+          scimElsewhere,
+          { ...internalElsewhere, elsewhere: [] },
+        ]) {
+          assert.deepEqual(
+            decideSignIn({ domain, claims: { email: 'boss@victim.com' }, connection, person }),
+            {
+              kind: 'refuse',
+              reason: 'domainNotVerified',
+              email: 'boss@victim.com',
+            },
+          )
         }
       })
     }
 
     it('gives the same refusal whether the person exists elsewhere or not (no probing)', () => {
       const texts = [undefined, internalElsewhere, scimElsewhere].map((person) =>
-        describeDecision(decideSignIn({ domain: 'other', claims: { email: 'boss@victim.com' }, connection, person })),
+        describeDecision(
+          decideSignIn({
+            domain: 'other',
+            claims: { email: 'boss@victim.com' },
+            connection,
+            person,
+          }),
+        ),
       )
       assert.equal(new Set(texts).size, 1)
     })
 
     it('still signs in members of the tenant whatever their domain (login URL)', () => {
       for (const domain of ['other', 'none'] as const) {
-        assert.equal(decideSignIn({ domain, claims: { email: 'a@x.com' }, connection, person: member() }).kind, 'signIn')
+        assert.equal(
+          decideSignIn({ domain, claims: { email: 'a@x.com' }, connection, person: member() }).kind,
+          'signIn',
+        )
       }
     })
 
@@ -208,7 +264,12 @@ describe('decideSignIn', () => {
         }
       }
       assert.equal(
-        decideSignIn({ domain: 'this', claims: { email: 'a@x.com', email_verified: true }, connection, person: undefined }).kind,
+        decideSignIn({
+          domain: 'this',
+          claims: { email: 'a@x.com', email_verified: true },
+          connection,
+          person: undefined,
+        }).kind,
         'create',
       )
     })

@@ -40,7 +40,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     logger: loggerOptions(config.logLevel, deps.logger),
     bodyLimit: config.scim.maxBodyBytes,
     // Fastify takes a hop count too (documented), which its type omits.
-    trustProxy: (typeof config.trustProxy === 'object' ? [...config.trustProxy] : config.trustProxy) as boolean | string[],
+    trustProxy: (typeof config.trustProxy === 'object'
+      ? [...config.trustProxy]
+      : config.trustProxy) as boolean | string[],
     // Entra URL-encodes filters; allow long query strings but keep a bound.
     routerOptions: { maxParamLength: 512 },
     genReqId: (request) => {
@@ -104,10 +106,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     log: app.log,
     ...deps.sso,
   })
-  await app.register((scope) => apiRoutes(scope, { config, store: deps.store, secretBox: deps.secretBox, clients }), {
-    prefix: '/api',
+  await app.register(
+    (scope) => apiRoutes(scope, { config, store: deps.store, secretBox: deps.secretBox, clients }),
+    {
+      prefix: '/api',
+    },
+  )
+  await app.register((scope) => ssoRoutes(scope, { config, store: deps.store, clients }), {
+    prefix: '/sso',
   })
-  await app.register((scope) => ssoRoutes(scope, { config, store: deps.store, clients }), { prefix: '/sso' })
   await app.register(
     (scope) =>
       loginRoutes(scope, { config, store: deps.store, passwordHashing: deps.passwordHashing }),

@@ -108,7 +108,12 @@ export function page(title: string, body: Html): string {
  * Sends an HTML page, never cached. Its Content-Security-Policy (no script, the inline <style>
  * only, no framing) is the one of every response, set in app.ts.
  */
-export function sendPage(reply: FastifyReply, status: number, title: string, body: Html): FastifyReply {
+export function sendPage(
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  body: Html,
+): FastifyReply {
   return reply
     .code(status)
     .type('text/html; charset=utf-8')

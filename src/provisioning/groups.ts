@@ -55,7 +55,10 @@ async function resolveMembers(
   const targets = await tenantStore.findMemberTargets(members.map((m) => m.value))
   const missing = members.filter((m) => !targets.has(m.value)).map((m) => m.value)
   if (missing.length > 0) {
-    const shown = missing.slice(0, 5).map((v) => `"${v}"`).join(', ')
+    const shown = missing
+      .slice(0, 5)
+      .map((v) => `"${v}"`)
+      .join(', ')
     throw ScimError.invalidValue(
       `members ${shown}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} ` +
         'are not users or groups of this tenant. Provision them before adding them to a group.',
@@ -104,7 +107,11 @@ async function applyMemberOperations(
         break
       case 'replace': {
         const refs = await resolveMembers(tenantStore, groupId, op.members)
-        await tenantStore.removeMembersExcept(groupId, refs.map((r) => r.id), 'SCIM')
+        await tenantStore.removeMembersExcept(
+          groupId,
+          refs.map((r) => r.id),
+          'SCIM',
+        )
         await tenantStore.upsertMembers(groupId, refs, 'SCIM', at)
         break
       }
@@ -148,7 +155,10 @@ async function applyMemberOperations(
 
 /** POST /Groups (RFC 7644 §3.3); a name matching an INTERNAL group converts it (G2). */
 export async function createGroup(ctx: ProvisioningContext, body: unknown): Promise<GroupRecord> {
-  const normalized = normalizeResource(body, GROUP_RESOURCE_TYPE, { quirks: ctx.quirks, mode: 'create' })
+  const normalized = normalizeResource(body, GROUP_RESOURCE_TYPE, {
+    quirks: ctx.quirks,
+    mode: 'create',
+  })
   const write = groupWriteOf(normalized.doc)
   return withUniqueness(write.displayName, () =>
     retryOnConflict(() =>
@@ -160,9 +170,15 @@ export async function createGroup(ctx: ProvisioningContext, body: unknown): Prom
         if (existing === undefined) {
           group = await tenantStore.insertGroup(newId(), write, 'SCIM', at)
         } else if (existing.origin === 'INTERNAL') {
-          const converted = await tenantStore.updateGroup(existing.id, existing.version, write, at, {
-            origin: 'SCIM',
-          })
+          const converted = await tenantStore.updateGroup(
+            existing.id,
+            existing.version,
+            write,
+            at,
+            {
+              origin: 'SCIM',
+            },
+          )
           if (!converted) throw new VersionConflict()
           group = converted
         } else {
@@ -200,7 +216,10 @@ export async function replaceGroup(
   body: unknown,
   ifMatch: string | undefined,
 ): Promise<GroupRecord> {
-  const normalized = normalizeResource(body, GROUP_RESOURCE_TYPE, { quirks: ctx.quirks, mode: 'replace' })
+  const normalized = normalizeResource(body, GROUP_RESOURCE_TYPE, {
+    quirks: ctx.quirks,
+    mode: 'replace',
+  })
   const write = groupWriteOf(normalized.doc)
   return withUniqueness(write.displayName, () =>
     retryOnConflict(() =>
@@ -210,10 +229,17 @@ export async function replaceGroup(
         if (!existing) throw ScimError.notFound('Group', id)
         checkIfMatch(ifMatch, existing.version)
         const at = RFC3339_NOW()
-        const updated = await tenantStore.updateGroup(id, existing.version, write, at, { origin: 'SCIM' })
+        const updated = await tenantStore.updateGroup(id, existing.version, write, at, {
+          origin: 'SCIM',
+        })
         if (!updated) throw new VersionConflict()
         if (normalized.members !== undefined) {
-          await applyMemberOperations(tenantStore, id, [{ kind: 'replace', members: [...normalized.members] }], at)
+          await applyMemberOperations(
+            tenantStore,
+            id,
+            [{ kind: 'replace', members: [...normalized.members] }],
+            at,
+          )
         }
         return updated
       }),

@@ -122,10 +122,7 @@ async function userWriteFromBody(
 }
 
 /** POST /Users (RFC 7644 §3.3). */
-export async function createUser(
-  ctx: ProvisioningContext,
-  body: unknown,
-): Promise<UserRecord> {
+export async function createUser(ctx: ProvisioningContext, body: unknown): Promise<UserRecord> {
   const write = await userWriteFromBody(ctx, body, 'create')
   return withUniqueness(write.userName, () =>
     retryOnConflict(() =>
@@ -147,7 +144,12 @@ export async function createUser(
           case 'create': {
             const id = newId()
             await tenantStore.insertIdentity(id, emailNorm, at)
-            return tenantStore.insertUser(id, write, { origin: 'SCIM', role: DEFAULT_SCIM_ROLE }, at)
+            return tenantStore.insertUser(
+              id,
+              write,
+              { origin: 'SCIM', role: DEFAULT_SCIM_ROLE },
+              at,
+            )
           }
           case 'attach':
             if (decision.endElsewhere) {
@@ -214,7 +216,10 @@ export async function getUser(ctx: ProvisioningContext, id: string): Promise<Use
   return user
 }
 
-export async function listUsers(ctx: ProvisioningContext, query: ListQuery): Promise<Page<UserRecord>> {
+export async function listUsers(
+  ctx: ProvisioningContext,
+  query: ListQuery,
+): Promise<Page<UserRecord>> {
   return ctx.store.forTenant(ctx.tenant.id).listUsers(query)
 }
 
@@ -248,7 +253,9 @@ async function writeUser(
     if (newEmail !== null) {
       const owner = await store.domainOwner(domainOfEmail(newEmail))
       if (ownershipOf(owner, ctx.tenant.id) === 'other') {
-        throw ScimError.uniqueness(domainOwnedElsewhereDetail(write.userName, domainOfEmail(newEmail)))
+        throw ScimError.uniqueness(
+          domainOwnedElsewhereDetail(write.userName, domainOfEmail(newEmail)),
+        )
       }
     }
     await tenantStore.setIdentityEmail(existing.id, newEmail)

@@ -50,7 +50,11 @@ export async function retryOnConflict<T>(fn: () => Promise<T>): Promise<T> {
     } catch (error) {
       if (!(error instanceof VersionConflict) || attempt >= MAX_ATTEMPTS) {
         if (error instanceof VersionConflict) {
-          throw new ScimError(409, 'The resource is being changed by other requests; retry.', undefined)
+          throw new ScimError(
+            409,
+            'The resource is being changed by other requests; retry.',
+            undefined,
+          )
         }
         throw error
       }
@@ -65,7 +69,10 @@ export async function deleteChecked(
   resourceType: 'User' | 'Group',
   id: string,
   ifMatch: string | undefined,
-  operations: (tenantStore: TenantStore, store: Store) => {
+  operations: (
+    tenantStore: TenantStore,
+    store: Store,
+  ) => {
     get(): Promise<{ version: number } | undefined>
     remove(): Promise<boolean>
   },

@@ -136,10 +136,9 @@ const attributeOf = (
 describe('serviceProviderConfig', () => {
   it('advertises patch, filter with maxResults, sort and etag, but not changePassword', () => {
     const config = serviceProviderConfig(OPTIONS)
-    assert.deepEqual(
-      config.schemas,
-      ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
-    )
+    assert.deepEqual(config.schemas, [
+      'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig',
+    ])
     assert.deepEqual(config.patch, { supported: true })
     assert.deepEqual(config.filter, { supported: true, maxResults: 200 })
     assert.deepEqual(config.changePassword, { supported: false })
@@ -219,16 +218,14 @@ describe('resourceTypes', () => {
   it('lists the schema extensions of each type', () => {
     const user = resourceTypeById(BASE, 'User')
     assert.equal(user?.schema, SCIM_USER_SCHEMA_URN)
-    assert.deepEqual(
-      user?.schemaExtensions,
-      [{ schema: ENTERPRISE_USER_SCHEMA_URN, required: false }],
-    )
+    assert.deepEqual(user?.schemaExtensions, [
+      { schema: ENTERPRISE_USER_SCHEMA_URN, required: false },
+    ])
     const group = resourceTypeById(BASE, 'Group')
     assert.equal(group?.schema, SCIM_GROUP_SCHEMA_URN)
-    assert.deepEqual(
-      group?.schemaExtensions,
-      [{ schema: GROUP_EXTENSION_SCHEMA_URN, required: false }],
-    )
+    assert.deepEqual(group?.schemaExtensions, [
+      { schema: GROUP_EXTENSION_SCHEMA_URN, required: false },
+    ])
   })
 
   it('gives each type its schema URN and location', () => {
@@ -315,10 +312,10 @@ describe('schemas', () => {
     assert.equal(members.multiValued, true)
     const ref = attributeOf(members.subAttributes ?? [], '$ref')
     assert.deepEqual(ref.referenceTypes, ['User', 'Group'])
-    assert.deepEqual(
-      attributeOf(members.subAttributes ?? [], 'type').canonicalValues,
-      ['User', 'Group'],
-    )
+    assert.deepEqual(attributeOf(members.subAttributes ?? [], 'type').canonicalValues, [
+      'User',
+      'Group',
+    ])
   })
 
   it('finds a schema case-insensitively and returns undefined for an unknown one', () => {

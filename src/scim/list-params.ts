@@ -88,7 +88,9 @@ export function parseListParams(
   if (sortOrderText !== undefined) {
     const lower = sortOrderText.toLowerCase()
     if (lower !== 'ascending' && lower !== 'descending') {
-      throw ScimError.invalidValue(`sortOrder must be "ascending" or "descending", got "${sortOrderText}"`)
+      throw ScimError.invalidValue(
+        `sortOrder must be "ascending" or "descending", got "${sortOrderText}"`,
+      )
     }
     sortOrder = lower
   }
@@ -97,7 +99,10 @@ export function parseListParams(
   const count = Math.min(limits.maxResults, Math.max(0, requested ?? limits.defaultPageSize))
   return {
     filter,
-    sortBy: sortByText === undefined || sortByText.trim() === '' ? undefined : parseAttributeName(sortByText),
+    sortBy:
+      sortByText === undefined || sortByText.trim() === ''
+        ? undefined
+        : parseAttributeName(sortByText),
     sortOrder,
     startIndex,
     count,

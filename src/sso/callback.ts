@@ -5,11 +5,7 @@
 import * as oidc from 'openid-client'
 import { hashToken } from '../credentials/one-time-tokens.ts'
 import { newId } from '../domain/ids.ts'
-import {
-  describeDecision,
-  emailFromClaims,
-  type SignInDecision,
-} from '../domain/sign-in-rules.ts'
+import { describeDecision, emailFromClaims, type SignInDecision } from '../domain/sign-in-rules.ts'
 import type { SessionSettings } from '../sessions/sessions.ts'
 import { createSession } from '../sessions/sessions.ts'
 import type { LoginConnectionRecord, Store } from '../store/store.ts'

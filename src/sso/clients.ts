@@ -110,6 +110,8 @@ export class OidcClients {
     const insecure = this.options.allowPrivateIssuers === true
     const baseFetch = this.baseFetch
     const log = this.options.log
+    // Assigned once discovery answers; the fetcher below reads it for every later request.
+    // eslint-disable-next-line prefer-const
     let tokenEndpoint: string | undefined
     // Every request to the provider goes through here. Inside exchange() the token response is
     // kept (or, on the retry after a key refresh, replayed) through the per-call context.

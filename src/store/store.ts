@@ -380,7 +380,12 @@ export interface Store {
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>
   forTenant(tenantId: string): TenantStore
 
-  createTenant(tenant: { id: string; slug: string; name: string; createdAt: string }): Promise<Tenant>
+  createTenant(tenant: {
+    id: string
+    slug: string
+    name: string
+    createdAt: string
+  }): Promise<Tenant>
   getTenantBySlug(slug: string): Promise<Tenant | undefined>
   getTenantById(id: string): Promise<Tenant | undefined>
   listTenants(): Promise<Tenant[]>
@@ -467,7 +472,10 @@ export interface Store {
    * callbacks racing with the same state cannot both get it. undefined when there is none, or
    * when it expired (expiresAt <= now; the row is deleted all the same).
    */
-  consumeAuthorizationState(state: string, now: string): Promise<AuthorizationStateRecord | undefined>
+  consumeAuthorizationState(
+    state: string,
+    now: string,
+  ): Promise<AuthorizationStateRecord | undefined>
 
   insertOneTimeToken(record: OneTimeTokenRecord): Promise<void>
   /** The unexpired token with this hash and purpose, without using it up. */

@@ -386,8 +386,8 @@ describe('rollcall CLI usage', () => {
         const result = await inProcess({ dataDir }, ...args)
         assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`)
         assert.ok(result.stdout.startsWith(`Usage: npx rollcall ${command.name} `), result.stdout)
-        assert.match(result.stdout, /\n  --json +print /)
-        assert.match(result.stdout, /\n  -h, --help +show this help/)
+        assert.match(result.stdout, /\n {2}--json +print /)
+        assert.match(result.stdout, /\n {2}-h, --help +show this help/)
         assert.equal(result.stderr, '')
       }
     }
@@ -696,12 +696,23 @@ describe('rollcall CLI output and public URL', () => {
     const dataDir = tempDataDir(t)
     const dns = await startDnsServer()
     t.after(() => dns.close())
-    const env = { DOMAIN_VERIFICATION_DNS_SERVERS: dns.address, DOMAIN_VERIFICATION_TIMEOUT_SECONDS: '1' }
+    const env = {
+      DOMAIN_VERIFICATION_DNS_SERVERS: dns.address,
+      DOMAIN_VERIFICATION_TIMEOUT_SECONDS: '1',
+    }
     const run = (...args: string[]) => inProcess({ dataDir, env }, ...args)
     assert.equal((await run('tenant', 'create', '--slug', 'acme', '--name', 'Acme')).code, 0)
     assert.equal((await run('tenant', 'create', '--slug', 'globex', '--name', 'Globex')).code, 0)
 
-    const added = await run('domain', 'add', '--tenant', 'acme', '--domain', 'Contoso.com', '--json')
+    const added = await run(
+      'domain',
+      'add',
+      '--tenant',
+      'acme',
+      '--domain',
+      'Contoso.com',
+      '--json',
+    )
     assert.equal(added.code, 0, added.stderr)
     assert.match(
       added.stdout.trim(),
@@ -713,7 +724,15 @@ describe('rollcall CLI output and public URL', () => {
     assert.equal(early.code, 1)
     assert.match(early.stderr, /_rollcall-challenge\.contoso\.com/)
     dns.txt.set('_rollcall-challenge.contoso.com', [[txtValue]])
-    const verified = await run('domain', 'verify', '--tenant', 'acme', '--domain', 'contoso.com', '--json')
+    const verified = await run(
+      'domain',
+      'verify',
+      '--tenant',
+      'acme',
+      '--domain',
+      'contoso.com',
+      '--json',
+    )
     assert.equal(verified.code, 0, verified.stderr)
     assert.equal(JSON.parse(verified.stdout).status, 'verified')
     assert.equal(JSON.parse(verified.stdout).verifiedMethod, 'dns')
@@ -723,9 +742,21 @@ describe('rollcall CLI output and public URL', () => {
     assert.match(taken.stderr, /verified by another organisation/)
     assert.doesNotMatch(taken.stderr, /acme/)
 
-    assert.equal((await run('domain', 'add', '--tenant', 'globex', '--domain', 'globex.com')).code, 0)
+    assert.equal(
+      (await run('domain', 'add', '--tenant', 'globex', '--domain', 'globex.com')).code,
+      0,
+    )
     const vouched = await run(
-      'domain', 'verify', '--tenant', 'globex', '--domain', 'globex.com', '--force', '--by', 'Pat (ops)', '--json',
+      'domain',
+      'verify',
+      '--tenant',
+      'globex',
+      '--domain',
+      'globex.com',
+      '--force',
+      '--by',
+      'Pat (ops)',
+      '--json',
     )
     assert.equal(vouched.code, 0, vouched.stderr)
     assert.equal(JSON.parse(vouched.stdout).verifiedMethod, 'operator')
@@ -733,17 +764,37 @@ describe('rollcall CLI output and public URL', () => {
 
     const listed = await run('domain', 'list', '--tenant', 'globex', '--json')
     assert.deepEqual(
-      JSON.parse(listed.stdout).map((d: { domain: string; status: string }) => [d.domain, d.status]),
+      JSON.parse(listed.stdout).map((d: { domain: string; status: string }) => [
+        d.domain,
+        d.status,
+      ]),
       [['globex.com', 'verified']],
     )
     assert.match((await run('domain', 'list', '--tenant', 'acme')).stdout, /contoso\.com\tverified/)
-    const removed = await run('domain', 'remove', '--tenant', 'globex', '--domain', 'globex.com', '--json')
+    const removed = await run(
+      'domain',
+      'remove',
+      '--tenant',
+      'globex',
+      '--domain',
+      'globex.com',
+      '--json',
+    )
     assert.deepEqual(JSON.parse(removed.stdout), { domain: 'globex.com', removed: true })
-    assert.equal((await run('domain', 'remove', '--tenant', 'globex', '--domain', 'globex.com')).code, 1)
+    assert.equal(
+      (await run('domain', 'remove', '--tenant', 'globex', '--domain', 'globex.com')).code,
+      1,
+    )
 
     // Usage errors exit 2 before anything is done.
     assert.equal((await run('domain', 'add', '--tenant', 'acme')).code, 2)
-    assert.equal((await run('domain', 'verify', '--tenant', 'acme', '--domain', 'x.com', '--by', 'me')).code, 2)
-    assert.equal((await run('domain', 'add', '--tenant', 'acme', '--domain', 'not a domain')).code, 1)
+    assert.equal(
+      (await run('domain', 'verify', '--tenant', 'acme', '--domain', 'x.com', '--by', 'me')).code,
+      2,
+    )
+    assert.equal(
+      (await run('domain', 'add', '--tenant', 'acme', '--domain', 'not a domain')).code,
+      1,
+    )
   })
 })

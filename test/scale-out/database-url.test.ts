@@ -45,7 +45,11 @@ describe('DATABASE_URL problems at start', () => {
 
   it('requires ROLLCALL_SECRET with DATABASE_URL', async () => {
     try {
-      await runCli({ DATABASE_URL: 'postgres://x@127.0.0.1:1/x', ROLLCALL_SECRET: '' }, 'tenant', 'list')
+      await runCli(
+        { DATABASE_URL: 'postgres://x@127.0.0.1:1/x', ROLLCALL_SECRET: '' },
+        'tenant',
+        'list',
+      )
       assert.fail('should fail')
     } catch (error) {
       assert.match((error as { stderr: string }).stderr, /ROLLCALL_SECRET must be set/)
@@ -54,7 +58,11 @@ describe('DATABASE_URL problems at start', () => {
 
   it('lists every invalid variable at once', async () => {
     try {
-      await runCli({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' }, 'tenant', 'list')
+      await runCli(
+        { PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' },
+        'tenant',
+        'list',
+      )
       assert.fail('should fail')
     } catch (error) {
       const stderr = (error as { stderr: string }).stderr

@@ -31,7 +31,9 @@ describe('two instances on one PostgreSQL database', { skip }, () => {
       DATA_DIR: dataDir,
     }
     await runCli(env, 'tenant', 'create', '--slug', 'acme')
-    token = JSON.parse(await runCli(env, 'scim-token', 'issue', '--tenant', 'acme', '--force', '--json')).token
+    token = JSON.parse(
+      await runCli(env, 'scim-token', 'issue', '--tenant', 'acme', '--force', '--json'),
+    ).token
     // Started together: migrations are guarded by an advisory lock and run once.
     ;[a, b] = await Promise.all([startServer(env), startServer(env)])
   })
@@ -42,7 +44,13 @@ describe('two instances on one PostgreSQL database', { skip }, () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true })
   })
 
-  const call = async (server: ServerProcess, method: string, path: string, body?: unknown, bearer = token) => {
+  const call = async (
+    server: ServerProcess,
+    method: string,
+    path: string,
+    body?: unknown,
+    bearer = token,
+  ) => {
     const response = await fetch(`${server.url}/scim/v2/acme${path}`, {
       method,
       headers: {
@@ -65,7 +73,11 @@ describe('two instances on one PostgreSQL database', { skip }, () => {
       assert.deepEqual(results.map((r) => r.status).sort(), [201, 409], `round ${i}`)
       const loser = results.find((r) => r.status === 409)
       assert.equal(loser?.body.scimType, 'uniqueness')
-      const found = await call(a, 'GET', `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`)
+      const found = await call(
+        a,
+        'GET',
+        `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`,
+      )
       assert.equal(found.body.totalResults, 1)
     }
   })
@@ -73,7 +85,10 @@ describe('two instances on one PostgreSQL database', { skip }, () => {
   it('keeps every concurrent member add and remove made through both instances', async () => {
     const users: string[] = []
     for (let i = 0; i < 40; i++) {
-      const created = await call(i % 2 ? a : b, 'POST', '/Users', { schemas: [USER], userName: `member${i}@example.com` })
+      const created = await call(i % 2 ? a : b, 'POST', '/Users', {
+        schemas: [USER],
+        userName: `member${i}@example.com`,
+      })
       assert.equal(created.status, 201)
       users.push(created.body.id)
     }
@@ -91,7 +106,10 @@ describe('two instances on one PostgreSQL database', { skip }, () => {
     ]
     const results = await Promise.all(
       operations.map((operation, i) =>
-        call(i % 2 ? a : b, 'PATCH', `/Groups/${id}`, { schemas: [PATCH], Operations: [operation] }),
+        call(i % 2 ? a : b, 'PATCH', `/Groups/${id}`, {
+          schemas: [PATCH],
+          Operations: [operation],
+        }),
       ),
     )
     assert.deepEqual([...new Set(results.map((r) => r.status))], [204])
@@ -100,10 +118,12 @@ describe('two instances on one PostgreSQL database', { skip }, () => {
     assert.deepEqual(members, users.slice(0, 30).sort())
   })
 
-  it('refuses a re-issued token\'s predecessor on both instances at once', async () => {
+  it("refuses a re-issued token's predecessor on both instances at once", async () => {
     assert.equal((await call(a, 'GET', '/Users?count=1')).status, 200)
     assert.equal((await call(b, 'GET', '/Users?count=1')).status, 200)
-    const fresh = JSON.parse(await runCli(env, 'scim-token', 'issue', '--tenant', 'acme', '--force', '--json')).token
+    const fresh = JSON.parse(
+      await runCli(env, 'scim-token', 'issue', '--tenant', 'acme', '--force', '--json'),
+    ).token
     for (const server of [a, b]) {
       const old = await call(server, 'GET', '/Users?count=1')
       assert.equal(old.status, 401)
@@ -115,19 +135,26 @@ describe('two instances on one PostgreSQL database', { skip }, () => {
 
   it('finishes in-flight requests and exits 0 on SIGTERM', async () => {
     const inFlight = Array.from({ length: 20 }, (_, i) =>
-      call(b, 'POST', '/Users', { schemas: [USER], userName: `drain${i}@example.com` }).catch(() => ({ status: 0 })),
+      call(b, 'POST', '/Users', { schemas: [USER], userName: `drain${i}@example.com` }).catch(
+        () => ({ status: 0 }),
+      ),
     )
     await new Promise((resolve) => setTimeout(resolve, 20))
     const code = await b.stop('SIGTERM')
     assert.equal(code, 0, b.output().slice(-2000))
     const statuses = (await Promise.all(inFlight)).map((r) => r.status)
     // Requests the server had accepted were answered; later ones found the port closed (0).
-    assert.ok(statuses.every((s) => s === 201 || s === 0 || s === 503), statuses.join(','))
+    assert.ok(
+      statuses.every((s) => s === 201 || s === 0 || s === 503),
+      statuses.join(','),
+    )
     b = await startServer(env)
   })
 
   it('shares one provisioning log between the instances', async () => {
-    const log = JSON.parse(await runCli(env, 'provisioning-log', '--tenant', 'acme', '--limit', '1000', '--json'))
+    const log = JSON.parse(
+      await runCli(env, 'provisioning-log', '--tenant', 'acme', '--limit', '1000', '--json'),
+    )
     assert.ok(log.length > 50, `got ${log.length} entries`)
     assert.ok(log.some((e: { operation: string }) => e.operation === 'Patch Group'))
   })

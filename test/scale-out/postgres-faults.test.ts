@@ -12,7 +12,12 @@ import { buildApp } from '../../src/http/app.ts'
 import { ProvisioningLogWriter } from '../../src/provisioning/log-writer.ts'
 import { openPostgresStore } from '../../src/store/postgres/open-postgres.ts'
 import type { Store } from '../../src/store/store.ts'
-import { createTestDatabase, POSTGRES_URL, postgresSkipReason, type TestDatabase } from '../support/postgres.ts'
+import {
+  createTestDatabase,
+  POSTGRES_URL,
+  postgresSkipReason,
+  type TestDatabase,
+} from '../support/postgres.ts'
 
 const skip = await postgresSkipReason()
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
@@ -35,9 +40,10 @@ describe('PostgreSQL faults', { skip }, () => {
     }
   }
   const terminateBackends = () =>
-    admin('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [
-      name(),
-    ])
+    admin(
+      'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+      [name()],
+    )
 
   before(async () => {
     database = await createTestDatabase('rollcall_faults')
@@ -45,10 +51,25 @@ describe('PostgreSQL faults', { skip }, () => {
     await store.migrate()
     const secretBox = createSecretBox('f'.repeat(40))
     const signingKey = await loadSigningKey(store, secretBox)
-    const tenant = await store.createTenant({ id: newId(), slug: 'acme', name: 'Acme', createdAt: new Date().toISOString() })
+    const tenant = await store.createTenant({
+      id: newId(),
+      slug: 'acme',
+      name: 'Acme',
+      createdAt: new Date().toISOString(),
+    })
     token = (await issueScimToken(store, signingKey, tenant, 'https://rollcall.test')).token
-    log = new ProvisioningLogWriter(store, { retentionDays: 1, maxRowsPerTenant: 100, onError: () => {} })
-    app = await buildApp(loadConfig({ PUBLIC_URL: 'https://rollcall.test' }), { store, signingKey, secretBox, log, logger: false })
+    log = new ProvisioningLogWriter(store, {
+      retentionDays: 1,
+      maxRowsPerTenant: 100,
+      onError: () => {},
+    })
+    app = await buildApp(loadConfig({ PUBLIC_URL: 'https://rollcall.test' }), {
+      store,
+      signingKey,
+      secretBox,
+      log,
+      logger: false,
+    })
   })
 
   after(async () => {
@@ -63,12 +84,19 @@ describe('PostgreSQL faults', { skip }, () => {
     app.inject({
       method,
       url: `/scim/v2/acme${path}`,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/scim+json' } : {}) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body ? { 'content-type': 'application/scim+json' } : {}),
+      },
       ...(body ? { payload: JSON.stringify(body) } : {}),
     })
 
   it('recovers by itself after every backend connection is terminated', async () => {
-    for (let i = 0; i < 5; i++) assert.equal((await scim('POST', '/Users', { schemas: [USER], userName: `r${i}@x.io` })).statusCode, 201)
+    for (let i = 0; i < 5; i++)
+      assert.equal(
+        (await scim('POST', '/Users', { schemas: [USER], userName: `r${i}@x.io` })).statusCode,
+        201,
+      )
     await terminateBackends()
     const statuses: number[] = []
     for (let i = 0; i < 10; i++) {
@@ -76,7 +104,10 @@ describe('PostgreSQL faults', { skip }, () => {
     }
     assert.ok(!statuses.includes(500), `no 500s: ${statuses.join(',')}`)
     assert.equal(statuses.at(-1), 200, `recovered: ${statuses.join(',')}`)
-    assert.equal((await scim('POST', '/Users', { schemas: [USER], userName: 'after@x.io' })).statusCode, 201)
+    assert.equal(
+      (await scim('POST', '/Users', { schemas: [USER], userName: 'after@x.io' })).statusCode,
+      201,
+    )
   })
 
   it('answers 503 with Retry-After while the database refuses connections, and readiness follows', async () => {
@@ -93,9 +124,15 @@ describe('PostgreSQL faults', { skip }, () => {
 
     await admin(`alter database ${name()} with allow_connections true`)
     assert.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200)
-    const found = await scim('GET', `/Users?filter=${encodeURIComponent('userName eq "down@x.io"')}`)
+    const found = await scim(
+      'GET',
+      `/Users?filter=${encodeURIComponent('userName eq "down@x.io"')}`,
+    )
     assert.equal(found.statusCode, 200)
     assert.equal(found.json().totalResults, 0, 'the refused write left nothing behind')
-    assert.equal((await scim('POST', '/Users', { schemas: [USER], userName: 'down@x.io' })).statusCode, 201)
+    assert.equal(
+      (await scim('POST', '/Users', { schemas: [USER], userName: 'down@x.io' })).statusCode,
+      201,
+    )
   })
 })

@@ -1784,7 +1784,11 @@ export function defineStoreContract(
         const { store, a, b } = await fresh(t)
         const first = await store.createConnection(connection(a.id, 'Acme.com'))
         const second = await store.createConnection(
-          connection(a.id, 'acme.org', { createdAt: at(2), jitEnabled: false, emailClaims: ['upn'] }),
+          connection(a.id, 'acme.org', {
+            createdAt: at(2),
+            jitEnabled: false,
+            emailClaims: ['upn'],
+          }),
         )
         await store.createConnection(connection(b.id, 'globex.com'))
         assert.deepEqual(await store.getConnection(first.id), first)
@@ -1826,7 +1830,10 @@ export function defineStoreContract(
       it('refuses a second connection with the same domain in one tenant, case-insensitively', async (t) => {
         const { store, a, b } = await fresh(t)
         const first = await store.createConnection(connection(a.id, 'acme.com'))
-        await rejectsUnique(store.createConnection(connection(a.id, 'ACME.com')), 'login_connections_domain')
+        await rejectsUnique(
+          store.createConnection(connection(a.id, 'ACME.com')),
+          'login_connections_domain',
+        )
         const other = await store.createConnection(connection(a.id, 'globex.com'))
         await rejectsUnique(
           store.updateConnection(a.id, other.id, { domain: 'Acme.COM' }, at(3)),
@@ -1860,7 +1867,10 @@ export function defineStoreContract(
           store.consumeAuthorizationState('state-1', at(2)),
           store.consumeAuthorizationState('state-1', at(2)),
         ])
-        assert.deepEqual(results.filter((r) => r !== undefined), [record])
+        assert.deepEqual(
+          results.filter((r) => r !== undefined),
+          [record],
+        )
         assert.equal(await store.consumeAuthorizationState('state-1', at(3)), undefined)
         assert.equal(await store.consumeAuthorizationState('state-2', at(10)), undefined)
         assert.equal(await store.consumeAuthorizationState('unknown', at(1)), undefined)
@@ -1898,12 +1908,29 @@ export function defineStoreContract(
           detail: null,
         }
         await store.appendSignInLog(entry)
-        await store.appendSignInLog({ ...entry, at: at(2), outcome: 'refused', connectionId: null, email: null, detail: 'no email' })
+        await store.appendSignInLog({
+          ...entry,
+          at: at(2),
+          outcome: 'refused',
+          connectionId: null,
+          email: null,
+          detail: 'no email',
+        })
         await store.appendSignInLog({ ...entry, tenantId: b.id })
         const listed = await store.listSignInLog(a.id, { limit: 10 })
         assert.deepEqual(
           listed.map(({ id: _id, ...rest }) => rest),
-          [{ ...entry, at: at(2), outcome: 'refused', connectionId: null, email: null, detail: 'no email' }, entry],
+          [
+            {
+              ...entry,
+              at: at(2),
+              outcome: 'refused',
+              connectionId: null,
+              email: null,
+              detail: 'no email',
+            },
+            entry,
+          ],
         )
         assert.equal((await store.listSignInLog(a.id, { limit: 1 })).length, 1)
         assert.equal((await store.listSignInLog(b.id, { limit: 10 })).length, 1)
@@ -1911,11 +1938,21 @@ export function defineStoreContract(
 
       it('prunes sign-in log entries older than the provisioning log cut-off', async (t) => {
         const { store, a } = await fresh(t)
-        const entry: SignInLogEntry = { tenantId: a.id, connectionId: null, at: at(1), outcome: 'refused', email: null, detail: null }
+        const entry: SignInLogEntry = {
+          tenantId: a.id,
+          connectionId: null,
+          at: at(1),
+          outcome: 'refused',
+          email: null,
+          detail: null,
+        }
         await store.appendSignInLog(entry)
         await store.appendSignInLog({ ...entry, at: at(3) })
         await store.pruneProvisioningLog(at(2), 100)
-        assert.deepEqual((await store.listSignInLog(a.id, { limit: 10 })).map((e) => e.at), [at(3)])
+        assert.deepEqual(
+          (await store.listSignInLog(a.id, { limit: 10 })).map((e) => e.at),
+          [at(3)],
+        )
       })
 
       it('keeps one local password hash per person and replaces it', async (t) => {
@@ -1933,10 +1970,26 @@ export function defineStoreContract(
         await store.recordLoginFailure(['account:x', 'address:1'], at(5))
         await store.recordLoginFailure(['address:1'], at(9))
         await store.recordLoginFailure([], at(9))
-        assert.deepEqual(await store.countLoginFailures('account:x', at(0)), { count: 2, oldestAt: at(1), latestAt: at(5) })
-        assert.deepEqual(await store.countLoginFailures('account:x', at(2)), { count: 1, oldestAt: at(5), latestAt: at(5) })
-        assert.deepEqual(await store.countLoginFailures('address:1', at(0)), { count: 3, oldestAt: at(1), latestAt: at(9) })
-        assert.deepEqual(await store.countLoginFailures('other', at(0)), { count: 0, oldestAt: null, latestAt: null })
+        assert.deepEqual(await store.countLoginFailures('account:x', at(0)), {
+          count: 2,
+          oldestAt: at(1),
+          latestAt: at(5),
+        })
+        assert.deepEqual(await store.countLoginFailures('account:x', at(2)), {
+          count: 1,
+          oldestAt: at(5),
+          latestAt: at(5),
+        })
+        assert.deepEqual(await store.countLoginFailures('address:1', at(0)), {
+          count: 3,
+          oldestAt: at(1),
+          latestAt: at(9),
+        })
+        assert.deepEqual(await store.countLoginFailures('other', at(0)), {
+          count: 0,
+          oldestAt: null,
+          latestAt: null,
+        })
         await store.clearLoginFailures('account:x')
         assert.equal((await store.countLoginFailures('account:x', at(0))).count, 0)
         assert.equal((await store.countLoginFailures('address:1', at(0))).count, 3)
@@ -1994,8 +2047,18 @@ export function defineStoreContract(
         await store.insertAuthorizationState({ ...base, state: 'old', expiresAt: at(5) })
         await store.insertAuthorizationState({ ...base, state: 'new', expiresAt: at(50) })
         const session = { userId: user.id, tenantId: a.id, createdAt: at(0), lastSeenAt: at(0) }
-        await store.insertSession({ ...session, idHash: 'idle', idleExpiresAt: at(5), absoluteExpiresAt: at(50) })
-        await store.insertSession({ ...session, idHash: 'live', idleExpiresAt: at(50), absoluteExpiresAt: at(50) })
+        await store.insertSession({
+          ...session,
+          idHash: 'idle',
+          idleExpiresAt: at(5),
+          absoluteExpiresAt: at(50),
+        })
+        await store.insertSession({
+          ...session,
+          idHash: 'live',
+          idleExpiresAt: at(50),
+          absoluteExpiresAt: at(50),
+        })
         await store.recordLoginFailure(['k'], at(1))
         await store.recordLoginFailure(['k'], at(20))
         await store.pruneExpiredSignInState(at(10), at(10))
@@ -2009,7 +2072,11 @@ export function defineStoreContract(
       it('sets the role of a member, bumping the version, and lists every membership of a person', async (t) => {
         const { store, a, b, ta, tb } = await fresh(t)
         const user = await addUser(ta, 'role@example.com', { origin: 'INTERNAL' })
-        await addUser(tb, 'role@example.com', { person: user.id, origin: 'SCIM', write: { active: false } })
+        await addUser(tb, 'role@example.com', {
+          person: user.id,
+          origin: 'SCIM',
+          write: { active: false },
+        })
         const promoted = await ta.setRole(user.id, 'Admin', at(9))
         assert.equal(promoted?.role, 'Admin')
         assert.equal(promoted?.version, user.version + 1)
@@ -2028,7 +2095,7 @@ export function defineStoreContract(
     })
 
     describe('verified domains', () => {
-      it('adds, reads, lists and removes a tenant\'s domains, normalised', async (t) => {
+      it("adds, reads, lists and removes a tenant's domains, normalised", async (t) => {
         const { store, a, b } = await fresh(t)
         const added = await store.addDomain(domainRecord(a.id, 'Contoso.COM'))
         assert.deepEqual(added, { ...domainRecord(a.id, 'contoso.com') })
@@ -2040,7 +2107,10 @@ export function defineStoreContract(
           ['acme.org', 'contoso.com'],
         )
         assert.equal((await store.getDomain(b.id, 'contoso.com'))?.challenge, 'other')
-        await rejectsUnique(store.addDomain(domainRecord(a.id, 'contoso.com')), 'tenant_domains_tenant')
+        await rejectsUnique(
+          store.addDomain(domainRecord(a.id, 'contoso.com')),
+          'tenant_domains_tenant',
+        )
         assert.equal(await store.removeDomain(b.id, 'acme.org'), false)
         assert.equal(await store.removeDomain(a.id, 'ACME.org'), true)
         assert.equal(await store.getDomain(a.id, 'acme.org'), undefined)
@@ -2082,8 +2152,12 @@ export function defineStoreContract(
         await store.addDomain(domainRecord(a.id, 'race.com'))
         await store.addDomain(domainRecord(b.id, 'race.com'))
         const results = await Promise.allSettled([
-          store.transaction((tx) => tx.markDomainVerified(a.id, 'race.com', { at: at(1), method: 'dns', by: 'x' })),
-          store.transaction((tx) => tx.markDomainVerified(b.id, 'race.com', { at: at(1), method: 'dns', by: 'x' })),
+          store.transaction((tx) =>
+            tx.markDomainVerified(a.id, 'race.com', { at: at(1), method: 'dns', by: 'x' }),
+          ),
+          store.transaction((tx) =>
+            tx.markDomainVerified(b.id, 'race.com', { at: at(1), method: 'dns', by: 'x' }),
+          ),
         ])
         assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1)
         const rejected = results.find((r) => r.status === 'rejected')
@@ -2099,7 +2173,7 @@ export function defineStoreContract(
       })
     })
 
-    describe('large batches (issue #7): chunked under every engine\'s bound-parameter limit', () => {
+    describe("large batches (issue #7): chunked under every engine's bound-parameter limit", () => {
       const byEmail = async (tenant: TenantStore, email: string) =>
         ids(await tenant.listUsers(query({ filter: parseFilter(`emails.value eq "${email}"`) })))
       const aliases = (n: number, from: number) =>
@@ -2150,10 +2224,7 @@ export function defineStoreContract(
         assert.equal((await ta.listMembers([group.id])).get(group.id)?.length, 15_000)
         await ta.removeMembers(group.id, memberIds.slice(0, 10_000), 'SCIM')
         const left = (await ta.listMembers([group.id])).get(group.id) ?? []
-        assert.deepEqual(
-          left.map((m) => m.memberId).sort(),
-          memberIds.slice(10_000, 15_000).sort(),
-        )
+        assert.deepEqual(left.map((m) => m.memberId).sort(), memberIds.slice(10_000, 15_000).sort())
       })
     })
 
@@ -2191,7 +2262,10 @@ export function defineStoreContract(
         const { store } = await fresh(t)
         await store.setServiceSetting('public_url', 'https://rollcall.example.com', at(1))
         await store.migrate()
-        assert.equal((await store.getServiceSetting('public_url'))?.value, 'https://rollcall.example.com')
+        assert.equal(
+          (await store.getServiceSetting('public_url'))?.value,
+          'https://rollcall.example.com',
+        )
       })
     })
   })

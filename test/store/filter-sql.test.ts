@@ -2,7 +2,6 @@
 // SQLite always and on PostgreSQL when reachable: every result must equal the reference
 // evaluator's over the same resources, rendered as the service renders them.
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import BetterSqlite3 from 'better-sqlite3'
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql, type RawBuilder } from 'kysely'
@@ -299,17 +298,15 @@ const userResources = new Map(
 )
 const groupResources = new Map(
   groups1.map((group) => {
-    const members: MemberRecord[] = [...group.members]
-      .sort(byId)
-      .map((m) => {
-        const user = users1.find((u) => u.id === m.id)
-        const nested = groups1.find((g) => g.id === m.id)
-        const display =
-          user === undefined
-            ? ((nested?.doc.displayName as string | undefined) ?? null)
-            : (asString(user.doc.displayName) ?? (user.doc.userName as string))
-        return { memberId: m.id, memberType: m.type, origin: 'SCIM', display }
-      })
+    const members: MemberRecord[] = [...group.members].sort(byId).map((m) => {
+      const user = users1.find((u) => u.id === m.id)
+      const nested = groups1.find((g) => g.id === m.id)
+      const display =
+        user === undefined
+          ? ((nested?.doc.displayName as string | undefined) ?? null)
+          : (asString(user.doc.displayName) ?? (user.doc.userName as string))
+      return { memberId: m.id, memberType: m.type, origin: 'SCIM', display }
+    })
     return [group.id, renderGroup(groupRecord(group), members, BASE_URL)] as const
   }),
 )
@@ -420,7 +417,7 @@ const anEmail = (withEmail.doc.emails as { value?: string }[]).find((e) => e.val
 const withExternalId = users1.find((u) => asString(u.doc.externalId) !== null) as UserRow
 const anExternalId = withExternalId.doc.externalId as string
 const aManager = users1.find((u) => (u.doc[ENT] as { manager?: unknown } | undefined)?.manager)
-const aManagerId = ((aManager?.doc[ENT] as { manager: { value: string } }).manager.value) as string
+const aManagerId = (aManager?.doc[ENT] as { manager: { value: string } }).manager.value as string
 const onlyInTwo = users2[0] as UserRow
 
 const USER_FILTERS: readonly string[] = [

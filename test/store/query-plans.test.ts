@@ -24,7 +24,9 @@ describe('SQLite query plans', () => {
     // The query of SqlTenantStore.groupsOfUsers.
     const query = db
       .selectFrom('group_members as m')
-      .innerJoin('groups as g', (join) => join.onRef('g.tenant_id', '=', 'm.tenant_id').onRef('g.id', '=', 'm.group_id'))
+      .innerJoin('groups as g', (join) =>
+        join.onRef('g.tenant_id', '=', 'm.tenant_id').onRef('g.id', '=', 'm.group_id'),
+      )
       .select(['m.member_id', 'g.id', 'g.display_name'])
       .where('m.tenant_id', '=', 't')
       .where('m.member_id', 'in', ['u1', 'u2'])
@@ -33,6 +35,10 @@ describe('SQLite query plans', () => {
       .prepare(`explain query plan ${query.sql}`)
       .all(...(query.parameters as unknown[]))
       .map((row) => (row as { detail: string }).detail)
-    assert.match(plan[0] ?? '', /group_members_member_ix \(tenant_id=\? AND member_id=\?\)/, plan.join(' | '))
+    assert.match(
+      plan[0] ?? '',
+      /group_members_member_ix \(tenant_id=\? AND member_id=\?\)/,
+      plan.join(' | '),
+    )
   })
 })

@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 
-export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+export const POSTGRES_URL =
+  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
 let probed: Promise<boolean> | undefined
 
@@ -27,7 +28,9 @@ export async function postgresSkipReason(): Promise<string | false> {
   probed ??= reachable()
   if (await probed) return false
   if (process.env.REQUIRE_POSTGRES === '1') {
-    throw new Error(`PostgreSQL is required (REQUIRE_POSTGRES=1) but not reachable at ${POSTGRES_URL}`)
+    throw new Error(
+      `PostgreSQL is required (REQUIRE_POSTGRES=1) but not reachable at ${POSTGRES_URL}`,
+    )
   }
   const reason =
     `PostgreSQL not reachable at ${POSTGRES_URL}: set TEST_DATABASE_URL=postgres://user@host/db ` +
@@ -59,7 +62,8 @@ export async function createTestDatabase(prefix = 'rollcall_test'): Promise<Test
   url.pathname = `/${name}`
   return {
     url: url.toString(),
-    drop: () => admin((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+    drop: () =>
+      admin((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
   }
 }
 
@@ -74,6 +78,7 @@ export async function createTestSchema(prefix = 'rc'): Promise<TestDatabase> {
   url.searchParams.set('options', `-c search_path=${name}`)
   return {
     url: url.toString(),
-    drop: () => admin((c) => c.query(`drop schema if exists ${name} cascade`)).then(() => undefined),
+    drop: () =>
+      admin((c) => c.query(`drop schema if exists ${name} cascade`)).then(() => undefined),
   }
 }

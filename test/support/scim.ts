@@ -20,7 +20,11 @@ export type Json = any
 const FIXTURES = new URL('../fixtures/idp/', import.meta.url)
 
 /** A recorded request body of `idp`, with the documentation ids replaced by real ones. */
-export function fixture(idp: 'entra' | 'okta', name: string, ids: Readonly<Record<string, string>> = {}): Json {
+export function fixture(
+  idp: 'entra' | 'okta',
+  name: string,
+  ids: Readonly<Record<string, string>> = {},
+): Json {
   let text = readFileSync(new URL(`${idp}/${name}`, FIXTURES), 'utf8')
   for (const [from, to] of Object.entries(ids)) text = text.split(from).join(to)
   return JSON.parse(text)
@@ -53,16 +57,27 @@ export function expectScim(res: LightMyRequestResponse, status: number, label = 
 
 /** PATCH of a user: 200 with the resource or 204 ("It isn't necessary to include the entire resource"). */
 export function expectPatched(res: LightMyRequestResponse, label = ''): void {
-  assert.ok([200, 204].includes(res.statusCode), `${label} → ${res.statusCode} ${res.body.slice(0, 600)}`)
+  assert.ok(
+    [200, 204].includes(res.statusCode),
+    `${label} → ${res.statusCode} ${res.body.slice(0, 600)}`,
+  )
   expectScim(res, res.statusCode, label)
 }
 
 export async function createUser(h: TestApp, body: Json): Promise<Json> {
-  return expectScim(await h.scim(h.acme, 'POST', '/Users', body), 201, `POST /Users ${body.userName}`)
+  return expectScim(
+    await h.scim(h.acme, 'POST', '/Users', body),
+    201,
+    `POST /Users ${body.userName}`,
+  )
 }
 
 export async function createGroup(h: TestApp, body: Json): Promise<Json> {
-  return expectScim(await h.scim(h.acme, 'POST', '/Groups', body), 201, `POST /Groups ${body.displayName}`)
+  return expectScim(
+    await h.scim(h.acme, 'POST', '/Groups', body),
+    201,
+    `POST /Groups ${body.displayName}`,
+  )
 }
 
 export async function getUser(h: TestApp, id: string): Promise<Json> {

@@ -21,7 +21,10 @@ export function scimErrorBody(error: ScimError): Record<string, unknown> {
 export function toScimError(error: unknown, maxBodyBytes: number): ScimError {
   if (error instanceof ScimError) return error
   if (error instanceof StoreUnavailable) {
-    return ScimError.unavailable('The directory store is temporarily unavailable; retry shortly.', 5)
+    return ScimError.unavailable(
+      'The directory store is temporarily unavailable; retry shortly.',
+      5,
+    )
   }
   const fastifyError = error as Partial<FastifyError>
   switch (fastifyError.code) {

@@ -346,7 +346,7 @@ describe('matchesValueFilter', () => {
     assert.equal(matchesValueFilter(filter, home, emails), false)
   })
 
-  it('reads Entra\'s string booleans on primary', () => {
+  it("reads Entra's string booleans on primary", () => {
     const filter = parseFilter('primary eq "True"')
     assert.equal(matchesValueFilter(filter, { primary: true }, emails), true)
     assert.equal(matchesValueFilter(filter, { primary: 'true' }, emails), true)

@@ -345,8 +345,7 @@ function toBoolean(value: unknown): boolean | undefined {
 }
 
 // xsd:dateTime (RFC 7643 §2.3.5), or a bare date; a missing zone is read as UTC.
-const DATE_TIME =
-  /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/i
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/i
 
 /** An xsd:dateTime (or bare date) as epoch milliseconds, or undefined when it is not one. */
 export function parseDateTime(text: string): number | undefined {

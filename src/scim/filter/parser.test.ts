@@ -162,10 +162,7 @@ describe('parseFilter', () => {
     })
 
     it('accepts $ref as a sub-attribute name', () => {
-      assert.deepEqual(
-        parseFilter('members.$ref pr'),
-        present(path('members', '$ref')),
-      )
+      assert.deepEqual(parseFilter('members.$ref pr'), present(path('members', '$ref')))
     })
 
     it('reads Entra\'s emails[type eq "work"].value eq "x" as a value path with both tests', () => {

@@ -38,8 +38,7 @@ const EXPECTED_VALUE = 'a value (a "quoted string", a number, true, false or nul
 const ATTRIBUTE_NAME = /^(?:[A-Za-z][A-Za-z0-9_-]*|\$ref)$/i
 
 type Result<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: SyntaxProblem }
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SyntaxProblem }
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value })
 const fail = (position: number, message: string): { ok: false; error: SyntaxProblem } => ({

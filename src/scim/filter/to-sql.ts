@@ -10,7 +10,13 @@ import { resolveAttributePath, resolveSubAttribute } from '../schemas/resolve.ts
 import type { ResolvedAttribute } from '../schemas/resolve.ts'
 import type { AttributeDefinition, ResourceTypeDefinition } from '../schemas/types.ts'
 import type { AttributePath, CompareOperator, Filter, FilterValue } from './ast.ts'
-import { matchString, order, parseDateTime, validateFilter, type PositiveOperator } from './evaluate.ts'
+import {
+  matchString,
+  order,
+  parseDateTime,
+  validateFilter,
+  type PositiveOperator,
+} from './evaluate.ts'
 
 type Pred = RawBuilder<SqlBool>
 type Expr = RawBuilder<unknown>
@@ -194,7 +200,13 @@ function compileLeaf(context: Context, path: AttributePath, scope: Scope, leaf: 
       )
     }
     const cell = scope.cell(sub)
-    return leafOnValues(context, leaf, sub, (test) => test(cell), () => present(context, cell, sub))
+    return leafOnValues(
+      context,
+      leaf,
+      sub,
+      (test) => test(cell),
+      () => present(context, cell, sub),
+    )
   }
   const resolved = resolveOrThrow(context, path)
   const top = resolved.definition
@@ -913,8 +925,6 @@ function trueOnEmpty(op: CompareOperator, operand: FilterValue): boolean {
   if (typeof operand !== 'string') return false
   return matchString('', operand.toLowerCase(), op === 'ne' ? 'eq' : op)
 }
-
-
 
 function invalid(detail: string): ScimError {
   return ScimError.invalidFilter(detail)

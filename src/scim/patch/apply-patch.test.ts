@@ -132,8 +132,7 @@ function rejectsGroup(operations: unknown[], scimType: ScimType, ...fragments: s
 
 describe('applyPatch: the PatchOp body (RFC 7644 §3.5.2)', () => {
   const replace = { op: 'replace', path: 'displayName', value: 'Babs' }
-  const run = (input: unknown) => () =>
-    applyPatch(input, USER, USER_RESOURCE_TYPE, LENIENT_QUIRKS)
+  const run = (input: unknown) => () => applyPatch(input, USER, USER_RESOURCE_TYPE, LENIENT_QUIRKS)
 
   it('rejects a body that is not an object', () => {
     assertRejects(run('nope'), 'invalidSyntax', 'JSON object')
@@ -401,10 +400,10 @@ describe('applyPatch: remove (RFC 7644 §3.5.2.2)', () => {
   })
 
   it('removes the last extension attribute and with it the extension object', () => {
-    const result = patchUser(
-      [{ op: 'remove', path: `${ENTERPRISE}:department` }],
-      { userName: 'a@example.com', [ENTERPRISE]: { department: 'x' } },
-    )
+    const result = patchUser([{ op: 'remove', path: `${ENTERPRISE}:department` }], {
+      userName: 'a@example.com',
+      [ENTERPRISE]: { department: 'x' },
+    })
     assert.deepEqual(result.doc, BARE_USER)
   })
 
@@ -1048,10 +1047,10 @@ describe('applyPatch: atomicity and change detection', () => {
   })
 
   it('keeps and recomputes schemas when the stored document has them', () => {
-    const result = patchUser(
-      [{ op: 'add', path: `${ENTERPRISE}:department`, value: 'Parks' }],
-      { schemas: [SCIM_USER_SCHEMA_URN], ...BARE_USER },
-    )
+    const result = patchUser([{ op: 'add', path: `${ENTERPRISE}:department`, value: 'Parks' }], {
+      schemas: [SCIM_USER_SCHEMA_URN],
+      ...BARE_USER,
+    })
     assert.deepEqual(result.doc['schemas'], [SCIM_USER_SCHEMA_URN, ENTERPRISE])
     const without = patchUser([{ op: 'add', path: 'nickName', value: 'x' }], BARE_USER)
     assert.equal(without.doc['schemas'], undefined)

@@ -254,7 +254,9 @@ function readOperation(raw: unknown, index: number): Operation {
   }
   const pathValue = getMember(raw, 'path', where)
   if (pathValue !== undefined && pathValue !== null && typeof pathValue !== 'string') {
-    throw ScimError.invalidSyntax(`${where}: "path" must be a string, got ${describeValue(pathValue)}.`)
+    throw ScimError.invalidSyntax(
+      `${where}: "path" must be a string, got ${describeValue(pathValue)}.`,
+    )
   }
   const value = getMember(raw, 'value', where)
   return {
@@ -522,8 +524,7 @@ function applyToAttribute(
   if (definition.multiValued) {
     const input = isPlainObject(value) ? [value] : value
     const coerced = coerceAttributeValue(definition, input, label, state.quirks) as
-      | Json[]
-      | undefined
+      Json[] | undefined
     if (op === 'replace') {
       setValue(state.doc, resolved, name, coerced)
       return
@@ -1158,4 +1159,3 @@ function unknownAttribute(
   // value is invalidSyntax, like any unknown attribute of a body (interop profile §5.3).
   return origin === 'path' ? ScimError.invalidPath(detail) : ScimError.invalidSyntax(detail)
 }
-

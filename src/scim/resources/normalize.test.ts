@@ -515,10 +515,11 @@ describe('normalizeResource for Groups', () => {
       ],
     })
     assert.equal('members' in doc, false)
-    assert.deepEqual(
-      members,
-      [{ value: 'u1', type: 'User' }, { value: 'g1', type: 'Group' }, { value: 'u2' }],
-    )
+    assert.deepEqual(members, [
+      { value: 'u1', type: 'User' },
+      { value: 'g1', type: 'Group' },
+      { value: 'u2' },
+    ])
   })
 
   it('leaves members out when the body has none, and clears them on PUT with null', () => {

@@ -29,12 +29,10 @@ export const META_ATTRIBUTE: AttributeDefinition = defineAttribute(
   {
     mutability: 'readOnly',
     subAttributes: [
-      defineAttribute(
-        'resourceType',
-        'string',
-        'The name of the resource type of the resource.',
-        { caseExact: true, mutability: 'readOnly' },
-      ),
+      defineAttribute('resourceType', 'string', 'The name of the resource type of the resource.', {
+        caseExact: true,
+        mutability: 'readOnly',
+      }),
       defineAttribute(
         'created',
         'dateTime',

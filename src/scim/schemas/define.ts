@@ -4,9 +4,7 @@
 import type { AttributeDefinition, AttributeType } from './types.ts'
 
 /** Every characteristic of an attribute except its name, type and description. */
-export type AttributeOptions = Partial<
-  Omit<AttributeDefinition, 'name' | 'type' | 'description'>
->
+export type AttributeOptions = Partial<Omit<AttributeDefinition, 'name' | 'type' | 'description'>>
 
 /**
  * Builds an attribute definition with the defaults of RFC 7643 §2.2 overridden by `options`.

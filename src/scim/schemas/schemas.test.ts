@@ -131,7 +131,10 @@ describe('schemas', () => {
     const groups = attribute(SCIM_USER_SCHEMA, 'groups')
     assert.equal(groups.mutability, 'readOnly')
     for (const child of groups.subAttributes ?? []) assert.equal(child.mutability, 'readOnly')
-    assert.deepEqual(groups.subAttributes?.map((a) => a.name), ['value', '$ref', 'display', 'type'])
+    assert.deepEqual(
+      groups.subAttributes?.map((a) => a.name),
+      ['value', '$ref', 'display', 'type'],
+    )
   })
 
   it('defines the Enterprise User extension with a complex manager', () => {
@@ -166,7 +169,10 @@ describe('schemas', () => {
       'urn:ietf:params:scim:schemas:extension:enterprise:2.0:Group',
     )
     assert.equal(GROUP_EXTENSION_SCHEMA.id, GROUP_EXTENSION_SCHEMA_URN)
-    assert.deepEqual(GROUP_EXTENSION_SCHEMA.attributes.map((a) => a.name), ['description'])
+    assert.deepEqual(
+      GROUP_EXTENSION_SCHEMA.attributes.map((a) => a.name),
+      ['description'],
+    )
     assert.equal(attribute(GROUP_EXTENSION_SCHEMA, 'description').caseExact, false)
   })
 

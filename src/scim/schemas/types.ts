@@ -2,14 +2,7 @@
 // /Schemas is rendered from these; validation, filters and PATCH all resolve paths against them.
 
 export type AttributeType =
-  | 'string'
-  | 'boolean'
-  | 'decimal'
-  | 'integer'
-  | 'dateTime'
-  | 'reference'
-  | 'complex'
-  | 'binary'
+  'string' | 'boolean' | 'decimal' | 'integer' | 'dateTime' | 'reference' | 'complex' | 'binary'
 
 export type Mutability = 'readOnly' | 'readWrite' | 'immutable' | 'writeOnly'
 export type Returned = 'always' | 'never' | 'default' | 'request'

@@ -44,10 +44,20 @@ export function translatePostgresError(error: unknown): unknown {
   if (e.code === '55000' && /not currently accepting connections/.test(e.message ?? '')) {
     return new StoreUnavailable('the database is not accepting connections', { cause: error })
   }
-  if (e.code === '23505') return new UniqueViolation(CONSTRAINTS[e.constraint ?? ''] ?? e.constraint ?? 'unique')
+  if (e.code === '23505')
+    return new UniqueViolation(CONSTRAINTS[e.constraint ?? ''] ?? e.constraint ?? 'unique')
   // Connection failures, admin shutdown / terminated backends, too many connections.
   if (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300'].includes(e.code) ||
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      '57P01',
+      '57P02',
+      '57P03',
+      '53300',
+    ].includes(e.code) ||
     e.code.startsWith('08') ||
     e.code === '40001' ||
     e.code === '40P01'

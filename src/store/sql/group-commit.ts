@@ -69,7 +69,10 @@ export class GroupCommitter<DB, S> {
           await savepoint.releaseSavepoint(name).execute()
         } catch (rollbackError) {
           // The transaction is unusable: fail the whole batch.
-          await trx.rollback().execute().catch(() => undefined)
+          await trx
+            .rollback()
+            .execute()
+            .catch(() => undefined)
           item.reject(this.translateError(error))
           for (const s of succeeded) s.item.reject(this.translateError(rollbackError))
           return
@@ -80,7 +83,10 @@ export class GroupCommitter<DB, S> {
     try {
       await trx.commit().execute()
     } catch (error) {
-      await trx.rollback().execute().catch(() => undefined)
+      await trx
+        .rollback()
+        .execute()
+        .catch(() => undefined)
       for (const s of succeeded) s.item.reject(this.translateError(error))
       return
     }

@@ -1,6 +1,13 @@
 // The Store over Kysely, shared by SQLite and PostgreSQL: the queries are the same, the dialect
 // supplies capabilities (JSON access, error codes). SCIM filters are compiled to SQL here.
-import { sql, type Kysely, type RawBuilder, type Selectable, type SqlBool, type Transaction } from 'kysely'
+import {
+  sql,
+  type Kysely,
+  type RawBuilder,
+  type Selectable,
+  type SqlBool,
+  type Transaction,
+} from 'kysely'
 import type { Origin, Tenant } from '../../domain/types.ts'
 import { normaliseName } from '../../domain/directory-rules.ts'
 import { normaliseDomain } from '../../domain/domains.ts'
@@ -156,7 +163,6 @@ function toAuthorizationState(row: Selectable<SsoStatesTable>): AuthorizationSta
   }
 }
 
-
 /** SQLite caps bound parameters per statement; chunk IN lists well below it. */
 const IN_CHUNK = 500
 
@@ -253,11 +259,7 @@ class SqlTenantStore implements TenantStore {
     // The table is chosen at run time; Kysely's static row typing cannot follow, so this query
     // is typed loosely and its rows mapped explicitly below.
     const db = this.reader as unknown as Kysely<any> // eslint-disable-line @typescript-eslint/no-explicit-any
-    let select = db
-      .selectFrom(table)
-      .selectAll(alias)
-      .where(tenantWhere)
-      .where(where)
+    let select = db.selectFrom(table).selectAll(alias).where(tenantWhere).where(where)
     if (seekAfter !== undefined) select = select.where(sql<SqlBool>`${idColumn} > ${seekAfter}`)
     if (seekAfter === undefined && offset > 0 && query.sortBy === undefined) {
       // A cold deep page: find its first id with the offset applied to the id index alone
@@ -298,7 +300,8 @@ class SqlTenantStore implements TenantStore {
 
     if (query.sortBy === undefined && items.length === query.count) {
       const last = items[items.length - 1]
-      if (last) this.cursors.set(cursorKey, query.startIndex + query.count, { lastId: last.id, total })
+      if (last)
+        this.cursors.set(cursorKey, query.startIndex + query.count, { lastId: last.id, total })
     }
     // After deletions a seek can find rows beyond the current total; a page past the end is empty.
     const visible = query.startIndex > total ? [] : items
@@ -356,7 +359,11 @@ class SqlTenantStore implements TenantStore {
 
   async setIdentityEmail(userId: string, emailNorm: string | null): Promise<void> {
     await this.guard(() =>
-      this.db.updateTable('users').set({ email_norm: emailNorm }).where('id', '=', userId).execute(),
+      this.db
+        .updateTable('users')
+        .set({ email_norm: emailNorm })
+        .where('id', '=', userId)
+        .execute(),
     )
   }
 
@@ -538,7 +545,12 @@ class SqlTenantStore implements TenantStore {
     }
   }
 
-  async insertGroup(id: string, write: GroupWrite, origin: Origin, at: string): Promise<GroupRecord> {
+  async insertGroup(
+    id: string,
+    write: GroupWrite,
+    origin: Origin,
+    at: string,
+  ): Promise<GroupRecord> {
     return this.guard(async () => {
       const row = await this.db
         .insertInto('groups')
@@ -700,7 +712,11 @@ class SqlTenantStore implements TenantStore {
     }
   }
 
-  async removeMembers(groupId: string, memberIds: readonly string[], origin: Origin): Promise<void> {
+  async removeMembers(
+    groupId: string,
+    memberIds: readonly string[],
+    origin: Origin,
+  ): Promise<void> {
     for (const part of chunks(memberIds)) {
       if (part.length === 0) continue
       await this.db
@@ -713,7 +729,11 @@ class SqlTenantStore implements TenantStore {
     }
   }
 
-  async removeMembersExcept(groupId: string, keep: readonly string[], origin: Origin): Promise<void> {
+  async removeMembersExcept(
+    groupId: string,
+    keep: readonly string[],
+    origin: Origin,
+  ): Promise<void> {
     let query = this.db
       .deleteFrom('group_members')
       .where('tenant_id', '=', this.tenantId)
@@ -880,7 +900,8 @@ export class SqlStore implements Store {
     // table is empty, inside a transaction that (on PostgreSQL) holds a lock for the check.
     return this.transaction(async (store) => {
       const trx = (store as SqlStore).db
-      if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(7365021902)`.execute(trx)
+      if (this.dialect === 'postgres')
+        await sql`select pg_advisory_xact_lock(7365021902)`.execute(trx)
       const existing = await trx.selectFrom('signing_keys').select('id').executeTakeFirst()
       if (!existing) {
         await trx
@@ -965,7 +986,10 @@ export class SqlStore implements Store {
 
   async pruneProvisioningLog(before: string, maxRowsPerTenant: number): Promise<number> {
     let deleted = 0
-    const old = await this.db.deleteFrom('provisioning_log').where('at', '<', before).executeTakeFirst()
+    const old = await this.db
+      .deleteFrom('provisioning_log')
+      .where('at', '<', before)
+      .executeTakeFirst()
     deleted += Number(old.numDeletedRows)
     // The sign-in log follows the same retention (by age; its volume is the users' sign-ins).
     await this.db.deleteFrom('sign_in_log').where('at', '<', before).execute()
@@ -1035,7 +1059,11 @@ export class SqlStore implements Store {
 
   async getConnection(id: string): Promise<LoginConnectionRecord | undefined> {
     const row = await this.guard(() =>
-      this.reader.selectFrom('login_connections').selectAll().where('id', '=', id).executeTakeFirst(),
+      this.reader
+        .selectFrom('login_connections')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst(),
     )
     return row && toConnection(row)
   }
@@ -1045,7 +1073,9 @@ export class SqlStore implements Store {
       this.reader
         .selectFrom('login_connections as c')
         .innerJoin('tenant_domains as d', (join) =>
-          join.onRef('d.tenant_id', '=', 'c.tenant_id').onRef('d.domain_norm', '=', 'c.domain_norm'),
+          join
+            .onRef('d.tenant_id', '=', 'c.tenant_id')
+            .onRef('d.domain_norm', '=', 'c.domain_norm'),
         )
         .selectAll('c')
         .where('c.domain_norm', '=', normaliseDomain(domain))
@@ -1243,7 +1273,10 @@ export class SqlStore implements Store {
     )
   }
 
-  async listSignInLog(tenantId: string, options: { limit: number }): Promise<StoredSignInLogEntry[]> {
+  async listSignInLog(
+    tenantId: string,
+    options: { limit: number },
+  ): Promise<StoredSignInLogEntry[]> {
     const rows = await this.guard(() =>
       this.reader
         .selectFrom('sign_in_log')
@@ -1410,7 +1443,9 @@ export class SqlStore implements Store {
       await this.db.deleteFrom('one_time_tokens').where('expires_at', '<=', now).execute()
       await this.db
         .deleteFrom('sessions')
-        .where((eb) => eb.or([eb('idle_expires_at', '<=', now), eb('absolute_expires_at', '<=', now)]))
+        .where((eb) =>
+          eb.or([eb('idle_expires_at', '<=', now), eb('absolute_expires_at', '<=', now)]),
+        )
         .execute()
       await this.db.deleteFrom('login_failures').where('at', '<', failuresBefore).execute()
     })

@@ -106,7 +106,9 @@ function openConnection(file: string, readOnly: boolean): BetterSqlite3.Database
 export function openSqliteStore(file: string): SqlStore {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
   const writer = openConnection(file, false)
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(withStatementCache(writer)) })
+  const db = new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect(withStatementCache(writer)),
+  })
   const readDb =
     file === ':memory:'
       ? undefined

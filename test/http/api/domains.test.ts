@@ -48,7 +48,10 @@ describe('verified domains API', () => {
 
     // Long values come split in 255-byte strings; they are joined.
     const value: string = added.body.txtValue
-    dns.txt.set('_rollcall-challenge.contoso.com', [['v=spf1 -all'], [value.slice(0, 10), value.slice(10)]])
+    dns.txt.set('_rollcall-challenge.contoso.com', [
+      ['v=spf1 -all'],
+      [value.slice(0, 10), value.slice(10)],
+    ])
     const verified = await api(b, 'POST', '/acme/domains/contoso.com/verify')
     assert.equal(verified.status, 200, JSON.stringify(verified.body))
     assert.equal(verified.body.status, 'verified')
@@ -57,7 +60,10 @@ describe('verified domains API', () => {
     assert.equal(await b.h.store.domainOwner('contoso.com'), b.h.acme.tenant.id)
 
     const listed = await api(b, 'GET', '/acme/domains')
-    assert.deepEqual(listed.body.map((d: { domain: string }) => d.domain), ['contoso.com'])
+    assert.deepEqual(
+      listed.body.map((d: { domain: string }) => d.domain),
+      ['contoso.com'],
+    )
     assert.equal((await api(b, 'GET', '/acme/domains/CONTOSO.com')).body.status, 'verified')
     assert.equal((await api(b, 'DELETE', '/acme/domains/contoso.com')).status, 204)
     assert.equal((await api(b, 'GET', '/acme/domains/contoso.com')).status, 404)
@@ -75,7 +81,10 @@ describe('verified domains API', () => {
     assert.equal(theirs.status, 201)
     assert.notEqual(mine.body.txtValue, theirs.body.txtValue)
     dns.txt.set('_rollcall-challenge.contoso.com', [[theirs.body.txtValue]])
-    assert.equal((await api(b, 'POST', '/globex/domains/contoso.com/verify', undefined, globexAdmin)).status, 200)
+    assert.equal(
+      (await api(b, 'POST', '/globex/domains/contoso.com/verify', undefined, globexAdmin)).status,
+      200,
+    )
 
     const late = await api(b, 'POST', '/acme/domains/contoso.com/verify')
     assert.equal(late.status, 409)
@@ -91,7 +100,13 @@ describe('verified domains API', () => {
 
   it('rejects bad input with a detail the admin can act on', async (t) => {
     const { bench: b } = await bench(t)
-    for (const domain of ['contoso', 'not a domain', '-x.com', 'a'.repeat(64) + '.com', 'x@y.com']) {
+    for (const domain of [
+      'contoso',
+      'not a domain',
+      '-x.com',
+      'a'.repeat(64) + '.com',
+      'x@y.com',
+    ]) {
       const res = await api(b, 'POST', '/acme/domains', { domain })
       assert.equal(res.status, 400, domain)
       assert.match(res.body.error.detail, /domain/, domain)
@@ -126,18 +141,34 @@ describe('verified domains API', () => {
       ['POST', '/acme/domains/contoso.com/verify'],
       ['DELETE', '/acme/domains/contoso.com'],
     ] as const) {
-      const res = await api(b, method, path, method === 'POST' && path.endsWith('domains') ? { domain: 'evil.com' } : undefined, globexAdmin)
+      const res = await api(
+        b,
+        method,
+        path,
+        method === 'POST' && path.endsWith('domains') ? { domain: 'evil.com' } : undefined,
+        globexAdmin,
+      )
       assert.equal(res.status, 403, `${method} ${path}`)
-      const anonymous = await api(b, method, path, method === 'POST' && path.endsWith('domains') ? { domain: 'evil.com' } : undefined, b.newBrowser())
+      const anonymous = await api(
+        b,
+        method,
+        path,
+        method === 'POST' && path.endsWith('domains') ? { domain: 'evil.com' } : undefined,
+        b.newBrowser(),
+      )
       assert.equal(anonymous.status, 401, `${method} ${path}`)
     }
     const viewer = b.newBrowser()
     await b.signInAdmin(b.h.acme, viewer, 'viewer@contoso.com')
-    await b.h.store.forTenant(b.h.acme.tenant.id).setRole(
-      (await b.h.store.forTenant(b.h.acme.tenant.id).findUserIdByUserName('viewer@contoso.com')) ?? '',
-      'Viewer',
-      new Date().toISOString(),
-    )
+    await b.h.store
+      .forTenant(b.h.acme.tenant.id)
+      .setRole(
+        (await b.h.store
+          .forTenant(b.h.acme.tenant.id)
+          .findUserIdByUserName('viewer@contoso.com')) ?? '',
+        'Viewer',
+        new Date().toISOString(),
+      )
     assert.equal((await api(b, 'GET', '/acme/domains', undefined, viewer)).status, 403)
     assert.deepEqual(
       (await b.h.store.listDomains(b.h.acme.tenant.id)).map((d) => d.domain),

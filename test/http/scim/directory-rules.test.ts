@@ -25,22 +25,36 @@ describe('SCIM directory rules', () => {
 
   it('converts an INTERNAL member with the same email, keeping the id and role (D5)', async (t) => {
     const h = await build(t)
-    const internal = await addInternalUser(h.store, h.acme.tenant, { email: 'Bob@Example.com', role: 'Editor' })
-    const res = await h.scim(h.acme, 'POST', '/Users', userBody('bob@example.COM', { displayName: 'Bob' }))
+    const internal = await addInternalUser(h.store, h.acme.tenant, {
+      email: 'Bob@Example.com',
+      role: 'Editor',
+    })
+    const res = await h.scim(
+      h.acme,
+      'POST',
+      '/Users',
+      userBody('bob@example.COM', { displayName: 'Bob' }),
+    )
     assert.equal(res.statusCode, 201)
     assert.equal(res.json().id, internal.id)
     const user = await h.store.forTenant(h.acme.tenant.id).getUser(internal.id)
     assert.equal(user?.origin, 'SCIM')
     assert.equal(user?.role, 'Editor')
     assert.equal(user?.displayName, 'Bob')
-    const all = await h.store.forTenant(h.acme.tenant.id).listUsers({ sortOrder: 'ascending', startIndex: 1, count: 10 })
+    const all = await h.store
+      .forTenant(h.acme.tenant.id)
+      .listUsers({ sortOrder: 'ascending', startIndex: 1, count: 10 })
     assert.equal(all.totalResults, 1, 'no duplicate is created')
   })
 
   it('converts an INTERNAL member on the first SCIM PATCH as well (D5 "first writes")', async (t) => {
     const h = await build(t)
     const internal = await addInternalUser(h.store, h.acme.tenant, { email: 'carl@example.com' })
-    const found = await h.scim(h.acme, 'GET', `/Users?filter=${encodeURIComponent('userName eq "CARL@example.com"')}`)
+    const found = await h.scim(
+      h.acme,
+      'GET',
+      `/Users?filter=${encodeURIComponent('userName eq "CARL@example.com"')}`,
+    )
     assert.equal(found.json().totalResults, 1)
     const res = await h.scim(h.acme, 'PATCH', `/Users/${internal.id}`, {
       schemas: [PATCH],
@@ -63,14 +77,19 @@ describe('SCIM directory rules', () => {
     assert.match(body.detail, /login URL/)
     assert.doesNotMatch(body.detail, /globex/i)
     assert.doesNotMatch(body.detail, new RegExp(globex.tenant.id))
-    const list = await h.store.forTenant(h.acme.tenant.id).listUsers({ sortOrder: 'ascending', startIndex: 1, count: 10 })
+    const list = await h.store
+      .forTenant(h.acme.tenant.id)
+      .listUsers({ sortOrder: 'ascending', startIndex: 1, count: 10 })
     assert.equal(list.totalResults, 0, 'nothing is written')
   })
 
-  it('keeps a SCIM user in exactly one tenant: another tenant\'s SCIM create gets 409 (D2)', async (t) => {
+  it("keeps a SCIM user in exactly one tenant: another tenant's SCIM create gets 409 (D2)", async (t) => {
     const h = await build(t)
     const globex = await h.addTenant('globex')
-    assert.equal((await h.scim(h.acme, 'POST', '/Users', userBody('erin@example.com'))).statusCode, 201)
+    assert.equal(
+      (await h.scim(h.acme, 'POST', '/Users', userBody('erin@example.com'))).statusCode,
+      201,
+    )
     const res = await h.scim(globex, 'POST', '/Users', userBody('erin@example.com'))
     assert.equal(res.statusCode, 409)
     assert.equal(res.json().scimType, 'uniqueness')
@@ -78,7 +97,10 @@ describe('SCIM directory rules', () => {
 
   it('answers a second create of the same userName with 409, case-insensitively', async (t) => {
     const h = await build(t)
-    assert.equal((await h.scim(h.acme, 'POST', '/Users', userBody('fay@example.com'))).statusCode, 201)
+    assert.equal(
+      (await h.scim(h.acme, 'POST', '/Users', userBody('fay@example.com'))).statusCode,
+      201,
+    )
     const res = await h.scim(h.acme, 'POST', '/Users', userBody('FAY@example.com'))
     assert.equal(res.statusCode, 409)
     assert.equal(res.json().scimType, 'uniqueness')
@@ -99,22 +121,37 @@ describe('SCIM directory rules', () => {
   it('converts an INTERNAL group of the same name, keeping its id and INTERNAL members (G2)', async (t) => {
     const h = await build(t)
     await addInternalUser(h.store, h.acme.tenant, { email: 'gil@example.com' })
-    const internal = await createInternalGroup(h.store, h.acme.tenant, { name: 'Sales', memberEmails: ['gil@example.com'] })
-    const res = await h.scim(h.acme, 'POST', '/Groups', { schemas: [GROUP], displayName: 'SALES', externalId: 'e1' })
+    const internal = await createInternalGroup(h.store, h.acme.tenant, {
+      name: 'Sales',
+      memberEmails: ['gil@example.com'],
+    })
+    const res = await h.scim(h.acme, 'POST', '/Groups', {
+      schemas: [GROUP],
+      displayName: 'SALES',
+      externalId: 'e1',
+    })
     assert.equal(res.statusCode, 201)
     assert.equal(res.json().id, internal.id)
     assert.deepEqual(res.json().members ?? [], [], 'SCIM sees only SCIM members (G5)')
     const shown = await showGroup(h.store, h.acme.tenant, 'Sales')
     assert.equal(shown.group.origin, 'SCIM')
-    assert.deepEqual(shown.members.map((m) => m.origin), ['INTERNAL'])
+    assert.deepEqual(
+      shown.members.map((m) => m.origin),
+      ['INTERNAL'],
+    )
   })
 
   it('marks SCIM-added members SCIM and converts an existing INTERNAL membership (G3)', async (t) => {
     const h = await build(t)
     const hal = await addInternalUser(h.store, h.acme.tenant, { email: 'hal@example.com' })
-    await createInternalGroup(h.store, h.acme.tenant, { name: 'Ops', memberEmails: ['hal@example.com'] })
+    await createInternalGroup(h.store, h.acme.tenant, {
+      name: 'Ops',
+      memberEmails: ['hal@example.com'],
+    })
     const ivy = (await h.scim(h.acme, 'POST', '/Users', userBody('ivy@example.com'))).json()
-    const group = (await h.scim(h.acme, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Ops' })).json()
+    const group = (
+      await h.scim(h.acme, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Ops' })
+    ).json()
     const res = await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, {
       schemas: [PATCH],
       Operations: [{ op: 'Add', path: 'members', value: [{ value: hal.id }, { value: ivy.id }] }],
@@ -123,36 +160,63 @@ describe('SCIM directory rules', () => {
     const shown = await showGroup(h.store, h.acme.tenant, 'Ops')
     assert.deepEqual(
       shown.members.map((m) => [m.memberId, m.origin]).sort(),
-      [[hal.id, 'SCIM'], [ivy.id, 'SCIM']].sort(),
+      [
+        [hal.id, 'SCIM'],
+        [ivy.id, 'SCIM'],
+      ].sort(),
     )
   })
 
   it('never removes INTERNAL members through SCIM remove or replace (G4, G5)', async (t) => {
     const h = await build(t)
     const jan = await addInternalUser(h.store, h.acme.tenant, { email: 'jan@example.com' })
-    await createInternalGroup(h.store, h.acme.tenant, { name: 'Eng', memberEmails: ['jan@example.com'] })
+    await createInternalGroup(h.store, h.acme.tenant, {
+      name: 'Eng',
+      memberEmails: ['jan@example.com'],
+    })
     const kim = (await h.scim(h.acme, 'POST', '/Users', userBody('kim@example.com'))).json()
-    const group = (await h.scim(h.acme, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Eng' })).json()
-    const patch = (ops: unknown[]) => h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, { schemas: [PATCH], Operations: ops })
-    assert.equal((await patch([{ op: 'add', path: 'members', value: [{ value: kim.id }] }])).statusCode, 204)
+    const group = (
+      await h.scim(h.acme, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Eng' })
+    ).json()
+    const patch = (ops: unknown[]) =>
+      h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, { schemas: [PATCH], Operations: ops })
+    assert.equal(
+      (await patch([{ op: 'add', path: 'members', value: [{ value: kim.id }] }])).statusCode,
+      204,
+    )
     // Remove the INTERNAL member by value, remove all, replace with an empty set: jan stays.
-    assert.equal((await patch([{ op: 'remove', path: `members[value eq "${jan.id}"]` }])).statusCode, 204)
+    assert.equal(
+      (await patch([{ op: 'remove', path: `members[value eq "${jan.id}"]` }])).statusCode,
+      204,
+    )
     assert.equal((await patch([{ op: 'remove', path: 'members' }])).statusCode, 204)
     assert.equal((await patch([{ op: 'replace', path: 'members', value: [] }])).statusCode, 204)
     const shown = await showGroup(h.store, h.acme.tenant, 'Eng')
-    assert.deepEqual(shown.members.map((m) => [m.memberId, m.origin]), [[jan.id, 'INTERNAL']])
+    assert.deepEqual(
+      shown.members.map((m) => [m.memberId, m.origin]),
+      [[jan.id, 'INTERNAL']],
+    )
   })
 
   it('removes a deleted user from the tenant and from its groups (D9)', async (t) => {
     const h = await build(t)
     const lee = (await h.scim(h.acme, 'POST', '/Users', userBody('lee@example.com'))).json()
-    const group = (await h.scim(h.acme, 'POST', '/Groups', { schemas: [GROUP], displayName: 'G', members: [{ value: lee.id }] })).json()
+    const group = (
+      await h.scim(h.acme, 'POST', '/Groups', {
+        schemas: [GROUP],
+        displayName: 'G',
+        members: [{ value: lee.id }],
+      })
+    ).json()
     assert.equal(group.members.length, 1)
     assert.equal((await h.scim(h.acme, 'DELETE', `/Users/${lee.id}`)).statusCode, 204)
     assert.equal((await h.scim(h.acme, 'GET', `/Users/${lee.id}`)).statusCode, 404)
     assert.deepEqual((await h.scim(h.acme, 'GET', `/Groups/${group.id}`)).json().members, [])
     // The userName is free again at once (interop profile §6.6).
-    assert.equal((await h.scim(h.acme, 'POST', '/Users', userBody('lee@example.com'))).statusCode, 201)
+    assert.equal(
+      (await h.scim(h.acme, 'POST', '/Users', userBody('lee@example.com'))).statusCode,
+      201,
+    )
   })
 
   it('deactivates with active=false but keeps the user readable and listable (D9)', async (t) => {
@@ -165,7 +229,11 @@ describe('SCIM directory rules', () => {
     assert.equal(res.statusCode, 200)
     assert.equal(res.json().active, false)
     assert.equal((await h.scim(h.acme, 'GET', `/Users/${mo.id}`)).json().active, false)
-    const list = await h.scim(h.acme, 'GET', `/Users?filter=${encodeURIComponent('active eq false')}`)
+    const list = await h.scim(
+      h.acme,
+      'GET',
+      `/Users?filter=${encodeURIComponent('active eq false')}`,
+    )
     assert.equal(list.json().totalResults, 1)
   })
 })
@@ -175,14 +243,27 @@ describe('tenant isolation', () => {
     const h = await build(t)
     const globex = await h.addTenant('globex')
     const user = (await h.scim(h.acme, 'POST', '/Users', userBody('nia@example.com'))).json()
-    const group = (await h.scim(h.acme, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Secret' })).json()
+    const group = (
+      await h.scim(h.acme, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Secret' })
+    ).json()
     for (const [method, path, body] of [
       ['GET', `/Users/${user.id}`, undefined],
       ['PUT', `/Users/${user.id}`, userBody('nia@example.com')],
-      ['PATCH', `/Users/${user.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'displayName', value: 'x' }] }],
+      [
+        'PATCH',
+        `/Users/${user.id}`,
+        { schemas: [PATCH], Operations: [{ op: 'replace', path: 'displayName', value: 'x' }] },
+      ],
       ['DELETE', `/Users/${user.id}`, undefined],
       ['GET', `/Groups/${group.id}`, undefined],
-      ['PATCH', `/Groups/${group.id}`, { schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: user.id }] }] }],
+      [
+        'PATCH',
+        `/Groups/${group.id}`,
+        {
+          schemas: [PATCH],
+          Operations: [{ op: 'add', path: 'members', value: [{ value: user.id }] }],
+        },
+      ],
       ['DELETE', `/Groups/${group.id}`, undefined],
     ] as const) {
       const res = await h.scim(globex, method, path, body)
@@ -198,7 +279,9 @@ describe('tenant isolation', () => {
     const h = await build(t)
     const globex = await h.addTenant('globex')
     const outsider = (await h.scim(globex, 'POST', '/Users', userBody('oz@example.com'))).json()
-    const group = (await h.scim(h.acme, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Team' })).json()
+    const group = (
+      await h.scim(h.acme, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Team' })
+    ).json()
     const res = await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, {
       schemas: [PATCH],
       Operations: [{ op: 'add', path: 'members', value: [{ value: outsider.id }] }],

@@ -25,7 +25,6 @@ import {
   type Json,
 } from '../../support/scim.ts'
 
-
 /** A recorded Entra request body, with the placeholder or documentation ids replaced by real ones. */
 const entraFixture = (name: string, ids: Readonly<Record<string, string>> = {}): Json =>
   fixture('entra', name, ids)
@@ -33,17 +32,22 @@ const entraFixture = (name: string, ids: Readonly<Record<string, string>> = {}):
 /** Entra URL-encodes filters with `+` for spaces (azure-docs#11784: `filter=externalId+eq+%22johnwong%22`). */
 const q = (filter: string) => encodeURIComponent(filter).replace(/%20/g, '+')
 
-
-
-
 async function listUsers(h: TestApp, query: string): Promise<Json> {
-  const body = expectScim(await h.scim(h.acme, 'GET', `/Users?${query}`), 200, `GET /Users?${query}`)
+  const body = expectScim(
+    await h.scim(h.acme, 'GET', `/Users?${query}`),
+    200,
+    `GET /Users?${query}`,
+  )
   assert.deepEqual(body.schemas, [LIST])
   return body
 }
 
 async function listGroups(h: TestApp, query: string): Promise<Json> {
-  const body = expectScim(await h.scim(h.acme, 'GET', `/Groups?${query}`), 200, `GET /Groups?${query}`)
+  const body = expectScim(
+    await h.scim(h.acme, 'GET', `/Groups?${query}`),
+    200,
+    `GET /Groups?${query}`,
+  )
   assert.deepEqual(body.schemas, [LIST])
   return body
 }
@@ -62,10 +66,20 @@ describe('Entra ID tutorial: connection and discovery (L1 §3.1–§3.2)', () =>
     const guid = randomUUID()
     for (const res of [
       await h.scim(h.acme, 'GET', `/Users?filter=${q(`userName eq "${guid}"`)}`),
-      await h.scim(h.acme, 'GET', `/Groups?excludedAttributes=members&filter=${q(`displayName eq "${guid}"`)}`),
+      await h.scim(
+        h.acme,
+        'GET',
+        `/Groups?excludedAttributes=members&filter=${q(`displayName eq "${guid}"`)}`,
+      ),
     ]) {
       const body = expectScim(res, 200, 'Test Connection')
-      assert.deepEqual(Object.keys(body).sort(), ['Resources', 'itemsPerPage', 'schemas', 'startIndex', 'totalResults'])
+      assert.deepEqual(Object.keys(body).sort(), [
+        'Resources',
+        'itemsPerPage',
+        'schemas',
+        'startIndex',
+        'totalResults',
+      ])
       assert.deepEqual(body.schemas, [LIST])
       assert.equal(body.totalResults, 0)
       assert.deepEqual(body.Resources, [])
@@ -87,7 +101,10 @@ describe('Entra ID tutorial: connection and discovery (L1 §3.1–§3.2)', () =>
         for (const key of ['name', 'type', 'multiValued', 'required', 'mutability', 'returned']) {
           assert.ok(key in attribute, `${schema.id} ${attribute.name} has ${key}`)
         }
-        assert.ok(mutabilities.has(attribute.mutability), `${attribute.name}: ${attribute.mutability}`)
+        assert.ok(
+          mutabilities.has(attribute.mutability),
+          `${attribute.name}: ${attribute.mutability}`,
+        )
       }
     }
     const user = (body.Resources as Json[]).find((s) => s.id === USER)
@@ -97,22 +114,36 @@ describe('Entra ID tutorial: connection and discovery (L1 §3.1–§3.2)', () =>
     const enterprise = (body.Resources as Json[]).find((s) => s.id === ENTERPRISE)
     const manager = (enterprise.attributes as Json[]).find((a) => a.name === 'manager')
     assert.equal(manager.type, 'complex')
-    const single = expectScim(await h.scim(h.acme, 'GET', `/Schemas/${USER}`), 200, 'GET /Schemas/User')
+    const single = expectScim(
+      await h.scim(h.acme, 'GET', `/Schemas/${USER}`),
+      200,
+      'GET /Schemas/User',
+    )
     assert.equal(single.id, USER)
   })
 
   it('serves /ServiceProviderConfig with patch and filter supported and /ResourceTypes with both extensions', async (t) => {
     const h = await build(t)
-    const config = expectScim(await h.scim(h.acme, 'GET', '/ServiceProviderConfig'), 200, 'GET /ServiceProviderConfig')
+    const config = expectScim(
+      await h.scim(h.acme, 'GET', '/ServiceProviderConfig'),
+      200,
+      'GET /ServiceProviderConfig',
+    )
     assert.equal(config.patch.supported, true)
     assert.equal(config.filter.supported, true)
     assert.ok(config.filter.maxResults > 0)
-    const types = expectScim(await h.scim(h.acme, 'GET', '/ResourceTypes'), 200, 'GET /ResourceTypes')
+    const types = expectScim(
+      await h.scim(h.acme, 'GET', '/ResourceTypes'),
+      200,
+      'GET /ResourceTypes',
+    )
     const byName = new Map((types.Resources as Json[]).map((r) => [r.name, r]))
     assert.equal(byName.get('User').endpoint, '/Users')
     assert.equal(byName.get('Group').endpoint, '/Groups')
     assert.ok((byName.get('User').schemaExtensions as Json[]).some((e) => e.schema === ENTERPRISE))
-    assert.ok((byName.get('Group').schemaExtensions as Json[]).some((e) => e.schema === GROUP_EXTENSION))
+    assert.ok(
+      (byName.get('Group').schemaExtensions as Json[]).some((e) => e.schema === GROUP_EXTENSION),
+    )
   })
 })
 
@@ -123,7 +154,11 @@ describe('Entra ID content types (L1, entra-provisioning.md §1 and §9.2)', () 
       ['charset@contoso.com', 'application/scim+json; charset=utf-8'],
       ['json@contoso.com', 'application/json'],
     ] as const) {
-      const body = expectScim(await h.scim(h.acme, 'POST', '/Users', userBody(userName), { 'content-type': type }), 201, type)
+      const body = expectScim(
+        await h.scim(h.acme, 'POST', '/Users', userBody(userName), { 'content-type': type }),
+        201,
+        type,
+      )
       assert.equal(body.userName, userName)
     }
   })
@@ -138,11 +173,25 @@ describe('Entra ID content types (L1, entra-provisioning.md §1 and §9.2)', () 
     expectScim(wrongToken, 401, 'wrong Secret Token')
     const noToken = await h.app.inject({ method: 'GET', url: `${h.acme.base}/Users` })
     expectScim(noToken, 401, 'missing token')
-    expectScim(await h.scim(h.acme, 'GET', `/Users?filter=${q('userName xx "a"')}`), 400, 'invalid filter')
+    expectScim(
+      await h.scim(h.acme, 'GET', `/Users?filter=${q('userName xx "a"')}`),
+      400,
+      'invalid filter',
+    )
     expectScim(await h.scim(h.acme, 'GET', '/NoSuchEndpoint'), 404, 'unknown endpoint')
-    expectScim(await h.scim(h.acme, 'POST', '/Users', 'userName=x', { 'content-type': 'text/plain' }), 415, 'unsupported media type')
+    expectScim(
+      await h.scim(h.acme, 'POST', '/Users', 'userName=x', { 'content-type': 'text/plain' }),
+      415,
+      'unsupported media type',
+    )
     const user = await createUser(h, userBody('etag@contoso.com'))
-    const stale = await h.scim(h.acme, 'PATCH', `/Users/${user.id}`, entraFixture('tutorial/patch-user-disable.json'), { 'if-match': 'W/"999"' })
+    const stale = await h.scim(
+      h.acme,
+      'PATCH',
+      `/Users/${user.id}`,
+      entraFixture('tutorial/patch-user-disable.json'),
+      { 'if-match': 'W/"999"' },
+    )
     expectScim(stale, 412, 'stale If-Match')
   })
 })
@@ -169,7 +218,10 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
     assert.ok(!Number.isNaN(Date.parse(body.meta.lastModified)), 'meta.lastModified is a date')
     assert.equal(res.headers.location, body.meta.location)
     assert.match(String(res.headers.location), new RegExp(`/scim/v2/acme/Users/${body.id}$`))
-    assert.ok(body.roles === undefined || (Array.isArray(body.roles) && body.roles.length === 0), 'roles: [] is unassigned')
+    assert.ok(
+      body.roles === undefined || (Array.isArray(body.roles) && body.roles.length === 0),
+      'roles: [] is unassigned',
+    )
   })
 
   it('creates a user with the enterprise extension from Entra mappings and returns it with the extension URN in schemas', async (t) => {
@@ -189,7 +241,11 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
     assert.deepEqual(body, created)
     expectScim(await h.scim(h.acme, 'GET', '/Users/5d48a0a8e9f04aa38008'), 404, 'GET unknown user')
     expectScim(
-      await h.scim(h.acme, 'GET', `/Users/${encodeURIComponent('23B51B0E5D7AE9110A49411D@7cca31655d49f3640a494224')}`),
+      await h.scim(
+        h.acme,
+        'GET',
+        `/Users/${encodeURIComponent('23B51B0E5D7AE9110A49411D@7cca31655d49f3640a494224')}`,
+      ),
       404,
       'GET unknown user with the id of the L1 example',
     )
@@ -199,7 +255,11 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
     const h = await build(t)
     const request = entraFixture('tutorial/create-user.json')
     const created = await createUser(h, request)
-    for (const userName of [request.userName, request.userName.toUpperCase(), request.userName.toLowerCase()]) {
+    for (const userName of [
+      request.userName,
+      request.userName.toUpperCase(),
+      request.userName.toLowerCase(),
+    ]) {
       const list = await listUsers(h, `filter=${q(`userName eq "${userName}"`)}`)
       assert.equal(list.totalResults, 1, userName)
       assert.equal(list.startIndex, 1)
@@ -214,20 +274,40 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
     const created = await createUser(h, request)
     await createUser(h, userBody('other@contoso.com', { externalId: 'other' }))
     const byExternalId = await listUsers(h, `filter=${q(`externalId eq "${request.externalId}"`)}`)
-    assert.deepEqual((byExternalId.Resources as Json[]).map((r) => r.id), [created.id])
-    const byEmail = await listUsers(h, `filter=${q(`emails[type eq "work"].value eq "${request.emails[0].value}"`)}`)
-    assert.deepEqual((byEmail.Resources as Json[]).map((r) => r.id), [created.id])
-    const none = await listUsers(h, `filter=${q('emails[type eq "work"].value eq "nobody@contoso.com"')}`)
+    assert.deepEqual(
+      (byExternalId.Resources as Json[]).map((r) => r.id),
+      [created.id],
+    )
+    const byEmail = await listUsers(
+      h,
+      `filter=${q(`emails[type eq "work"].value eq "${request.emails[0].value}"`)}`,
+    )
+    assert.deepEqual(
+      (byEmail.Resources as Json[]).map((r) => r.id),
+      [created.id],
+    )
+    const none = await listUsers(
+      h,
+      `filter=${q('emails[type eq "work"].value eq "nobody@contoso.com"')}`,
+    )
     assert.equal(none.totalResults, 0)
   })
 
   it('replaces emails[type eq "work"].value and name.familyName in one PATCH without adding a second work email', async (t) => {
     const h = await build(t)
     const created = await createUser(h, entraFixture('tutorial/create-user.json'))
-    const res = await h.scim(h.acme, 'PATCH', `/Users/${created.id}`, entraFixture('tutorial/patch-user-multi-valued.json'))
+    const res = await h.scim(
+      h.acme,
+      'PATCH',
+      `/Users/${created.id}`,
+      entraFixture('tutorial/patch-user-multi-valued.json'),
+    )
     expectPatched(res, 'multi-valued PATCH')
     const body = await getUser(h, created.id)
-    assert.deepEqual(workEmails(body).map((e) => e.value), ['updatedEmail@microsoft.com'])
+    assert.deepEqual(
+      workEmails(body).map((e) => e.value),
+      ['updatedEmail@microsoft.com'],
+    )
     assert.equal(body.emails.length, 1)
     assert.equal(body.name.familyName, 'updatedFamilyName')
     assert.equal(body.name.givenName, 'givenName', 'other sub-attributes are kept')
@@ -243,7 +323,10 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
     const patch = entraFixture('tutorial/patch-user-multi-valued.json')
     expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${created.id}`, patch), 'first PATCH')
     let body = await getUser(h, created.id)
-    assert.deepEqual(workEmails(body).map((e) => e.value), ['updatedEmail@microsoft.com'])
+    assert.deepEqual(
+      workEmails(body).map((e) => e.value),
+      ['updatedEmail@microsoft.com'],
+    )
     assert.deepEqual(
       (body.emails as Json[]).filter((e) => e.type === 'home').map((e) => e.value),
       ['home@example.com'],
@@ -251,17 +334,31 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
     patch.Operations[0].value = 'second@microsoft.com'
     expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${created.id}`, patch), 'second PATCH')
     body = await getUser(h, created.id)
-    assert.deepEqual(workEmails(body).map((e) => e.value), ['second@microsoft.com'])
+    assert.deepEqual(
+      workEmails(body).map((e) => e.value),
+      ['second@microsoft.com'],
+    )
     assert.equal(body.emails.length, 2)
   })
 
   it('replaces the single-valued userName', async (t) => {
     const h = await build(t)
     const created = await createUser(h, entraFixture('tutorial/create-user.json'))
-    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${created.id}`, entraFixture('tutorial/patch-user-single-valued.json')), 'userName PATCH')
+    expectPatched(
+      await h.scim(
+        h.acme,
+        'PATCH',
+        `/Users/${created.id}`,
+        entraFixture('tutorial/patch-user-single-valued.json'),
+      ),
+      'userName PATCH',
+    )
     const body = await getUser(h, created.id)
     assert.equal(body.userName, '5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com')
-    const found = await listUsers(h, `filter=${q('userName eq "5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com"')}`)
+    const found = await listUsers(
+      h,
+      `filter=${q('userName eq "5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com"')}`,
+    )
     assert.equal(found.totalResults, 1)
     const old = await listUsers(h, `filter=${q(`userName eq "${created.userName}"`)}`)
     assert.equal(old.totalResults, 0)
@@ -271,17 +368,44 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
     const h = await build(t)
     const created = await createUser(h, entraFixture('tutorial/create-user.json'))
     const filterInactive = `filter=${q(`userName eq "${created.userName}" and active eq false`)}`
-    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${created.id}`, entraFixture('tutorial/patch-user-disable.json')), 'disable (boolean)')
+    expectPatched(
+      await h.scim(
+        h.acme,
+        'PATCH',
+        `/Users/${created.id}`,
+        entraFixture('tutorial/patch-user-disable.json'),
+      ),
+      'disable (boolean)',
+    )
     assert.equal((await getUser(h, created.id)).active, false)
     assert.equal((await listUsers(h, filterInactive)).totalResults, 1)
-    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${created.id}`, entraFixture('without-flag/enable-user.json')), 're-enable ("True")')
+    expectPatched(
+      await h.scim(
+        h.acme,
+        'PATCH',
+        `/Users/${created.id}`,
+        entraFixture('without-flag/enable-user.json'),
+      ),
+      're-enable ("True")',
+    )
     assert.equal((await getUser(h, created.id)).active, true)
     assert.equal((await listUsers(h, filterInactive)).totalResults, 0)
-    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${created.id}`, entraFixture('without-flag/disable-user.json')), 'disable ("False")')
+    expectPatched(
+      await h.scim(
+        h.acme,
+        'PATCH',
+        `/Users/${created.id}`,
+        entraFixture('without-flag/disable-user.json'),
+      ),
+      'disable ("False")',
+    )
     const body = await getUser(h, created.id)
     assert.equal(body.active, false)
     assert.equal(body.userName, created.userName)
-    assert.equal((await listUsers(h, `filter=${q(`userName eq "${created.userName}"`)}`)).Resources[0].active, false)
+    assert.equal(
+      (await listUsers(h, `filter=${q(`userName eq "${created.userName}"`)}`)).Resources[0].active,
+      false,
+    )
     assert.equal((await listUsers(h, filterInactive)).totalResults, 1)
   })
 
@@ -291,7 +415,10 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
     expectScim(await h.scim(h.acme, 'DELETE', `/Users/${created.id}`), 204, 'DELETE user')
     expectScim(await h.scim(h.acme, 'GET', `/Users/${created.id}`), 404, 'GET deleted user')
     expectScim(await h.scim(h.acme, 'DELETE', `/Users/${created.id}`), 404, 'second DELETE')
-    assert.equal((await listUsers(h, `filter=${q(`userName eq "${created.userName}"`)}`)).totalResults, 0)
+    assert.equal(
+      (await listUsers(h, `filter=${q(`userName eq "${created.userName}"`)}`)).totalResults,
+      0,
+    )
   })
 
   it('accepts the manager as a bare string id, as {value}, and in the old array form, and returns it as the complex {value}', async (t) => {
@@ -306,16 +433,29 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
     }
 
     const add = entraFixture('validator/patch-user-add-manager.json', { '{{managerId}}': boss.id })
-    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${employee.id}`, add), 'Add manager (bare id)')
+    expectPatched(
+      await h.scim(h.acme, 'PATCH', `/Users/${employee.id}`, add),
+      'Add manager (bare id)',
+    )
     assertManager(await managerOf(), boss.id)
     assert.ok((await getUser(h, employee.id)).schemas.includes(ENTERPRISE))
 
-    const replace = entraFixture('validator/patch-user-replace-manager.json', { '{{managerId}}': boss2.id })
-    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${employee.id}`, replace), 'Replace manager ({value})')
+    const replace = entraFixture('validator/patch-user-replace-manager.json', {
+      '{{managerId}}': boss2.id,
+    })
+    expectPatched(
+      await h.scim(h.acme, 'PATCH', `/Users/${employee.id}`, replace),
+      'Replace manager ({value})',
+    )
     assertManager(await managerOf(), boss2.id)
 
-    const old = entraFixture('tutorial/patch-user-add-manager-old-form.json', { '{{managerId}}': boss3.id })
-    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${employee.id}`, old), 'Add manager (old array form, path "manager")')
+    const old = entraFixture('tutorial/patch-user-add-manager-old-form.json', {
+      '{{managerId}}': boss3.id,
+    })
+    expectPatched(
+      await h.scim(h.acme, 'PATCH', `/Users/${employee.id}`, old),
+      'Add manager (old array form, path "manager")',
+    )
     assertManager(await managerOf(), boss3.id)
   })
 
@@ -326,12 +466,20 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
     const add = entraFixture('validator/patch-user-add-manager.json', { '{{managerId}}': boss.id })
     const remove = entraFixture('validator/patch-user-remove-manager.json')
     expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${employee.id}`, add), 'Add manager')
-    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${employee.id}`, remove), 'Remove manager ({value: ""})')
+    expectPatched(
+      await h.scim(h.acme, 'PATCH', `/Users/${employee.id}`, remove),
+      'Remove manager ({value: ""})',
+    )
     assert.equal((await getUser(h, employee.id))[ENTERPRISE]?.manager, undefined)
 
     expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${employee.id}`, add), 'Add manager again')
-    const emptyString = entraFixture('validator/patch-user-add-manager.json', { '{{managerId}}': '' })
-    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${employee.id}`, emptyString), 'Remove manager ("")')
+    const emptyString = entraFixture('validator/patch-user-add-manager.json', {
+      '{{managerId}}': '',
+    })
+    expectPatched(
+      await h.scim(h.acme, 'PATCH', `/Users/${employee.id}`, emptyString),
+      'Remove manager ("")',
+    )
     assert.equal((await getUser(h, employee.id))[ENTERPRISE]?.manager, undefined)
   })
 
@@ -342,12 +490,24 @@ describe('Entra ID tutorial: users (L1 §3.3–§3.10)', () => {
     const other = await createUser(h, userBody('other@contoso.com'))
     const add = entraFixture('validator/patch-user-add-manager.json', { '{{managerId}}': boss.id })
     expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${employee.id}`, add), 'Add manager')
-    const hit = await listUsers(h, `filter=${q(`id eq "${employee.id}" and manager eq "${boss.id}"`)}`)
-    assert.deepEqual((hit.Resources as Json[]).map((r) => r.id), [employee.id])
-    const miss = await listUsers(h, `filter=${q(`id eq "${employee.id}" and manager eq "${other.id}"`)}`)
+    const hit = await listUsers(
+      h,
+      `filter=${q(`id eq "${employee.id}" and manager eq "${boss.id}"`)}`,
+    )
+    assert.deepEqual(
+      (hit.Resources as Json[]).map((r) => r.id),
+      [employee.id],
+    )
+    const miss = await listUsers(
+      h,
+      `filter=${q(`id eq "${employee.id}" and manager eq "${other.id}"`)}`,
+    )
     assert.equal(miss.totalResults, 0)
     const byUrn = await listUsers(h, `filter=${q(`${ENTERPRISE}:manager.value eq "${boss.id}"`)}`)
-    assert.deepEqual((byUrn.Resources as Json[]).map((r) => r.id), [employee.id])
+    assert.deepEqual(
+      (byUrn.Resources as Json[]).map((r) => r.id),
+      [employee.id],
+    )
   })
 })
 
@@ -361,7 +521,11 @@ describe('Entra ID tutorial: groups (L1 §3.11–§3.17)', () => {
     assert.equal(body.externalId, '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159')
     assert.deepEqual(body.members, [])
     assert.ok(body.schemas.includes(GROUP))
-    assert.ok(!body.schemas.includes('http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group'))
+    assert.ok(
+      !body.schemas.includes(
+        'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group',
+      ),
+    )
     assert.equal(body.meta.resourceType, 'Group')
     assert.equal(res.headers.location, body.meta.location)
   })
@@ -370,13 +534,23 @@ describe('Entra ID tutorial: groups (L1 §3.11–§3.17)', () => {
     const h = await build(t)
     const user = await createUser(h, userBody('member@contoso.com'))
     const group = await createGroup(h, entraFixture('tutorial/create-group.json'))
-    const add = entraFixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: user.id })
+    const add = entraFixture('tutorial/patch-group-add-member.json', {
+      f648f8d5ea4e4cd38e9c: user.id,
+    })
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, add), 204, 'add member')
-    const body = expectScim(await h.scim(h.acme, 'GET', `/Groups/${group.id}?excludedAttributes=members`), 200, 'GET group')
+    const body = expectScim(
+      await h.scim(h.acme, 'GET', `/Groups/${group.id}?excludedAttributes=members`),
+      200,
+      'GET group',
+    )
     assert.equal(body.members, undefined)
     assert.equal(body.id, group.id)
     assert.equal(body.displayName, 'displayName')
-    expectScim(await h.scim(h.acme, 'GET', '/Groups/40734ae655284ad3abcc?excludedAttributes=members'), 404, 'unknown group')
+    expectScim(
+      await h.scim(h.acme, 'GET', '/Groups/40734ae655284ad3abcc?excludedAttributes=members'),
+      404,
+      'unknown group',
+    )
   })
 
   it('finds a group by displayName in a different case and by externalId, with excludedAttributes=members', async (t) => {
@@ -392,7 +566,10 @@ describe('Entra ID tutorial: groups (L1 §3.11–§3.17)', () => {
       assert.equal(list.Resources[0].id, group.id)
       assert.equal(list.Resources[0].members, undefined)
     }
-    const none = await listGroups(h, `excludedAttributes=members&filter=${q('displayName eq "nonexistent"')}`)
+    const none = await listGroups(
+      h,
+      `excludedAttributes=members&filter=${q('displayName eq "nonexistent"')}`,
+    )
     assert.equal(none.totalResults, 0)
     assert.deepEqual(none.Resources, [])
   })
@@ -400,8 +577,20 @@ describe('Entra ID tutorial: groups (L1 §3.11–§3.17)', () => {
   it('replaces a group displayName with 204', async (t) => {
     const h = await build(t)
     const group = await createGroup(h, entraFixture('tutorial/create-group.json'))
-    expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, entraFixture('tutorial/patch-group-display-name.json')), 204, 'Replace displayName')
-    assert.equal((await getGroup(h, group.id)).displayName, '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName')
+    expectScim(
+      await h.scim(
+        h.acme,
+        'PATCH',
+        `/Groups/${group.id}`,
+        entraFixture('tutorial/patch-group-display-name.json'),
+      ),
+      204,
+      'Replace displayName',
+    )
+    assert.equal(
+      (await getGroup(h, group.id)).displayName,
+      '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName',
+    )
   })
 
   it('adds members with "$ref": null, several in one operation, and does not duplicate a re-added member', async (t) => {
@@ -413,40 +602,77 @@ describe('Entra ID tutorial: groups (L1 §3.11–§3.17)', () => {
     const one = entraFixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: a.id })
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, one), 204, 'add one member')
     assert.deepEqual(memberIds(await getGroup(h, group.id)), [a.id])
-    const several = entraFixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: b.id })
+    const several = entraFixture('tutorial/patch-group-add-member.json', {
+      f648f8d5ea4e4cd38e9c: b.id,
+    })
     several.Operations[0].value.push({ $ref: null, value: c.id }, { $ref: null, value: a.id })
-    expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, several), 204, 'add several members')
+    expectScim(
+      await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, several),
+      204,
+      'add several members',
+    )
     assert.deepEqual(memberIds(await getGroup(h, group.id)), [a.id, b.id, c.id].sort())
-    expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, one), 204, 're-add a member (retry)')
+    expectScim(
+      await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, one),
+      204,
+      're-add a member (retry)',
+    )
     assert.deepEqual(memberIds(await getGroup(h, group.id)), [a.id, b.id, c.id].sort())
   })
 
   it('removes exactly the listed members in both dialects, never all of them', async (t) => {
     const h = await build(t)
     const users = [] as Json[]
-    for (const name of ['a', 'b', 'c', 'd']) users.push(await createUser(h, userBody(`${name}@contoso.com`)))
+    for (const name of ['a', 'b', 'c', 'd'])
+      users.push(await createUser(h, userBody(`${name}@contoso.com`)))
     const [a, b, c, d] = users.map((u) => u.id as string) as [string, string, string, string]
     const group = await createGroup(h, entraFixture('tutorial/create-group.json'))
     const add = entraFixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: a })
-    add.Operations[0].value.push({ $ref: null, value: b }, { $ref: null, value: c }, { $ref: null, value: d })
+    add.Operations[0].value.push(
+      { $ref: null, value: b },
+      { $ref: null, value: c },
+      { $ref: null, value: d },
+    )
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, add), 204, 'add four')
 
-    const withoutFlag = entraFixture('tutorial/patch-group-remove-member.json', { f648f8d5ea4e4cd38e9c: a })
-    expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, withoutFlag), 204, 'Remove + value (no flag)')
+    const withoutFlag = entraFixture('tutorial/patch-group-remove-member.json', {
+      f648f8d5ea4e4cd38e9c: a,
+    })
+    expectScim(
+      await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, withoutFlag),
+      204,
+      'Remove + value (no flag)',
+    )
     assert.deepEqual(memberIds(await getGroup(h, group.id)), [b, c, d].sort())
 
     const two = entraFixture('tutorial/patch-group-remove-member.json', { f648f8d5ea4e4cd38e9c: b })
     two.Operations[0].value.push({ $ref: null, value: c })
-    expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, two), 204, 'Remove + two values (no flag)')
+    expectScim(
+      await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, two),
+      204,
+      'Remove + two values (no flag)',
+    )
     assert.deepEqual(memberIds(await getGroup(h, group.id)), [d])
 
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, add), 204, 'add four again')
-    const withFlag = entraFixture('with-flag/remove-member.json', { '7f4bc1a3-285e-48ae-8202-5accb43efb0e': c })
-    expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, withFlag), 204, 'remove members[value eq] (flag)')
+    const withFlag = entraFixture('with-flag/remove-member.json', {
+      '7f4bc1a3-285e-48ae-8202-5accb43efb0e': c,
+    })
+    expectScim(
+      await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, withFlag),
+      204,
+      'remove members[value eq] (flag)',
+    )
     assert.deepEqual(memberIds(await getGroup(h, group.id)), [a, b, d].sort())
 
-    const absent = entraFixture('tutorial/patch-group-remove-member.json', { f648f8d5ea4e4cd38e9c: c })
-    expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, absent), 204, 'remove a non-member (retry)')
+    const absent = entraFixture('tutorial/patch-group-remove-member.json', {
+      f648f8d5ea4e4cd38e9c: c,
+    })
+    expectScim(
+      await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, absent),
+      204,
+      'remove a non-member (retry)',
+    )
     assert.deepEqual(memberIds(await getGroup(h, group.id)), [a, b, d].sort())
   })
 
@@ -456,8 +682,15 @@ describe('Entra ID tutorial: groups (L1 §3.11–§3.17)', () => {
     expectScim(await h.scim(h.acme, 'DELETE', `/Groups/${group.id}`), 204, 'DELETE group')
     expectScim(await h.scim(h.acme, 'GET', `/Groups/${group.id}`), 404, 'GET deleted group')
     expectScim(await h.scim(h.acme, 'DELETE', `/Groups/${group.id}`), 404, 'second DELETE')
-    expectScim(await h.scim(h.acme, 'DELETE', '/Groups/cdb1ce18f65944079d37'), 404, 'DELETE unknown group')
-    assert.equal((await listGroups(h, `filter=${q('displayName eq "displayName"')}`)).totalResults, 0)
+    expectScim(
+      await h.scim(h.acme, 'DELETE', '/Groups/cdb1ce18f65944079d37'),
+      404,
+      'DELETE unknown group',
+    )
+    assert.equal(
+      (await listGroups(h, `filter=${q('displayName eq "displayName"')}`)).totalResults,
+      0,
+    )
   })
 })
 
@@ -489,7 +722,11 @@ describe('Entra ID tutorial: listing and projection (L1 §3.18–§3.19)', () =>
 
 const DIALECTS = [
   { name: 'without aadOptscim062020', dir: 'without-flag', memberId: 'u1091' },
-  { name: 'with aadOptscim062020', dir: 'with-flag', memberId: '7f4bc1a3-285e-48ae-8202-5accb43efb0e' },
+  {
+    name: 'with aadOptscim062020',
+    dir: 'with-flag',
+    memberId: '7f4bc1a3-285e-48ae-8202-5accb43efb0e',
+  },
 ] as const
 
 for (const dialect of DIALECTS) {
@@ -497,34 +734,69 @@ for (const dialect of DIALECTS) {
     it('disables a user and enables it again', async (t) => {
       const h = await build(t)
       const user = await createUser(h, userBody('babs@contoso.com'))
-      expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${user.id}`, entraFixture(`${dialect.dir}/disable-user.json`)), 'disable')
+      expectPatched(
+        await h.scim(
+          h.acme,
+          'PATCH',
+          `/Users/${user.id}`,
+          entraFixture(`${dialect.dir}/disable-user.json`),
+        ),
+        'disable',
+      )
       assert.equal((await getUser(h, user.id)).active, false)
-      expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${user.id}`, entraFixture(`${dialect.dir}/enable-user.json`)), 'enable')
+      expectPatched(
+        await h.scim(
+          h.acme,
+          'PATCH',
+          `/Users/${user.id}`,
+          entraFixture(`${dialect.dir}/enable-user.json`),
+        ),
+        'enable',
+      )
       assert.equal((await getUser(h, user.id)).active, true)
     })
 
     it('adds a single-valued string attribute', async (t) => {
       const h = await build(t)
       const user = await createUser(h, userBody('babs@contoso.com'))
-      expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${user.id}`, entraFixture(`${dialect.dir}/add-nick-name.json`)), 'add nickName')
+      expectPatched(
+        await h.scim(
+          h.acme,
+          'PATCH',
+          `/Users/${user.id}`,
+          entraFixture(`${dialect.dir}/add-nick-name.json`),
+        ),
+        'add nickName',
+      )
       assert.equal((await getUser(h, user.id)).nickName, 'Babs')
     })
 
     it('replaces displayName, the work email, given and family name and the enterprise employeeNumber', async (t) => {
       const h = await build(t)
-      const user = await createUser(h, userBody('bjfe@contoso.com', {
-        displayName: 'Before',
-        externalId: 'before',
-        name: { givenName: 'Old', familyName: 'Name', formatted: 'Old Name' },
-      }))
-      const res = await h.scim(h.acme, 'PATCH', `/Users/${user.id}`, entraFixture(`${dialect.dir}/replace-attributes.json`))
+      const user = await createUser(
+        h,
+        userBody('bjfe@contoso.com', {
+          displayName: 'Before',
+          externalId: 'before',
+          name: { givenName: 'Old', familyName: 'Name', formatted: 'Old Name' },
+        }),
+      )
+      const res = await h.scim(
+        h.acme,
+        'PATCH',
+        `/Users/${user.id}`,
+        entraFixture(`${dialect.dir}/replace-attributes.json`),
+      )
       expectPatched(res, 'replace several attributes')
       const body = await getUser(h, user.id)
       assert.equal(body.displayName, 'Bjfe')
       assert.equal(body.name.givenName, 'Kkom')
       assert.equal(body.name.familyName, 'Unua')
       assert.equal(body.name.formatted, 'Old Name', 'sub-attributes not named are kept')
-      assert.deepEqual(workEmails(body).map((e) => e.value), ['Bjfe@contoso.com'])
+      assert.deepEqual(
+        workEmails(body).map((e) => e.value),
+        ['Bjfe@contoso.com'],
+      )
       assert.equal(body[ENTERPRISE]?.employeeNumber, 'Aklq')
       assert.ok(body.schemas.includes(ENTERPRISE))
       assert.equal(body.externalId, dialect.dir === 'without-flag' ? 'Bjfe' : 'before')
@@ -533,7 +805,10 @@ for (const dialect of DIALECTS) {
         assert.equal(body[key], undefined, `"${key}" is resolved as a path, not stored as a key`)
       }
       const found = await listUsers(h, `filter=${q(`${ENTERPRISE}:employeeNumber eq "Aklq"`)}`)
-      assert.deepEqual((found.Resources as Json[]).map((r) => r.id), [user.id])
+      assert.deepEqual(
+        (found.Resources as Json[]).map((r) => r.id),
+        [user.id],
+      )
     })
 
     it('removes one group member and keeps the others', async (t) => {
@@ -541,10 +816,14 @@ for (const dialect of DIALECTS) {
       const keep = await createUser(h, userBody('keep@contoso.com'))
       const gone = await createUser(h, userBody('gone@contoso.com'))
       const group = await createGroup(h, entraFixture('tutorial/create-group.json'))
-      const add = entraFixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: keep.id })
+      const add = entraFixture('tutorial/patch-group-add-member.json', {
+        f648f8d5ea4e4cd38e9c: keep.id,
+      })
       add.Operations[0].value.push({ $ref: null, value: gone.id })
       expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, add), 204, 'add two')
-      const remove = entraFixture(`${dialect.dir}/remove-member.json`, { [dialect.memberId]: gone.id })
+      const remove = entraFixture(`${dialect.dir}/remove-member.json`, {
+        [dialect.memberId]: gone.id,
+      })
       expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, remove), 204, 'remove member')
       assert.deepEqual(memberIds(await getGroup(h, group.id)), [keep.id])
     })
@@ -556,13 +835,22 @@ describe('Entra tenant URL with the aadOptscim062020 query string', () => {
     const h = await build(t)
     const user = await createUser(h, userBody('flag@contoso.com'))
     const list = expectScim(
-      await h.scim(h.acme, 'GET', `/Users?aadOptscim062020&filter=${q('userName eq "flag@contoso.com"')}`),
+      await h.scim(
+        h.acme,
+        'GET',
+        `/Users?aadOptscim062020&filter=${q('userName eq "flag@contoso.com"')}`,
+      ),
       200,
       'GET with the flag in the query',
     )
     assert.equal(list.totalResults, 1)
     expectPatched(
-      await h.scim(h.acme, 'PATCH', `/Users/${user.id}?aadOptscim062020`, entraFixture('with-flag/disable-user.json')),
+      await h.scim(
+        h.acme,
+        'PATCH',
+        `/Users/${user.id}?aadOptscim062020`,
+        entraFixture('with-flag/disable-user.json'),
+      ),
       'PATCH with the flag in the query',
     )
     assert.equal((await getUser(h, user.id)).active, false)
@@ -578,7 +866,10 @@ describe('Microsoft SCIM Validator checks (entra-provisioning.md §6)', () => {
     assert.equal(same.scimType, 'uniqueness')
     assert.ok(typeof same.detail === 'string' && same.detail.length > 0)
     const upper = expectScim(
-      await h.scim(h.acme, 'POST', '/Users', { ...request, userName: request.userName.toUpperCase() }),
+      await h.scim(h.acme, 'POST', '/Users', {
+        ...request,
+        userName: request.userName.toUpperCase(),
+      }),
       409,
       'duplicate user, other case',
     )
@@ -590,7 +881,11 @@ describe('Microsoft SCIM Validator checks (entra-provisioning.md §6)', () => {
     const h = await build(t)
     const request = entraFixture('tutorial/create-group.json')
     await createGroup(h, request)
-    const same = expectScim(await h.scim(h.acme, 'POST', '/Groups', request), 409, 'duplicate group')
+    const same = expectScim(
+      await h.scim(h.acme, 'POST', '/Groups', request),
+      409,
+      'duplicate group',
+    )
     assert.equal(same.scimType, 'uniqueness')
     const upper = expectScim(
       await h.scim(h.acme, 'POST', '/Groups', { ...request, displayName: 'DISPLAYNAME' }),
@@ -605,9 +900,13 @@ describe('Microsoft SCIM Validator checks (entra-provisioning.md §6)', () => {
     const stays = await createUser(h, userBody('stays@contoso.com'))
     const member = await createUser(h, userBody('member@contoso.com'))
     const group = await createGroup(h, entraFixture('tutorial/create-group.json'))
-    const add = entraFixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: stays.id })
+    const add = entraFixture('tutorial/patch-group-add-member.json', {
+      f648f8d5ea4e4cd38e9c: stays.id,
+    })
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, add), 204, 'add')
-    const ops = entraFixture('validator/patch-group-multiple-ops-same-member.json', { '{{memberId}}': member.id })
+    const ops = entraFixture('validator/patch-group-multiple-ops-same-member.json', {
+      '{{memberId}}': member.id,
+    })
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, ops), 204, 'add then remove')
     assert.deepEqual(memberIds(await getGroup(h, group.id)), [stays.id])
   })
@@ -674,12 +973,28 @@ describe('Microsoft SCIM Validator checks (entra-provisioning.md §6)', () => {
     assert.equal(body.timezone, 'Europe/London')
     assert.equal(body.userType, 'Employee')
     assert.equal(body.nickName, 'Verb')
-    const byType = (list: Json[] | undefined, type: string) => (list ?? []).filter((x) => x.type === type)
-    assert.deepEqual(byType(body.emails, 'work').map((e) => e.value), ['verbose@contoso.com'])
-    assert.deepEqual(byType(body.emails, 'other').map((e) => e.value), ['proxy@contoso.com'])
-    assert.deepEqual(byType(body.phoneNumbers, 'work').map((p) => p.value), ['+1 425 555 0100'])
-    assert.deepEqual(byType(body.phoneNumbers, 'mobile').map((p) => p.value), ['+1 425 555 0101'])
-    assert.deepEqual(byType(body.phoneNumbers, 'fax').map((p) => p.value), ['+1 425 555 0102'])
+    const byType = (list: Json[] | undefined, type: string) =>
+      (list ?? []).filter((x) => x.type === type)
+    assert.deepEqual(
+      byType(body.emails, 'work').map((e) => e.value),
+      ['verbose@contoso.com'],
+    )
+    assert.deepEqual(
+      byType(body.emails, 'other').map((e) => e.value),
+      ['proxy@contoso.com'],
+    )
+    assert.deepEqual(
+      byType(body.phoneNumbers, 'work').map((p) => p.value),
+      ['+1 425 555 0100'],
+    )
+    assert.deepEqual(
+      byType(body.phoneNumbers, 'mobile').map((p) => p.value),
+      ['+1 425 555 0101'],
+    )
+    assert.deepEqual(
+      byType(body.phoneNumbers, 'fax').map((p) => p.value),
+      ['+1 425 555 0102'],
+    )
     const [work] = byType(body.addresses, 'work')
     assert.equal(byType(body.addresses, 'work').length, 1)
     assert.equal(work.streetAddress, '1 Microsoft Way')
@@ -687,18 +1002,31 @@ describe('Microsoft SCIM Validator checks (entra-provisioning.md §6)', () => {
     assert.equal(work.region, 'WA')
     assert.equal(work.postalCode, '98052')
     assert.equal(work.country, 'US')
-    assert.deepEqual(byType(body.addresses, 'other').map((a) => a.formatted), ['Building 92'])
+    assert.deepEqual(
+      byType(body.addresses, 'other').map((a) => a.formatted),
+      ['Building 92'],
+    )
     assert.equal(body.name.givenName, 'Verbose')
     assert.equal(body.name.familyName, 'User')
     assert.deepEqual(
       { ...body[ENTERPRISE] },
-      { employeeNumber: '42', department: 'Research', costCenter: 'CC-1', organization: 'Contoso', division: 'Cloud' },
+      {
+        employeeNumber: '42',
+        department: 'Research',
+        costCenter: 'CC-1',
+        organization: 'Contoso',
+        division: 'Cloud',
+      },
     )
   })
 
   it('answers 404 to deleting a non-existent user and to deleting the same user twice', async (t) => {
     const h = await build(t)
-    expectScim(await h.scim(h.acme, 'DELETE', '/Users/5171a35d82074e068ce2'), 404, 'DELETE non-existent user')
+    expectScim(
+      await h.scim(h.acme, 'DELETE', '/Users/5171a35d82074e068ce2'),
+      404,
+      'DELETE non-existent user',
+    )
     const user = await createUser(h, userBody('twice@contoso.com'))
     expectScim(await h.scim(h.acme, 'DELETE', `/Users/${user.id}`), 204, 'first DELETE')
     expectScim(await h.scim(h.acme, 'DELETE', `/Users/${user.id}`), 404, 'second DELETE')
@@ -706,7 +1034,11 @@ describe('Microsoft SCIM Validator checks (entra-provisioning.md §6)', () => {
 
   it('answers 404 to deleting a non-existent group and to deleting the same group twice', async (t) => {
     const h = await build(t)
-    expectScim(await h.scim(h.acme, 'DELETE', '/Groups/cdb1ce18f65944079d37'), 404, 'DELETE non-existent group')
+    expectScim(
+      await h.scim(h.acme, 'DELETE', '/Groups/cdb1ce18f65944079d37'),
+      404,
+      'DELETE non-existent group',
+    )
     const group = await createGroup(h, entraFixture('tutorial/create-group.json'))
     expectScim(await h.scim(h.acme, 'DELETE', `/Groups/${group.id}`), 204, 'first DELETE')
     expectScim(await h.scim(h.acme, 'DELETE', `/Groups/${group.id}`), 404, 'second DELETE')
@@ -716,12 +1048,26 @@ describe('Microsoft SCIM Validator checks (entra-provisioning.md §6)', () => {
     const h = await build(t)
     const member = await createUser(h, userBody('member@contoso.com'))
     const group = await createGroup(h, entraFixture('tutorial/create-group.json'))
-    const add = entraFixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: member.id })
+    const add = entraFixture('tutorial/patch-group-add-member.json', {
+      f648f8d5ea4e4cd38e9c: member.id,
+    })
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, add), 204, 'add member')
-    const rename = entraFixture('validator/patch-group-replace-display-name.json', { '{{displayName}}': 'Validator Renamed' })
-    expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, rename), 204, 'path-less displayName')
-    const external = entraFixture('validator/patch-group-replace-external-id.json', { '{{externalId}}': 'c9b2f1de-0000-4000-8000-000000000001' })
-    expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, external), 204, 'path-less externalId')
+    const rename = entraFixture('validator/patch-group-replace-display-name.json', {
+      '{{displayName}}': 'Validator Renamed',
+    })
+    expectScim(
+      await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, rename),
+      204,
+      'path-less displayName',
+    )
+    const external = entraFixture('validator/patch-group-replace-external-id.json', {
+      '{{externalId}}': 'c9b2f1de-0000-4000-8000-000000000001',
+    })
+    expectScim(
+      await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, external),
+      204,
+      'path-less externalId',
+    )
     const body = await getGroup(h, group.id)
     assert.equal(body.displayName, 'Validator Renamed')
     assert.equal(body.externalId, 'c9b2f1de-0000-4000-8000-000000000001')
@@ -735,11 +1081,23 @@ describe('Microsoft SCIM Validator checks (entra-provisioning.md §6)', () => {
     const group = await createGroup(h, entraFixture('tutorial/create-group.json'))
     const add = entraFixture('tutorial/patch-group-add-member.json', { f648f8d5ea4e4cd38e9c: a.id })
     expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, add), 204, 'add a')
-    const replace = entraFixture('validator/patch-group-replace-members.json', { '{{memberId}}': b.id })
-    expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, replace), 204, 'replace members')
+    const replace = entraFixture('validator/patch-group-replace-members.json', {
+      '{{memberId}}': b.id,
+    })
+    expectScim(
+      await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, replace),
+      204,
+      'replace members',
+    )
     assert.deepEqual(memberIds(await getGroup(h, group.id)), [b.id])
-    const remove = entraFixture('validator/patch-group-remove-member.json', { '{{memberId}}': b.id })
-    expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, remove), 204, 'remove members[value eq]')
+    const remove = entraFixture('validator/patch-group-remove-member.json', {
+      '{{memberId}}': b.id,
+    })
+    expectScim(
+      await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, remove),
+      204,
+      'remove members[value eq]',
+    )
     assert.deepEqual(memberIds(await getGroup(h, group.id)), [])
   })
 })
@@ -762,7 +1120,13 @@ async function seedReferenceUsers(h: TestApp): Promise<Record<string, string>> {
 describe('SCIMReferenceCode tests with garbage (entra-provisioning.md §7)', () => {
   it('creates a user whose active is the string "True" with 201 and active true', async (t) => {
     const h = await build(t)
-    const res = await h.scim(h.acme, 'POST', '/Users', entraFixture('reference-code/user-emp1.json'), { 'content-type': 'application/json' })
+    const res = await h.scim(
+      h.acme,
+      'POST',
+      '/Users',
+      entraFixture('reference-code/user-emp1.json'),
+      { 'content-type': 'application/json' },
+    )
     const body = expectScim(res, 201, 'POST emp1')
     assert.equal(body.userName, 'emp1')
     assert.equal(body.active, true)
@@ -774,7 +1138,11 @@ describe('SCIMReferenceCode tests with garbage (entra-provisioning.md §7)', () 
     const ids = await seedReferenceUsers(h)
     const omalley = await getUser(h, ids.omalley as string)
     assert.equal(omalley.userName, 'OMalley')
-    assert.notEqual(omalley.meta.created, '2019-09-18T18:15:26.5788954+00:00', 'meta from the request is ignored')
+    assert.notEqual(
+      omalley.meta.created,
+      '2019-09-18T18:15:26.5788954+00:00',
+      'meta from the request is ignored',
+    )
     assert.equal((omalley.addresses as Json[]).length, 2)
     const other = (omalley.addresses as Json[]).find((a) => a.type === 'other')
     assert.equal(other.formatted, '18522 Lisa Unions\nEast Gregory, CT 52311')
@@ -786,7 +1154,9 @@ describe('SCIMReferenceCode tests with garbage (entra-provisioning.md §7)', () 
   it('rejects a user without userName with 400 and writes nothing', async (t) => {
     const h = await build(t)
     const body = expectScim(
-      await h.scim(h.acme, 'POST', '/Users', entraFixture('reference-code/user-noname.json'), { 'content-type': 'application/json' }),
+      await h.scim(h.acme, 'POST', '/Users', entraFixture('reference-code/user-noname.json'), {
+        'content-type': 'application/json',
+      }),
       400,
       'POST without userName',
     )
@@ -801,7 +1171,11 @@ describe('SCIMReferenceCode tests with garbage (entra-provisioning.md §7)', () 
       '      "primary": false\n    },\n    {\n      "country": null,\n      "locality": null,\n      les": [],\n' +
       '      "title": "Site engineer",\n      "externalId": "22fbc523-6032-4c5f-939d-5d4850cf3e52",\n' +
       '      "schemas": [\n        "urn:ietf:params:scim:schemas:core:2.0:User"\n      ]\n    }\n'
-    const body = expectScim(await h.scim(h.acme, 'POST', '/Users', junk, { 'content-type': 'application/json' }), 400, 'POST junk')
+    const body = expectScim(
+      await h.scim(h.acme, 'POST', '/Users', junk, { 'content-type': 'application/json' }),
+      400,
+      'POST junk',
+    )
     assert.equal(body.scimType, 'invalidSyntax')
     assert.equal((await listUsers(h, '')).totalResults, 0)
   })
@@ -810,7 +1184,9 @@ describe('SCIMReferenceCode tests with garbage (entra-provisioning.md §7)', () 
     const h = await build(t)
     await seedReferenceUsers(h)
     const body = expectScim(
-      await h.scim(h.acme, 'POST', '/Users', entraFixture('reference-code/user-emp3.json'), { 'content-type': 'application/json' }),
+      await h.scim(h.acme, 'POST', '/Users', entraFixture('reference-code/user-emp3.json'), {
+        'content-type': 'application/json',
+      }),
       409,
       'POST emp3 again',
     )
@@ -822,8 +1198,26 @@ describe('SCIMReferenceCode tests with garbage (entra-provisioning.md §7)', () 
     const h = await build(t)
     const ids = await seedReferenceUsers(h)
     const id = ids.omalley as string
-    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${id}`, entraFixture('reference-code/patch-omalley-uname.json'), { 'content-type': 'application/json' }), 'PATCH userName')
-    expectPatched(await h.scim(h.acme, 'PATCH', `/Users/${id}`, entraFixture('reference-code/patch-omalley-active.json'), { 'content-type': 'application/json' }), 'PATCH active')
+    expectPatched(
+      await h.scim(
+        h.acme,
+        'PATCH',
+        `/Users/${id}`,
+        entraFixture('reference-code/patch-omalley-uname.json'),
+        { 'content-type': 'application/json' },
+      ),
+      'PATCH userName',
+    )
+    expectPatched(
+      await h.scim(
+        h.acme,
+        'PATCH',
+        `/Users/${id}`,
+        entraFixture('reference-code/patch-omalley-active.json'),
+        { 'content-type': 'application/json' },
+      ),
+      'PATCH active',
+    )
     const body = await getUser(h, id)
     assert.equal(body.userName, 'newusername')
     assert.equal(body.active, false)
@@ -841,7 +1235,10 @@ describe('SCIMReferenceCode tests with garbage (entra-provisioning.md §7)', () 
     const projected = await listUsers(h, 'attributes=userName,emails')
     assert.equal(projected.totalResults, 5)
     for (const r of projected.Resources as Json[]) {
-      assert.deepEqual(Object.keys(r).filter((k) => !['id', 'schemas', 'userName', 'emails'].includes(k)), [])
+      assert.deepEqual(
+        Object.keys(r).filter((k) => !['id', 'schemas', 'userName', 'emails'].includes(k)),
+        [],
+      )
       assert.ok(Array.isArray(r.emails))
     }
   })
@@ -850,11 +1247,17 @@ describe('SCIMReferenceCode tests with garbage (entra-provisioning.md §7)', () 
     const h = await build(t)
     const ids = await seedReferenceUsers(h)
     const idsOf = (list: Json) => (list.Resources as Json[]).map((r) => r.id as string).sort()
-    const employees = await listUsers(h, `filter=${q('name.FamilyName eq "Employee" and (emails.Value co "example.com" or emails.Value co "example.org")')}`)
+    const employees = await listUsers(
+      h,
+      `filter=${q('name.FamilyName eq "Employee" and (emails.Value co "example.com" or emails.Value co "example.org")')}`,
+    )
     assert.deepEqual(idsOf(employees), [ids.emp1, ids.emp2, ids.emp3, ids.enterprise].sort())
     const startsWith = await listUsers(h, `filter=${q('userName sw "O"')}`)
     assert.deepEqual(idsOf(startsWith), [ids.omalley])
-    const created = await listUsers(h, `filter=${q('meta.Created gt "2015-10-10T14:38:21.8617979-07:00"')}`)
+    const created = await listUsers(
+      h,
+      `filter=${q('meta.Created gt "2015-10-10T14:38:21.8617979-07:00"')}`,
+    )
     assert.deepEqual(idsOf(created), Object.values(ids).sort())
     const future = await listUsers(h, `filter=${q('meta.created gt "2999-01-01T00:00:00Z"')}`)
     assert.equal(future.totalResults, 0)
@@ -864,7 +1267,10 @@ describe('SCIMReferenceCode tests with garbage (entra-provisioning.md §7)', () 
     const h = await build(t)
     const ids = await seedReferenceUsers(h)
     for (const [filter, expected] of [
-      ['name.FamilyName eq Employee and (emails.Value co example.com or emails.Value co example.org)', [ids.emp1, ids.emp2, ids.emp3, ids.enterprise]],
+      [
+        'name.FamilyName eq Employee and (emails.Value co example.com or emails.Value co example.org)',
+        [ids.emp1, ids.emp2, ids.emp3, ids.enterprise],
+      ],
       ['userName sw O', [ids.omalley]],
       ['meta.Created gt 2015-10-10T14:38:21.8617979-07:00', Object.values(ids)],
     ] as const) {
@@ -882,18 +1288,33 @@ describe('SCIMReferenceCode tests with garbage (entra-provisioning.md §7)', () 
     const h = await build(t)
     const ids = await seedReferenceUsers(h)
     const group = expectScim(
-      await h.scim(h.acme, 'POST', '/Groups', entraFixture('reference-code/group1-garbage.json'), { 'content-type': 'application/json' }),
+      await h.scim(h.acme, 'POST', '/Groups', entraFixture('reference-code/group1-garbage.json'), {
+        'content-type': 'application/json',
+      }),
       201,
       'POST Group 1',
     )
     for (const member of [ids.emp1, ids.emp2] as string[]) {
-      const patch = entraFixture('reference-code/patch-add-junk-user-group.json', { '{{1stgroupid}}': group.id, '{{junkuserid}}': member })
-      expectScim(await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, patch, { 'content-type': 'application/json' }), 204, 'add bare string member')
+      const patch = entraFixture('reference-code/patch-add-junk-user-group.json', {
+        '{{1stgroupid}}': group.id,
+        '{{junkuserid}}': member,
+      })
+      expectScim(
+        await h.scim(h.acme, 'PATCH', `/Groups/${group.id}`, patch, {
+          'content-type': 'application/json',
+        }),
+        204,
+        'add bare string member',
+      )
     }
     const body = await getGroup(h, group.id)
     assert.equal(body.displayName, 'Group 1')
     assert.deepEqual(memberIds(body), [ids.emp1, ids.emp2].sort())
-    const excluded = expectScim(await h.scim(h.acme, 'GET', `/Groups/${group.id}?excludedAttributes=members`), 200, 'GET excluded')
+    const excluded = expectScim(
+      await h.scim(h.acme, 'GET', `/Groups/${group.id}?excludedAttributes=members`),
+      200,
+      'GET excluded',
+    )
     assert.equal(excluded.members, undefined)
   })
 })
@@ -912,7 +1333,12 @@ describe('Group description extension (SPEC G6)', () => {
   it('replaces the description through the extension URN path with "op":"Replace"', async (t) => {
     const h = await build(t)
     const created = await createGroup(h, entraFixture('tutorial/create-group.json'))
-    const res = await h.scim(h.acme, 'PATCH', `/Groups/${created.id}`, entraFixture('group-extension/patch-group-description.json'))
+    const res = await h.scim(
+      h.acme,
+      'PATCH',
+      `/Groups/${created.id}`,
+      entraFixture('group-extension/patch-group-description.json'),
+    )
     expectScim(res, 204, 'PATCH description')
     const body = await getGroup(h, created.id)
     assert.ok(body.schemas.includes(GROUP_EXTENSION))

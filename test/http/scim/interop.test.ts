@@ -48,7 +48,9 @@ describe('ServiceProviderConfig (RFC 7643 §5)', () => {
       assert.deepEqual(
         Object.keys(scheme).filter(
           (key) =>
-            !['type', 'name', 'description', 'specUri', 'documentationUri', 'primary'].includes(key),
+            !['type', 'name', 'description', 'specUri', 'documentationUri', 'primary'].includes(
+              key,
+            ),
         ),
         [],
       )
@@ -131,7 +133,7 @@ describe('unquoted filter values (filter/quirks.ts readUnquotedValue)', () => {
     return { ok, other }
   }
 
-  it('reads them as strings, as Microsoft\'s reference code does', async (t) => {
+  it("reads them as strings, as Microsoft's reference code does", async (t) => {
     const h = await build(t)
     const { ok, other } = await seed(h)
     const cases: readonly [string, string[]][] = [
@@ -184,7 +186,9 @@ describe('queries at the service root (RFC 7644 §3.4.2.1, §3.4.3)', () => {
   async function seed(h: TestApp): Promise<{ users: Json[]; groups: Json[] }> {
     const users: Json[] = []
     for (const name of ['a', 'b', 'c']) {
-      users.push(await createUser(h, userBody(`${name}@example.com`, { displayName: `User ${name}` })))
+      users.push(
+        await createUser(h, userBody(`${name}@example.com`, { displayName: `User ${name}` })),
+      )
     }
     const alpha = await createGroup(h, {
       schemas: [GROUP],
@@ -203,7 +207,10 @@ describe('queries at the service root (RFC 7644 §3.4.2.1, §3.4.3)', () => {
     assert.equal(list.totalResults, 5)
     assert.equal(list.itemsPerPage, 5)
     assert.equal(list.startIndex, 1)
-    assert.deepEqual(idsOf(list), [...users, ...groups].map((r) => r.id))
+    assert.deepEqual(
+      idsOf(list),
+      [...users, ...groups].map((r) => r.id),
+    )
     const resources = list.Resources as Json[]
     assert.deepEqual(
       resources.map((r) => [r.schemas[0], r.meta.resourceType]),
@@ -215,10 +222,13 @@ describe('queries at the service root (RFC 7644 §3.4.2.1, §3.4.3)', () => {
         [GROUP, 'Group'],
       ],
     )
-    assert.deepEqual(resources[3].members.map((m: Json) => m.value), [users[0].id])
+    assert.deepEqual(
+      resources[3].members.map((m: Json) => m.value),
+      [users[0].id],
+    )
   })
 
-  it('matches a filter on one type\'s attributes against that type only', async (t) => {
+  it("matches a filter on one type's attributes against that type only", async (t) => {
     const h = await build(t)
     const { users, groups } = await seed(h)
     const [a, b] = users
@@ -237,7 +247,11 @@ describe('queries at the service root (RFC 7644 §3.4.2.1, §3.4.3)', () => {
     ]
     for (const [filter, expected] of cases) {
       const list = expectScim(await search(h, '/.search', { filter }), 200, filter)
-      assert.deepEqual(idsOf(list), expected.map((r) => r.id), filter)
+      assert.deepEqual(
+        idsOf(list),
+        expected.map((r) => r.id),
+        filter,
+      )
       assert.equal(list.totalResults, expected.length, filter)
     }
   })
@@ -282,13 +296,19 @@ describe('queries at the service root (RFC 7644 §3.4.2.1, §3.4.3)', () => {
       200,
       'sortBy userName',
     )
-    assert.deepEqual(idsOf(list), [...[...users].reverse(), ...groups].map((r) => r.id))
+    assert.deepEqual(
+      idsOf(list),
+      [...[...users].reverse(), ...groups].map((r) => r.id),
+    )
     const byName = expectScim(
       await search(h, '/.search', { sortBy: 'displayName', sortOrder: 'descending' }),
       200,
       'sortBy displayName',
     )
-    assert.deepEqual(idsOf(byName), [...[...users].reverse(), ...[...groups].reverse()].map((r) => r.id))
+    assert.deepEqual(
+      idsOf(byName),
+      [...[...users].reverse(), ...[...groups].reverse()].map((r) => r.id),
+    )
     const unknown = expectScim(await search(h, '/.search', { sortBy: 'nope' }), 400, 'sortBy nope')
     assert.equal(unknown.scimType, 'invalidValue')
   })
@@ -297,16 +317,27 @@ describe('queries at the service root (RFC 7644 §3.4.2.1, §3.4.3)', () => {
     const h = await build(t)
     const { users, groups } = await seed(h)
     const list = expectScim(
-      await search(h, '/.search', { attributes: ['userName'], filter: 'userName eq "a@example.com" or displayName eq "Alpha"' }),
+      await search(h, '/.search', {
+        attributes: ['userName'],
+        filter: 'userName eq "a@example.com" or displayName eq "Alpha"',
+      }),
       200,
       'attributes userName',
     )
     assert.deepEqual(list.Resources, [
-      { schemas: [USER], id: users[0].id, userName: 'a@example.com', meta: { resourceType: 'User' } },
+      {
+        schemas: [USER],
+        id: users[0].id,
+        userName: 'a@example.com',
+        meta: { resourceType: 'User' },
+      },
       { schemas: [GROUP], id: groups[0].id, meta: { resourceType: 'Group' } },
     ])
     const excluded = expectScim(
-      await search(h, '/.search', { excludedAttributes: ['members', 'emails'], filter: 'displayName co "a"' }),
+      await search(h, '/.search', {
+        excludedAttributes: ['members', 'emails'],
+        filter: 'displayName co "a"',
+      }),
       200,
       'excludedAttributes members',
     )
@@ -333,7 +364,11 @@ describe('queries at the service root (RFC 7644 §3.4.2.1, §3.4.3)', () => {
   it('needs a SearchRequest body and keeps to the tenant', async (t) => {
     const h = await build(t)
     await seed(h)
-    const bad = expectScim(await h.scim(h.acme, 'POST', '/.search', { filter: 'userName pr' }), 400, 'no schemas')
+    const bad = expectScim(
+      await h.scim(h.acme, 'POST', '/.search', { filter: 'userName pr' }),
+      400,
+      'no schemas',
+    )
     assert.equal(bad.scimType, 'invalidSyntax')
     const other = await h.addTenant('globex')
     const res = await h.scim(other, 'POST', '/.search', { schemas: [SEARCH] })
@@ -343,10 +378,18 @@ describe('queries at the service root (RFC 7644 §3.4.2.1, §3.4.3)', () => {
   it('refuses unquoted values at the root too in strict profile mode', async (t) => {
     const h = await build(t)
     await seed(h)
-    const lenient = expectScim(await search(h, '/.search', { filter: 'displayName eq Beta' }), 200, 'lenient')
+    const lenient = expectScim(
+      await search(h, '/.search', { filter: 'displayName eq Beta' }),
+      200,
+      'lenient',
+    )
     assert.equal(lenient.totalResults, 1)
     await h.store.setScimStrictProfile(h.acme.tenant.id, true)
-    const strict = expectScim(await search(h, '/.search', { filter: 'displayName eq Beta' }), 400, 'strict')
+    const strict = expectScim(
+      await search(h, '/.search', { filter: 'displayName eq Beta' }),
+      400,
+      'strict',
+    )
     assert.equal(strict.scimType, 'invalidFilter')
   })
 })

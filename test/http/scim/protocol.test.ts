@@ -15,7 +15,12 @@ const q = (filter: string) => encodeURIComponent(filter)
 describe('SCIM authentication', () => {
   it('answers 401 with a SCIM error for a missing, malformed or foreign token', async (t) => {
     const h = await build(t)
-    for (const authorization of [undefined, 'Basic abc', 'Bearer not.a.jwt', `Bearer ${h.acme.token}x`]) {
+    for (const authorization of [
+      undefined,
+      'Basic abc',
+      'Bearer not.a.jwt',
+      `Bearer ${h.acme.token}x`,
+    ]) {
       const res = await h.app.inject({
         method: 'GET',
         url: `${h.acme.base}/Users`,
@@ -60,16 +65,32 @@ describe('SCIM bad input', () => {
 
   it('accepts application/json and application/scim+json; charset=utf-8', async (t) => {
     const h = await build(t)
-    const a = await h.scim(h.acme, 'POST', '/Users', { schemas: [USER], userName: 'a@x.io' }, { 'content-type': 'application/json' })
+    const a = await h.scim(
+      h.acme,
+      'POST',
+      '/Users',
+      { schemas: [USER], userName: 'a@x.io' },
+      { 'content-type': 'application/json' },
+    )
     assert.equal(a.statusCode, 201)
-    const b = await h.scim(h.acme, 'POST', '/Users', { schemas: [USER], userName: 'b@x.io' }, { 'content-type': 'application/scim+json; charset=utf-8' })
+    const b = await h.scim(
+      h.acme,
+      'POST',
+      '/Users',
+      { schemas: [USER], userName: 'b@x.io' },
+      { 'content-type': 'application/scim+json; charset=utf-8' },
+    )
     assert.equal(b.statusCode, 201)
     assert.match(b.headers['content-type'] as string, /^application\/scim\+json/)
   })
 
   it('rejects a body over the configured limit with 413', async (t) => {
     const h = await build(t, { SCIM_MAX_BODY_BYTES: '2048' })
-    const res = await h.scim(h.acme, 'POST', '/Users', { schemas: [USER], userName: 'big@x.io', displayName: 'x'.repeat(5000) })
+    const res = await h.scim(h.acme, 'POST', '/Users', {
+      schemas: [USER],
+      userName: 'big@x.io',
+      displayName: 'x'.repeat(5000),
+    })
     assert.equal(res.statusCode, 413)
     assert.deepEqual(res.json().schemas, [ERROR])
     assert.equal(res.json().status, '413')
@@ -77,11 +98,18 @@ describe('SCIM bad input', () => {
 
   it('rejects an unknown attribute naming it, and a missing userName', async (t) => {
     const h = await build(t)
-    const unknown = await h.scim(h.acme, 'POST', '/Users', { schemas: [USER], userName: 'u@x.io', shoeSize: 42 })
+    const unknown = await h.scim(h.acme, 'POST', '/Users', {
+      schemas: [USER],
+      userName: 'u@x.io',
+      shoeSize: 42,
+    })
     assert.equal(unknown.statusCode, 400)
     assert.equal(unknown.json().scimType, 'invalidSyntax')
     assert.match(unknown.json().detail, /shoeSize/)
-    const missing = await h.scim(h.acme, 'POST', '/Users', { schemas: [USER], displayName: 'No Name' })
+    const missing = await h.scim(h.acme, 'POST', '/Users', {
+      schemas: [USER],
+      displayName: 'No Name',
+    })
     assert.equal(missing.statusCode, 400)
     assert.match(missing.json().detail, /userName/)
     const noGroupName = await h.scim(h.acme, 'POST', '/Groups', { schemas: [GROUP] })
@@ -91,19 +119,35 @@ describe('SCIM bad input', () => {
 
   it('rejects an invalid or oversized filter with 400 invalidFilter', async (t) => {
     const h = await build(t)
-    for (const filter of ['userName xx "a"', 'userName eq', '(userName eq "a"', 'shoeSize eq 1', '('.repeat(500) + 'userName eq "a"' + ')'.repeat(500)]) {
+    for (const filter of [
+      'userName xx "a"',
+      'userName eq',
+      '(userName eq "a"',
+      'shoeSize eq 1',
+      '('.repeat(500) + 'userName eq "a"' + ')'.repeat(500),
+    ]) {
       const res = await h.scim(h.acme, 'GET', `/Users?filter=${q(filter)}`)
       assert.equal(res.statusCode, 400, filter.slice(0, 40))
       assert.equal(res.json().scimType, 'invalidFilter')
     }
-    const long = await h.scim(h.acme, 'GET', `/Users?filter=${q(`userName eq "${'a'.repeat(5000)}"`)}`)
+    const long = await h.scim(
+      h.acme,
+      'GET',
+      `/Users?filter=${q(`userName eq "${'a'.repeat(5000)}"`)}`,
+    )
     assert.equal(long.statusCode, 400)
     assert.equal(long.json().scimType, 'invalidFilter')
   })
 
   it('applies none of a half-valid PATCH', async (t) => {
     const h = await build(t)
-    const user = (await h.scim(h.acme, 'POST', '/Users', { schemas: [USER], userName: 'p@x.io', displayName: 'Before' })).json()
+    const user = (
+      await h.scim(h.acme, 'POST', '/Users', {
+        schemas: [USER],
+        userName: 'p@x.io',
+        displayName: 'Before',
+      })
+    ).json()
     const res = await h.scim(h.acme, 'PATCH', `/Users/${user.id}`, {
       schemas: [PATCH],
       Operations: [
@@ -118,17 +162,25 @@ describe('SCIM bad input', () => {
   it('lets exactly one of concurrent creates of the same userName win', async (t) => {
     const h = await build(t)
     const results = await Promise.all(
-      Array.from({ length: 8 }, () => h.scim(h.acme, 'POST', '/Users', { schemas: [USER], userName: 'race@x.io' })),
+      Array.from({ length: 8 }, () =>
+        h.scim(h.acme, 'POST', '/Users', { schemas: [USER], userName: 'race@x.io' }),
+      ),
     )
     const codes = results.map((r) => r.statusCode).sort()
     assert.deepEqual(codes, [201, 409, 409, 409, 409, 409, 409, 409])
-    assert.equal((await h.scim(h.acme, 'GET', `/Users?filter=${q('userName eq "race@x.io"')}`)).json().totalResults, 1)
+    assert.equal(
+      (await h.scim(h.acme, 'GET', `/Users?filter=${q('userName eq "race@x.io"')}`)).json()
+        .totalResults,
+      1,
+    )
   })
 
   it('lets exactly one of concurrent creates of the same group name win', async (t) => {
     const h = await build(t)
     const results = await Promise.all(
-      Array.from({ length: 6 }, () => h.scim(h.acme, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Race' })),
+      Array.from({ length: 6 }, () =>
+        h.scim(h.acme, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Race' }),
+      ),
     )
     assert.deepEqual(results.map((r) => r.statusCode).sort(), [201, 409, 409, 409, 409, 409])
   })
@@ -138,7 +190,10 @@ describe('SCIM paging, sorting and projection', () => {
   it('pages with startIndex/count, reports totalResults, and clamps count to the maximum', async (t) => {
     const h = await build(t, { SCIM_MAX_RESULTS: '5' })
     for (let i = 0; i < 12; i++) {
-      await h.scim(h.acme, 'POST', '/Users', { schemas: [USER], userName: `user${String(i).padStart(2, '0')}@x.io` })
+      await h.scim(h.acme, 'POST', '/Users', {
+        schemas: [USER],
+        userName: `user${String(i).padStart(2, '0')}@x.io`,
+      })
     }
     const seen: string[] = []
     for (let start = 1; start <= 12; start += 5) {
@@ -164,9 +219,15 @@ describe('SCIM paging, sorting and projection', () => {
       await h.scim(h.acme, 'POST', '/Users', { schemas: [USER], userName: name })
     }
     const asc = (await h.scim(h.acme, 'GET', '/Users?sortBy=userName')).json()
-    assert.deepEqual(asc.Resources.map((r: { userName: string }) => r.userName), ['a@x.io', 'b@x.io', 'C@x.io'])
+    assert.deepEqual(
+      asc.Resources.map((r: { userName: string }) => r.userName),
+      ['a@x.io', 'b@x.io', 'C@x.io'],
+    )
     const desc = (await h.scim(h.acme, 'GET', '/Users?sortBy=userName&sortOrder=descending')).json()
-    assert.deepEqual(desc.Resources.map((r: { userName: string }) => r.userName), ['C@x.io', 'b@x.io', 'a@x.io'])
+    assert.deepEqual(
+      desc.Resources.map((r: { userName: string }) => r.userName),
+      ['C@x.io', 'b@x.io', 'a@x.io'],
+    )
   })
 
   it('returns only the requested attributes, plus id and schemas', async (t) => {
@@ -180,19 +241,35 @@ describe('SCIM paging, sorting and projection', () => {
     assert.deepEqual(Object.keys(created.json()).sort(), ['id', 'schemas', 'userName'])
     const list = (await h.scim(h.acme, 'GET', '/Users?attributes=userName,emails.value')).json()
     assert.deepEqual(list.Resources[0].emails, [{ value: 'proj@x.io' }])
-    const excluded = (await h.scim(h.acme, 'GET', `/Users/${created.json().id}?excludedAttributes=emails,meta`)).json()
+    const excluded = (
+      await h.scim(h.acme, 'GET', `/Users/${created.json().id}?excludedAttributes=emails,meta`)
+    ).json()
     assert.equal(excluded.emails, undefined)
     assert.equal(excluded.displayName, 'P')
   })
 
   it('omits members with excludedAttributes=members', async (t) => {
     const h = await build(t)
-    const u = (await h.scim(h.acme, 'POST', '/Users', { schemas: [USER], userName: 'm@x.io' })).json()
-    const g = (await h.scim(h.acme, 'POST', '/Groups', { schemas: [GROUP], displayName: 'G1', members: [{ value: u.id }] })).json()
+    const u = (
+      await h.scim(h.acme, 'POST', '/Users', { schemas: [USER], userName: 'm@x.io' })
+    ).json()
+    const g = (
+      await h.scim(h.acme, 'POST', '/Groups', {
+        schemas: [GROUP],
+        displayName: 'G1',
+        members: [{ value: u.id }],
+      })
+    ).json()
     const one = (await h.scim(h.acme, 'GET', `/Groups/${g.id}?excludedAttributes=members`)).json()
     assert.equal(one.members, undefined)
     assert.equal(one.displayName, 'G1')
-    const list = (await h.scim(h.acme, 'GET', `/Groups?excludedAttributes=members&filter=${q('displayName eq "g1"')}`)).json()
+    const list = (
+      await h.scim(
+        h.acme,
+        'GET',
+        `/Groups?excludedAttributes=members&filter=${q('displayName eq "g1"')}`,
+      )
+    ).json()
     assert.equal(list.totalResults, 1)
     assert.equal(list.Resources[0].members, undefined)
   })
@@ -218,10 +295,20 @@ describe('SCIM versioning', () => {
     const created = await h.scim(h.acme, 'POST', '/Users', { schemas: [USER], userName: 'v@x.io' })
     const etag = created.headers.etag as string
     assert.equal(created.json().meta.version, etag)
-    assert.match(created.headers.location as string, /^https:\/\/rollcall\.test\/scim\/v2\/acme\/Users\//)
+    assert.match(
+      created.headers.location as string,
+      /^https:\/\/rollcall\.test\/scim\/v2\/acme\/Users\//,
+    )
     const id = created.json().id
-    assert.equal((await h.scim(h.acme, 'GET', `/Users/${id}`, undefined, { 'if-none-match': etag })).statusCode, 304)
-    const patch = { schemas: [PATCH], Operations: [{ op: 'replace', path: 'displayName', value: 'V' }] }
+    assert.equal(
+      (await h.scim(h.acme, 'GET', `/Users/${id}`, undefined, { 'if-none-match': etag }))
+        .statusCode,
+      304,
+    )
+    const patch = {
+      schemas: [PATCH],
+      Operations: [{ op: 'replace', path: 'displayName', value: 'V' }],
+    }
     const ok = await h.scim(h.acme, 'PATCH', `/Users/${id}`, patch, { 'if-match': etag })
     assert.equal(ok.statusCode, 200)
     assert.notEqual(ok.headers.etag, etag)

@@ -243,7 +243,7 @@ describe('connection verification', () => {
     assert.match(page.body, /Connection verified/)
   })
 
-  it('refuses an ID token whose signature is not the provider\'s, even over the token response', async (t) => {
+  it("refuses an ID token whose signature is not the provider's, even over the token response", async (t) => {
     const bench = await ssoBench(t)
     await bench.signInAdmin(bench.h.acme)
     const connection = await bench.connection(bench.h.acme)

@@ -42,15 +42,23 @@ describe('trust between tenants', () => {
     await victimWithAdmin(bench)
     const { evil } = await attacker(bench)
     await assert.rejects(
-      createConnection(bench.h.store, bench.h.secretBox, evil.tenant, {
-        name: 'Totally Entra',
-        issuer: bench.op.issuer,
-        clientId: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
-        domain: 'Victim.com',
-      }, bench.h.config.sso),
+      createConnection(
+        bench.h.store,
+        bench.h.secretBox,
+        evil.tenant,
+        {
+          name: 'Totally Entra',
+          issuer: bench.op.issuer,
+          clientId: CLIENT_ID,
+          clientSecret: CLIENT_SECRET,
+          domain: 'Victim.com',
+        },
+        bench.h.config.sso,
+      ),
       (error: Error & { status?: number }) =>
-        error.status === 409 && /verified by another organisation/.test(error.message) && !/acme/.test(error.message),
+        error.status === 409 &&
+        /verified by another organisation/.test(error.message) &&
+        !/acme/.test(error.message),
     )
   })
 
@@ -94,7 +102,10 @@ describe('trust between tenants', () => {
       pages.push(page.body.replaceAll(email, 'EMAIL'))
     }
     assert.equal(pages[0], pages[1])
-    assert.equal(await bench.h.store.forTenant(bench.h.acme.tenant.id).identityByEmail('nobody@victim.com'), undefined)
+    assert.equal(
+      await bench.h.store.forTenant(bench.h.acme.tenant.id).identityByEmail('nobody@victim.com'),
+      undefined,
+    )
   })
 
   it('refuses the attack even when nobody verified the domain (first come proves nothing)', async (t) => {
@@ -105,13 +116,19 @@ describe('trust between tenants', () => {
     const evil = await bench.h.addTenant('evil')
     // evil names victim.com first; nobody can stop that, but it gives evil nothing.
     const squat = await bench.verifiedConnection(evil, { domain: 'evil.com' })
-    await createConnection(bench.h.store, bench.h.secretBox, evil.tenant, {
-      name: 'Victim SSO',
-      issuer: bench.op.issuer,
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      domain: 'victim.com',
-    }, bench.h.config.sso)
+    await createConnection(
+      bench.h.store,
+      bench.h.secretBox,
+      evil.tenant,
+      {
+        name: 'Victim SSO',
+        issuer: bench.op.issuer,
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        domain: 'victim.com',
+      },
+      bench.h.config.sso,
+    )
     bench.op.signInAs(account('boss@victim.com'))
     const page = await bench.browser.visit(`${bench.publicUrl}/sso/login/${squat.id}`)
     assert.equal(page.status, 403)
@@ -181,8 +198,17 @@ describe("SCIM cannot squat on another tenant's people (D12)", () => {
       undefined,
     )
     // The owner's own SCIM provisions both.
-    expectScim(await bench.h.scim(acme, 'POST', '/Users', { schemas: [USER], userName: 'boss@victim.com' }), 201)
-    expectScim(await bench.h.scim(acme, 'POST', '/Users', { schemas: [USER], userName: 'nobody@victim.com' }), 201)
+    expectScim(
+      await bench.h.scim(acme, 'POST', '/Users', { schemas: [USER], userName: 'boss@victim.com' }),
+      201,
+    )
+    expectScim(
+      await bench.h.scim(acme, 'POST', '/Users', {
+        schemas: [USER],
+        userName: 'nobody@victim.com',
+      }),
+      201,
+    )
   })
 
   it('refuses to convert an INTERNAL member or rename a user into a domain another tenant verified', async (t) => {
@@ -205,7 +231,10 @@ describe("SCIM cannot squat on another tenant's people (D12)", () => {
       Operations: [{ op: 'replace', path: 'userName', value: 'ceo@victim.com' }],
     })
     assert.match(expectScim(rename, 409).detail, /another organisation has verified/)
-    const put = await bench.h.scim(evil, 'PUT', `/Users/${own.id}`, { schemas: [USER], userName: 'ceo@victim.com' })
+    const put = await bench.h.scim(evil, 'PUT', `/Users/${own.id}`, {
+      schemas: [USER],
+      userName: 'ceo@victim.com',
+    })
     expectScim(put, 409)
     assert.equal(
       await bench.h.store.forTenant(evil.tenant.id).identityByEmail('ceo@victim.com'),
@@ -224,7 +253,10 @@ describe("SCIM cannot squat on another tenant's people (D12)", () => {
     // Once acme verifies the domain, acme's SCIM takes control (it is no longer blocked).
     await bench.verifyDomain(bench.h.acme, 'victim.com')
     const taken = expectScim(
-      await bench.h.scim(bench.h.acme, 'POST', '/Users', { schemas: [USER], userName: 'cfo@victim.com' }),
+      await bench.h.scim(bench.h.acme, 'POST', '/Users', {
+        schemas: [USER],
+        userName: 'cfo@victim.com',
+      }),
       201,
     )
     assert.equal(taken.id, squatted.id)
@@ -245,7 +277,10 @@ describe("SCIM cannot squat on another tenant's people (D12)", () => {
     const bench = await ssoBench(t)
     const globex = await bench.h.addTenant('globex')
     await bench.member(globex, 'pat@gmail.com')
-    const res = await bench.h.scim(bench.h.acme, 'POST', '/Users', { schemas: [USER], userName: 'pat@gmail.com' })
+    const res = await bench.h.scim(bench.h.acme, 'POST', '/Users', {
+      schemas: [USER],
+      userName: 'pat@gmail.com',
+    })
     assert.match(expectScim(res, 409).detail, /verify the user's email domain/)
   })
 })

@@ -15,7 +15,11 @@ import {
 } from '../../../scim/discovery.ts'
 import { LENIENT_QUIRKS, STRICT_QUIRKS } from '../../../scim/resources/quirks.ts'
 import type { Store } from '../../../store/store.ts'
-import { registerScimErrorHandler, SCIM_CONTENT_TYPE, sendScimError } from '../../plugins/scim-errors.ts'
+import {
+  registerScimErrorHandler,
+  SCIM_CONTENT_TYPE,
+  sendScimError,
+} from '../../plugins/scim-errors.ts'
 import { registerBulkRoute } from './bulk.ts'
 import { groupEndpoint, userEndpoint } from './endpoints.ts'
 import { exceedsJsonDepth } from './json-depth.ts'
@@ -124,8 +128,7 @@ export async function scimRoutes(app: FastifyInstance, deps: ScimDeps): Promise<
       warnings: [],
     }
     const segment = /\/scim\/v2\/[^/]+\/([^/?]+)/.exec(request.url)?.[1]
-    request.scim.resourceType =
-      segment === 'Users' ? 'User' : segment === 'Groups' ? 'Group' : null
+    request.scim.resourceType = segment === 'Users' ? 'User' : segment === 'Groups' ? 'Group' : null
   })
 
   // Keep the response text for the provisioning log (the reply payload is a string here).
@@ -236,8 +239,7 @@ export async function scimRoutes(app: FastifyInstance, deps: ScimDeps): Promise<
   app.all('/Me', async (request) => {
     request.scim.operation = 'Me'
     throw ScimError.notImplemented(
-      '/Me is not supported: SCIM tokens authenticate a tenant\'s provisioning client, not a user.',
+      "/Me is not supported: SCIM tokens authenticate a tenant's provisioning client, not a user.",
     )
   })
-
 }

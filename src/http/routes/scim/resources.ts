@@ -31,12 +31,26 @@ export interface ResourceEndpoint<R extends Versioned> {
   /** The attribute whose loading costs an extra query (`members`, `groups`). */
   readonly expensiveAttribute: string
   /** Renders records; `withExpensive` false skips loading the expensive attribute. */
-  render(ctx: ProvisioningContext, records: readonly R[], withExpensive: boolean): Promise<ScimResource[]>
+  render(
+    ctx: ProvisioningContext,
+    records: readonly R[],
+    withExpensive: boolean,
+  ): Promise<ScimResource[]>
   list(ctx: ProvisioningContext, query: ListQuery): Promise<Page<R>>
   get(ctx: ProvisioningContext, id: string): Promise<R>
   create(ctx: ProvisioningContext, body: unknown): Promise<R>
-  replace(ctx: ProvisioningContext, id: string, body: unknown, ifMatch: string | undefined): Promise<R>
-  patch(ctx: ProvisioningContext, id: string, body: unknown, ifMatch: string | undefined): Promise<R>
+  replace(
+    ctx: ProvisioningContext,
+    id: string,
+    body: unknown,
+    ifMatch: string | undefined,
+  ): Promise<R>
+  patch(
+    ctx: ProvisioningContext,
+    id: string,
+    body: unknown,
+    ifMatch: string | undefined,
+  ): Promise<R>
   remove(ctx: ProvisioningContext, id: string, ifMatch: string | undefined): Promise<void>
   /** PATCH answers 204 unless attributes were asked for (Entra prefers 204 for groups). */
   readonly patchReturnsContent: boolean
@@ -58,12 +72,18 @@ function projectionOf(source: Query, resourceType: ResourceTypeDefinition): Proj
   }
   return {
     attributes: parseAttributeList(list('attributes'), resourceType, 'attributes'),
-    excludedAttributes: parseAttributeList(list('excludedAttributes'), resourceType, 'excludedAttributes'),
+    excludedAttributes: parseAttributeList(
+      list('excludedAttributes'),
+      resourceType,
+      'excludedAttributes',
+    ),
   }
 }
 
 function hasSelection(projection: ProjectionOptions): boolean {
-  return (projection.attributes?.length ?? 0) > 0 || (projection.excludedAttributes?.length ?? 0) > 0
+  return (
+    (projection.attributes?.length ?? 0) > 0 || (projection.excludedAttributes?.length ?? 0) > 0
+  )
 }
 
 function idParam(request: FastifyRequest): string {
@@ -136,13 +156,16 @@ export function registerResourceRoutes<R extends Versioned>(
       page.items,
       wantsAttribute(endpoint.expensiveAttribute, projection),
     )
-    return reply.code(200).type(SCIM_CONTENT_TYPE).send({
-      schemas: [LIST_RESPONSE_URN],
-      totalResults: page.totalResults,
-      itemsPerPage: resources.length,
-      startIndex: params.startIndex,
-      Resources: resources.map((r) => projectResource(r, resourceType, projection)),
-    })
+    return reply
+      .code(200)
+      .type(SCIM_CONTENT_TYPE)
+      .send({
+        schemas: [LIST_RESPONSE_URN],
+        totalResults: page.totalResults,
+        itemsPerPage: resources.length,
+        startIndex: params.startIndex,
+        Resources: resources.map((r) => projectResource(r, resourceType, projection)),
+      })
   }
 
   // Microsoft's SCIMReferenceCode Postman collection queries `GET /Users/?filter=…`
@@ -174,7 +197,12 @@ export function registerResourceRoutes<R extends Versioned>(
     const projection = projectionOf(request.query as Query, resourceType)
     const record = await endpoint.get(ctx, idParam(request))
     const ifNoneMatch = request.headers['if-none-match']
-    if (ifNoneMatchHits(Array.isArray(ifNoneMatch) ? ifNoneMatch.join(',') : ifNoneMatch, record.version)) {
+    if (
+      ifNoneMatchHits(
+        Array.isArray(ifNoneMatch) ? ifNoneMatch.join(',') : ifNoneMatch,
+        record.version,
+      )
+    ) {
       return reply.code(304).header('etag', etagOf(record.version)).send()
     }
     return sendOne(request, reply, record, 200, projection)

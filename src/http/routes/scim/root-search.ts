@@ -64,13 +64,11 @@ async function runRootSearch(
   const sortBy = sortByPerType(params.sortBy, types)
   const attributes = attributesPerType(source, 'attributes', types)
   const excluded = attributesPerType(source, 'excludedAttributes', types)
-  const [userSearch, groupSearch] = types.map(
-    (_, index): TypeSearch => ({
-      filter: filters[index] as TypeFilter,
-      sortBy: sortBy[index],
-      projection: { attributes: attributes[index], excludedAttributes: excluded[index] },
-    }),
-  ) as [TypeSearch, TypeSearch]
+  const [userSearch, groupSearch] = types.map((_, index): TypeSearch => ({
+    filter: filters[index] as TypeFilter,
+    sortBy: sortBy[index],
+    projection: { attributes: attributes[index], excludedAttributes: excluded[index] },
+  })) as [TypeSearch, TypeSearch]
 
   // `skip`: how many resources of the concatenation come before the page and are not yet passed;
   // `room`: how many more the page takes.
@@ -86,13 +84,16 @@ async function runRootSearch(
   }
   add(await searchType(ctx, userEndpoint, userSearch, params, skip, room))
   add(await searchType(ctx, groupEndpoint, groupSearch, params, skip, room))
-  return reply.code(200).type(SCIM_CONTENT_TYPE).send({
-    schemas: [LIST_RESPONSE_URN],
-    totalResults,
-    itemsPerPage: resources.length,
-    startIndex: params.startIndex,
-    Resources: resources,
-  })
+  return reply
+    .code(200)
+    .type(SCIM_CONTENT_TYPE)
+    .send({
+      schemas: [LIST_RESPONSE_URN],
+      totalResults,
+      itemsPerPage: resources.length,
+      startIndex: params.startIndex,
+      Resources: resources,
+    })
 }
 
 async function searchType<R extends { readonly id: string; readonly version: number }>(

@@ -33,7 +33,6 @@ export class SsoPageError extends Error {
   }
 }
 
-
 const ssoForm = (value = '', problem?: string) =>
   html` ${problem ? html`<p class="error">${problem}</p>` : ''}
     <form method="get" action="/sso">
@@ -93,8 +92,8 @@ export async function ssoRoutes(app: FastifyInstance, deps: SsoRouteDeps): Promi
             yet, so nobody can sign in through it.
           </p>
           <p>
-            Administrator: verify the connection (<code>npx rollcall connection verify</code>,
-            or <code>POST /api/tenants/&lt;slug&gt;/connections/&lt;id&gt;/verify</code>), then try
+            Administrator: verify the connection (<code>npx rollcall connection verify</code>, or
+            <code>POST /api/tenants/&lt;slug&gt;/connections/&lt;id&gt;/verify</code>), then try
             again.
           </p>`,
       )
