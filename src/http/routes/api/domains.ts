@@ -13,6 +13,7 @@ import {
 } from '../../../directory/domains.ts'
 import type { Tenant } from '../../../domain/types.ts'
 import type { Store } from '../../../store/store.ts'
+import { tenantParams } from './params.ts'
 
 export interface DomainRouteDeps {
   readonly store: Store
@@ -33,12 +34,6 @@ const domainSchema = {
     verifiedBy: { type: ['string', 'null'] },
     createdAt: { type: 'string' },
   },
-} as const
-
-const tenantParams = {
-  type: 'object',
-  properties: { tenant: { type: 'string', maxLength: 63 } },
-  required: ['tenant'],
 } as const
 
 const domainParams = {

@@ -31,6 +31,7 @@ import {
   sessionOf,
   ssoBinding,
 } from '../../plugins/web-session.ts'
+import { tenantParams } from './params.ts'
 
 export interface ApiDeps {
   readonly config: Config
@@ -82,12 +83,6 @@ const connectionInputProperties = {
   domain: { type: 'string', minLength: 1, maxLength: 253 },
   jitEnabled: { type: 'boolean' },
   emailClaims: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 10 },
-} as const
-
-const tenantParams = {
-  type: 'object',
-  properties: { tenant: { type: 'string', maxLength: 63 } },
-  required: ['tenant'],
 } as const
 
 const connectionParams = {
