@@ -39,8 +39,25 @@ export function isSecretName(raw: string): boolean {
   return secretKind(raw) !== undefined
 }
 
+type SecretKind = 'attribute' | 'word' | undefined
+
+// Every logged body asks this of each of its keys, and the keys repeat from request to request
+// (userName, emails, value…): resolving them once keeps redaction off the request's CPU budget.
+// Bounded: a client inventing keys only empties the cache.
+const KIND_CACHE = new Map<string, SecretKind>()
+const KIND_CACHE_SIZE = 4096
+
 /** `attribute`: resolves to a never-returned attribute; `word`: only looks like a secret. */
-function secretKind(raw: string): 'attribute' | 'word' | undefined {
+function secretKind(raw: string): SecretKind {
+  const cached = KIND_CACHE.get(raw)
+  if (cached !== undefined || KIND_CACHE.has(raw)) return cached
+  const kind = resolveSecretKind(raw)
+  if (KIND_CACHE.size >= KIND_CACHE_SIZE) KIND_CACHE.clear()
+  KIND_CACHE.set(raw, kind)
+  return kind
+}
+
+function resolveSecretKind(raw: string): SecretKind {
   const text = raw.trim()
   if (ALL_RESOURCE_TYPES.some((type) => findSchema(type, text) !== undefined)) return undefined
   const parsed = parsePatchPathResult(text)
