@@ -1,5 +1,6 @@
-// Lint: the recommended rules of ESLint and typescript-eslint over the sources, tests and bench.
-// Formatting is prettier's job (npm run format:check), so no stylistic rules here.
+// Lint: the recommended rules of ESLint and typescript-eslint, the type-aware rules that matter
+// for this code (no floating promises, consistent type imports) and the direction of imports
+// between layers (ARCHITECTURE.md). Formatting is prettier's job (npm run format:check).
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
@@ -45,4 +46,113 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // node:test's describe/it return promises the runner itself awaits.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: [
+                'describe',
+                'it',
+                'test',
+                'suite',
+                'before',
+                'after',
+                'beforeEach',
+                'afterEach',
+              ],
+            },
+          ],
+        },
+      ],
+      // Fastify and node:test accept async callbacks where their types say void.
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false, properties: false } },
+      ],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-import-type-side-effects': 'error',
+    },
+  },
+  ...layers([
+    // Imports point inward: http, sso, cli -> services -> store -> scim -> domain.
+    { folder: 'src/domain', may: [], allowErrors: true },
+    { folder: 'src/scim', may: ['domain'] },
+    { folder: 'src/store', may: ['domain', 'scim'] },
+    {
+      folder: '{src/provisioning,src/directory,src/sessions,src/credentials,src/sso}',
+      may: [
+        'domain',
+        'scim',
+        'store',
+        'provisioning',
+        'directory',
+        'sessions',
+        'credentials',
+        'sso',
+      ],
+    },
+  ]),
 )
+
+/**
+ * One no-restricted-imports block per layer: a file in `folder` may import, of our own top-level
+ * folders, only those in `may` (and its own). Files at the top of src/ (config, errors) are open to all.
+ */
+function layers(rules) {
+  const TOP = [
+    'domain',
+    'scim',
+    'store',
+    'provisioning',
+    'directory',
+    'sessions',
+    'credentials',
+    'sso',
+    'http',
+    'cli',
+    'console',
+  ]
+  return rules.map(({ folder, may }) => {
+    const own = (name) => folder.includes(`src/${name}`)
+    const banned = TOP.filter((name) => !may.includes(name) && !own(name))
+    return {
+      files: [`${folder}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                regex: `^(\\.\\.?/)+(${banned.join('|')})/`,
+                message:
+                  'This import points outward; see ARCHITECTURE.md for the direction of imports.',
+              },
+              {
+                regex: `^(\\.\\.?/)+(server|runtime)\\.ts$`,
+                message: 'Only the entry points wire the runtime.',
+              },
+              ...(folder === 'src/domain' || folder === 'src/scim'
+                ? [
+                    {
+                      regex: '^(kysely|fastify|pg|better-sqlite3)$',
+                      message: 'Pure code: no SQL or HTTP here.',
+                    },
+                  ]
+                : []),
+            ],
+          },
+        ],
+      },
+    }
+  })
+}

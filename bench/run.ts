@@ -468,7 +468,7 @@ async function main(): Promise<number> {
   return 1
 }
 
-main()
+void main()
   .catch((error: unknown) => {
     // After SIGINT/SIGTERM the pools are destroyed under the running phase: not a failure to report.
     if (interrupted) return 130

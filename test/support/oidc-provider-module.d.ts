@@ -1,7 +1,6 @@
 // The part of oidc-provider (panva/node-oidc-provider, no bundled types) that the test OP uses.
 declare module 'oidc-provider' {
-  type Req = import('node:http').IncomingMessage
-  type Res = import('node:http').ServerResponse
+  import type { IncomingMessage as Req, ServerResponse as Res } from 'node:http'
 
   interface Interaction {
     readonly uid: string
