@@ -1,7 +1,6 @@
 // How a CLI command is declared: its options with their help text, a check of its input that runs
 // before anything opens the database, and what it does. The usage and `--help` texts are rendered
 // from the declaration, so a command and its help cannot drift apart.
-import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import type { Runtime } from '../runtime.ts'
 
@@ -44,7 +43,7 @@ export interface CommandContext {
   readonly runtime: Runtime
   /**
    * The origin of every URL the command prints: the one the server recorded when it started,
-   * else this process's PUBLIC_URL (see main.ts).
+   * else this process's PUBLIC_URL (see publicUrlFor in run.ts).
    */
   readonly publicUrl: string
   readonly io: CommandIo
@@ -155,61 +154,6 @@ function describeParseError(error: Error & { code?: string }): string {
     default:
       return error.message
   }
-}
-
-/**
- * The three ways to give a secret: on the command line (which `ps` and the shell history see),
- * from a file, or on standard input. Spread into a command's options; read with readSecret.
- */
-export function secretOptions(name: string, what: string): Record<string, OptionSpec> {
-  return {
-    [name]: {
-      type: 'string',
-      value: 'SECRET',
-      help: `${what} (visible to \`ps\` and the shell history; prefer the next two)`,
-    },
-    [`${name}-file`]: {
-      type: 'string',
-      value: 'PATH',
-      help: `read ${what} from this file (a trailing newline is ignored)`,
-    },
-    [`${name}-stdin`]: {
-      type: 'boolean',
-      help: `read ${what} from standard input (a trailing newline is ignored)`,
-    },
-  }
-}
-
-/** The synopsis of secretOptions: exactly one of the three. */
-export function secretSynopsis(name: string): string {
-  return `(--${name} SECRET | --${name}-file PATH | --${name}-stdin)`
-}
-
-/** Reads the secret given in one of the ways of secretOptions; throws UsageError. */
-export async function readSecret(options: Options, name: string, io: CommandIo): Promise<string> {
-  const inline = options.string(name)
-  const file = options.string(`${name}-file`)
-  const stdin = options.flag(`${name}-stdin`)
-  const given = [inline !== undefined, file !== undefined, stdin].filter(Boolean).length
-  if (given === 0) throw new UsageError(`${secretSynopsis(name)} is required.`)
-  if (given > 1) throw new UsageError(`Give only one of ${secretSynopsis(name)}.`)
-  let secret: string
-  if (inline !== undefined) {
-    secret = inline
-  } else if (file !== undefined) {
-    try {
-      secret = await readFile(file, 'utf8')
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? (error as Error).message
-      throw new UsageError(`--${name}-file: cannot read ${file} (${code}).`)
-    }
-  } else {
-    secret = await io.readStdin()
-  }
-  // `echo secret > file` and `echo secret | …` add a newline that is not part of the secret.
-  secret = secret.replace(/\r?\n$/, '')
-  if (secret === '') throw new UsageError(`The ${name.replaceAll('-', ' ')} is empty.`)
-  return secret
 }
 
 // ---------------------------------------------------------------------------------------------

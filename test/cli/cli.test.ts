@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it, type TestContext } from 'node:test'
-import { COMMANDS } from '../../src/cli/commands.ts'
+import { COMMANDS } from '../../src/cli/commands/index.ts'
 import { runCli } from '../../src/cli/run.ts'
 import { loadConfig } from '../../src/config.ts'
 import { createSecretBox } from '../../src/credentials/secret-box.ts'
