@@ -29,6 +29,7 @@ import {
   issueVerificationLink,
 } from '../sso/connections.ts'
 import { newId } from '../domain/ids.ts'
+import { isValidSlug } from '../domain/slugs.ts'
 import type { Tenant } from '../domain/types.ts'
 import type { Runtime } from '../runtime.ts'
 import { UniqueViolation } from '../store/store.ts'
@@ -49,8 +50,6 @@ async function tenantOf(runtime: Runtime, slug: string): Promise<Tenant> {
     throw new DirectoryError(`No tenant "${slug}". See \`npx rollcall tenant list\`.`, 404)
   return tenant
 }
-
-const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/
 
 function json(value: unknown): string {
   return JSON.stringify(value, null, 2)
@@ -104,7 +103,7 @@ const tenantCreate = defineCommand({
   json: '{"id", "slug", "name"}',
   check(o) {
     const slug = o.required('slug')
-    if (!SLUG.test(slug)) {
+    if (!isValidSlug(slug)) {
       throw new UsageError(
         '--slug must be lower-case letters, digits and dashes (at most 63), e.g. "acme".',
       )
