@@ -34,9 +34,9 @@ export interface ParseMembersOptions {
  * Parses a `members` value into members, in the client's order, repeats of an id collapsed (a
  * later copy may only supply the `type` the first one lacked). Each element is coerced by
  * {@link coerceAttributeValue}: names match case-insensitively, `display` (readOnly) is dropped,
- * `$ref` is type-checked but not returned, bare ids (`"id"`, `["a", {"value": "b"}]`) become `{ value }`
- * (quirks.ts, coerceBareMembers). `null` and `[]` give `[]`; the caller decides what an absent
- * value means. The value is not modified.
+ * `$ref` is type-checked but not returned, and bare ids (`"id"`, `["a", {"value": "b"}]`) become
+ * `{ value }` (quirks.ts, coerceBareMembers). `null` and `[]` give `[]`; the caller decides what
+ * an absent value means. The value is not modified.
  *
  * @throws ScimError invalidValue: a member without a non-empty string `value`, a `type` other than
  *   `User` or `Group` (any case), a wrong type of any sub-attribute. invalidSyntax: an unknown
