@@ -1,12 +1,11 @@
 // `npx rollcall tenant …`: create, list and configure tenants.
 import { DirectoryError } from '../../directory/internal.ts'
 import { newId } from '../../domain/ids.ts'
+import { isValidSlug } from '../../domain/slugs.ts'
 import { UniqueViolation } from '../../store/store.ts'
 import { defineCommand, UsageError } from '../command.ts'
 import { json } from '../output.ts'
 import { tenantOf } from '../tenant-of.ts'
-
-const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/
 
 export const tenantCreate = defineCommand({
   name: 'tenant create',
@@ -26,7 +25,7 @@ export const tenantCreate = defineCommand({
   json: '{"id", "slug", "name"}',
   check(o) {
     const slug = o.required('slug')
-    if (!SLUG.test(slug)) {
+    if (!isValidSlug(slug)) {
       throw new UsageError(
         '--slug must be lower-case letters, digits and dashes (at most 63), e.g. "acme".',
       )

@@ -37,7 +37,7 @@ export function buildValueIndex(values: Json[]): ValueIndex {
   return index
 }
 
-/** Whether a value structurally equal to `value` is present (deepEqual of apply-patch.ts). */
+/** Whether a value structurally equal to `value` is present (deepEqual of document.ts). */
 export function hasEqualValue(index: ValueIndex, value: Json): boolean {
   return index.keys.has(valueKey(value))
 }

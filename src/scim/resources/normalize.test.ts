@@ -6,18 +6,15 @@ import { describe, it } from 'node:test'
 
 import { ScimError } from '../errors.ts'
 import {
-  ENTERPRISE_USER_SCHEMA,
   ENTERPRISE_USER_SCHEMA_URN,
   ENTRA_ADSCIM_GROUP_URN,
   GROUP_EXTENSION_SCHEMA_URN,
   GROUP_RESOURCE_TYPE,
   SCIM_GROUP_SCHEMA_URN,
-  SCIM_USER_SCHEMA,
   SCIM_USER_SCHEMA_URN,
   USER_RESOURCE_TYPE,
 } from '../schemas/index.ts'
-import type { AttributeDefinition } from '../schemas/types.ts'
-import { coerceAttributeValue, normalizeResource, validateDocument } from './normalize.ts'
+import { normalizeResource, validateDocument } from './normalize.ts'
 import type { NormalizeMode } from './normalize.ts'
 import { LENIENT_QUIRKS, STRICT_QUIRKS } from './quirks.ts'
 import type { QuirkOptions } from './quirks.ts'
@@ -48,14 +45,6 @@ function rejects(fn: () => unknown, scimType: string, ...fragments: string[]): v
     }
     return true
   })
-}
-
-const attribute = (name: string): AttributeDefinition => {
-  const found = [...SCIM_USER_SCHEMA.attributes, ...ENTERPRISE_USER_SCHEMA.attributes].find(
-    (candidate) => candidate.name === name,
-  )
-  assert.ok(found, name)
-  return found
 }
 
 const CUSTOM_URN = 'urn:example:custom:2.0:User'
@@ -394,79 +383,6 @@ describe('normalizeResource for Users', () => {
       const { doc } = createUser({ userName: 'a', [ENTERPRISE_USER_SCHEMA_URN]: { manager } })
       assert.deepEqual(doc, { schemas: [SCIM_USER_SCHEMA_URN], userName: 'a' })
     }
-  })
-
-  it('normalises dateTime values to ISO 8601 UTC with milliseconds', () => {
-    const definition: AttributeDefinition = {
-      ...attribute('displayName'),
-      name: 'when',
-      type: 'dateTime',
-    }
-    assert.equal(
-      coerceAttributeValue(definition, '2024-03-01T10:00:00+02:00', 'when', LENIENT_QUIRKS),
-      '2024-03-01T08:00:00.000Z',
-    )
-    assert.equal(
-      coerceAttributeValue(definition, '2024-03-01T10:00:00', 'when', LENIENT_QUIRKS),
-      '2024-03-01T10:00:00.000Z',
-    )
-    for (const bad of ['2024-02-30T00:00:00Z', '2024-03-01', 'yesterday', 1709280000]) {
-      rejects(
-        () => coerceAttributeValue(definition, bad, 'when', LENIENT_QUIRKS),
-        'invalidValue',
-        '"when"',
-        'date-time',
-      )
-    }
-  })
-
-  it('checks integer and decimal values', () => {
-    const integer: AttributeDefinition = { ...attribute('displayName'), name: 'n', type: 'integer' }
-    const decimal: AttributeDefinition = { ...attribute('displayName'), name: 'd', type: 'decimal' }
-    assert.equal(coerceAttributeValue(integer, 3, 'n', LENIENT_QUIRKS), 3)
-    assert.equal(coerceAttributeValue(decimal, 3.5, 'd', LENIENT_QUIRKS), 3.5)
-    rejects(
-      () => coerceAttributeValue(integer, 3.5, 'n', LENIENT_QUIRKS),
-      'invalidValue',
-      'integer',
-    )
-    rejects(
-      () => coerceAttributeValue(decimal, '3.5', 'd', LENIENT_QUIRKS),
-      'invalidValue',
-      'number',
-    )
-  })
-})
-
-describe('coerceAttributeValue', () => {
-  it('coerces one PATCH value the way bodies are coerced', () => {
-    assert.equal(
-      coerceAttributeValue(attribute('active'), 'False', 'active', LENIENT_QUIRKS),
-      false,
-    )
-    assert.deepEqual(
-      coerceAttributeValue(
-        attribute('manager'),
-        'm1',
-        `${ENTERPRISE_USER_SCHEMA_URN}:manager`,
-        LENIENT_QUIRKS,
-      ),
-      { value: 'm1' },
-    )
-    assert.deepEqual(
-      coerceAttributeValue(
-        attribute('emails'),
-        [{ Value: 'a@b.c', Primary: 'true' }],
-        'emails',
-        LENIENT_QUIRKS,
-      ),
-      [{ value: 'a@b.c', primary: true }],
-    )
-  })
-
-  it('returns undefined for null and empty arrays', () => {
-    assert.equal(coerceAttributeValue(attribute('emails'), [], 'emails', LENIENT_QUIRKS), undefined)
-    assert.equal(coerceAttributeValue(attribute('title'), null, 'title', LENIENT_QUIRKS), undefined)
   })
 })
 

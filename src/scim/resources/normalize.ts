@@ -11,13 +11,15 @@ import type {
   SchemaDefinition,
 } from '../schemas/types.ts'
 import {
-  coerceBareMembers,
-  coerceManagerValue,
-  coerceStringBoolean,
-  isIgnoredSchemaUrn,
-  isPlainObject,
-  isUnassigned,
-} from './quirks.ts'
+  findAttribute,
+  isMembersDefinition,
+  isPasswordDefinition,
+} from './attribute-definitions.ts'
+import { coerceAttributeValue } from './coerce-value.ts'
+import { describeValue } from './describe-value.ts'
+import { parseMembers } from './members.ts'
+import type { GroupMemberInput } from './members.ts'
+import { isIgnoredSchemaUrn, isPlainObject, isUnassigned } from './quirks.ts'
 import type { QuirkOptions } from './quirks.ts'
 
 /** `create` for POST (RFC 7644 §3.3), `replace` for PUT (RFC 7644 §3.5.1). */
@@ -34,11 +36,7 @@ export interface NormalizeOptions {
   readonly mode: NormalizeMode
 }
 
-/** A group member as a client asserted it: the member's `id` and, optionally, its kind. */
-export interface GroupMemberInput {
-  readonly value: string
-  readonly type?: 'User' | 'Group'
-}
+export type { GroupMemberInput } from './members.ts'
 
 /** The canonical form of a request body, split into what is stored where. */
 export interface NormalizedResource {
@@ -120,58 +118,6 @@ export function validateDocument(
   quirks: QuirkOptions,
 ): NormalizedResource {
   return normalizeBody(doc, resourceType, quirks, { mode: 'replace', requireSchemas: false })
-}
-
-/**
- * Validates and coerces the value of one attribute (or sub-attribute) against its definition,
- * recursing into complex and multi-valued values (RFC 7643 §2.3, §2.4). Shared with PATCH.
- *
- * - Returns `undefined` for an unassigned value: `null`, `[]`, a complex value left empty, an
- *   empty manager (quirk). Returns a fresh value; the input is not modified.
- * - Sub-attribute names match case-insensitively and are re-spelled; readOnly sub-attributes are
- *   dropped; identical elements of a multi-valued attribute are collapsed.
- * - `dateTime` values (xsd:dateTime, RFC 7643 §2.3.5) are normalised to ISO 8601 UTC with
- *   milliseconds (`2024-01-02T03:04:05.000Z`), so stored values compare in time order; a value
- *   without offset is read as UTC. `binary` must be base64 (RFC 4648 §4) and is kept as sent.
- *   Strings are kept as sent (no trimming, no case folding); `canonicalValues` are advertised,
- *   not enforced (an IdP's `type` such as `"mobile"` on emails is stored as sent).
- * - Quirks (see quirks.ts): string booleans (refused when `quirks.strict`), the enterprise
- *   `manager` as a bare id, group `members` as bare ids.
- *
- * @param path how the client would name the value, used in error details (`emails[0].primary`).
- * @throws ScimError invalidValue for a wrong type or several `primary: true`; invalidSyntax for
- *   an unknown sub-attribute.
- */
-export function coerceAttributeValue(
-  definition: AttributeDefinition,
-  value: unknown,
-  path: string,
-  quirks: QuirkOptions,
-): unknown {
-  let input = value
-  if (isManagerDefinition(definition)) input = coerceManagerValue(input)
-  else if (isMembersDefinition(definition)) input = coerceBareMembers(input)
-  if (isUnassigned(input)) return undefined
-  if (!definition.multiValued) return coerceSingleValue(definition, input, path, quirks)
-  if (!Array.isArray(input)) {
-    throw ScimError.invalidValue(
-      `Attribute "${path}" is multi-valued: expected an array of ${expectedType(definition)}, got ${describeValue(input)}.`,
-    )
-  }
-  const values: unknown[] = []
-  const seen = new Set<string>()
-  input.forEach((item, index) => {
-    const coerced = coerceSingleValue(definition, item, `${path}[${index}]`, quirks)
-    if (coerced === undefined) return
-    // Canonical key order makes JSON text a faithful identity for collapsing repeats.
-    const identity = JSON.stringify(coerced)
-    if (seen.has(identity)) return
-    seen.add(identity)
-    values.push(coerced)
-  })
-  if (values.length === 0) return undefined
-  assertSinglePrimary(definition, values, path)
-  return values
 }
 
 interface BodyOptions {
@@ -351,6 +297,7 @@ function classifyKey(key: string, resourceType: ResourceTypeDefinition): KeyTarg
   throw unknownAttribute(key, resourceType)
 }
 
+/** `members` of a POST/PUT body; `null` clears them on PUT and asserts nothing on POST. */
 function extractMembers(
   definition: AttributeDefinition,
   raw: unknown,
@@ -358,43 +305,7 @@ function extractMembers(
   mode: NormalizeMode,
 ): GroupMemberInput[] | undefined {
   if (raw === null || raw === undefined) return mode === 'replace' ? [] : undefined
-  // Check ids on the client's own elements: coercion drops elements left empty (`{display}`).
-  const asSent = coerceBareMembers(raw)
-  if (Array.isArray(asSent)) {
-    asSent.forEach((item, index) => {
-      if (!isPlainObject(item)) return
-      const valueKey = Object.keys(item).find((key) => key.toLowerCase() === 'value')
-      assertMemberId(valueKey === undefined ? undefined : item[valueKey], index)
-    })
-  }
-  const coerced = coerceAttributeValue(definition, raw, 'members', quirks)
-  if (coerced === undefined) return []
-  // Collapse repeats by id; a later copy may only add the `type` the first one lacked.
-  const byValue = new Map<string, GroupMemberInput>()
-  for (const [index, item] of (coerced as Record<string, unknown>[]).entries()) {
-    const value = assertMemberId(item['value'], index)
-    const asserted = memberType(item['type'], index)
-    const type = byValue.get(value)?.type ?? asserted
-    byValue.set(value, type === undefined ? { value } : { value, type })
-  }
-  return [...byValue.values()]
-}
-
-function assertMemberId(value: unknown, index: number): string {
-  if (typeof value === 'string' && value.trim() !== '') return value
-  throw ScimError.invalidValue(
-    `members[${index}].value is required: each member must carry the "id" (a string) of a User or Group.`,
-  )
-}
-
-function memberType(raw: unknown, index: number): 'User' | 'Group' | undefined {
-  if (raw === undefined) return undefined
-  const lower = typeof raw === 'string' ? raw.toLowerCase() : undefined
-  if (lower === 'user') return 'User'
-  if (lower === 'group') return 'Group'
-  throw ScimError.invalidValue(
-    `members[${index}].type must be "User" or "Group", got ${describeValue(raw)}.`,
-  )
+  return parseMembers(definition, raw, { label: 'members', quirks, idCheck: 'string' })
 }
 
 /** Rollcall's identity rules make these required even if a schema were edited (SPEC §1 D1, G1). */
@@ -427,163 +338,6 @@ function assertRequired(
   }
 }
 
-function coerceSingleValue(
-  definition: AttributeDefinition,
-  value: unknown,
-  path: string,
-  quirks: QuirkOptions,
-): unknown {
-  if (value === null || value === undefined) return undefined
-  switch (definition.type) {
-    case 'string':
-    case 'reference':
-      if (typeof value === 'string') return value
-      break
-    case 'boolean': {
-      const coerced = coerceStringBoolean(value, path, quirks)
-      if (typeof coerced === 'boolean') return coerced
-      break
-    }
-    case 'integer':
-      if (typeof value === 'number' && Number.isSafeInteger(value)) return value
-      break
-    case 'decimal':
-      if (typeof value === 'number' && Number.isFinite(value)) return value
-      break
-    case 'dateTime': {
-      const normalized = typeof value === 'string' ? normalizeDateTime(value) : undefined
-      if (normalized !== undefined) return normalized
-      break
-    }
-    case 'binary':
-      if (typeof value === 'string' && isBase64(value)) return value
-      break
-    case 'complex':
-      if (isPlainObject(value)) return coerceComplexValue(definition, value, path, quirks)
-      break
-  }
-  throw ScimError.invalidValue(
-    `Attribute "${path}" must be ${expectedType(definition)}, got ${describeValue(value)}.`,
-  )
-}
-
-function coerceComplexValue(
-  definition: AttributeDefinition,
-  value: Record<string, unknown>,
-  path: string,
-  quirks: QuirkOptions,
-): Record<string, unknown> | undefined {
-  const subAttributes = definition.subAttributes ?? []
-  const coerced = new Map<string, unknown>()
-  const given = new Set<string>()
-  for (const [key, raw] of Object.entries(value)) {
-    const sub = findAttribute(subAttributes, key)
-    if (sub === undefined) throw unknownSubAttribute(`${path}.${key}`, definition)
-    if (sub.mutability === 'readOnly') continue
-    if (given.has(sub.name)) {
-      throw ScimError.invalidSyntax(
-        `Sub-attribute "${path}.${sub.name}" is given more than once (names are case-insensitive, RFC 7643 §2.1).`,
-      )
-    }
-    given.add(sub.name)
-    const subValue = coerceAttributeValue(sub, raw, `${path}.${sub.name}`, quirks)
-    if (subValue !== undefined) coerced.set(sub.name, subValue)
-  }
-  if (coerced.size === 0) return undefined
-  const result: Record<string, unknown> = {}
-  for (const sub of subAttributes) {
-    if (coerced.has(sub.name)) result[sub.name] = coerced.get(sub.name)
-  }
-  return result
-}
-
-/** RFC 7643 §2.4: "The primary attribute value 'true' MUST appear no more than once." */
-function assertSinglePrimary(
-  definition: AttributeDefinition,
-  values: readonly unknown[],
-  path: string,
-): void {
-  if (definition.type !== 'complex') return
-  const primaries = values.filter((item) => isPlainObject(item) && item['primary'] === true)
-  if (primaries.length > 1) {
-    throw ScimError.invalidValue(
-      `Attribute "${path}" has ${primaries.length} values with "primary": true; at most one may be primary (RFC 7643 §2.4).`,
-    )
-  }
-}
-
-const XSD_DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](?:0\d|1[0-4]):[0-5]\d)?$/
-
-/** xsd:dateTime (RFC 7643 §2.3.5) → ISO 8601 UTC with milliseconds; undefined when invalid. */
-function normalizeDateTime(value: string): string | undefined {
-  const match = XSD_DATE_TIME.exec(value)
-  if (match === null) return undefined
-  const [, year, month, day, hour, minute, second, , offset] = match
-  const y = Number(year)
-  const m = Number(month)
-  const d = Number(day)
-  // Date.parse rolls 2021-02-30 over into March; refuse impossible dates instead.
-  const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate()
-  if (m < 1 || m > 12 || d < 1 || d > daysInMonth) return undefined
-  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return undefined
-  const time = Date.parse(offset === undefined ? `${value}Z` : value)
-  return Number.isNaN(time) ? undefined : new Date(time).toISOString()
-}
-
-/** RFC 7643 §2.3.6: base64 as in RFC 4648 §4; line breaks tolerated (PEM bodies). */
-function isBase64(value: string): boolean {
-  const compact = value.replace(/\s+/g, '')
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return false
-  return compact.includes('=') ? compact.length % 4 === 0 : compact.length % 4 !== 1
-}
-
-function expectedType(definition: AttributeDefinition): string {
-  switch (definition.type) {
-    case 'string':
-      return 'a string'
-    case 'reference':
-      return 'a string (a URI or resource id)'
-    case 'boolean':
-      return 'a boolean (true or false)'
-    case 'integer':
-      return 'an integer'
-    case 'decimal':
-      return 'a number'
-    case 'dateTime':
-      return 'a date-time string such as "2024-01-31T12:00:00Z" (xsd:dateTime)'
-    case 'binary':
-      return 'a base64-encoded string'
-    case 'complex': {
-      const names = (definition.subAttributes ?? [])
-        .filter((sub) => sub.mutability !== 'readOnly')
-        .map((sub) => sub.name)
-      return `an object with the sub-attributes ${names.join(', ')}`
-    }
-  }
-}
-
-/** A short, safe description of a JSON value for error details. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing'
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  switch (typeof value) {
-    case 'string': {
-      const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value
-      return `the string ${JSON.stringify(shown)}`
-    }
-    case 'number':
-      return `the number ${value}`
-    case 'boolean':
-      return `the boolean ${value}`
-    case 'object':
-      return 'an object'
-    default:
-      return typeof value
-  }
-}
-
 function unknownAttribute(name: string, resourceType: ResourceTypeDefinition): ScimError {
   const extension = resourceType.extensions.find(
     ({ schema }) => !name.includes(':') && findAttribute(schema.attributes, name) !== undefined,
@@ -596,15 +350,6 @@ function unknownAttribute(name: string, resourceType: ResourceTypeDefinition): S
   return ScimError.invalidSyntax(
     `Attribute "${name}" is not defined for ${resourceType.name} (see /Schemas).${hint} ` +
       `If your identity provider sends it from an attribute mapping, remove the mapping for "${name}" there (Microsoft Entra ID: Provisioning > Mappings).`,
-  )
-}
-
-function unknownSubAttribute(path: string, parent: AttributeDefinition): ScimError {
-  const names = (parent.subAttributes ?? []).map((sub) => sub.name).join(', ')
-  return ScimError.invalidSyntax(
-    `Attribute "${path}" is not defined (see /Schemas): ` +
-      `"${parent.name}" has the sub-attributes ${names}. ` +
-      `If your identity provider sends it from an attribute mapping, remove that mapping there (Microsoft Entra ID: Provisioning > Mappings).`,
   )
 }
 
@@ -630,24 +375,4 @@ function unknownSchema(
     `${detail} Remove the attribute mappings that use this schema in your identity provider ` +
       '(Microsoft Entra ID: Provisioning > Mappings).',
   )
-}
-
-function findAttribute(
-  attributes: readonly AttributeDefinition[],
-  name: string,
-): AttributeDefinition | undefined {
-  const lower = name.toLowerCase()
-  return attributes.find((attribute) => attribute.name.toLowerCase() === lower)
-}
-
-function isManagerDefinition(definition: AttributeDefinition): boolean {
-  return definition.name === 'manager' && definition.type === 'complex' && !definition.multiValued
-}
-
-function isMembersDefinition(definition: AttributeDefinition): boolean {
-  return definition.name === 'members' && definition.type === 'complex' && definition.multiValued
-}
-
-function isPasswordDefinition(definition: AttributeDefinition): boolean {
-  return definition.name === 'password' && definition.mutability === 'writeOnly'
 }

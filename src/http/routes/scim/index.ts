@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../../../config.ts'
 import { verifyScimToken, type SigningKey } from '../../../credentials/scim-tokens.ts'
+import { isValidSlug } from '../../../domain/slugs.ts'
 import { redactBody, type ProvisioningLogWriter } from '../../../provisioning/log-writer.ts'
 import { ScimError } from '../../../scim/errors.ts'
 import {
@@ -34,8 +35,6 @@ export interface ScimDeps {
   readonly signingKey: SigningKey
   readonly log: ProvisioningLogWriter
 }
-
-const TENANT_SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/
 
 export async function scimRoutes(app: FastifyInstance, deps: ScimDeps): Promise<void> {
   const { config, store, signingKey, log } = deps
@@ -88,7 +87,7 @@ export async function scimRoutes(app: FastifyInstance, deps: ScimDeps): Promise<
       startedAt: process.hrtime.bigint(),
     }
     const slug = (request.params as { tenant?: string }).tenant ?? ''
-    if (!TENANT_SLUG.test(slug)) {
+    if (!isValidSlug(slug)) {
       return sendScimError(reply, ScimError.notFound('Tenant', slug))
     }
     const check = await verifyScimToken(store, signingKey, request.headers.authorization, slug)
