@@ -45,4 +45,18 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // STYLE.md: imports point inward. src/scim/ is protocol logic with no SQL: the filter
+    // compiler and the column map live in src/store/sql/ (no type imports either).
+    files: ['src/scim/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'kysely', message: 'SQL belongs in src/store/sql/, not in src/scim/.' }],
+          patterns: [{ group: ['**/store/**'], message: 'src/scim/ must not import the store.' }],
+        },
+      ],
+    },
+  },
 )
