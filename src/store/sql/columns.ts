@@ -24,7 +24,7 @@ export interface AttributeColumn<Row = Record<string, unknown>> {
    * - `boolean`: 1 unless the document holds `false` (a user without `active` is active).
    */
   readonly kind: 'string' | 'required' | 'boolean'
-  /** A column holding {@link foldName} of the value: caseExact=false filters compare it (indexed). */
+  /** A column holding {@link foldName} of the value, which caseExact=false filters compare. */
   readonly folded?: keyof Row & string
   /**
    * The resource shows the document's value; the column is a copy for filters and sorting in which
@@ -107,7 +107,7 @@ export const EMAIL_COLUMNS = {
   owner: 'user_id',
   /** The element's index in the document. */
   order: 'position',
-  /** `value` as sent ("" kept), and folded ({@link foldName}) for the (tenant_id, value_norm) index. */
+  /** `value` as sent ("" kept), and {@link foldName} of it: the (tenant_id, value_norm) index. */
   value: 'value',
   valueFolded: 'value_norm',
   /** `type`; absent, "" and non-strings as NULL. */
@@ -292,7 +292,7 @@ export function emailRowsOf(
 /** A tenant_users row as the store's user record. */
 export function toUser(row: Selectable<TenantUsersTable>): UserRecord {
   return {
-    tenantId: row.tenant_id,
+    tenantId: row[USER_COLUMNS.tenant],
     id: row[USER_COLUMNS.id],
     ...(fieldsOfRow(USER_COLUMNS, row) as UserFields),
     origin: row.origin as Origin,
@@ -307,7 +307,7 @@ export function toUser(row: Selectable<TenantUsersTable>): UserRecord {
 /** A groups row as the store's group record. */
 export function toGroup(row: Selectable<GroupsTable>): GroupRecord {
   return {
-    tenantId: row.tenant_id,
+    tenantId: row[GROUP_COLUMNS.tenant],
     id: row[GROUP_COLUMNS.id],
     ...(fieldsOfRow(GROUP_COLUMNS, row) as GroupFields),
     origin: row.origin as Origin,

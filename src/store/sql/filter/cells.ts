@@ -308,9 +308,12 @@ function userGroups(context: Context): RowTable {
 function groupDisplayName(context: Context, tenantId: Expr, id: Expr): Expr {
   const g = context.alias('g')
   const group = (column: string) => sql.ref(`${g}.${column}`)
-  const where = sql`${group(GROUP_COLUMNS.tenant)} = ${tenantId} and ${group(GROUP_COLUMNS.id)} = ${id}`
+  const owned = sql`${group(GROUP_COLUMNS.tenant)} = ${tenantId}`
+  const where = sql`${owned} and ${group(GROUP_COLUMNS.id)} = ${id}`
   const displayName = group(columnOf(GROUP_COLUMNS, 'displayName'))
-  return sql`(select ${displayName} from ${sql.raw(GROUP_COLUMNS.table)} as ${sql.id(g)} where ${where})`
+  // Table names are constants of the column map, never client input.
+  const from = sql`${sql.raw(GROUP_COLUMNS.table)} as ${sql.id(g)}`
+  return sql`(select ${displayName} from ${from} where ${where})`
 }
 
 /** Group `members` (RFC 7643 §4.2): one group_members row per member. */
@@ -335,10 +338,12 @@ function groupMembers(context: Context): RowTable {
           // group's displayName.
           const tu = context.alias('tu')
           const user = (column: string) => sql.ref(`${tu}.${column}`)
-          const userDisplayName = user(columnOf(USER_COLUMNS, 'displayName'))
-          const display = sql`coalesce(${userDisplayName}, ${user(columnOf(USER_COLUMNS, 'userName'))})`
+          const displayName = user(columnOf(USER_COLUMNS, 'displayName'))
+          const userName = user(columnOf(USER_COLUMNS, 'userName'))
+          const display = sql`coalesce(${displayName}, ${userName})`
           const from = sql`${sql.raw(USER_COLUMNS.table)} as ${sql.id(tu)}`
-          const where = sql`${user(USER_COLUMNS.tenant)} = ${tenant} and ${user(USER_COLUMNS.id)} = ${member}`
+          const owned = sql`${user(USER_COLUMNS.tenant)} = ${tenant}`
+          const where = sql`${owned} and ${user(USER_COLUMNS.id)} = ${member}`
           const userDisplay = sql`(select ${display} from ${from} where ${where})`
           const groupDisplay = groupDisplayName(context, tenant, member)
           return computed(sql`coalesce(${userDisplay}, ${groupDisplay})`)

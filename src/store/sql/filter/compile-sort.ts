@@ -30,7 +30,8 @@ import type { JsonBase, SqlDialect } from './sql-dialect.ts'
  * Compiles a `sortBy` attribute (RFC 7644 §3.4.2.3) into an ORDER BY key for the same FROM
  * clause as `compileFilter` (compile-filter.ts). Multi-valued attributes sort by the primary
  * value, else the first; complex attributes by their `value`; caseExact=false strings by their
- * lower-cased form; strings by code point on both engines. Rows without a value get NULL (placed by the engine).
+ * lower-cased form; strings by code point on both engines. Rows without a value get NULL (placed
+ * by the engine).
  *
  * @throws ScimError invalidValue when the path is unknown, complex without `value`, or never
  *   returned (`password`).
