@@ -9,8 +9,9 @@ import type { ProvisioningContext } from './context.ts'
 export function checkIfMatch(header: string | undefined, version: number): void {
   if (header === undefined) return
   if (!etagListMatches(header, version)) {
+    const current = etagOf(version)
     throw ScimError.preconditionFailed(
-      `If-Match ${header} does not match the current version ${etagOf(version)}: the resource changed ` +
+      `If-Match ${header} does not match the current version ${current}: the resource changed ` +
         'since it was read. Read it again and retry.',
     )
   }
