@@ -12,27 +12,17 @@ import { GROUP_RESOURCE_TYPE } from '../scim/schemas/index.ts'
 import {
   UniqueViolation,
   type GroupRecord,
-  type GroupWrite,
   type ListQuery,
   type MemberRecord,
   type MemberReference,
   type Page,
   type TenantStore,
 } from '../store/store.ts'
+import { groupWriteOf } from '../store/sql/columns.ts'
 import { RFC3339_NOW, type ProvisioningContext } from './context.ts'
 import { checkIfMatch, deleteChecked, retryOnConflict, VersionConflict } from './versioning.ts'
 
 const MEMBERS_DEFINITION = GROUP_RESOURCE_TYPE.schema.attributes.find((a) => a.name === 'members')
-
-function groupWriteOf(doc: Record<string, unknown>): GroupWrite {
-  const displayName = typeof doc.displayName === 'string' ? doc.displayName : ''
-  if (displayName.trim() === '') throw ScimError.invalidValue('displayName is required')
-  return {
-    displayName,
-    externalId: typeof doc.externalId === 'string' && doc.externalId !== '' ? doc.externalId : null,
-    doc,
-  }
-}
 
 async function withUniqueness<T>(displayName: string, fn: () => Promise<T>): Promise<T> {
   try {

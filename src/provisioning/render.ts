@@ -6,7 +6,7 @@ import {
   SCIM_USER_SCHEMA_URN,
 } from '../scim/schemas/index.ts'
 import type { GroupRecord, GroupReference, MemberRecord, UserRecord } from '../store/store.ts'
-import { etagOf } from './versioning.ts'
+import { etagOf } from '../scim/etag.ts'
 
 export type ScimResource = Record<string, unknown>
 

@@ -24,35 +24,11 @@ import {
   type UserRecord,
   type UserWrite,
 } from '../store/store.ts'
+import { userWriteOf } from '../store/sql/columns.ts'
 import { RFC3339_NOW, type ProvisioningContext } from './context.ts'
 import { endMembershipsElsewhere } from './memberships.ts'
 import { renderUser, type ScimResource } from './render.ts'
 import { checkIfMatch, deleteChecked, retryOnConflict, VersionConflict } from './versioning.ts'
-
-function asString(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : null
-}
-
-/** Derives the indexed columns from the canonical document. */
-export function userWriteOf(doc: Record<string, unknown>): UserWrite {
-  const userName = asString(doc.userName)
-  if (userName === null) throw ScimError.invalidValue('userName is required')
-  const emails = Array.isArray(doc.emails) ? (doc.emails as Record<string, unknown>[]) : []
-  return {
-    userName,
-    externalId: asString(doc.externalId),
-    displayName: asString(doc.displayName),
-    active: doc.active !== false,
-    doc,
-    emails: emails
-      .filter((e) => typeof e.value === 'string')
-      .map((e) => ({
-        value: e.value as string,
-        type: asString(e.type),
-        primary: e.primary === true,
-      })),
-  }
-}
 
 function uniquenessError(error: UniqueViolation, userName: string): ScimError {
   if (error.constraint === 'users_email') {

@@ -1,20 +1,15 @@
 // meta.version / ETag handling (RFC 7644 §3.14) and the compare-and-set retry loop that makes
 // concurrent writes to one resource safe without locks held across requests.
+import { etagListMatches, etagOf } from '../scim/etag.ts'
 import { ScimError } from '../scim/errors.ts'
 import type { Store, TenantStore } from '../store/store.ts'
 import type { ProvisioningContext } from './context.ts'
 
-export function etagOf(version: number): string {
-  return `W/"${version}"`
-}
-
 /** RFC 7232 If-Match: "*" or a list of (weak or strong) entity tags. */
 export function checkIfMatch(header: string | undefined, version: number): void {
   if (header === undefined) return
-  const current = etagOf(version)
-  const tags = header.split(',').map((t) => t.trim())
-  const matches = tags.some((tag) => tag === '*' || weakEqual(tag, current))
-  if (!matches) {
+  if (!etagListMatches(header, version)) {
+    const current = etagOf(version)
     throw ScimError.preconditionFailed(
       `If-Match ${header} does not match the current version ${current}: the resource changed ` +
         'since it was read. Read it again and retry.',
@@ -24,12 +19,7 @@ export function checkIfMatch(header: string | undefined, version: number): void 
 
 export function ifNoneMatchHits(header: string | undefined, version: number): boolean {
   if (header === undefined) return false
-  const current = etagOf(version)
-  return header.split(',').some((t) => t.trim() === '*' || weakEqual(t.trim(), current))
-}
-
-function weakEqual(a: string, b: string): boolean {
-  return a.replace(/^W\//, '') === b.replace(/^W\//, '')
+  return etagListMatches(header, version)
 }
 
 /** Signals that a compare-and-set lost a race; the transaction is rolled back and retried. */

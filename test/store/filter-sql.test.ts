@@ -11,7 +11,8 @@ import { ScimError } from '../../src/scim/errors.ts'
 import type { AttributePath } from '../../src/scim/filter/ast.ts'
 import { matchesFilter } from '../../src/scim/filter/evaluate.ts'
 import { parseFilter } from '../../src/scim/filter/parser.ts'
-import { compileFilter, compileSortKey } from '../../src/scim/filter/to-sql.ts'
+import { compileFilter } from '../../src/store/sql/filter/compile-filter.ts'
+import { compileSortKey } from '../../src/store/sql/filter/compile-sort.ts'
 import {
   ENTERPRISE_USER_SCHEMA_URN,
   GROUP_EXTENSION_SCHEMA_URN,
@@ -20,7 +21,7 @@ import {
   SCIM_USER_SCHEMA_URN,
   USER_RESOURCE_TYPE,
 } from '../../src/scim/schemas/index.ts'
-import type { SqlDialect } from '../../src/scim/filter/sql-dialect.ts'
+import type { SqlDialect } from '../../src/store/sql/filter/sql-dialect.ts'
 import type { Database } from '../../src/store/sql/tables.ts'
 import { up } from '../../src/store/sql/migrations/0001-create-directory.ts'
 import { postgresDialect } from '../../src/store/postgres/dialect.ts'
@@ -249,7 +250,7 @@ const users2 = personIds
 const groups1 = generateGroups(T1, 30, users1)
 const groups2 = generateGroups(T2, 3, users2)
 
-// provisioning/users.ts userWriteOf: the indexed columns derived from the document.
+// store/sql/columns.ts userWriteOf: the indexed columns derived from the document.
 const asString = (value: unknown): string | null =>
   typeof value === 'string' && value !== '' ? value : null
 

@@ -1,5 +1,5 @@
 // Reference evaluator of RFC 7644 §3.4.2.2 filters over SCIM resource JSON. The database runs
-// filters in production (to-sql.ts); this defines the semantics both must agree on.
+// filters in production (store/sql/filter/); this defines the semantics both must agree on.
 
 import { ScimError } from '../errors.ts'
 import { resolveAttributePath, resolveSubAttribute } from '../schemas/resolve.ts'

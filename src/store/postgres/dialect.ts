@@ -1,7 +1,7 @@
 // PostgreSQL capabilities for the SCIM filter compiler (RFC 7644 §3.4.2.2): `doc` is JSONB, read
 // with #> / #>> and a text[] path bound as a parameter; text compared with COLLATE "C".
 import { sql, type RawBuilder, type SqlBool } from 'kysely'
-import type { JsonRef, SqlDialect } from '../../scim/filter/sql-dialect.ts'
+import type { JsonRef, SqlDialect } from '../sql/filter/sql-dialect.ts'
 
 // RFC 7644 §3.4.2.2 `pr` over a whole value: some scalar at any depth that is not null or "".
 const PRESENT_PATH =

@@ -12,8 +12,10 @@ import type { Origin, Tenant } from '../../domain/types.ts'
 import { normaliseName } from '../../domain/directory-rules.ts'
 import { normaliseDomain } from '../../domain/domains.ts'
 import { DomainQueries } from './domains.ts'
-import { compileFilter, compileSortKey } from '../../scim/filter/to-sql.ts'
-import type { SqlDialect } from '../../scim/filter/sql-dialect.ts'
+import { emailRowsOf, groupColumnsOf, toGroup, toUser, userColumnsOf } from './columns.ts'
+import { compileFilter } from './filter/compile-filter.ts'
+import { compileSortKey } from './filter/compile-sort.ts'
+import type { SqlDialect } from './filter/sql-dialect.ts'
 import type {
   Database,
   GroupsTable,
@@ -74,10 +76,6 @@ export interface SqlStoreOptions {
   readonly groupCommit?: boolean
 }
 
-function parseDoc(value: string | Record<string, unknown>): Record<string, unknown> {
-  return typeof value === 'string' ? (JSON.parse(value) as Record<string, unknown>) : value
-}
-
 function toTenant(row: Selectable<TenantsTable>): Tenant {
   return {
     id: row.id,
@@ -86,37 +84,6 @@ function toTenant(row: Selectable<TenantsTable>): Tenant {
     createdAt: row.created_at,
     scimStrictProfile: row.scim_strict_profile === 1,
     scimTokenId: row.scim_token_id,
-  }
-}
-
-function toUser(row: Selectable<TenantUsersTable>): UserRecord {
-  return {
-    tenantId: row.tenant_id,
-    id: row.user_id,
-    userName: row.user_name,
-    externalId: row.external_id,
-    displayName: row.display_name,
-    active: row.active === 1,
-    origin: row.origin as Origin,
-    role: row.role,
-    doc: parseDoc(row.doc),
-    version: Number(row.version),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  }
-}
-
-function toGroup(row: Selectable<GroupsTable>): GroupRecord {
-  return {
-    tenantId: row.tenant_id,
-    id: row.id,
-    displayName: row.display_name,
-    externalId: row.external_id,
-    origin: row.origin as Origin,
-    doc: parseDoc(row.doc),
-    version: Number(row.version),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
   }
 }
 
@@ -368,15 +335,7 @@ class SqlTenantStore implements TenantStore {
   }
 
   private userColumns(write: UserWrite) {
-    return {
-      user_name: write.userName,
-      user_name_norm: normaliseName(write.userName),
-      external_id: write.externalId,
-      display_name: write.displayName,
-      display_name_norm: write.displayName === null ? null : normaliseName(write.displayName),
-      active: write.active ? 1 : 0,
-      doc: JSON.stringify(write.doc),
-    }
+    return userColumnsOf(write)
   }
 
   private async writeEmails(userId: string, write: UserWrite, replace: boolean): Promise<void> {
@@ -387,15 +346,7 @@ class SqlTenantStore implements TenantStore {
         .where('user_id', '=', userId)
         .execute()
     }
-    const rows = write.emails.map((email, position) => ({
-      tenant_id: this.tenantId,
-      user_id: userId,
-      position,
-      value: email.value,
-      value_norm: normaliseName(email.value),
-      type: email.type,
-      is_primary: email.primary ? 1 : 0,
-    }))
+    const rows = emailRowsOf(this.tenantId, userId, write.emails)
     // 7 bound values a row: one statement for thousands of emails passes SQLite's limit.
     for (const part of chunks(rows)) {
       await this.db.insertInto('user_emails').values(part).execute()
@@ -537,12 +488,7 @@ class SqlTenantStore implements TenantStore {
   }
 
   private groupColumns(write: GroupWrite) {
-    return {
-      display_name: write.displayName,
-      display_name_norm: normaliseName(write.displayName),
-      external_id: write.externalId,
-      doc: JSON.stringify(write.doc),
-    }
+    return groupColumnsOf(write)
   }
 
   async insertGroup(

@@ -2,7 +2,7 @@
 // JSON, read with json_extract/json_each/json_tree and paths bound as parameters.
 import type BetterSqlite3 from 'better-sqlite3'
 import { sql, type RawBuilder, type SqlBool } from 'kysely'
-import type { JsonRef, SqlDialect } from '../../scim/filter/sql-dialect.ts'
+import type { JsonRef, SqlDialect } from '../sql/filter/sql-dialect.ts'
 
 /**
  * Replaces SQLite's ASCII-only `lower()` on `database` by JavaScript's `toLowerCase()`, so that

@@ -3,7 +3,7 @@
 // resource before its bulkId is used (§3.7.2), and answers a BulkResponse (§3.7.3).
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ProvisioningContext } from '../../../provisioning/context.ts'
-import { etagOf } from '../../../provisioning/versioning.ts'
+import { etagOf } from '../../../scim/etag.ts'
 import {
   parseBulkRequest,
   planBulkOperations,

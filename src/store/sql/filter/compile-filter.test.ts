@@ -1,56 +1,14 @@
-// Tests of the SCIM filter compiler (RFC 7644 §3.4.2.2) and sort keys (§3.4.2.3): the SQL and
-// the bound parameters for each dialect. test/store/filter-sql.test.ts runs them on real rows.
+// Tests of the SCIM filter compiler (RFC 7644 §3.4.2.2): the SQL and the bound parameters for
+// each dialect. test/store/filter-sql.test.ts runs the same filters on real rows.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import {
-  DummyDriver,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  SqliteAdapter,
-  SqliteIntrospector,
-  SqliteQueryCompiler,
-  type RawBuilder,
-} from 'kysely'
-import { postgresDialect } from '../../store/postgres/dialect.ts'
+import { DIALECTS, render, type Compiled } from '../../../../test/support/compiled-sql.ts'
+import { ScimError } from '../../../scim/errors.ts'
+import { parseFilter } from '../../../scim/filter/parser.ts'
+import { postgresDialect } from '../../postgres/dialect.ts'
+import { sqliteDialect } from '../../sqlite/dialect.ts'
+import { compileFilter } from './compile-filter.ts'
 import type { SqlDialect } from './sql-dialect.ts'
-import { sqliteDialect } from '../../store/sqlite/dialect.ts'
-import { ScimError } from '../errors.ts'
-import type { AttributePath } from './ast.ts'
-import { parseFilter } from './parser.ts'
-import { compileFilter, compileSortKey } from './to-sql.ts'
-
-// Kysely instances that only compile (no connection), one per engine.
-const compilers = {
-  sqlite: new Kysely<Record<string, never>>({
-    dialect: {
-      createAdapter: () => new SqliteAdapter(),
-      createDriver: () => new DummyDriver(),
-      createIntrospector: (db) => new SqliteIntrospector(db),
-      createQueryCompiler: () => new SqliteQueryCompiler(),
-    },
-  }),
-  postgres: new Kysely<Record<string, never>>({
-    dialect: {
-      createAdapter: () => new PostgresAdapter(),
-      createDriver: () => new DummyDriver(),
-      createIntrospector: (db) => new PostgresIntrospector(db),
-      createQueryCompiler: () => new PostgresQueryCompiler(),
-    },
-  }),
-}
-const DIALECTS: readonly SqlDialect[] = [sqliteDialect, postgresDialect]
-
-interface Compiled {
-  readonly sql: string
-  readonly parameters: readonly unknown[]
-}
-
-function render(raw: RawBuilder<unknown>, dialect: SqlDialect): Compiled {
-  const compiled = raw.compile(compilers[dialect.name])
-  return { sql: compiled.sql, parameters: compiled.parameters }
-}
 
 function compile(text: string, dialect: SqlDialect, target: 'User' | 'Group' = 'User'): Compiled {
   return render(compileFilter(parseFilter(text), target, dialect), dialect)
@@ -498,55 +456,5 @@ describe('compileFilter logic and safety', () => {
       sqlite: { sql: 'true', parameters: [] },
       postgres: { sql: 'true', parameters: [] },
     })
-  })
-})
-
-describe('compileSortKey', () => {
-  const sortKey = (path: AttributePath, dialect: SqlDialect, target: 'User' | 'Group' = 'User') =>
-    render(compileSortKey(path, target, dialect), dialect)
-
-  it('sorts userName by its lower-cased column, by code point', () => {
-    assert.deepEqual(sortKey({ attr: 'userName' }, sqliteDialect), {
-      sql: '"u"."user_name_norm"',
-      parameters: [],
-    })
-    assert.deepEqual(sortKey({ attr: 'userName' }, postgresDialect), {
-      sql: '("u"."user_name_norm" collate "C")',
-      parameters: [],
-    })
-  })
-
-  it('sorts meta.lastModified by its column and a document string lower-cased', () => {
-    assert.deepEqual(sortKey({ attr: 'meta', sub: 'lastModified' }, sqliteDialect), {
-      sql: '"u"."updated_at"',
-      parameters: [],
-    })
-    assert.deepEqual(sortKey({ attr: 'name', sub: 'familyName' }, postgresDialect), {
-      sql: '(lower(("u"."doc" #>> $1::text[])) collate "C")',
-      parameters: [['name', 'familyName']],
-    })
-  })
-
-  it('sorts a multi-valued attribute by its primary value, else its first', () => {
-    assert.deepEqual(sortKey({ attr: 'emails' }, sqliteDialect), {
-      sql:
-        '(select lower(json_extract("u"."doc", ("e1"."fullkey" || ?))) ' +
-        'from json_each("u"."doc", ?) as "e1" ' +
-        'where lower(json_extract("u"."doc", ("e1"."fullkey" || ?))) is not null order by ' +
-        `case when (case lower("u"."doc" -> ("e1"."fullkey" || ?)) ` +
-        `when 'true' then 1 when '"true"' then 1 when 'false' then 0 when '"false"' then 0 end) ` +
-        `= 1 then 0 else 1 end, "e1"."key" limit 1)`,
-      parameters: ['."value"', '$."emails"', '."value"', '."primary"'],
-    })
-  })
-
-  it('rejects unknown and complex attributes with scimType invalidValue', () => {
-    for (const path of [{ attr: 'nope' }, { attr: 'name' }, { attr: 'password' }]) {
-      assert.throws(
-        () => compileSortKey(path, 'User', sqliteDialect),
-        (error: unknown) => error instanceof ScimError && error.scimType === 'invalidValue',
-        path.attr,
-      )
-    }
   })
 })

@@ -1,4 +1,4 @@
-// What the SCIM filter compiler (scim/filter/to-sql.ts, RFC 7644 §3.4.2.2) needs from a database
+// What the SCIM filter compiler (compile-filter.ts, RFC 7644 §3.4.2.2) needs from a database
 // engine: reading JSON documents, iterating JSON arrays and comparing text. One implementation
 // per engine: store/sqlite/dialect.ts and store/postgres/dialect.ts.
 import type { RawBuilder, SqlBool } from 'kysely'
