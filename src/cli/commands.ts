@@ -15,10 +15,10 @@ import {
 import {
   addInternalUser,
   createInternalGroup,
-  DirectoryError,
   ensureAdmin,
   showGroup,
 } from '../directory/internal.ts'
+import { AppError } from '../errors.ts'
 import { issueSetPasswordLink } from '../sessions/local-login.ts'
 import {
   connectionRoutes,
@@ -45,8 +45,7 @@ import {
 
 async function tenantOf(runtime: Runtime, slug: string): Promise<Tenant> {
   const tenant = await runtime.store.getTenantBySlug(slug)
-  if (!tenant)
-    throw new DirectoryError(`No tenant "${slug}". See \`npx rollcall tenant list\`.`, 404)
+  if (!tenant) throw AppError.notFound(`No tenant "${slug}". See \`npx rollcall tenant list\`.`)
   return tenant
 }
 
@@ -126,7 +125,7 @@ const tenantCreate = defineCommand({
       )
     } catch (error) {
       if (error instanceof UniqueViolation) {
-        throw new DirectoryError(`A tenant "${slug}" already exists.`, 409)
+        throw AppError.conflict(`A tenant "${slug}" already exists.`)
       }
       throw error
     }
@@ -219,7 +218,7 @@ const scimTokenIssue = defineCommand({
     const tenant = await tenantOf(runtime, slug)
     // SPEC §3: SCIM needs a verified login connection (users moved by D6/D7 sign in through it).
     if (!force && !(await hasVerifiedConnection(runtime.store, tenant.id))) {
-      throw new DirectoryError(
+      throw AppError.conflict(
         `SCIM provisioning for ${tenant.slug} needs a verified login connection first: people ` +
           'that another tenant already has can only be moved here by signing in through this ' +
           "tenant's login URL.\n" +
@@ -227,7 +226,6 @@ const scimTokenIssue = defineCommand({
           '--client-id ID --client-secret-stdin --domain D, then npx rollcall connection verify ' +
           `--tenant ${tenant.slug} --id ID and open the link.\n` +
           'Or, as the operator, add --force to issue the token anyway.',
-        409,
       )
     }
     const { token } = await issueScimToken(runtime.store, runtime.signingKey, tenant, publicUrl)
