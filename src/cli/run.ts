@@ -3,7 +3,7 @@
 // database. main.ts binds it to the process; tests call it in-process.
 import { readFileSync } from 'node:fs'
 import { ConfigError, loadConfig, type Config } from '../config.ts'
-import { DirectoryError } from '../directory/internal.ts'
+import { AppError } from '../errors.ts'
 import { openRuntime, PUBLIC_URL_SETTING, type Runtime } from '../runtime.ts'
 import {
   asksForHelp,
@@ -111,7 +111,7 @@ export async function runCli(
     await command.run({ runtime, publicUrl, io, json: parsed.json }, parsed.input)
     return 0
   } catch (error) {
-    if (error instanceof DirectoryError) {
+    if (error instanceof AppError) {
       io.err(error.message)
       return 1
     }

@@ -9,8 +9,8 @@ import {
   parseDomain,
 } from '../domain/domains.ts'
 import type { Tenant } from '../domain/types.ts'
+import { AppError } from '../errors.ts'
 import { UniqueViolation, type Store, type TenantDomainRecord } from '../store/store.ts'
-import { DirectoryError } from './internal.ts'
 
 /** Looks up the TXT records at a DNS name; rejects on timeouts and resolver failures. */
 export type TxtResolver = (name: string) => Promise<string[][]>
@@ -45,7 +45,7 @@ export function domainView(record: TenantDomainRecord): DomainView {
 function domainArgument(value: string): string {
   const domain = parseDomain(value)
   if (domain === undefined) {
-    throw new DirectoryError(
+    throw AppError.invalidRequest(
       `"${value.slice(0, 300)}" is not a domain name. Give the email domain of the ` +
         "organisation's users, e.g. contoso.com.",
     )
@@ -54,21 +54,15 @@ function domainArgument(value: string): string {
 }
 
 // Names no tenant: a domain's owner is nobody else's business.
-function verifiedElsewhere(domain: string): DirectoryError {
-  return new DirectoryError(
+function verifiedElsewhere(domain: string): AppError {
+  return AppError.domainTaken(
     `The domain ${domain} is already verified by another organisation. A domain belongs to one ` +
       'organisation only; if it is yours, ask the operator of this Rollcall service.',
-    409,
-    'domain_taken',
   )
 }
 
-function notFound(domain: string): DirectoryError {
-  return new DirectoryError(
-    `This tenant has no domain ${domain}. Add it first (domain add).`,
-    404,
-    'not_found',
-  )
+function notFound(domain: string): AppError {
+  return AppError.notFound(`This tenant has no domain ${domain}. Add it first (domain add).`)
 }
 
 export async function addDomain(
@@ -93,10 +87,8 @@ export async function addDomain(
     })
   } catch (error) {
     if (error instanceof UniqueViolation) {
-      throw new DirectoryError(
+      throw AppError.conflict(
         `This tenant already has the domain ${domain} (domain list shows its TXT record).`,
-        409,
-        'conflict',
       )
     }
     throw error
@@ -125,8 +117,9 @@ export type DomainVerification =
   | { readonly method: 'operator'; readonly by: string }
 
 /**
- * Verifies a tenant's domain. Already verified: returned as is. Refused (409) when another
- * tenant verified it meanwhile; 422 with what was looked up when the TXT record is not found.
+ * Verifies a tenant's domain. Already verified: returned as is. Refused (domain_taken) when another
+ * tenant verified it meanwhile; domain_not_verified, with what was looked up, when the TXT record
+ * is not found.
  */
 export async function verifyDomain(
   store: Store,
@@ -154,12 +147,10 @@ export async function verifyDomain(
           : ` The DNS lookup failed (${code ?? 'error'}).`
     }
     if (!challengeFound(found, record.challenge)) {
-      throw new DirectoryError(
+      throw AppError.domainNotVerified(
         `The TXT record for ${record.domain} was not found.${failure} Publish a TXT record named ` +
           `${name} with the value ${challengeRecordValue(record.challenge)} at the domain's DNS ` +
           'provider, wait for it to propagate (minutes to an hour), then verify again.',
-        422,
-        'domain_not_verified',
       )
     }
   }

@@ -3,25 +3,9 @@
 import { emailIdentityOf } from '../domain/directory-rules.ts'
 import { newId } from '../domain/ids.ts'
 import { BUILT_IN_ROLES, type Tenant } from '../domain/types.ts'
+import { AppError } from '../errors.ts'
 import type { GroupRecord, MemberRecord, Store, UserRecord } from '../store/store.ts'
 import { UniqueViolation } from '../store/store.ts'
-
-/** A refusal an admin can act on; the CLI prints it, the admin API will answer 4xx with it. */
-export class DirectoryError extends Error {
-  constructor(
-    message: string,
-    readonly status: number = 400,
-    /** A stable machine-readable code for the admin API (e.g. "conflict"). */
-    readonly code: string = status === 404
-      ? 'not_found'
-      : status === 409
-        ? 'conflict'
-        : 'invalid_request',
-  ) {
-    super(message)
-    this.name = 'DirectoryError'
-  }
-}
 
 /** Adds a person to a tenant as an INTERNAL member (D2: INTERNAL members may be in several tenants). */
 export async function addInternalUser(
@@ -30,26 +14,28 @@ export async function addInternalUser(
   input: { email: string; role?: string | undefined; displayName?: string | undefined },
 ): Promise<UserRecord> {
   const emailNorm = emailIdentityOf(input.email)
-  if (emailNorm === undefined) throw new DirectoryError(`"${input.email}" is not an email address.`)
+  if (emailNorm === undefined)
+    throw AppError.invalidRequest(`"${input.email}" is not an email address.`)
   const role = input.role ?? 'Viewer'
   if (!(BUILT_IN_ROLES as readonly string[]).includes(role)) {
-    throw new DirectoryError(`Unknown role "${role}"; use one of ${BUILT_IN_ROLES.join(', ')}.`)
+    throw AppError.invalidRequest(
+      `Unknown role "${role}"; use one of ${BUILT_IN_ROLES.join(', ')}.`,
+    )
   }
   return store.transaction(async (tx) => {
     const tenantStore = tx.forTenant(tenant.id)
     const at = new Date().toISOString()
     const identity = await tenantStore.identityByEmail(emailNorm)
     if (identity?.inThisTenant) {
-      throw new DirectoryError(`${input.email} is already a member of ${tenant.slug}.`, 409)
+      throw AppError.conflict(`${input.email} is already a member of ${tenant.slug}.`)
     }
     let userId: string
     if (identity) {
       userId = identity.userId
       // D2: a SCIM-controlled user belongs to exactly one tenant.
       if (identity.scimControlledElsewhere) {
-        throw new DirectoryError(
+        throw AppError.conflict(
           `${input.email} is controlled by SCIM in another tenant and cannot be added here.`,
-          409,
         )
       }
     } else {
@@ -84,7 +70,7 @@ export async function createInternalGroup(
   tenant: Tenant,
   input: { name: string; memberEmails: readonly string[] },
 ): Promise<GroupRecord> {
-  if (input.name.trim() === '') throw new DirectoryError('A group needs a name.')
+  if (input.name.trim() === '') throw AppError.invalidRequest('A group needs a name.')
   try {
     return await store.transaction(async (tx) => {
       const tenantStore = tx.forTenant(tenant.id)
@@ -98,8 +84,7 @@ export async function createInternalGroup(
       const members = []
       for (const email of input.memberEmails) {
         const id = await tenantStore.findUserIdByUserName(email)
-        if (id === undefined)
-          throw new DirectoryError(`${email} is not a member of ${tenant.slug}.`, 404)
+        if (id === undefined) throw AppError.notFound(`${email} is not a member of ${tenant.slug}.`)
         members.push({ id, type: 'User' as const })
       }
       await tenantStore.upsertMembers(group.id, members, 'INTERNAL', at, { keepExisting: true })
@@ -107,10 +92,7 @@ export async function createInternalGroup(
     })
   } catch (error) {
     if (error instanceof UniqueViolation) {
-      throw new DirectoryError(
-        `A group named "${input.name}" already exists in ${tenant.slug}.`,
-        409,
-      )
+      throw AppError.conflict(`A group named "${input.name}" already exists in ${tenant.slug}.`)
     }
     throw error
   }
@@ -123,7 +105,7 @@ export async function showGroup(
 ): Promise<{ group: GroupRecord; members: MemberRecord[] }> {
   const tenantStore = store.forTenant(tenant.id)
   const group = await tenantStore.getGroupByName(name)
-  if (!group) throw new DirectoryError(`No group named "${name}" in ${tenant.slug}.`, 404)
+  if (!group) throw AppError.notFound(`No group named "${name}" in ${tenant.slug}.`)
   const members = (await tenantStore.listMembers([group.id])).get(group.id) ?? []
   return { group, members }
 }
@@ -139,14 +121,14 @@ export async function ensureAdmin(
   email: string,
 ): Promise<{ user: UserRecord; promoted: boolean }> {
   const emailNorm = emailIdentityOf(email)
-  if (emailNorm === undefined) throw new DirectoryError(`"${email}" is not an email address.`)
+  if (emailNorm === undefined) throw AppError.invalidRequest(`"${email}" is not an email address.`)
   const identity = await store.forTenant(tenant.id).identityByEmail(emailNorm)
   if (identity?.inThisTenant) {
     const user = await store
       .forTenant(tenant.id)
       .setRole(identity.userId, 'Admin', new Date().toISOString())
     if (!user)
-      throw new DirectoryError(`${email} is no longer a member of ${tenant.slug}; try again.`, 409)
+      throw AppError.conflict(`${email} is no longer a member of ${tenant.slug}; try again.`)
     return { user, promoted: true }
   }
   return { user: await addInternalUser(store, tenant, { email, role: 'Admin' }), promoted: false }

@@ -15,6 +15,7 @@ import { apiRoutes } from './routes/api/index.ts'
 import { loginRoutes } from './routes/login/index.ts'
 import { scimRoutes } from './routes/scim/index.ts'
 import { ssoRoutes } from './routes/sso/index.ts'
+import { tenantPlugin } from './plugins/tenant.ts'
 import { randomUUID } from 'node:crypto'
 
 export interface AppDeps {
@@ -79,6 +80,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       ? { maxAge: 31_536_000, includeSubDomains: true }
       : false,
   })
+
+  // request.tenant, resolved once per request by the SCIM and admin API scopes.
+  await app.register(tenantPlugin)
 
   app.get('/healthz', async () => ({ status: 'ok' }))
   app.get('/readyz', async (_request, reply) => {

@@ -1,5 +1,6 @@
 // meta.version / ETag handling (RFC 7644 §3.14) and the compare-and-set retry loop that makes
 // concurrent writes to one resource safe without locks held across requests.
+import { AppError } from '../errors.ts'
 import { etagListMatches, etagOf } from '../scim/etag.ts'
 import { ScimError } from '../scim/errors.ts'
 import type { Store, TenantStore } from '../store/store.ts'
@@ -40,11 +41,7 @@ export async function retryOnConflict<T>(fn: () => Promise<T>): Promise<T> {
     } catch (error) {
       if (!(error instanceof VersionConflict) || attempt >= MAX_ATTEMPTS) {
         if (error instanceof VersionConflict) {
-          throw new ScimError(
-            409,
-            'The resource is being changed by other requests; retry.',
-            undefined,
-          )
+          throw AppError.conflict('The resource is being changed by other requests; retry.')
         }
         throw error
       }

@@ -6,7 +6,7 @@
 // Throttling is shaped so that a flood of wrong passwords cannot lock the owner of a break-glass
 // account out: failures are counted per account *and* client address (an attacker's address
 // locks only itself) and per address; failures on the account from anywhere only impose a
-// growing, capped delay before its next attempt (429 + Retry-After), never a lock.
+// growing, capped delay before its next attempt (refused with Retry-After), never a lock.
 import { emailIdentityOf } from '../domain/directory-rules.ts'
 import { hashToken, newSecretToken, secondsAfter } from '../credentials/one-time-tokens.ts'
 import {
@@ -25,7 +25,7 @@ export const MIN_PASSWORD_LENGTH = 12
 export const FAILURES_BEFORE_DELAY = 3
 
 export interface LocalLoginSettings {
-  /** Failures per account from one client address in the window before that address gets 429. */
+  /** Failures per account from one client address in the window before it is throttled. */
   readonly maxFailuresPerAccount: number
   /** Failures per client address (any account, and set-password links) in the window. */
   readonly maxFailuresPerAddress: number

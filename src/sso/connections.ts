@@ -4,7 +4,7 @@
 import { isIP } from 'node:net'
 import { hashToken, newSecretToken, secondsAfter } from '../credentials/one-time-tokens.ts'
 import type { SecretBox } from '../credentials/secret-box.ts'
-import { DirectoryError } from '../directory/internal.ts'
+import { AppError } from '../errors.ts'
 import { isLoopbackHost, isPublicAddress } from './issuer-address.ts'
 import { newId } from '../domain/ids.ts'
 import { parseDomain } from '../domain/domains.ts'
@@ -82,9 +82,9 @@ const CLAIM = /^[A-Za-z0-9_.:-]{1,64}$/
 
 function text(value: string, name: string, max = 500): string {
   const trimmed = value.trim()
-  if (trimmed === '') throw new DirectoryError(`${name} is required.`, 400, 'invalid_request')
+  if (trimmed === '') throw AppError.invalidRequest(`${name} is required.`)
   if (trimmed.length > max)
-    throw new DirectoryError(`${name} is longer than ${max} characters.`, 400, 'invalid_request')
+    throw AppError.invalidRequest(`${name} is longer than ${max} characters.`)
   return trimmed
 }
 
@@ -109,41 +109,31 @@ function issuerOf(value: string, policy: IssuerPolicy = {}): string {
   try {
     url = new URL(issuer)
   } catch {
-    throw new DirectoryError(
+    throw AppError.invalidRequest(
       `The issuer URL "${issuer}" is not a URL. For Entra ID it is https://login.microsoftonline.com/<tenant ID>/v2.0.`,
-      400,
-      'invalid_request',
     )
   }
   const allowPrivate = policy.allowPrivateIssuers === true
   const loopback = isLoopbackHost(url.hostname)
   if (url.protocol === 'http:' && loopback && !allowPrivate) {
-    throw new DirectoryError(
+    throw AppError.invalidRequest(
       `The issuer URL must start with https://; http:// is accepted for a loopback provider only. ${ALLOW_PRIVATE_HINT}`,
-      400,
-      'invalid_request',
     )
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new DirectoryError('The issuer URL must start with https://.', 400, 'invalid_request')
+    throw AppError.invalidRequest('The issuer URL must start with https://.')
   }
   const host = url.hostname.replace(/^\[|\]$/g, '')
   if (!allowPrivate && (loopback || (isIP(host) !== 0 && !isPublicAddress(host)))) {
-    throw new DirectoryError(
+    throw AppError.invalidRequest(
       `The issuer URL points to a private, loopback or reserved address (${host}). ${ALLOW_PRIVATE_HINT}`,
-      400,
-      'invalid_request',
     )
   }
   if (url.search || url.hash) {
-    throw new DirectoryError('The issuer URL takes no query or fragment.', 400, 'invalid_request')
+    throw AppError.invalidRequest('The issuer URL takes no query or fragment.')
   }
   if (url.username || url.password) {
-    throw new DirectoryError(
-      'The issuer URL takes no user name or password.',
-      400,
-      'invalid_request',
-    )
+    throw AppError.invalidRequest('The issuer URL takes no user name or password.')
   }
   // Kept as typed: OpenID Connect Discovery compares the issuer exactly, trailing slash included.
   return issuer
@@ -152,11 +142,9 @@ function issuerOf(value: string, policy: IssuerPolicy = {}): string {
 function domainOf(value: string): string {
   const typed = text(value, 'The identity provider domain', 253).replace(/^@/, '')
   if (parseDomain(typed) === undefined) {
-    throw new DirectoryError(
+    throw AppError.invalidRequest(
       `"${value.trim().slice(0, 253)}" is not a domain name. Use the email domain of the ` +
         "organisation's users, e.g. contoso.com.",
-      400,
-      'invalid_request',
     )
   }
   // Kept as typed (shown back to the admin); compared case-insensitively.
@@ -170,11 +158,9 @@ function domainOf(value: string): string {
 async function checkDomainClaim(store: Store, tenant: Tenant, domain: string): Promise<void> {
   const owner = await store.domainOwner(domain)
   if (owner !== undefined && owner !== tenant.id) {
-    throw new DirectoryError(
+    throw AppError.domainTaken(
       `The domain ${domain} is verified by another organisation, so a login connection of this ` +
         'tenant cannot use it. Use a domain of your own, verified for this tenant (domain add).',
-      409,
-      'domain_taken',
     )
   }
 }
@@ -190,21 +176,17 @@ export async function connectionRoutes(
 function emailClaimsOf(value: readonly string[] | undefined): readonly string[] | undefined {
   if (value === undefined) return undefined
   if (value.length === 0 || value.length > 10 || !value.every((c) => CLAIM.test(c))) {
-    throw new DirectoryError(
+    throw AppError.invalidRequest(
       'emailClaims must list 1 to 10 claim names, e.g. ["email","preferred_username","upn"].',
-      400,
-      'invalid_request',
     )
   }
   return [...value]
 }
 
-function domainTaken(domain: string): DirectoryError {
-  return new DirectoryError(
+function domainTaken(domain: string): AppError {
+  return AppError.conflict(
     `Another login connection of this tenant already uses the domain "${domain}"; ` +
       'each domain leads to one connection only. Edit that connection instead.',
-    409,
-    'conflict',
   )
 }
 
@@ -240,8 +222,8 @@ export async function createConnection(
   }
 }
 
-function notFound(id: string): DirectoryError {
-  return new DirectoryError(`This tenant has no login connection ${id}.`, 404, 'not_found')
+function notFound(id: string): AppError {
+  return AppError.notFound(`This tenant has no login connection ${id}.`)
 }
 
 export async function getConnection(

@@ -1,6 +1,6 @@
 // `npx rollcall scim-token …`: issue and revoke a tenant's SCIM bearer token.
 import { issueScimToken } from '../../credentials/scim-tokens.ts'
-import { DirectoryError } from '../../directory/internal.ts'
+import { AppError } from '../../errors.ts'
 import { hasVerifiedConnection } from '../../sso/connections.ts'
 import { defineCommand } from '../command.ts'
 import { json } from '../output.ts'
@@ -28,7 +28,7 @@ export const scimTokenIssue = defineCommand({
     const tenant = await tenantOf(runtime, slug)
     // SPEC §3: SCIM needs a verified login connection (users moved by D6/D7 sign in through it).
     if (!force && !(await hasVerifiedConnection(runtime.store, tenant.id))) {
-      throw new DirectoryError(
+      throw AppError.conflict(
         `SCIM provisioning for ${tenant.slug} needs a verified login connection first: people ` +
           'that another tenant already has can only be moved here by signing in through this ' +
           "tenant's login URL.\n" +
@@ -36,7 +36,6 @@ export const scimTokenIssue = defineCommand({
           '--client-id ID --client-secret-stdin --domain D, then npx rollcall connection verify ' +
           `--tenant ${tenant.slug} --id ID and open the link.\n` +
           'Or, as the operator, add --force to issue the token anyway.',
-        409,
       )
     }
     const { token } = await issueScimToken(runtime.store, runtime.signingKey, tenant, publicUrl)

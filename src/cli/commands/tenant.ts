@@ -1,5 +1,5 @@
 // `npx rollcall tenant …`: create, list and configure tenants.
-import { DirectoryError } from '../../directory/internal.ts'
+import { AppError } from '../../errors.ts'
 import { newId } from '../../domain/ids.ts'
 import { isValidSlug } from '../../domain/slugs.ts'
 import { UniqueViolation } from '../../store/store.ts'
@@ -47,7 +47,7 @@ export const tenantCreate = defineCommand({
       )
     } catch (error) {
       if (error instanceof UniqueViolation) {
-        throw new DirectoryError(`A tenant "${slug}" already exists.`, 409)
+        throw AppError.conflict(`A tenant "${slug}" already exists.`)
       }
       throw error
     }

@@ -1,99 +1,90 @@
-// The one error type of the JSON surfaces (/api, /login as JSON): `{ error: { status, code,
-// detail } }`, with a stable code and a detail an admin can act on. Anything unexpected becomes
-// a 500 with a fixed detail; the original is logged with the request id, never sent.
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { DirectoryError } from '../../directory/internal.ts'
-import { StoreUnavailable } from '../../store/store.ts'
+// The admin API's error renderer (/api, and /login answering JSON): RFC 9457 problem details as
+// application/problem+json — type about:blank, the status phrase as title, status, detail, and the
+// catalogue's stable `code` (docs/errors.md). Anything unexpected becomes a 500 with a fixed
+// detail; the original is logged with the request id, never sent.
+import { STATUS_CODES } from 'node:http'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { AppError } from '../../errors.ts'
+import { logFailure, toAppError, type FrameworkWording } from './to-app-error.ts'
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    readonly detail: string,
-    readonly headers: Readonly<Record<string, string>> = {},
-  ) {
-    super(detail)
-    this.name = 'ApiError'
-  }
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8'
 
-  static unauthorized(
-    detail = 'Sign in first: no valid session (it may have expired or been revoked).',
-  ): ApiError {
-    return new ApiError(401, 'unauthenticated', detail)
-  }
+/** The JSON schema of a problem details body, for routes that declare their error responses. */
+export const problemSchema = {
+  type: 'object',
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    code: { type: 'string' },
+  },
+} as const
 
-  static forbidden(detail: string): ApiError {
-    return new ApiError(403, 'forbidden', detail)
+const API_WORDING: FrameworkWording = {
+  unavailable: 'The database is temporarily unavailable; retry shortly.',
+  bodyTooLarge: 'The request body is too large.',
+  unsupportedMediaType: 'Send the request body as application/json.',
+  emptyJsonBody: (message) => `The request body is not valid JSON: ${message}`,
+  invalidContentLength: (message) => `The request body is not valid JSON: ${message}`,
+  invalidJson: (message) => `The request body is not valid JSON: ${message}`,
+  validation: (message) => `Invalid request: ${message}`,
+}
+
+export interface ProblemDetails {
+  readonly type: string
+  readonly title: string
+  readonly status: number
+  readonly detail: string
+  readonly code: string
+}
+
+/** RFC 9457 §4.2.1: with type about:blank the title is the HTTP status phrase. */
+export function problemOf(error: AppError): ProblemDetails {
+  return {
+    type: 'about:blank',
+    title: STATUS_CODES[error.status] ?? 'Error',
+    status: error.status,
+    detail: error.detail,
+    code: error.code,
   }
 }
 
-export function toApiError(error: unknown): ApiError {
-  if (error instanceof ApiError) return error
-  if (error instanceof DirectoryError) return new ApiError(error.status, error.code, error.message)
-  if (error instanceof StoreUnavailable) {
-    return new ApiError(
-      503,
-      'unavailable',
-      'The database is temporarily unavailable; retry shortly.',
-      {
-        'retry-after': '5',
-      },
-    )
-  }
-  const e = error as Partial<FastifyError>
-  if (e.validation)
-    return new ApiError(400, 'invalid_request', `Invalid request: ${e.message ?? ''}`)
-  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return new ApiError(415, 'unsupported_media_type', 'Send the request body as application/json.')
-  }
-  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-    return new ApiError(413, 'payload_too_large', 'The request body is too large.')
-  if (
-    error instanceof SyntaxError ||
-    e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
-    e.statusCode === 400
-  ) {
-    return new ApiError(
-      400,
-      'invalid_request',
-      `The request body is not valid JSON: ${(error as Error).message}`,
-    )
-  }
-  if (typeof e.statusCode === 'number' && e.statusCode < 500) {
-    return new ApiError(e.statusCode, 'invalid_request', e.message ?? 'Bad request')
-  }
-  return new ApiError(
-    500,
-    'internal',
-    'An internal error occurred. It has been logged; retry later.',
-  )
-}
-
-export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply {
+export function sendProblem(reply: FastifyReply, error: AppError): FastifyReply {
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value)
-  return reply
-    .code(error.status)
-    .type('application/json; charset=utf-8')
-    .send({ error: { status: error.status, code: error.code, detail: error.detail } })
+  return reply.code(error.status).type(PROBLEM_CONTENT_TYPE).send(problemOf(error))
+}
+
+/** The admin API's error answer to any thrown value. */
+export function renderApiError(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  const appError = toAppError(error, API_WORDING)
+  logFailure(request, appError, error, 'API request failed')
+  return sendProblem(reply, appError)
+}
+
+export function apiNotFound(request: FastifyRequest): AppError {
+  return AppError.notFound(`No API endpoint at ${request.method} ${request.url.split('?')[0]}.`)
+}
+
+export interface ErrorHandlerOptions {
+  /**
+   * TODO(#8): maps a driver error that escaped a store call; goes away once every store method
+   * translates its own errors.
+   */
+  readonly translateStoreError?: (error: unknown) => unknown
 }
 
 export function registerApiErrorHandler(
   app: FastifyInstance,
-  translateStoreError: (error: unknown) => unknown,
+  options: ErrorHandlerOptions = {},
 ): void {
-  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const apiError = toApiError(translateStoreError(error))
-    if (apiError.status >= 500) request.log.error({ err: error }, 'API request failed')
-    return sendApiError(reply, apiError)
-  })
-  app.setNotFoundHandler((request, reply) =>
-    sendApiError(
-      reply,
-      new ApiError(
-        404,
-        'not_found',
-        `No API endpoint at ${request.method} ${request.url.split('?')[0]}.`,
-      ),
-    ),
+  const translate = options.translateStoreError ?? ((error: unknown) => error)
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) =>
+    renderApiError(translate(error), request, reply),
   )
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, apiNotFound(request)))
 }

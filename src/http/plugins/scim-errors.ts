@@ -1,12 +1,36 @@
-// Maps every error in the SCIM scope to the RFC 7644 §3.12 error body, once. Anything that is not
-// a ScimError (or a known framework/store condition) becomes a 500 with a fixed detail; the
-// original is logged with the request id, never sent.
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { ScimError } from '../../scim/errors.ts'
+// The SCIM surface's error renderer: every error in the SCIM scope becomes the RFC 7644 §3.12
+// body, once. ScimError is the protocol's own; catalogue errors (src/errors.ts) are converted to
+// it. Anything unexpected becomes a 500 with a fixed detail; the original is logged with the
+// request id, never sent.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AppError } from '../../errors.ts'
+import { ScimError, type ScimType } from '../../scim/errors.ts'
 import { ERROR_URN } from '../../scim/schemas/index.ts'
-import { StoreUnavailable } from '../../store/store.ts'
+import { toAppError, type FrameworkWording } from './to-app-error.ts'
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8'
+
+function scimWording(maxBodyBytes: number): FrameworkWording {
+  const invalidJson = (message: string) =>
+    `The request body is not valid JSON: ${message}. Check quoting and commas.`
+  return {
+    unavailable: 'The directory store is temporarily unavailable; retry shortly.',
+    bodyTooLarge:
+      `The request body is larger than the ${maxBodyBytes} bytes this server accepts. ` +
+      'Send fewer operations or members per request.',
+    unsupportedMediaType:
+      'Unsupported Content-Type: send application/scim+json or application/json.',
+    emptyJsonBody: () => 'The request body is empty; a JSON object was expected.',
+    invalidContentLength: () => 'The Content-Length header does not match the body.',
+    invalidJson,
+    validation: invalidJson,
+  }
+}
+
+/** RFC 7644 §3.12: a 400 about the request itself is invalidSyntax; other codes carry none. */
+function scimTypeOf(error: AppError): ScimType | undefined {
+  return error.code === 'invalid_request' && error.status === 400 ? 'invalidSyntax' : undefined
+}
 
 export function scimErrorBody(error: ScimError): Record<string, unknown> {
   return {
@@ -20,38 +44,11 @@ export function scimErrorBody(error: ScimError): Record<string, unknown> {
 /** Turns any thrown value into the ScimError the client sees. */
 export function toScimError(error: unknown, maxBodyBytes: number): ScimError {
   if (error instanceof ScimError) return error
-  if (error instanceof StoreUnavailable) {
-    return ScimError.unavailable(
-      'The directory store is temporarily unavailable; retry shortly.',
-      5,
-    )
-  }
-  const fastifyError = error as Partial<FastifyError>
-  switch (fastifyError.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return ScimError.payloadTooLarge(
-        `The request body is larger than the ${maxBodyBytes} bytes this server accepts. ` +
-          'Send fewer operations or members per request.',
-      )
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ScimError(
-        415,
-        'Unsupported Content-Type: send application/scim+json or application/json.',
-      )
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return ScimError.invalidSyntax('The request body is empty; a JSON object was expected.')
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return ScimError.invalidSyntax('The Content-Length header does not match the body.')
-  }
-  if (error instanceof SyntaxError || fastifyError.statusCode === 400) {
-    return ScimError.invalidSyntax(
-      `The request body is not valid JSON: ${(error as Error).message}. Check quoting and commas.`,
-    )
-  }
-  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
-    return new ScimError(fastifyError.statusCode, fastifyError.message ?? 'Bad request')
-  }
-  return new ScimError(500, 'An internal error occurred. It has been logged; retry later.')
+  const appError = toAppError(error, scimWording(maxBodyBytes))
+  return new ScimError(appError.status, appError.detail, scimTypeOf(appError), {
+    cause: appError,
+    headers: { ...appError.headers },
+  })
 }
 
 export function sendScimError(reply: FastifyReply, error: ScimError): FastifyReply {
@@ -59,13 +56,22 @@ export function sendScimError(reply: FastifyReply, error: ScimError): FastifyRep
   return reply.code(error.status).type(SCIM_CONTENT_TYPE).send(scimErrorBody(error))
 }
 
+export interface ScimErrorHandlerOptions {
+  readonly maxBodyBytes: number
+  /**
+   * TODO(#8): maps a driver error that escaped a store call; goes away once every store method
+   * translates its own errors.
+   */
+  readonly translateStoreError?: (error: unknown) => unknown
+}
+
 export function registerScimErrorHandler(
   app: FastifyInstance,
-  maxBodyBytes: number,
-  translateStoreError: (error: unknown) => unknown,
+  options: ScimErrorHandlerOptions,
 ): void {
+  const translate = options.translateStoreError ?? ((error: unknown) => error)
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const scimError = toScimError(translateStoreError(error), maxBodyBytes)
+    const scimError = toScimError(translate(error), options.maxBodyBytes)
     if (scimError.status === 500) request.log.error({ err: error }, 'SCIM request failed')
     else if (scimError.status === 503) request.log.warn({ err: error }, 'store unavailable')
     return sendScimError(reply, scimError)

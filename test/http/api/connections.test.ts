@@ -1,5 +1,5 @@
 // The admin API for login connections and sessions (issue #4): /api/tenants/:tenant/connections
-// for an Admin session of that tenant, errors as { error: { status, code, detail } }, the client
+// for an Admin session of that tenant, errors as problem details (code, detail, status), the client
 // secret never returned, edits of issuer/client resetting verification, and the same-origin check.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
@@ -72,7 +72,7 @@ describe('connections API', () => {
     assert.equal(gone.status, 204)
     const missing = await bench.browser.request('GET', `${url}/${body.id}`)
     assert.equal(missing.status, 404)
-    assert.equal(JSON.parse(missing.body).error.code, 'not_found')
+    assert.equal(JSON.parse(missing.body).code, 'not_found')
   })
 
   it('refuses a domain another tenant verified, case-insensitively, without naming it (D12)', async (t) => {
@@ -89,8 +89,15 @@ describe('connections API', () => {
       },
     )
     assert.equal(res.status, 409)
-    assert.deepEqual(Object.keys(JSON.parse(res.body).error).sort(), ['code', 'detail', 'status'])
-    assert.equal(JSON.parse(res.body).error.code, 'domain_taken')
+    assert.deepEqual(Object.keys(JSON.parse(res.body)).sort(), [
+      'code',
+      'detail',
+      'status',
+      'title',
+      'type',
+    ])
+    assert.match(String(res.headers['content-type']), /^application\/problem\+json/)
+    assert.equal(JSON.parse(res.body).code, 'domain_taken')
     assert.doesNotMatch(res.body, /globex/)
     assert.deepEqual(await bench.h.store.listConnections(bench.h.acme.tenant.id), [])
   })
@@ -114,7 +121,7 @@ describe('connections API', () => {
       body: JSON.stringify({ ...input, domain: 'Contoso.COM' }),
     })
     assert.equal(again.status, 409)
-    assert.equal(JSON.parse(again.body).error.code, 'conflict')
+    assert.equal(JSON.parse(again.body).code, 'conflict')
     // Once acme verifies the domain, "Sign in with SSO" routes it to acme's connection only.
     await bench.verifyDomain(bench.h.acme, 'contoso.com')
     assert.equal(
@@ -133,13 +140,13 @@ describe('connections API', () => {
       body: JSON.stringify({ ...input, issuer: 'login.microsoftonline.com' }),
     })
     assert.equal(badIssuer.status, 400)
-    assert.match(JSON.parse(badIssuer.body).error.detail, /v2\.0/)
+    assert.match(JSON.parse(badIssuer.body).detail, /v2\.0/)
     const missing = await bench.browser.request('POST', url, {
       headers,
       body: JSON.stringify({ name: 'x' }),
     })
     assert.equal(missing.status, 400)
-    assert.equal(JSON.parse(missing.body).error.code, 'invalid_request')
+    assert.equal(JSON.parse(missing.body).code, 'invalid_request')
     const badDomain = await bench.browser.request('POST', url, {
       headers,
       body: JSON.stringify({ ...input, domain: 'not a domain' }),
@@ -153,7 +160,7 @@ describe('connections API', () => {
     const url = `${bench.publicUrl}/api/tenants/acme/connections`
     const anonymous = await bench.browser.request('GET', url)
     assert.equal(anonymous.status, 401)
-    assert.deepEqual(JSON.parse(anonymous.body).error.status, 401)
+    assert.deepEqual(JSON.parse(anonymous.body).status, 401)
     await bench.signInAdmin(globex)
     assert.equal((await bench.browser.request('GET', url)).status, 403)
     const viewer = bench.newBrowser()
@@ -168,7 +175,7 @@ describe('connections API', () => {
     )
     const res = await viewer.request('GET', url)
     assert.equal(res.status, 403)
-    assert.equal(JSON.parse(res.body).error.code, 'forbidden')
+    assert.equal(JSON.parse(res.body).code, 'forbidden')
   })
 
   it('refuses state-changing requests from another site (CSRF), by Origin or Sec-Fetch-Site', async (t) => {
@@ -181,7 +188,7 @@ describe('connections API', () => {
       body,
     })
     assert.equal(byOrigin.status, 403)
-    assert.equal(JSON.parse(byOrigin.body).error.code, 'cross_site_request')
+    assert.equal(JSON.parse(byOrigin.body).code, 'cross_site_request')
     const bySite = await bench.browser.request('POST', url, {
       headers: { 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' },
       body,

@@ -37,9 +37,9 @@ describe('verified domains API', () => {
 
     const early = await api(b, 'POST', '/acme/domains/contoso.com/verify')
     assert.equal(early.status, 422)
-    assert.equal(early.body.error.code, 'domain_not_verified')
-    assert.match(early.body.error.detail, /_rollcall-challenge\.contoso\.com/)
-    assert.ok(early.body.error.detail.includes(added.body.txtValue))
+    assert.equal(early.body.code, 'domain_not_verified')
+    assert.match(early.body.detail, /_rollcall-challenge\.contoso\.com/)
+    assert.ok(early.body.detail.includes(added.body.txtValue))
     assert.ok(dns.queries.includes('_rollcall-challenge.contoso.com'))
 
     // A wrong value (another tenant's challenge) does not verify either.
@@ -88,14 +88,14 @@ describe('verified domains API', () => {
 
     const late = await api(b, 'POST', '/acme/domains/contoso.com/verify')
     assert.equal(late.status, 409)
-    assert.equal(late.body.error.code, 'domain_taken')
+    assert.equal(late.body.code, 'domain_taken')
     assert.doesNotMatch(JSON.stringify(late.body), /globex/)
     const again = await api(b, 'POST', '/acme/domains', { domain: 'sub.contoso.com' })
     assert.equal(again.status, 201, 'a subdomain is a domain of its own')
     await api(b, 'DELETE', '/acme/domains/contoso.com')
     const claim = await api(b, 'POST', '/acme/domains', { domain: 'CONTOSO.com' })
     assert.equal(claim.status, 409)
-    assert.equal(claim.body.error.code, 'domain_taken')
+    assert.equal(claim.body.code, 'domain_taken')
   })
 
   it('rejects bad input with a detail the admin can act on', async (t) => {
@@ -109,7 +109,7 @@ describe('verified domains API', () => {
     ]) {
       const res = await api(b, 'POST', '/acme/domains', { domain })
       assert.equal(res.status, 400, domain)
-      assert.match(res.body.error.detail, /domain/, domain)
+      assert.match(res.body.detail, /domain/, domain)
     }
     assert.equal((await api(b, 'POST', '/acme/domains', {})).status, 400)
     await api(b, 'POST', '/acme/domains', { domain: 'x.com' })
@@ -124,7 +124,7 @@ describe('verified domains API', () => {
     dns.silent = true
     const res = await api(b, 'POST', '/acme/domains/slow.com/verify')
     assert.equal(res.status, 422)
-    assert.match(res.body.error.detail, /DNS lookup failed/)
+    assert.match(res.body.detail, /DNS lookup failed/)
     assert.equal((await b.h.store.getDomain(b.h.acme.tenant.id, 'slow.com'))?.status, 'pending')
   })
 

@@ -19,9 +19,9 @@ describe('/api content type', () => {
     ]) {
       const res = await bench.browser.request('POST', logout, { headers, body: 'x' })
       assert.equal(res.status, 415, JSON.stringify(headers))
-      assert.equal(JSON.parse(res.body).error.status, 415)
-      assert.equal(JSON.parse(res.body).error.code, 'unsupported_media_type')
-      assert.match(JSON.parse(res.body).error.detail, /Content-Type: application\/json/)
+      assert.equal(JSON.parse(res.body).status, 415)
+      assert.equal(JSON.parse(res.body).code, 'unsupported_media_type')
+      assert.match(JSON.parse(res.body).detail, /Content-Type: application\/json/)
       assert.equal(res.headers['set-cookie'], undefined)
     }
     const bodiless = await bench.browser.request('POST', logout)
@@ -53,7 +53,7 @@ describe('/api content type', () => {
       body: '{"name":',
     })
     assert.equal(malformed.status, 400)
-    assert.equal(JSON.parse(malformed.body).error.code, 'invalid_request')
+    assert.equal(JSON.parse(malformed.body).code, 'invalid_request')
     const deleted = await bench.browser.request('DELETE', url, {
       headers: { 'content-type': 'application/json' },
     })

@@ -94,7 +94,7 @@ describe('local sign-in', () => {
       password: 'wrong password!!',
     })
     assert.equal(wrong.statusCode, 401)
-    assert.equal(wrong.json().error.code, 'invalid_credentials')
+    assert.equal(wrong.json().code, 'invalid_credentials')
     assert.equal(
       (await login(h, { tenant: 'acme', email: 'nobody@example.com', password: PASSWORD }))
         .statusCode,
@@ -117,7 +117,7 @@ describe('local sign-in', () => {
       payload: JSON.stringify({ password: 'short' }),
     })
     assert.equal(short.statusCode, 400)
-    assert.equal(short.json().error.code, 'weak_password')
+    assert.equal(short.json().code, 'weak_password')
   })
 
   it('locks an account for the address that failed 5 times, not for its owner elsewhere, who waits a short delay', async (t) => {
@@ -158,7 +158,7 @@ describe('local sign-in', () => {
       '10.0.1.1',
     )
     assert.equal(blocked.statusCode, 429)
-    assert.equal(blocked.json().error.code, 'too_many_attempts')
+    assert.equal(blocked.json().code, 'too_many_attempts')
     const retryAfter = Number(blocked.headers['retry-after'])
     assert.ok(retryAfter > 700 && retryAfter <= 780, String(retryAfter))
     const owner = await login(

@@ -119,7 +119,7 @@ describe('sign-in hardening', () => {
     }
     const refused = await postPassword(h, path, PASSWORD, '10.3.0.1')
     assert.equal(refused.statusCode, 429)
-    assert.equal(refused.json().error.code, 'too_many_attempts')
+    assert.equal(refused.json().code, 'too_many_attempts')
     const retryAfter = Number(refused.headers['retry-after'])
     assert.ok(retryAfter > 800 && retryAfter <= 900, String(retryAfter))
     const form = await h.app.inject({ method: 'GET', url: path, remoteAddress: '10.3.0.1' })

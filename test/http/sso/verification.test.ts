@@ -113,9 +113,9 @@ describe('connection verification', () => {
     )
     assert.equal(res.status, 502, res.body)
     const body = JSON.parse(res.body)
-    assert.equal(body.error.code, 'idp_discovery_failed')
-    assert.match(body.error.detail, /issuer/)
-    assert.match(body.error.detail, /login\.microsoftonline\.com\/<Directory \(tenant\) ID>\/v2\.0/)
+    assert.equal(body.code, 'idp_discovery_failed')
+    assert.match(body.detail, /issuer/)
+    assert.match(body.detail, /login\.microsoftonline\.com\/<Directory \(tenant\) ID>\/v2\.0/)
     assert.equal((await bench.h.store.getConnection(connection.id))?.status, 'draft')
   })
 

@@ -1,7 +1,7 @@
 // /api/tenants/:tenant/domains — verified domains (SPEC §1 D10) for an Admin of the tenant: add a
 // domain (the answer carries the TXT record to publish), verify it by DNS, list, remove. Vouching
 // for a domain without DNS is the operator's (CLI `domain verify --force`), never a tenant admin's.
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { TxtResolver } from '../../../directory/domains.ts'
 import {
   addDomain,
@@ -11,15 +11,13 @@ import {
   removeDomain,
   verifyDomain,
 } from '../../../directory/domains.ts'
-import type { Tenant } from '../../../domain/types.ts'
 import type { Store } from '../../../store/store.ts'
+import { tenantOf } from '../../plugins/tenant.ts'
 import { tenantParams } from './params.ts'
 
 export interface DomainRouteDeps {
   readonly store: Store
   readonly resolveTxt: TxtResolver
-  /** The tenant of the URL, for an Admin signed in to it (throws otherwise). */
-  readonly adminTenant: (request: FastifyRequest) => Promise<Tenant>
 }
 
 const domainSchema = {
@@ -48,14 +46,14 @@ const domainParams = {
 type DomainParams = { Params: { tenant: string; domain: string } }
 
 export function domainRoutes(app: FastifyInstance, deps: DomainRouteDeps): void {
-  const { store, adminTenant } = deps
+  const { store } = deps
 
   app.get(
     '/tenants/:tenant/domains',
     {
       schema: { params: tenantParams, response: { 200: { type: 'array', items: domainSchema } } },
     },
-    async (request) => (await listDomains(store, await adminTenant(request))).map(domainView),
+    async (request) => (await listDomains(store, tenantOf(request))).map(domainView),
   )
 
   app.post<{ Body: { domain: string } }>(
@@ -73,24 +71,22 @@ export function domainRoutes(app: FastifyInstance, deps: DomainRouteDeps): void 
       },
     },
     async (request, reply) => {
-      const tenant = await adminTenant(request)
-      return reply.code(201).send(domainView(await addDomain(store, tenant, request.body.domain)))
+      const added = await addDomain(store, tenantOf(request), request.body.domain)
+      return reply.code(201).send(domainView(added))
     },
   )
 
   app.get<DomainParams>(
     '/tenants/:tenant/domains/:domain',
     { schema: { params: domainParams, response: { 200: domainSchema } } },
-    async (request) =>
-      domainView(await getDomain(store, await adminTenant(request), request.params.domain)),
+    async (request) => domainView(await getDomain(store, tenantOf(request), request.params.domain)),
   )
 
   app.post<DomainParams>(
     '/tenants/:tenant/domains/:domain/verify',
     { schema: { params: domainParams, response: { 200: domainSchema } } },
     async (request) => {
-      const tenant = await adminTenant(request)
-      const verified = await verifyDomain(store, tenant, request.params.domain, {
+      const verified = await verifyDomain(store, tenantOf(request), request.params.domain, {
         method: 'dns',
         resolve: deps.resolveTxt,
       })
@@ -102,7 +98,7 @@ export function domainRoutes(app: FastifyInstance, deps: DomainRouteDeps): void 
     '/tenants/:tenant/domains/:domain',
     { schema: { params: domainParams } },
     async (request, reply) => {
-      await removeDomain(store, await adminTenant(request), request.params.domain)
+      await removeDomain(store, tenantOf(request), request.params.domain)
       return reply.code(204).send()
     },
   )

@@ -1,4 +1,4 @@
-// Per-request SCIM state, decorated on the request by the SCIM scope (scim/index.ts).
+// Per-request SCIM state, decorated on the request by the SCIM scope (provisioning-log.ts).
 import type { ProvisioningContext } from '../../../provisioning/context.ts'
 
 export interface ScimRequestState {
