@@ -28,7 +28,7 @@ import {
   hasVerifiedConnection,
   issueVerificationLink,
 } from '../sso/connections.ts'
-import { newId } from '../domain/ids.ts'
+import { newTenantId } from '../domain/ids.ts'
 import type { Tenant } from '../domain/types.ts'
 import type { Runtime } from '../runtime.ts'
 import { UniqueViolation } from '../store/store.ts'
@@ -44,7 +44,7 @@ import {
 } from './command.ts'
 
 async function tenantOf(runtime: Runtime, slug: string): Promise<Tenant> {
-  const tenant = await runtime.store.getTenantBySlug(slug)
+  const tenant = await runtime.store.tenants.getBySlug(slug)
   if (!tenant)
     throw new DirectoryError(`No tenant "${slug}". See \`npx rollcall tenant list\`.`, 404)
   return tenant
@@ -113,8 +113,8 @@ const tenantCreate = defineCommand({
   },
   async run({ runtime, io, json: asJson }, { slug, name }) {
     try {
-      const tenant = await runtime.store.createTenant({
-        id: newId(),
+      const tenant = await runtime.store.tenants.create({
+        id: newTenantId(),
         slug,
         name,
         createdAt: new Date().toISOString(),
@@ -140,7 +140,7 @@ const tenantList = defineCommand({
   json: 'an array of {"id", "slug", "name", "scimEnabled", "strictProfile"}',
   check: () => undefined,
   async run({ runtime, io, json: asJson }) {
-    const tenants = await runtime.store.listTenants()
+    const tenants = await runtime.store.tenants.list()
     if (asJson) {
       io.out(
         json(
@@ -189,7 +189,7 @@ const tenantSet = defineCommand({
   },
   async run({ runtime, io, json: asJson }, { slug, strict }) {
     const tenant = await tenantOf(runtime, slug)
-    await runtime.store.setScimStrictProfile(tenant.id, strict)
+    await runtime.store.forTenant(tenant.id).scim.setStrictProfile(strict)
     io.out(
       asJson
         ? json({ slug: tenant.slug, strictProfile: strict })
@@ -255,7 +255,7 @@ const scimTokenRevoke = defineCommand({
   check: (o) => ({ slug: o.required('tenant') }),
   async run({ runtime, io, json: asJson }, { slug }) {
     const tenant = await tenantOf(runtime, slug)
-    await runtime.store.setScimToken(tenant.id, null, new Date().toISOString())
+    await runtime.store.forTenant(tenant.id).scim.setToken(null, new Date().toISOString())
     io.out(
       asJson
         ? json({ tenant: tenant.slug, scimEnabled: false })
@@ -280,7 +280,9 @@ const provisioningLog = defineCommand({
   }),
   async run({ runtime, io, json: asJson }, { slug, limit, failuresOnly }) {
     const tenant = await tenantOf(runtime, slug)
-    const entries = await runtime.store.listProvisioningLog(tenant.id, { limit, failuresOnly })
+    const entries = await runtime.store
+      .forTenant(tenant.id)
+      .provisioningLog.list({ limit, failuresOnly })
     if (asJson) {
       io.out(json(entries))
       return
@@ -341,7 +343,7 @@ const userList = defineCommand({
     const tenantStore = runtime.store.forTenant(tenant.id)
     const rows = []
     for (let start = 1; ; start += 1000) {
-      const page = await tenantStore.listUsers({
+      const page = await tenantStore.users.list({
         sortOrder: 'ascending',
         startIndex: start,
         count: 1000,
@@ -535,7 +537,7 @@ const connectionList = defineCommand({
   check: (o) => ({ slug: o.required('tenant') }),
   async run({ runtime, publicUrl, io, json: asJson }, { slug }) {
     const tenant = await tenantOf(runtime, slug)
-    const views = (await runtime.store.listConnections(tenant.id)).map((c) =>
+    const views = (await runtime.store.forTenant(tenant.id).connections.list()).map((c) =>
       connectionView(c, publicUrl),
     )
     if (asJson) io.out(json(views))
@@ -646,7 +648,7 @@ const signInLog = defineCommand({
   check: (o) => ({ slug: o.required('tenant'), limit: limitOf(o.string('limit')) }),
   async run({ runtime, io, json: asJson }, { slug, limit }) {
     const tenant = await tenantOf(runtime, slug)
-    const entries = await runtime.store.listSignInLog(tenant.id, { limit })
+    const entries = await runtime.store.forTenant(tenant.id).signInLog.list({ limit })
     if (asJson) {
       io.out(json(entries))
       return

@@ -9,7 +9,7 @@ import { describe, it, type TestContext } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
 import { issueScimToken, loadSigningKey } from '../../src/credentials/scim-tokens.ts'
 import { createSecretBox } from '../../src/credentials/secret-box.ts'
-import { newId } from '../../src/domain/ids.ts'
+import { newTenantId } from '../../src/domain/ids.ts'
 import { buildApp } from '../../src/http/app.ts'
 import { ProvisioningLogWriter } from '../../src/provisioning/log-writer.ts'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite.ts'
@@ -66,8 +66,8 @@ async function appWithCapturedLog(t: TestContext, breakTokens = false) {
     await real.close()
     rmSync(dataDir, { recursive: true, force: true })
   })
-  const tenant = await store.createTenant({
-    id: newId(),
+  const tenant = await store.tenants.create({
+    id: newTenantId(),
     slug: 'acme',
     name: 'acme',
     createdAt: new Date().toISOString(),

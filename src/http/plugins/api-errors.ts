@@ -77,12 +77,9 @@ export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply
     .send({ error: { status: error.status, code: error.code, detail: error.detail } })
 }
 
-export function registerApiErrorHandler(
-  app: FastifyInstance,
-  translateStoreError: (error: unknown) => unknown,
-): void {
+export function registerApiErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const apiError = toApiError(translateStoreError(error))
+    const apiError = toApiError(error)
     if (apiError.status >= 500) request.log.error({ err: error }, 'API request failed')
     return sendApiError(reply, apiError)
   })

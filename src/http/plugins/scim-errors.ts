@@ -59,13 +59,9 @@ export function sendScimError(reply: FastifyReply, error: ScimError): FastifyRep
   return reply.code(error.status).type(SCIM_CONTENT_TYPE).send(scimErrorBody(error))
 }
 
-export function registerScimErrorHandler(
-  app: FastifyInstance,
-  maxBodyBytes: number,
-  translateStoreError: (error: unknown) => unknown,
-): void {
+export function registerScimErrorHandler(app: FastifyInstance, maxBodyBytes: number): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const scimError = toScimError(translateStoreError(error), maxBodyBytes)
+    const scimError = toScimError(error, maxBodyBytes)
     if (scimError.status === 500) request.log.error({ err: error }, 'SCIM request failed')
     else if (scimError.status === 503) request.log.warn({ err: error }, 'store unavailable')
     return sendScimError(reply, scimError)

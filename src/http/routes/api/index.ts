@@ -109,7 +109,7 @@ declare module 'fastify' {
 
 export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const { config, store, secretBox } = deps
-  registerApiErrorHandler(app, (error) => store.translateError(error))
+  registerApiErrorHandler(app)
   app.decorateRequest('apiSession', undefined)
 
   // JSON is the only body; an empty one is accepted, as a bodiless POST or DELETE must still say
@@ -147,7 +147,7 @@ export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
     }
     if (session.role !== 'Admin')
       throw ApiError.forbidden('Only an Admin of this tenant may do this.')
-    const tenant = await store.getTenantById(session.tenantId)
+    const tenant = await store.tenants.getById(session.tenantId)
     if (!tenant) throw ApiError.unauthorized()
     return tenant
   }
@@ -197,7 +197,7 @@ export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
     },
     async (request) => {
       const tenant = await adminTenant(request)
-      return (await store.listConnections(tenant.id)).map((c) =>
+      return (await store.forTenant(tenant.id).connections.list()).map((c) =>
         connectionView(c, config.publicUrl),
       )
     },
@@ -308,8 +308,7 @@ export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
         return { url: url.toString() }
       } catch (error) {
         const described = describeOidcError(error, 'discovery')
-        await store.appendSignInLog({
-          tenantId: tenant.id,
+        await store.forTenant(tenant.id).signInLog.append({
           connectionId: connection.id,
           at: new Date().toISOString(),
           outcome: 'verification-failed',
@@ -338,7 +337,7 @@ export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
     },
     async (request) => {
       const tenant = await adminTenant(request)
-      return store.listSignInLog(tenant.id, { limit: request.query.limit ?? 100 })
+      return store.forTenant(tenant.id).signInLog.list({ limit: request.query.limit ?? 100 })
     },
   )
 }

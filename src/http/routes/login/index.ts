@@ -83,7 +83,7 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promis
     passwordHashing: deps.passwordHashing,
   }
   await app.register(formbody, { bodyLimit: 16_384 })
-  registerApiErrorHandler(app, (error) => store.translateError(error))
+  registerApiErrorHandler(app)
 
   app.addHook('onRequest', async (request, reply) => {
     const refused = crossSiteReason(request, config.publicUrl)

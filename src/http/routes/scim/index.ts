@@ -77,7 +77,7 @@ export async function scimRoutes(app: FastifyInstance, deps: ScimDeps): Promise<
       }
     },
   )
-  registerScimErrorHandler(app, config.scim.maxBodyBytes, (error) => store.translateError(error))
+  registerScimErrorHandler(app, config.scim.maxBodyBytes)
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     request.scim = {
@@ -94,7 +94,7 @@ export async function scimRoutes(app: FastifyInstance, deps: ScimDeps): Promise<
     const check = await verifyScimToken(store, signingKey, request.headers.authorization, slug)
     if (!check.ok) {
       reply.header('www-authenticate', 'Bearer realm="rollcall-scim"')
-      const tenant = await store.getTenantBySlug(slug)
+      const tenant = await store.tenants.getBySlug(slug)
       if (tenant) {
         // Logged for the tenant's admin (seed 003: "JWT Token used by Azure is invalid").
         request.scim.ctx = {

@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../../../config.ts'
 import { hashToken } from '../../../credentials/one-time-tokens.ts'
+import { asConnectionId } from '../../../domain/ids.ts'
 import { describeDecision, refusalMessage } from '../../../domain/sign-in-rules.ts'
 import { completeAuthorization, describeOidcError, fixFor } from '../../../sso/callback.ts'
 import { displayClaims } from '../../../sso/claims.ts'
@@ -47,8 +48,7 @@ export async function ssoRoutes(app: FastifyInstance, deps: SsoRouteDeps): Promi
 
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof SsoPageError) return sendPage(reply, error.status, error.title, error.body)
-    const translated = store.translateError(error)
-    if (translated instanceof StoreUnavailable) {
+    if (error instanceof StoreUnavailable) {
       reply.header('retry-after', '5')
       return sendPage(
         reply,
@@ -104,8 +104,7 @@ export async function ssoRoutes(app: FastifyInstance, deps: SsoRouteDeps): Promi
       url = await startAuthorization(ssoDeps, connection, purpose, binding)
     } catch (error) {
       const described = describeOidcError(error, 'discovery')
-      await store.appendSignInLog({
-        tenantId: connection.tenantId,
+      await store.forTenant(connection.tenantId).signInLog.append({
         connectionId: connection.id,
         at: new Date().toISOString(),
         outcome: purpose === 'verify' ? 'verification-failed' : 'failed',
@@ -133,7 +132,7 @@ export async function ssoRoutes(app: FastifyInstance, deps: SsoRouteDeps): Promi
       const q = request.query.q?.trim() ?? ''
       if (q === '') return sendPage(reply, 200, 'Sign in with SSO', ssoForm())
       const domain = q.includes('@') ? q.slice(q.lastIndexOf('@') + 1) : q
-      const connection = await store.getConnectionByDomain(domain)
+      const connection = await store.connections.byDomain(domain)
       if (!connection) {
         return sendPage(
           reply,
@@ -157,7 +156,7 @@ export async function ssoRoutes(app: FastifyInstance, deps: SsoRouteDeps): Promi
       },
     },
     async (request, reply) => {
-      const connection = await store.getConnection(request.params.connectionId)
+      const connection = await store.connections.get(asConnectionId(request.params.connectionId))
       if (!connection) {
         throw new SsoPageError(
           404,
@@ -180,12 +179,12 @@ export async function ssoRoutes(app: FastifyInstance, deps: SsoRouteDeps): Promi
       },
     },
     async (request, reply) => {
-      const record = await store.consumeOneTimeToken(
+      const record = await store.oneTimeTokens.consume(
         hashToken(request.params.token),
         'verify-connection',
         new Date().toISOString(),
       )
-      const connection = record ? await store.getConnection(record.subjectId) : undefined
+      const connection = record ? await store.connections.get(record.subjectId) : undefined
       if (!record || !connection || connection.tenantId !== record.tenantId) {
         throw new SsoPageError(
           410,
