@@ -27,12 +27,13 @@ async function appWithCapturedLog(t: TestContext, breakTokens = false) {
   const store = breakTokens
     ? (new Proxy(real, {
         get(target, name, receiver) {
-          if (name === 'findOneTimeToken' || name === 'consumeOneTimeToken') {
-            return async () => {
+          if (name === 'oneTimeTokens') {
+            const fail = async () => {
               throw new Error(
                 `lookup failed for /login/set-password/${TOKEN} and /sso/verify/${TOKEN}`,
               )
             }
+            return { find: fail, consume: fail, pruneExpired: fail }
           }
           const value = Reflect.get(target, name, receiver) as unknown
           return typeof value === 'function' ? value.bind(target) : value
