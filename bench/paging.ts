@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { newId } from '../src/domain/ids.ts'
+import { newTenantId, newUserId } from '../src/domain/ids.ts'
 import { parseFilter } from '../src/scim/filter/parser.ts'
 import type { ListQuery } from '../src/store/store.ts'
 import { openSqliteStore } from '../src/store/sqlite/open-sqlite.ts'
@@ -17,8 +17,8 @@ const store = openSqliteStore(join(dir, 'paging.sqlite'))
 try {
   await store.migrate()
   const at = new Date().toISOString()
-  const tenant = await store.createTenant({
-    id: newId(),
+  const tenant = await store.tenants.create({
+    id: newTenantId(),
     slug: 'paging',
     name: 'paging',
     createdAt: at,
@@ -27,10 +27,10 @@ try {
     await store.transaction(async (tx) => {
       const ts = tx.forTenant(tenant.id)
       for (let j = i; j < Math.min(users, i + 1000); j++) {
-        const id = newId()
+        const id = newUserId()
         const userName = `user${j}@paging.example`
-        await ts.insertIdentity(id, userName, at)
-        await ts.insertUser(
+        await ts.users.insertIdentity(id, userName, at)
+        await ts.users.insert(
           id,
           {
             userName,
@@ -55,7 +55,7 @@ try {
   })
   const time = async (label: string, query: ListQuery, reps = 20) => {
     const started = process.hrtime.bigint()
-    for (let i = 0; i < reps; i++) await ts.listUsers(query)
+    for (let i = 0; i < reps; i++) await ts.users.list(query)
     const ms = Number(process.hrtime.bigint() - started) / 1e6 / reps
     console.log(`| ${label} | ${ms.toFixed(2)} |`)
   }
@@ -66,7 +66,7 @@ try {
   await time('first page, filter active eq true', page(1, 'active eq true'))
   const started = process.hrtime.bigint()
   let pages = 0
-  for (let s = 1; s <= users; s += 100, pages++) await ts.listUsers(page(s))
+  for (let s = 1; s <= users; s += 100, pages++) await ts.users.list(page(s))
   console.log(
     `| each page of an in-order walk (${pages} pages) | ${(Number(process.hrtime.bigint() - started) / 1e6 / pages).toFixed(2)} |`,
   )

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { newId } from '../src/domain/ids.ts'
+import { newGroupId, newTenantId, newUserId, type UserId } from '../src/domain/ids.ts'
 import { patchGroup } from '../src/provisioning/groups.ts'
 import type { ProvisioningContext } from '../src/provisioning/context.ts'
 import { applyPatch } from '../src/scim/patch/apply-patch.ts'
@@ -43,20 +43,20 @@ async function groupPatch(n: number): Promise<number> {
   try {
     await store.migrate()
     const at = new Date().toISOString()
-    const tenant = await store.createTenant({
-      id: newId(),
+    const tenant = await store.tenants.create({
+      id: newTenantId(),
       slug: 'bench',
       name: 'bench',
       createdAt: at,
     })
-    const ids: string[] = []
+    const ids: UserId[] = []
     await store.transaction(async (tx) => {
       const ts = tx.forTenant(tenant.id)
       for (let i = 0; i < n; i++) {
-        const id = newId()
+        const id = newUserId()
         const userName = `user${i}@bench.example`
-        await ts.insertIdentity(id, userName, at)
-        await ts.insertUser(
+        await ts.users.insertIdentity(id, userName, at)
+        await ts.users.insert(
           id,
           {
             userName,
@@ -74,8 +74,8 @@ async function groupPatch(n: number): Promise<number> {
     })
     const group = await store
       .forTenant(tenant.id)
-      .insertGroup(
-        newId(),
+      .groups.insert(
+        newGroupId(),
         { displayName: 'Everyone', externalId: null, doc: { displayName: 'Everyone' } },
         'SCIM',
         at,
@@ -91,7 +91,7 @@ async function groupPatch(n: number): Promise<number> {
       ids.map((id) => ({ op: 'add', path: 'members', value: [{ value: id }] })),
     )
     const ms = await timedAsync(() => patchGroup(ctx, group.id, body, undefined))
-    const members = (await store.forTenant(tenant.id).listMembers([group.id])).get(group.id) ?? []
+    const members = (await store.forTenant(tenant.id).members.list([group.id])).get(group.id) ?? []
     if (members.length !== n) throw new Error(`expected ${n} members, got ${members.length}`)
     return ms
   } finally {

@@ -66,7 +66,7 @@ export async function recordPublicUrl(
   publicUrl: string,
   at = new Date(),
 ): Promise<void> {
-  await store.setServiceSetting(PUBLIC_URL_SETTING, publicUrl, at.toISOString())
+  await store.settings.set(PUBLIC_URL_SETTING, publicUrl, at.toISOString())
 }
 
 /** The URL with any password replaced, for messages. */

@@ -8,7 +8,7 @@ import type { FastifyInstance, HTTPMethods, LightMyRequestResponse as LightRespo
 import { loadConfig, type Config } from '../src/config.ts'
 import { createSecretBox, type SecretBox } from '../src/credentials/secret-box.ts'
 import { issueScimToken, loadSigningKey, type SigningKey } from '../src/credentials/scim-tokens.ts'
-import { newId } from '../src/domain/ids.ts'
+import { newTenantId } from '../src/domain/ids.ts'
 import type { Tenant } from '../src/domain/types.ts'
 import { buildApp } from '../src/http/app.ts'
 import type { OidcClientOptions } from '../src/sso/clients.ts'
@@ -106,15 +106,15 @@ export async function build(
   })
 
   const addTenant = async (slug: string): Promise<TestTenant> => {
-    const tenant = await store.createTenant({
-      id: newId(),
+    const tenant = await store.tenants.create({
+      id: newTenantId(),
       slug,
       name: slug,
       createdAt: new Date().toISOString(),
     })
     const { token } = await issueScimToken(store, signingKey, tenant, config.publicUrl)
     return {
-      tenant: (await store.getTenantById(tenant.id)) ?? tenant,
+      tenant: (await store.tenants.getById(tenant.id)) ?? tenant,
       token,
       base: `/scim/v2/${slug}`,
     }

@@ -137,7 +137,7 @@ async function publicUrlFor(
   io: CommandIo,
   isOwnExplicit: boolean,
 ): Promise<string> {
-  const recorded = await runtime.store.getServiceSetting(PUBLIC_URL_SETTING)
+  const recorded = await runtime.store.settings.get(PUBLIC_URL_SETTING)
   const own = runtime.config.publicUrl
   if (recorded !== undefined) {
     if (isOwnExplicit && recorded.value !== own) {

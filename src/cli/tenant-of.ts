@@ -5,7 +5,7 @@ import type { Tenant } from '../domain/types.ts'
 import type { Runtime } from '../runtime.ts'
 
 export async function tenantOf(runtime: Runtime, slug: string): Promise<Tenant> {
-  const tenant = await runtime.store.getTenantBySlug(slug)
+  const tenant = await runtime.store.tenants.getBySlug(slug)
   if (!tenant) throw AppError.notFound(`No tenant "${slug}". See \`npx rollcall tenant list\`.`)
   return tenant
 }

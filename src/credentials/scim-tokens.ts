@@ -27,7 +27,7 @@ export interface SigningKey {
 
 /** Loads the instance signing key, creating (and storing, encrypted) one on first start. */
 export async function loadSigningKey(store: Store, box: SecretBox): Promise<SigningKey> {
-  let record = await store.getSigningKey()
+  let record = await store.signingKeys.get()
   if (!record) {
     const { privateKey, publicKey } = await generateKeyPair('EdDSA', {
       crv: 'Ed25519',
@@ -36,7 +36,7 @@ export async function loadSigningKey(store: Store, box: SecretBox): Promise<Sign
     const kid = newId()
     const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ALGORITHM }
     const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: ALGORITHM }
-    record = await store.insertSigningKey({
+    record = await store.signingKeys.insert({
       id: kid,
       algorithm: ALGORITHM,
       publicJwk: JSON.stringify(publicJwk),
@@ -74,7 +74,7 @@ export async function issueScimToken(
     .setJti(tokenId)
     .setIssuedAt()
     .sign(key.privateKey)
-  await store.setScimToken(tenant.id, tokenId, new Date().toISOString())
+  await store.forTenant(tenant.id).scim.setToken(tokenId, new Date().toISOString())
   return { token, tokenId }
 }
 
@@ -158,7 +158,7 @@ export async function verifyScimToken(
       }
     }
   }
-  const tenant = await store.getTenantBySlug(tenantSlug)
+  const tenant = await store.tenants.getBySlug(tenantSlug)
   // A token of another tenant and an unknown tenant answer alike: nothing about other tenants leaks.
   if (!tenant || typeof claims.tid !== 'string' || !sameString(claims.tid, tenant.id)) {
     return {

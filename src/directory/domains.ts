@@ -72,11 +72,10 @@ export async function addDomain(
   now: Date = new Date(),
 ): Promise<TenantDomainRecord> {
   const domain = domainArgument(value)
-  const owner = await store.domainOwner(domain)
+  const owner = await store.domains.owner(domain)
   if (owner !== undefined && owner !== tenant.id) throw verifiedElsewhere(domain)
   try {
-    return await store.addDomain({
-      tenantId: tenant.id,
+    return await store.forTenant(tenant.id).domains.add({
       domain,
       challenge: randomBytes(18).toString('base64url'),
       status: 'pending',
@@ -96,7 +95,7 @@ export async function addDomain(
 }
 
 export async function listDomains(store: Store, tenant: Tenant): Promise<TenantDomainRecord[]> {
-  return store.listDomains(tenant.id)
+  return store.forTenant(tenant.id).domains.list()
 }
 
 export async function getDomain(
@@ -105,7 +104,7 @@ export async function getDomain(
   value: string,
 ): Promise<TenantDomainRecord> {
   const domain = domainArgument(value)
-  const record = await store.getDomain(tenant.id, domain)
+  const record = await store.forTenant(tenant.id).domains.get(domain)
   if (!record) throw notFound(domain)
   return record
 }
@@ -130,7 +129,7 @@ export async function verifyDomain(
 ): Promise<TenantDomainRecord> {
   const record = await getDomain(store, tenant, value)
   if (record.status === 'verified') return record
-  const owner = await store.domainOwner(record.domain)
+  const owner = await store.domains.owner(record.domain)
   if (owner !== undefined && owner !== tenant.id) throw verifiedElsewhere(record.domain)
   const name = challengeRecordName(record.domain)
   if (how.method === 'dns') {
@@ -155,7 +154,7 @@ export async function verifyDomain(
     }
   }
   try {
-    const verified = await store.markDomainVerified(tenant.id, record.domain, {
+    const verified = await store.forTenant(tenant.id).domains.markVerified(record.domain, {
       at: now.toISOString(),
       method: how.method,
       by: how.method === 'dns' ? name : how.by,
@@ -170,5 +169,5 @@ export async function verifyDomain(
 
 export async function removeDomain(store: Store, tenant: Tenant, value: string): Promise<void> {
   const domain = domainArgument(value)
-  if (!(await store.removeDomain(tenant.id, domain))) throw notFound(domain)
+  if (!(await store.forTenant(tenant.id).domains.remove(domain))) throw notFound(domain)
 }

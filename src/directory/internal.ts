@@ -1,7 +1,7 @@
 // Directory operations of admins (CLI now, console and admin API later) on INTERNAL records,
 // with the ownership rules of SPEC §1 (D2, D8, G4).
 import { emailIdentityOf } from '../domain/directory-rules.ts'
-import { newId } from '../domain/ids.ts'
+import { newGroupId, newUserId, type UserId } from '../domain/ids.ts'
 import { BUILT_IN_ROLES, type Tenant } from '../domain/types.ts'
 import { AppError } from '../errors.ts'
 import type { GroupRecord, MemberRecord, Store, UserRecord } from '../store/store.ts'
@@ -25,11 +25,11 @@ export async function addInternalUser(
   return store.transaction(async (tx) => {
     const tenantStore = tx.forTenant(tenant.id)
     const at = new Date().toISOString()
-    const identity = await tenantStore.identityByEmail(emailNorm)
+    const identity = await tenantStore.users.identityByEmail(emailNorm)
     if (identity?.inThisTenant) {
       throw AppError.conflict(`${input.email} is already a member of ${tenant.slug}.`)
     }
-    let userId: string
+    let userId: UserId
     if (identity) {
       userId = identity.userId
       // D2: a SCIM-controlled user belongs to exactly one tenant.
@@ -39,8 +39,8 @@ export async function addInternalUser(
         )
       }
     } else {
-      userId = newId()
-      await tenantStore.insertIdentity(userId, emailNorm, at)
+      userId = newUserId()
+      await tenantStore.users.insertIdentity(userId, emailNorm, at)
     }
     const doc: Record<string, unknown> = {
       userName: input.email,
@@ -48,7 +48,7 @@ export async function addInternalUser(
       active: true,
       ...(input.displayName ? { displayName: input.displayName } : {}),
     }
-    return tenantStore.insertUser(
+    return tenantStore.users.insert(
       userId,
       {
         userName: input.email,
@@ -75,19 +75,19 @@ export async function createInternalGroup(
     return await store.transaction(async (tx) => {
       const tenantStore = tx.forTenant(tenant.id)
       const at = new Date().toISOString()
-      const group = await tenantStore.insertGroup(
-        newId(),
+      const group = await tenantStore.groups.insert(
+        newGroupId(),
         { displayName: input.name, externalId: null, doc: { displayName: input.name } },
         'INTERNAL',
         at,
       )
       const members = []
       for (const email of input.memberEmails) {
-        const id = await tenantStore.findUserIdByUserName(email)
+        const id = await tenantStore.users.findIdByUserName(email)
         if (id === undefined) throw AppError.notFound(`${email} is not a member of ${tenant.slug}.`)
         members.push({ id, type: 'User' as const })
       }
-      await tenantStore.upsertMembers(group.id, members, 'INTERNAL', at, { keepExisting: true })
+      await tenantStore.members.upsert(group.id, members, 'INTERNAL', at, { keepExisting: true })
       return group
     })
   } catch (error) {
@@ -104,9 +104,9 @@ export async function showGroup(
   name: string,
 ): Promise<{ group: GroupRecord; members: MemberRecord[] }> {
   const tenantStore = store.forTenant(tenant.id)
-  const group = await tenantStore.getGroupByName(name)
+  const group = await tenantStore.groups.getByName(name)
   if (!group) throw AppError.notFound(`No group named "${name}" in ${tenant.slug}.`)
-  const members = (await tenantStore.listMembers([group.id])).get(group.id) ?? []
+  const members = (await tenantStore.members.list([group.id])).get(group.id) ?? []
   return { group, members }
 }
 
@@ -122,11 +122,11 @@ export async function ensureAdmin(
 ): Promise<{ user: UserRecord; promoted: boolean }> {
   const emailNorm = emailIdentityOf(email)
   if (emailNorm === undefined) throw AppError.invalidRequest(`"${email}" is not an email address.`)
-  const identity = await store.forTenant(tenant.id).identityByEmail(emailNorm)
+  const identity = await store.forTenant(tenant.id).users.identityByEmail(emailNorm)
   if (identity?.inThisTenant) {
     const user = await store
       .forTenant(tenant.id)
-      .setRole(identity.userId, 'Admin', new Date().toISOString())
+      .users.setRole(identity.userId, 'Admin', new Date().toISOString())
     if (!user)
       throw AppError.conflict(`${email} is no longer a member of ${tenant.slug}; try again.`)
     return { user, promoted: true }

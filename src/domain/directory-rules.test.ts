@@ -6,10 +6,11 @@ import {
   memberElsewhereDetail,
   type IdentityMemberships,
 } from './directory-rules.ts'
+import { asUserId } from './ids.ts'
 
 function identity(overrides: Partial<IdentityMemberships> = {}): IdentityMemberships {
   return {
-    userId: 'u1',
+    userId: asUserId('u1'),
     inThisTenant: undefined,
     otherTenantCount: 0,
     scimControlledElsewhere: false,

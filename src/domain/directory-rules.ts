@@ -1,5 +1,6 @@
 // The ownership rules of SPEC §1 (D1, D2, D5–D7, D12, G2, G3, G5) as pure decisions; the provisioning
 // service asks them and the store carries them out inside one transaction.
+import type { UserId } from './ids.ts'
 import type { DomainOwnership } from './domains.ts'
 import type { Origin } from './types.ts'
 
@@ -22,7 +23,7 @@ export function normaliseName(value: string): string {
 
 /** What the store knows of an email identity when SCIM claims it for a tenant. */
 export interface IdentityMemberships {
-  readonly userId: string
+  readonly userId: UserId
   /** The membership in the tenant making the request, if any. */
   readonly inThisTenant: { readonly origin: Origin } | undefined
   /** How many other tenants the person is a member of (never which ones). */
@@ -38,11 +39,11 @@ export type ScimClaimDecision =
    * The person is not a member here: give them a SCIM membership here. `endElsewhere`: the
    * memberships they have in other tenants end (D2), which only the domain's owner may cause.
    */
-  | { readonly kind: 'attach'; readonly userId: string; readonly endElsewhere: boolean }
+  | { readonly kind: 'attach'; readonly userId: UserId; readonly endElsewhere: boolean }
   /** D5: an INTERNAL member of this tenant; convert to SCIM, keeping the id (D2 as for attach). */
-  | { readonly kind: 'convert'; readonly userId: string; readonly endElsewhere: boolean }
+  | { readonly kind: 'convert'; readonly userId: UserId; readonly endElsewhere: boolean }
   /** Already SCIM-controlled in this tenant: a second create is a duplicate. */
-  | { readonly kind: 'duplicate'; readonly userId: string }
+  | { readonly kind: 'duplicate'; readonly userId: UserId }
   /** D2/D6: a member of another tenant; only a sign-in through this tenant's login URL moves them. */
   | { readonly kind: 'memberElsewhere'; readonly domainVerifiedHere: boolean }
   /** D12: the email's domain is verified by another tenant, whether or not the person exists. */

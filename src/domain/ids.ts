@@ -1,5 +1,6 @@
 // Resource ids: UUID version 7 (RFC 9562 §5.7), time-ordered so that the default listing order is
-// creation order and index-seek paging works on the primary key.
+// creation order and index-seek paging works on the primary key; branded per kind, so that a
+// group id passed where a user id goes (or a tenant id where a user id goes) does not compile.
 import { randomBytes } from 'node:crypto'
 
 let lastMillis = 0
@@ -24,3 +25,31 @@ export function newId(): string {
   const hex = bytes.toString('hex')
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }
+
+declare const brand: unique symbol
+
+/** A `T` that only code naming `B` produces: two brands of string do not mix. */
+export type Brand<T, B extends string> = T & { readonly [brand]: B }
+
+export type TenantId = Brand<string, 'TenantId'>
+/** A person (global identity, D1); their memberships of tenants share it. */
+export type UserId = Brand<string, 'UserId'>
+export type GroupId = Brand<string, 'GroupId'>
+export type ConnectionId = Brand<string, 'ConnectionId'>
+/** A group member is a user or a group (RFC 7643 §4.2 `members`). */
+export type MemberId = UserId | GroupId
+
+export const newTenantId = (): TenantId => newId() as TenantId
+export const newUserId = (): UserId => newId() as UserId
+export const newGroupId = (): GroupId => newId() as GroupId
+export const newConnectionId = (): ConnectionId => newId() as ConnectionId
+
+// The casts, for ids read from trusted rows and for ids a request names (a SCIM path, an admin
+// API parameter, a CLI flag): any string is accepted, and an id that names nothing of the
+// tenant simply finds nothing, so no format check is needed for safety.
+export const asTenantId = (value: string): TenantId => value as TenantId
+export const asUserId = (value: string): UserId => value as UserId
+export const asGroupId = (value: string): GroupId => value as GroupId
+export const asConnectionId = (value: string): ConnectionId => value as ConnectionId
+/** A member id as a client names it (a PATCH `members[value eq "…"]`), user or group. */
+export const asMemberId = (value: string): MemberId => value as MemberId

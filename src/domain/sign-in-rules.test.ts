@@ -6,13 +6,14 @@ import {
   emailFromClaims,
   type SignInPerson,
 } from './sign-in-rules.ts'
+import { asUserId } from './ids.ts'
 
 const connection = { jitEnabled: true, emailClaims: ['email', 'preferred_username', 'upn'] }
 const OID = '6e5f1b2c-3d4e-4f50-8a9b-0c1d2e3f4a5b'
 
 function member(overrides: Partial<NonNullable<SignInPerson['here']>> = {}): SignInPerson {
   return {
-    userId: 'u1',
+    userId: asUserId('u1'),
     here: {
       origin: 'SCIM',
       active: true,
@@ -125,7 +126,7 @@ describe('decideSignIn', () => {
 
   it('brings in a person who is INTERNAL in other tenants (D7), even with JIT off', () => {
     const person: SignInPerson = {
-      userId: 'u1',
+      userId: asUserId('u1'),
       here: undefined,
       elsewhere: [{ origin: 'INTERNAL' }, { origin: 'INTERNAL' }],
     }
@@ -145,7 +146,11 @@ describe('decideSignIn', () => {
   })
 
   it('refuses a person SCIM-controlled by another tenant (D2, D7)', () => {
-    const person: SignInPerson = { userId: 'u1', here: undefined, elsewhere: [{ origin: 'SCIM' }] }
+    const person: SignInPerson = {
+      userId: asUserId('u1'),
+      here: undefined,
+      elsewhere: [{ origin: 'SCIM' }],
+    }
     const decision = decideSignIn({
       domain: 'this',
       claims: { email: 'a@x.com' },
@@ -183,7 +188,7 @@ describe('decideSignIn', () => {
   })
 
   it('lets a known person with no membership join just in time', () => {
-    const person: SignInPerson = { userId: 'u9', here: undefined, elsewhere: [] }
+    const person: SignInPerson = { userId: asUserId('u9'), here: undefined, elsewhere: [] }
     assert.equal(
       decideSignIn({ domain: 'this', claims: { email: 'a@x.com' }, connection, person }).kind,
       'join',
@@ -198,12 +203,12 @@ describe('decideSignIn', () => {
 
   describe('verified domains (D11, D12)', () => {
     const internalElsewhere: SignInPerson = {
-      userId: 'u1',
+      userId: asUserId('u1'),
       here: undefined,
       elsewhere: [{ origin: 'INTERNAL' }],
     }
     const scimElsewhere: SignInPerson = {
-      userId: 'u1',
+      userId: asUserId('u1'),
       here: undefined,
       elsewhere: [{ origin: 'SCIM' }],
     }

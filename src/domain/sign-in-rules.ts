@@ -2,6 +2,7 @@
 // token carries, and whether the person signs in, is moved into the tenant, joins it, is created,
 // or is refused. Pure decisions: the callback and the verification page ask them, and the
 // sign-in service carries them out inside one transaction.
+import type { UserId } from './ids.ts'
 import { emailIdentityOf } from './directory-rules.ts'
 import type { DomainOwnership } from './domains.ts'
 import type { Origin } from './types.ts'
@@ -39,7 +40,7 @@ export function emailFromClaims(
 
 /** What the store knows of the person the email belongs to. */
 export interface SignInPerson {
-  readonly userId: string
+  readonly userId: UserId
   /** The membership in the connection's tenant, if any. */
   readonly here:
     | {
@@ -78,7 +79,7 @@ export type SignInDecision =
   | {
       readonly kind: 'signIn'
       readonly email: string
-      readonly userId: string
+      readonly userId: UserId
       readonly role: string
     }
   /**
@@ -88,7 +89,7 @@ export type SignInDecision =
   | {
       readonly kind: 'transfer'
       readonly email: string
-      readonly userId: string
+      readonly userId: UserId
       readonly role: string
       readonly memberElsewhere: number
     }
@@ -96,7 +97,7 @@ export type SignInDecision =
   | {
       readonly kind: 'join'
       readonly email: string
-      readonly userId: string
+      readonly userId: UserId
       readonly role: string
     }
   /** Nobody has this email yet: a new person with an email identity, member just in time. */

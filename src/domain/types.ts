@@ -1,5 +1,6 @@
 // The directory model of SPEC §1: tenants, users (identified by email), memberships with role,
 // origin and active flag, groups (identified by name) and group memberships with origin.
+import type { TenantId } from './ids.ts'
 
 /** Who controls a record: created in Rollcall, or controlled by the IdP through SCIM. */
 export type Origin = 'INTERNAL' | 'SCIM'
@@ -12,7 +13,7 @@ export type Role = string
 export const DEFAULT_SCIM_ROLE: Role = 'Viewer'
 
 export interface Tenant {
-  readonly id: string
+  readonly id: TenantId
   readonly slug: string
   readonly name: string
   readonly createdAt: string

@@ -3,7 +3,7 @@
 // extension (G6). Member changes cost O(changed members): they are row inserts and deletes,
 // never a read-modify-write of a member list.
 import { isDeepStrictEqual } from 'node:util'
-import { newId } from '../domain/ids.ts'
+import { asGroupId, asMemberId, newGroupId, type GroupId } from '../domain/ids.ts'
 import { ScimError } from '../scim/errors.ts'
 import { valueFilterPredicate } from '../scim/filter/evaluate.ts'
 import { applyPatch, type MemberOperation } from '../scim/patch/apply-patch.ts'
@@ -17,6 +17,7 @@ import {
   type MemberReference,
   type Page,
   type TenantStore,
+  memberReference,
 } from '../store/store.ts'
 import { groupWriteOf } from '../store/sql/columns.ts'
 import { RFC3339_NOW, type ProvisioningContext } from './context.ts'
@@ -38,11 +39,11 @@ async function withUniqueness<T>(displayName: string, fn: () => Promise<T>): Pro
 /** Checks that every referenced member is a user or group of this tenant; returns typed refs. */
 async function resolveMembers(
   tenantStore: TenantStore,
-  groupId: string,
+  groupId: GroupId,
   members: readonly { value: string; type?: 'User' | 'Group' | undefined }[],
 ): Promise<MemberReference[]> {
   if (members.length === 0) return []
-  const targets = await tenantStore.findMemberTargets(members.map((m) => m.value))
+  const targets = await tenantStore.members.findTargets(members.map((m) => m.value))
   const missing = members.filter((m) => !targets.has(m.value)).map((m) => m.value)
   if (missing.length > 0) {
     const shown = missing
@@ -62,7 +63,7 @@ async function resolveMembers(
   for (const m of members) {
     if (seen.has(m.value)) continue
     seen.add(m.value)
-    refs.push({ id: m.value, type: targets.get(m.value) ?? 'User' })
+    refs.push(memberReference(m.value, targets.get(m.value) ?? 'User'))
   }
   return refs
 }
@@ -77,7 +78,7 @@ const MAX_SCANNED_MEMBERS = 200_000
 /** Carries out member operations in order (RFC 7644 §3.5.2), touching only SCIM-origin rows. */
 async function applyMemberOperations(
   tenantStore: TenantStore,
-  groupId: string,
+  groupId: GroupId,
   operations: readonly MemberOperation[],
   at: string,
 ): Promise<void> {
@@ -88,7 +89,7 @@ async function applyMemberOperations(
     if (op.kind !== 'removeWhere') scimMembers = undefined
     switch (op.kind) {
       case 'add':
-        await tenantStore.upsertMembers(
+        await tenantStore.members.upsert(
           groupId,
           await resolveMembers(tenantStore, groupId, op.members),
           'SCIM',
@@ -97,25 +98,25 @@ async function applyMemberOperations(
         break
       case 'replace': {
         const refs = await resolveMembers(tenantStore, groupId, op.members)
-        await tenantStore.removeMembersExcept(
+        await tenantStore.members.removeExcept(
           groupId,
           refs.map((r) => r.id),
           'SCIM',
         )
-        await tenantStore.upsertMembers(groupId, refs, 'SCIM', at)
+        await tenantStore.members.upsert(groupId, refs, 'SCIM', at)
         break
       }
       case 'remove':
-        await tenantStore.removeMembers(groupId, op.values, 'SCIM')
+        await tenantStore.members.remove(groupId, op.values.map(asMemberId), 'SCIM')
         break
       case 'removeAll':
         // G5: SCIM never removes INTERNAL memberships.
-        await tenantStore.removeMembersExcept(groupId, [], 'SCIM')
+        await tenantStore.members.removeExcept(groupId, [], 'SCIM')
         break
       case 'removeWhere': {
         // A filter other than value equality (e.g. members[type eq "Group"]): evaluate it over
         // the group's SCIM members. Rare, and bounded by the group's size.
-        scimMembers ??= ((await tenantStore.listMembers([groupId])).get(groupId) ?? []).filter(
+        scimMembers ??= ((await tenantStore.members.list([groupId])).get(groupId) ?? []).filter(
           (m) => m.origin === 'SCIM',
         )
         scanned += scimMembers.length
@@ -135,7 +136,7 @@ async function applyMemberOperations(
             .filter((m) => matches({ value: m.memberId, type: m.memberType, display: m.display }))
             .map((m) => m.memberId),
         )
-        await tenantStore.removeMembers(groupId, [...doomed], 'SCIM')
+        await tenantStore.members.remove(groupId, [...doomed], 'SCIM')
         scimMembers = scimMembers.filter((m) => !doomed.has(m.memberId))
         break
       }
@@ -155,12 +156,12 @@ export async function createGroup(ctx: ProvisioningContext, body: unknown): Prom
       ctx.store.transaction(async (store) => {
         const tenantStore = store.forTenant(ctx.tenant.id)
         const at = RFC3339_NOW()
-        const existing = await tenantStore.getGroupByName(write.displayName)
+        const existing = await tenantStore.groups.getByName(write.displayName)
         let group: GroupRecord
         if (existing === undefined) {
-          group = await tenantStore.insertGroup(newId(), write, 'SCIM', at)
+          group = await tenantStore.groups.insert(newGroupId(), write, 'SCIM', at)
         } else if (existing.origin === 'INTERNAL') {
-          const converted = await tenantStore.updateGroup(
+          const converted = await tenantStore.groups.update(
             existing.id,
             existing.version,
             write,
@@ -178,7 +179,7 @@ export async function createGroup(ctx: ProvisioningContext, body: unknown): Prom
         }
         if (normalized.members && normalized.members.length > 0) {
           const refs = await resolveMembers(tenantStore, group.id, normalized.members)
-          await tenantStore.upsertMembers(group.id, refs, 'SCIM', at)
+          await tenantStore.members.upsert(group.id, refs, 'SCIM', at)
         }
         return group
       }),
@@ -187,7 +188,7 @@ export async function createGroup(ctx: ProvisioningContext, body: unknown): Prom
 }
 
 export async function getGroup(ctx: ProvisioningContext, id: string): Promise<GroupRecord> {
-  const group = await ctx.store.forTenant(ctx.tenant.id).getGroup(id)
+  const group = await ctx.store.forTenant(ctx.tenant.id).groups.get(asGroupId(id))
   if (!group) throw ScimError.notFound('Group', id)
   return group
 }
@@ -196,7 +197,7 @@ export async function listGroups(
   ctx: ProvisioningContext,
   query: ListQuery,
 ): Promise<Page<GroupRecord>> {
-  return ctx.store.forTenant(ctx.tenant.id).listGroups(query)
+  return ctx.store.forTenant(ctx.tenant.id).groups.list(query)
 }
 
 /** PUT /Groups/{id} (RFC 7644 §3.5.1): the SCIM-origin members become exactly those given. */
@@ -206,6 +207,7 @@ export async function replaceGroup(
   body: unknown,
   ifMatch: string | undefined,
 ): Promise<GroupRecord> {
+  const groupId = asGroupId(id)
   const normalized = normalizeResource(body, GROUP_RESOURCE_TYPE, {
     quirks: ctx.quirks,
     mode: 'replace',
@@ -215,18 +217,18 @@ export async function replaceGroup(
     retryOnConflict(() =>
       ctx.store.transaction(async (store) => {
         const tenantStore = store.forTenant(ctx.tenant.id)
-        const existing = await tenantStore.getGroup(id)
+        const existing = await tenantStore.groups.get(groupId)
         if (!existing) throw ScimError.notFound('Group', id)
         checkIfMatch(ifMatch, existing.version)
         const at = RFC3339_NOW()
-        const updated = await tenantStore.updateGroup(id, existing.version, write, at, {
+        const updated = await tenantStore.groups.update(groupId, existing.version, write, at, {
           origin: 'SCIM',
         })
         if (!updated) throw new VersionConflict()
         if (normalized.members !== undefined) {
           await applyMemberOperations(
             tenantStore,
-            id,
+            groupId,
             [{ kind: 'replace', members: [...normalized.members] }],
             at,
           )
@@ -244,10 +246,11 @@ export async function patchGroup(
   body: unknown,
   ifMatch: string | undefined,
 ): Promise<GroupRecord> {
+  const groupId = asGroupId(id)
   return retryOnConflict(() =>
     ctx.store.transaction(async (store) => {
       const tenantStore = store.forTenant(ctx.tenant.id)
-      const existing = await tenantStore.getGroup(id)
+      const existing = await tenantStore.groups.get(groupId)
       if (!existing) throw ScimError.notFound('Group', id)
       checkIfMatch(ifMatch, existing.version)
       const result = applyPatch(body, existing.doc, GROUP_RESOURCE_TYPE, ctx.quirks)
@@ -257,16 +260,16 @@ export async function patchGroup(
       if (docChanged || (result.changed && existing.origin !== 'SCIM')) {
         const write = groupWriteOf(result.doc)
         const updated = await withUniqueness(write.displayName, () =>
-          tenantStore.updateGroup(id, existing.version, write, at, { origin: 'SCIM' }),
+          tenantStore.groups.update(groupId, existing.version, write, at, { origin: 'SCIM' }),
         )
         if (!updated) throw new VersionConflict()
         group = updated
       }
       if (result.memberOps.length > 0) {
-        await applyMemberOperations(tenantStore, id, result.memberOps, at)
-        if (group === existing) await tenantStore.touchGroup(id, at)
+        await applyMemberOperations(tenantStore, groupId, result.memberOps, at)
+        if (group === existing) await tenantStore.groups.touch(groupId, at)
         // The version moved on; re-read so the response carries the right meta.
-        group = (await tenantStore.getGroup(id)) ?? group
+        group = (await tenantStore.groups.get(groupId)) ?? group
       }
       return group
     }),
@@ -279,8 +282,9 @@ export async function deleteGroup(
   id: string,
   ifMatch: string | undefined,
 ): Promise<void> {
+  const groupId = asGroupId(id)
   await deleteChecked(ctx, 'Group', id, ifMatch, (tenantStore) => ({
-    get: () => tenantStore.getGroup(id),
-    remove: () => tenantStore.deleteGroup(id),
+    get: () => tenantStore.groups.get(groupId),
+    remove: () => tenantStore.groups.delete(groupId),
   }))
 }

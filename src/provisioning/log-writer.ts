@@ -1,6 +1,7 @@
 // The provisioning log (SPEC §5, issue: every SCIM request recorded): entries are buffered and
 // written in batches off the request path; old entries are pruned by age and count per tenant.
 // Unauthenticated requests are summarised per source and window: a flood cannot push out the trail.
+import type { TenantId } from '../domain/ids.ts'
 import type { ProvisioningLogEntry, Store } from '../store/store.ts'
 import { redactScimValue } from './redact.ts'
 
@@ -146,19 +147,36 @@ export class ProvisioningLogWriter {
     if (this.buffer.length === 0) return
     const batch = this.buffer
     this.buffer = []
-    this.flushing = this.store
-      .appendProvisioningLog(batch)
-      .catch((error) => this.options.onError(error))
+    this.flushing = this.append(batch)
+      .catch((error: unknown) => this.options.onError(error))
       .finally(() => {
         this.flushing = undefined
       })
     await this.flushing
   }
 
+  /** One transaction for the batch, each tenant's entries appended through its TenantStore. */
+  private async append(batch: readonly ProvisioningLogEntry[]): Promise<void> {
+    const byTenant = new Map<TenantId, ProvisioningLogEntry[]>()
+    for (const entry of batch) {
+      const entries = byTenant.get(entry.tenantId)
+      if (entries) entries.push(entry)
+      else byTenant.set(entry.tenantId, [entry])
+    }
+    await this.store.transaction(async (store) => {
+      for (const [tenantId, entries] of byTenant) {
+        await store.forTenant(tenantId).provisioningLog.append(entries)
+      }
+    })
+  }
+
   async prune(): Promise<number> {
     const before = new Date(Date.now() - this.options.retentionDays * 86_400_000).toISOString()
     try {
-      return await this.store.pruneProvisioningLog(before, this.options.maxRowsPerTenant)
+      const deleted = await this.store.provisioningLog.prune(before, this.options.maxRowsPerTenant)
+      // The sign-in log follows the same retention (by age; its volume is the users' sign-ins).
+      await this.store.signInLog.prune(before)
+      return deleted
     } catch (error) {
       this.options.onError(error)
       return 0

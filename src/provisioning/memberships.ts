@@ -1,25 +1,26 @@
 // D2: a SCIM-controlled user belongs to one tenant. When a tenant's SCIM takes control of a
 // person (allowed by the rules in domain/directory-rules.ts), their memberships in other tenants
 // end here, in the same transaction, and each affected tenant's provisioning log says so (D12).
+import type { TenantId, UserId } from '../domain/ids.ts'
 import type { Store } from '../store/store.ts'
 
 export async function endMembershipsElsewhere(
   store: Store,
-  tenantId: string,
-  userId: string,
+  tenantId: TenantId,
+  userId: UserId,
   email: string,
   at: string,
 ): Promise<number> {
   let ended = 0
-  for (const other of await store.membershipsOf(userId)) {
+  for (const other of await store.people.membershipsOf(userId)) {
     if (other.tenantId === tenantId) continue
-    await store.deleteSessionsOf(other.tenantId, userId)
-    if (!(await store.forTenant(other.tenantId).deleteUser(userId))) continue
+    const there = store.forTenant(other.tenantId)
+    await there.sessions.deleteOf(userId)
+    if (!(await there.users.delete(userId))) continue
     ended += 1
     // The acting tenant is not named: one organisation's directory is not another's business.
-    await store.appendProvisioningLog([
+    await there.provisioningLog.append([
       {
-        tenantId: other.tenantId,
         at,
         requestId: null,
         method: '-',

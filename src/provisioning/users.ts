@@ -9,7 +9,7 @@ import {
   type ScimClaimDecision,
 } from '../domain/directory-rules.ts'
 import { domainOfEmail, ownershipOf } from '../domain/domains.ts'
-import { newId } from '../domain/ids.ts'
+import { asUserId, newUserId, type TenantId } from '../domain/ids.ts'
 import { DEFAULT_SCIM_ROLE } from '../domain/types.ts'
 import { ScimError } from '../scim/errors.ts'
 import { applyPatch } from '../scim/patch/apply-patch.ts'
@@ -77,7 +77,7 @@ export async function renderUsers(
   withGroups: boolean,
 ): Promise<ScimResource[]> {
   const groups = withGroups
-    ? await tenantStore.groupsOfUsers(users.map((u) => u.id))
+    ? await tenantStore.users.groupsOf(users.map((u) => u.id))
     : new Map<string, never[]>()
   return users.map((u) => renderUser(u, groups.get(u.id) ?? [], baseUrl))
 }
@@ -108,19 +108,24 @@ export async function createUser(ctx: ProvisioningContext, body: unknown): Promi
         const emailNorm = emailIdentityOf(write.userName)
         if (emailNorm === undefined) {
           // D1: no email identity; the userName is unique within the tenant only.
-          if ((await tenantStore.findUserIdByUserName(write.userName)) !== undefined) {
+          if ((await tenantStore.users.findIdByUserName(write.userName)) !== undefined) {
             throw uniquenessError(new UniqueViolation('tenant_users_user_name'), write.userName)
           }
-          const id = newId()
-          await tenantStore.insertIdentity(id, null, at)
-          return tenantStore.insertUser(id, write, { origin: 'SCIM', role: DEFAULT_SCIM_ROLE }, at)
+          const id = newUserId()
+          await tenantStore.users.insertIdentity(id, null, at)
+          return tenantStore.users.insert(
+            id,
+            write,
+            { origin: 'SCIM', role: DEFAULT_SCIM_ROLE },
+            at,
+          )
         }
         const decision = await claimDecision(store, ctx.tenant.id, emailNorm)
         switch (decision.kind) {
           case 'create': {
-            const id = newId()
-            await tenantStore.insertIdentity(id, emailNorm, at)
-            return tenantStore.insertUser(
+            const id = newUserId()
+            await tenantStore.users.insertIdentity(id, emailNorm, at)
+            return tenantStore.users.insert(
               id,
               write,
               { origin: 'SCIM', role: DEFAULT_SCIM_ROLE },
@@ -131,7 +136,7 @@ export async function createUser(ctx: ProvisioningContext, body: unknown): Promi
             if (decision.endElsewhere) {
               await endMembershipsElsewhere(store, ctx.tenant.id, decision.userId, emailNorm, at)
             }
-            return tenantStore.insertUser(
+            return tenantStore.users.insert(
               decision.userId,
               write,
               { origin: 'SCIM', role: DEFAULT_SCIM_ROLE },
@@ -139,14 +144,20 @@ export async function createUser(ctx: ProvisioningContext, body: unknown): Promi
             )
           case 'convert': {
             // D5: the INTERNAL member becomes SCIM-controlled; same id, role kept.
-            const existing = await tenantStore.getUser(decision.userId)
+            const existing = await tenantStore.users.get(decision.userId)
             if (!existing) throw new VersionConflict()
             if (decision.endElsewhere) {
               await endMembershipsElsewhere(store, ctx.tenant.id, existing.id, emailNorm, at)
             }
-            const updated = await tenantStore.updateUser(existing.id, existing.version, write, at, {
-              origin: 'SCIM',
-            })
+            const updated = await tenantStore.users.update(
+              existing.id,
+              existing.version,
+              write,
+              at,
+              {
+                origin: 'SCIM',
+              },
+            )
             if (!updated) throw new VersionConflict()
             await endSessionsIfInactive(store, updated)
             return updated
@@ -166,12 +177,12 @@ export async function createUser(ctx: ProvisioningContext, body: unknown): Promi
 /** D2, D5–D7, D12: what taking SCIM control of this email identity does, in `store`'s view. */
 async function claimDecision(
   store: Store,
-  tenantId: string,
+  tenantId: TenantId,
   emailNorm: string,
 ): Promise<ScimClaimDecision> {
   const [identity, owner] = await Promise.all([
-    store.forTenant(tenantId).identityByEmail(emailNorm),
-    store.domainOwner(domainOfEmail(emailNorm)),
+    store.forTenant(tenantId).users.identityByEmail(emailNorm),
+    store.domains.owner(domainOfEmail(emailNorm)),
   ])
   return decideScimClaim(identity, ownershipOf(owner, tenantId))
 }
@@ -187,7 +198,7 @@ function claimRefusal(
 }
 
 export async function getUser(ctx: ProvisioningContext, id: string): Promise<UserRecord> {
-  const user = await ctx.store.forTenant(ctx.tenant.id).getUser(id)
+  const user = await ctx.store.forTenant(ctx.tenant.id).users.get(asUserId(id))
   if (!user) throw ScimError.notFound('User', id)
   return user
 }
@@ -196,7 +207,7 @@ export async function listUsers(
   ctx: ProvisioningContext,
   query: ListQuery,
 ): Promise<Page<UserRecord>> {
-  return ctx.store.forTenant(ctx.tenant.id).listUsers(query)
+  return ctx.store.forTenant(ctx.tenant.id).users.list(query)
 }
 
 /**
@@ -227,16 +238,16 @@ async function writeUser(
   if (newEmail !== oldEmail) {
     // D12: renaming into a domain another tenant verified would squat on its people.
     if (newEmail !== null) {
-      const owner = await store.domainOwner(domainOfEmail(newEmail))
+      const owner = await store.domains.owner(domainOfEmail(newEmail))
       if (ownershipOf(owner, ctx.tenant.id) === 'other') {
         throw ScimError.uniqueness(
           domainOwnedElsewhereDetail(write.userName, domainOfEmail(newEmail)),
         )
       }
     }
-    await tenantStore.setIdentityEmail(existing.id, newEmail)
+    await tenantStore.users.setIdentityEmail(existing.id, newEmail)
   }
-  const updated = await tenantStore.updateUser(existing.id, existing.version, write, at, {
+  const updated = await tenantStore.users.update(existing.id, existing.version, write, at, {
     origin: 'SCIM',
   })
   if (!updated) throw new VersionConflict()
@@ -246,7 +257,7 @@ async function writeUser(
 
 /** D9: a deactivated user's sessions end in the transaction that deactivates them. */
 async function endSessionsIfInactive(store: Store, user: UserRecord): Promise<void> {
-  if (!user.active) await store.deleteSessionsOf(user.tenantId, user.id)
+  if (!user.active) await store.forTenant(user.tenantId).sessions.deleteOf(user.id)
 }
 
 /** PUT /Users/{id} (RFC 7644 §3.5.1). */
@@ -260,7 +271,7 @@ export async function replaceUser(
   return withUniqueness(write.userName, () =>
     retryOnConflict(() =>
       ctx.store.transaction(async (store) => {
-        const existing = await store.forTenant(ctx.tenant.id).getUser(id)
+        const existing = await store.forTenant(ctx.tenant.id).users.get(asUserId(id))
         if (!existing) throw ScimError.notFound('User', id)
         checkIfMatch(ifMatch, existing.version)
         return writeUser(store, ctx, existing, write)
@@ -278,7 +289,7 @@ export async function patchUser(
 ): Promise<UserRecord> {
   return retryOnConflict(() =>
     ctx.store.transaction(async (store) => {
-      const existing = await store.forTenant(ctx.tenant.id).getUser(id)
+      const existing = await store.forTenant(ctx.tenant.id).users.get(asUserId(id))
       if (!existing) throw ScimError.notFound('User', id)
       checkIfMatch(ifMatch, existing.version)
       const result = applyPatch(body, existing.doc, USER_RESOURCE_TYPE, ctx.quirks)
@@ -301,12 +312,13 @@ export async function deleteUser(
   id: string,
   ifMatch: string | undefined,
 ): Promise<void> {
-  await deleteChecked(ctx, 'User', id, ifMatch, (tenantStore, store) => ({
-    get: () => tenantStore.getUser(id),
+  const userId = asUserId(id)
+  await deleteChecked(ctx, 'User', id, ifMatch, (tenantStore) => ({
+    get: () => tenantStore.users.get(userId),
     // D9: the user's sessions end with the membership, in the same transaction.
     remove: async () => {
-      await store.deleteSessionsOf(ctx.tenant.id, id)
-      return tenantStore.deleteUser(id)
+      await tenantStore.sessions.deleteOf(userId)
+      return tenantStore.users.delete(userId)
     },
   }))
 }

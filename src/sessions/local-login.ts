@@ -16,6 +16,7 @@ import {
   verifyPassword,
   type ScryptParams,
 } from '../provisioning/passwords.ts'
+import type { TenantId, UserId } from '../domain/ids.ts'
 import type { Store } from '../store/store.ts'
 import { createSession, type SessionSettings } from './sessions.ts'
 
@@ -117,7 +118,7 @@ export async function signInWithPassword(
     [keys.address, limits.maxFailuresPerAddress],
     [keys.accountAddress, limits.maxFailuresPerAccount],
   ] as const) {
-    const failures = await store.countLoginFailures(key, since)
+    const failures = await store.loginFailures.count(key, since)
     if (failures.count >= max) {
       return {
         kind: 'throttled',
@@ -125,7 +126,7 @@ export async function signInWithPassword(
       }
     }
   }
-  const account = await store.countLoginFailures(keys.account, since)
+  const account = await store.loginFailures.count(keys.account, since)
   const delay = accountDelaySeconds(account.count, limits.maxDelaySeconds)
   if (delay > 0 && account.latestAt !== null) {
     const until = Date.parse(account.latestAt) + delay * 1000
@@ -134,22 +135,21 @@ export async function signInWithPassword(
     }
   }
 
-  const tenant = await store.getTenantBySlug(tenantSlug)
+  const tenant = await store.tenants.getBySlug(tenantSlug)
   const tenantStore = tenant ? store.forTenant(tenant.id) : undefined
-  const identity = tenantStore ? await tenantStore.identityByEmail(emailNorm) : undefined
-  const member = identity && tenantStore ? await tenantStore.getUser(identity.userId) : undefined
-  const hash = member ? await store.getLocalCredential(member.id) : undefined
+  const identity = tenantStore ? await tenantStore.users.identityByEmail(emailNorm) : undefined
+  const member = identity && tenantStore ? await tenantStore.users.get(identity.userId) : undefined
+  const hash = member ? await store.people.getLocalCredential(member.id) : undefined
   const passwordOk = await verifyPassword(input.password, hash ?? (await dummyHash(params)))
   const allowed =
     tenant && member && hash !== undefined && passwordOk && member.active && member.role === 'Admin'
   if (!allowed) {
-    await store.recordLoginFailure(
+    await store.loginFailures.record(
       [keys.account, keys.accountAddress, keys.address],
       now.toISOString(),
     )
     if (tenant) {
-      await store.appendSignInLog({
-        tenantId: tenant.id,
+      await store.forTenant(tenant.id).signInLog.append({
         connectionId: null,
         at: now.toISOString(),
         outcome: 'failed',
@@ -162,13 +162,13 @@ export async function signInWithPassword(
   }
   // The account counter stays: it is what slows a distributed guesser down, and the owner's
   // success must not hand that guesser a fresh set of undelayed attempts.
-  await store.clearLoginFailures(keys.accountAddress)
+  await store.loginFailures.clear(keys.accountAddress)
   if (needsRehash(hash, params)) {
     const fresh = await hashPassword(input.password, params)
     // Only over the hash just checked: a password set meanwhile through a link wins.
     await store.transaction(async (tx) => {
-      if ((await tx.getLocalCredential(member.id)) === hash) {
-        await tx.setLocalCredential(member.id, fresh, now.toISOString())
+      if ((await tx.people.getLocalCredential(member.id)) === hash) {
+        await tx.people.setLocalCredential(member.id, fresh, now.toISOString())
       }
     })
   }
@@ -178,8 +178,7 @@ export async function signInWithPassword(
     { tenantId: tenant.id, userId: member.id },
     now,
   )
-  await store.appendSignInLog({
-    tenantId: tenant.id,
+  await store.forTenant(tenant.id).signInLog.append({
     connectionId: null,
     at: now.toISOString(),
     outcome: 'signed-in',
@@ -199,14 +198,13 @@ export async function signInWithPassword(
 export async function issueSetPasswordLink(
   store: Store,
   publicUrl: string,
-  member: { tenantId: string; userId: string },
+  member: { tenantId: TenantId; userId: UserId },
   now: Date = new Date(),
 ): Promise<string> {
   const token = newSecretToken()
-  await store.insertOneTimeToken({
+  await store.forTenant(member.tenantId).oneTimeTokens.insert({
     tokenHash: hashToken(token),
     purpose: 'set-password',
-    tenantId: member.tenantId,
     subjectId: member.userId,
     createdAt: now.toISOString(),
     expiresAt: secondsAfter(now, SET_PASSWORD_TTL_SECONDS),
@@ -239,7 +237,7 @@ async function setPasswordThrottle(
   now: Date,
 ): Promise<{ readonly kind: 'throttled'; readonly retryAfterSeconds: number } | undefined> {
   const since = new Date(now.getTime() - limits.windowSeconds * 1000).toISOString()
-  const failures = await store.countLoginFailures(setPasswordFailureKey(address), since)
+  const failures = await store.loginFailures.count(setPasswordFailureKey(address), since)
   if (failures.count < limits.maxFailuresPerAddress) return undefined
   return {
     kind: 'throttled',
@@ -261,8 +259,8 @@ export async function setPasswordWithToken(
   const throttled = await setPasswordThrottle(store, settings.localLogin, input.address, now)
   if (throttled) return throttled
   const tokenHash = hashToken(input.token)
-  if (!(await store.findOneTimeToken(tokenHash, 'set-password', now.toISOString()))) {
-    await store.recordLoginFailure([setPasswordFailureKey(input.address)], now.toISOString())
+  if (!(await store.oneTimeTokens.find(tokenHash, 'set-password', now.toISOString()))) {
+    await store.loginFailures.record([setPasswordFailureKey(input.address)], now.toISOString())
     return { kind: 'invalidToken' }
   }
   const problem = passwordProblem(input.password)
@@ -270,12 +268,12 @@ export async function setPasswordWithToken(
   const hash = await hashPassword(input.password, settings.passwordHashing ?? SCRYPT_PARAMS)
   // Consumed here, not when checked above: of two uses at once, one sets the password.
   return store.transaction(async (tx) => {
-    const record = await tx.consumeOneTimeToken(tokenHash, 'set-password', now.toISOString())
+    const record = await tx.oneTimeTokens.consume(tokenHash, 'set-password', now.toISOString())
     if (!record) return { kind: 'invalidToken' } as const
-    const tenant = await tx.getTenantById(record.tenantId)
-    const member = await tx.forTenant(record.tenantId).getUser(record.subjectId)
+    const tenant = await tx.tenants.getById(record.tenantId)
+    const member = await tx.forTenant(record.tenantId).users.get(record.subjectId)
     if (!tenant || !member) return { kind: 'invalidToken' } as const
-    await tx.setLocalCredential(member.id, hash, now.toISOString())
+    await tx.people.setLocalCredential(member.id, hash, now.toISOString())
     return { kind: 'set', tenant: tenant.slug, email: member.userName } as const
   })
 }
@@ -293,9 +291,9 @@ export async function checkSetPasswordLink(
 > {
   const throttled = await setPasswordThrottle(store, settings.localLogin, input.address, now)
   if (throttled) return throttled
-  if (await store.findOneTimeToken(hashToken(input.token), 'set-password', now.toISOString())) {
+  if (await store.oneTimeTokens.find(hashToken(input.token), 'set-password', now.toISOString())) {
     return { kind: 'valid' }
   }
-  await store.recordLoginFailure([setPasswordFailureKey(input.address)], now.toISOString())
+  await store.loginFailures.record([setPasswordFailureKey(input.address)], now.toISOString())
   return { kind: 'invalidToken' }
 }

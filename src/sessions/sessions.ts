@@ -3,6 +3,7 @@
 // re-reads the row joined with the membership, so a deactivation (D9) or deletion ends the
 // session on every instance at once.
 import { hashToken, newSecretToken, secondsAfter } from '../credentials/one-time-tokens.ts'
+import type { TenantId, UserId } from '../domain/ids.ts'
 import type { SessionView, Store } from '../store/store.ts'
 
 export const SESSION_COOKIE = 'rollcall_session'
@@ -20,15 +21,14 @@ const TOUCH_AFTER_MS = 60_000
 export async function createSession(
   store: Store,
   settings: SessionSettings,
-  member: { tenantId: string; userId: string },
+  member: { tenantId: TenantId; userId: UserId },
   now: Date = new Date(),
 ): Promise<string> {
   const id = newSecretToken()
   const at = now.toISOString()
-  await store.insertSession({
+  await store.forTenant(member.tenantId).sessions.insert({
     idHash: hashToken(id),
     userId: member.userId,
-    tenantId: member.tenantId,
     createdAt: at,
     lastSeenAt: at,
     idleExpiresAt: secondsAfter(now, settings.idleSeconds),
@@ -49,17 +49,17 @@ export async function resolveSession(
 ): Promise<SessionView | undefined> {
   if (!cookieValue || cookieValue.length > 200) return undefined
   const idHash = hashToken(cookieValue)
-  const session = await store.getSession(idHash)
+  const session = await store.sessions.get(idHash)
   if (!session) return undefined
   const at = now.toISOString()
   if (session.idleExpiresAt <= at || session.absoluteExpiresAt <= at || !session.active) {
-    await store.deleteSession(idHash)
+    await store.sessions.delete(idHash)
     return undefined
   }
   if (now.getTime() - Date.parse(session.lastSeenAt) >= TOUCH_AFTER_MS) {
     const idle = secondsAfter(now, settings.idleSeconds)
     const idleExpiresAt = idle < session.absoluteExpiresAt ? idle : session.absoluteExpiresAt
-    await store.touchSession(idHash, at, idleExpiresAt)
+    await store.sessions.touch(idHash, at, idleExpiresAt)
     return { ...session, lastSeenAt: at, idleExpiresAt }
   }
   return session
@@ -67,5 +67,5 @@ export async function resolveSession(
 
 export async function endSession(store: Store, cookieValue: string | undefined): Promise<void> {
   if (!cookieValue || cookieValue.length > 200) return
-  await store.deleteSession(hashToken(cookieValue))
+  await store.sessions.delete(hashToken(cookieValue))
 }

@@ -4,7 +4,7 @@
 // person in under the rules of sign-in-rules.ts, carried out in one transaction.
 import * as oidc from 'openid-client'
 import { hashToken } from '../credentials/one-time-tokens.ts'
-import { newId } from '../domain/ids.ts'
+import { newUserId, type UserId } from '../domain/ids.ts'
 import { describeDecision, emailFromClaims, type SignInDecision } from '../domain/sign-in-rules.ts'
 import type { SessionSettings } from '../sessions/sessions.ts'
 import { createSession } from '../sessions/sessions.ts'
@@ -142,7 +142,7 @@ async function applySignIn(
   store: Store,
   connection: LoginConnectionRecord,
   claims: Readonly<Record<string, unknown>>,
-): Promise<{ decision: SignInDecision; userId: string | undefined }> {
+): Promise<{ decision: SignInDecision; userId: UserId | undefined }> {
   return store.transaction(async (tx) => {
     const decision = await decideFor(tx, connection, claims)
     const here = tx.forTenant(connection.tenantId)
@@ -169,7 +169,7 @@ async function applySignIn(
       // D7: a member here too; the memberships elsewhere stay until SCIM here takes control.
       case 'transfer':
       case 'join':
-        await here.insertUser(
+        await here.users.insert(
           decision.userId,
           membership(decision.email),
           { origin: 'INTERNAL', role: decision.role },
@@ -177,9 +177,9 @@ async function applySignIn(
         )
         return { decision, userId: decision.userId }
       case 'create': {
-        const userId = newId()
-        await here.insertIdentity(userId, decision.email, at)
-        await here.insertUser(
+        const userId = newUserId()
+        await here.users.insertIdentity(userId, decision.email, at)
+        await here.users.insert(
           userId,
           membership(decision.email),
           { origin: 'INTERNAL', role: decision.role },
@@ -203,13 +203,12 @@ export async function completeAuthorization(
   const { store } = deps
   const state = currentUrl.searchParams.get('state')
   if (!state || state.length > 200) return { kind: 'invalidState' }
-  const pending = await store.consumeAuthorizationState(state, new Date().toISOString())
+  const pending = await store.authorizationStates.consume(state, new Date().toISOString())
   if (!pending || !binding || hashToken(binding) !== pending.bindingHash)
     return { kind: 'invalidState' }
-  const connection = await store.getConnection(pending.connectionId)
+  const connection = await store.connections.get(pending.connectionId)
   const log = (outcome: string, email: string | null, detail: string | null) =>
-    store.appendSignInLog({
-      tenantId: pending.tenantId,
+    store.forTenant(pending.tenantId).signInLog.append({
       connectionId: pending.connectionId,
       at: new Date().toISOString(),
       outcome,
@@ -255,18 +254,19 @@ export async function completeAuthorization(
     const found = emailFromClaims(claims, connection.emailClaims)
     const decision = await decideFor(store, connection, claims)
     const verified =
-      (await store.updateConnection(
-        connection.tenantId,
-        connection.id,
-        { status: 'verified', verifiedAt: new Date().toISOString() },
-        new Date().toISOString(),
-      )) ?? connection
+      (await store
+        .forTenant(connection.tenantId)
+        .connections.update(
+          connection.id,
+          { status: 'verified', verifiedAt: new Date().toISOString() },
+          new Date().toISOString(),
+        )) ?? connection
     await log('verified', found?.email ?? null, describeDecision(decision))
     return { kind: 'verified', connection: verified, claims, decision }
   }
 
   // The connection may have gone back to draft (edited) since the flow started.
-  const current = await store.getConnection(connection.id)
+  const current = await store.connections.get(connection.id)
   if (!current || current.status !== 'verified') return { kind: 'notVerified', connection }
   const { decision, userId } = await applySignIn(store, current, claims)
   await log(
@@ -285,7 +285,7 @@ export async function completeAuthorization(
     tenantId: current.tenantId,
     userId,
   })
-  const tenant = await store.getTenantById(current.tenantId)
+  const tenant = await store.tenants.getById(current.tenantId)
   return {
     kind: 'signedIn',
     connection: current,

@@ -10,18 +10,19 @@ import {
 } from '../domain/sign-in-rules.ts'
 import type { LoginConnectionRecord } from '../store/store.ts'
 import type { Store } from '../store/store.ts'
+import type { TenantId } from '../domain/ids.ts'
 
 /** What the store knows of the person with this (normalised) email, as decideSignIn reads it. */
 export async function lookupPerson(
   store: Store,
-  tenantId: string,
+  tenantId: TenantId,
   email: string,
 ): Promise<SignInPerson | undefined> {
   const tenantStore = store.forTenant(tenantId)
-  const identity = await tenantStore.identityByEmail(email)
+  const identity = await tenantStore.users.identityByEmail(email)
   if (!identity) return undefined
-  const member = identity.inThisTenant ? await tenantStore.getUser(identity.userId) : undefined
-  const memberships = await store.membershipsOf(identity.userId)
+  const member = identity.inThisTenant ? await tenantStore.users.get(identity.userId) : undefined
+  const memberships = await store.people.membershipsOf(identity.userId)
   const enterprise = member?.doc[ENTERPRISE_USER_SCHEMA_URN] as Record<string, unknown> | undefined
   const employeeNumber = enterprise?.employeeNumber
   return {
@@ -53,7 +54,7 @@ export async function decideFor(
   if (!found) return decideSignIn({ claims, connection, person: undefined, domain: 'none' })
   const [person, owner] = await Promise.all([
     lookupPerson(store, connection.tenantId, found.email),
-    store.domainOwner(domainOfEmail(found.email)),
+    store.domains.owner(domainOfEmail(found.email)),
   ])
   return decideSignIn({
     claims,

@@ -6,7 +6,7 @@ import { hashToken, newSecretToken, secondsAfter } from '../credentials/one-time
 import type { SecretBox } from '../credentials/secret-box.ts'
 import { AppError } from '../errors.ts'
 import { isLoopbackHost, isPublicAddress } from './issuer-address.ts'
-import { newId } from '../domain/ids.ts'
+import { asConnectionId, newConnectionId, type TenantId } from '../domain/ids.ts'
 import { parseDomain } from '../domain/domains.ts'
 import { DEFAULT_EMAIL_CLAIMS } from '../domain/sign-in-rules.ts'
 import type { Tenant } from '../domain/types.ts'
@@ -156,7 +156,7 @@ function domainOf(value: string): string {
  * verifies it), but not one that another tenant verified.
  */
 async function checkDomainClaim(store: Store, tenant: Tenant, domain: string): Promise<void> {
-  const owner = await store.domainOwner(domain)
+  const owner = await store.domains.owner(domain)
   if (owner !== undefined && owner !== tenant.id) {
     throw AppError.domainTaken(
       `The domain ${domain} is verified by another organisation, so a login connection of this ` +
@@ -170,7 +170,7 @@ export async function connectionRoutes(
   store: Store,
   connection: LoginConnectionRecord,
 ): Promise<boolean> {
-  return (await store.domainOwner(connection.domain)) === connection.tenantId
+  return (await store.domains.owner(connection.domain)) === connection.tenantId
 }
 
 function emailClaimsOf(value: readonly string[] | undefined): readonly string[] | undefined {
@@ -201,9 +201,8 @@ export async function createConnection(
   const domain = domainOf(input.domain)
   await checkDomainClaim(store, tenant, domain)
   try {
-    return await store.createConnection({
-      id: newId(),
-      tenantId: tenant.id,
+    return await store.forTenant(tenant.id).connections.create({
+      id: newConnectionId(),
       name: text(input.name, 'The name', 200),
       issuer: issuerOf(input.issuer, policy),
       clientId: text(input.clientId, 'The client ID'),
@@ -231,7 +230,7 @@ export async function getConnection(
   tenant: Tenant,
   id: string,
 ): Promise<LoginConnectionRecord> {
-  const connection = await store.getConnection(id)
+  const connection = await store.connections.get(asConnectionId(id))
   if (!connection || connection.tenantId !== tenant.id) throw notFound(id)
   return connection
 }
@@ -276,7 +275,9 @@ export async function editConnection(
     changes.verifiedAt = null
   }
   try {
-    const updated = await store.updateConnection(tenant.id, id, changes, new Date().toISOString())
+    const updated = await store
+      .forTenant(tenant.id)
+      .connections.update(existing.id, changes, new Date().toISOString())
     if (!updated) throw notFound(id)
     return updated
   } catch (error) {
@@ -286,7 +287,7 @@ export async function editConnection(
 }
 
 export async function deleteConnection(store: Store, tenant: Tenant, id: string): Promise<void> {
-  if (!(await store.deleteConnection(tenant.id, id))) throw notFound(id)
+  if (!(await store.forTenant(tenant.id).connections.delete(asConnectionId(id)))) throw notFound(id)
 }
 
 /** `connection verify`: a one-time link, valid 10 minutes, that starts the verification round trip. */
@@ -299,10 +300,9 @@ export async function issueVerificationLink(
 ): Promise<string> {
   const connection = await getConnection(store, tenant, id)
   const token = newSecretToken()
-  await store.insertOneTimeToken({
+  await store.forTenant(tenant.id).oneTimeTokens.insert({
     tokenHash: hashToken(token),
     purpose: 'verify-connection',
-    tenantId: tenant.id,
     subjectId: connection.id,
     createdAt: now.toISOString(),
     expiresAt: secondsAfter(now, FLOW_TTL_SECONDS),
@@ -311,6 +311,6 @@ export async function issueVerificationLink(
 }
 
 /** SPEC §3: SCIM can be enabled only once the tenant has a verified login connection. */
-export async function hasVerifiedConnection(store: Store, tenantId: string): Promise<boolean> {
-  return (await store.listConnections(tenantId)).some((c) => c.status === 'verified')
+export async function hasVerifiedConnection(store: Store, tenantId: TenantId): Promise<boolean> {
+  return (await store.forTenant(tenantId).connections.list()).some((c) => c.status === 'verified')
 }

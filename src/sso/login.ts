@@ -17,6 +17,15 @@ export interface SsoDeps {
   readonly publicUrl: string
 }
 
+/** Deletes expired authorization states, one-time tokens and sessions, and day-old login failures. */
+async function pruneExpiredSignInState(store: Store, now: Date): Promise<void> {
+  const at = now.toISOString()
+  await store.authorizationStates.pruneExpired(at)
+  await store.oneTimeTokens.pruneExpired(at)
+  await store.sessions.pruneExpired(at)
+  await store.loginFailures.pruneBefore(secondsAfter(now, -24 * 3600))
+}
+
 /** Returns the IdP authorization URL to redirect the browser to. */
 export async function startAuthorization(
   deps: SsoDeps,
@@ -30,10 +39,9 @@ export async function startAuthorization(
   const nonce = oidc.randomNonce()
   const codeVerifier = oidc.randomPKCECodeVerifier()
   // Expired rows of abandoned flows go here, at the rate flows start.
-  await deps.store.pruneExpiredSignInState(now.toISOString(), secondsAfter(now, -24 * 3600))
-  await deps.store.insertAuthorizationState({
+  await pruneExpiredSignInState(deps.store, now)
+  await deps.store.forTenant(connection.tenantId).authorizationStates.insert({
     state,
-    tenantId: connection.tenantId,
     connectionId: connection.id,
     purpose,
     nonce,

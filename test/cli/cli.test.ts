@@ -11,6 +11,7 @@ import { runCli } from '../../src/cli/run.ts'
 import { loadConfig } from '../../src/config.ts'
 import { createSecretBox } from '../../src/credentials/secret-box.ts'
 import { loadSigningKey } from '../../src/credentials/scim-tokens.ts'
+import { asConnectionId, asTenantId } from '../../src/domain/ids.ts'
 import { buildApp } from '../../src/http/app.ts'
 import { ProvisioningLogWriter } from '../../src/provisioning/log-writer.ts'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite.ts'
@@ -308,13 +309,14 @@ describe('rollcall CLI', () => {
 
     // Once verified (as the callback does), the token is issued without --force.
     const store = openSqliteStore(join(dataDir, 'rollcall.sqlite'))
-    const tenant = await store.getTenantBySlug('acme')
-    await store.updateConnection(
-      tenant?.id ?? '',
-      id ?? '',
-      { status: 'verified', verifiedAt: new Date().toISOString() },
-      new Date().toISOString(),
-    )
+    const tenant = await store.tenants.getBySlug('acme')
+    await store
+      .forTenant(tenant?.id ?? asTenantId(''))
+      .connections.update(
+        asConnectionId(id ?? ''),
+        { status: 'verified', verifiedAt: new Date().toISOString() },
+        new Date().toISOString(),
+      )
     await store.close()
     assert.equal((await cli(dataDir, 'scim-token', 'issue', '--tenant', 'acme')).code, 0)
 
@@ -575,8 +577,8 @@ describe('rollcall CLI --json and secrets', () => {
     const store = openSqliteStore(join(dataDir, 'rollcall.sqlite'))
     t.after(() => store.close())
     const box = createSecretBox(readFileSync(join(dataDir, 'secret'), 'utf8').trim())
-    const tenant = await store.getTenantBySlug('acme')
-    const secrets = (await store.listConnections(tenant?.id ?? ''))
+    const tenant = await store.tenants.getBySlug('acme')
+    const secrets = (await store.forTenant(tenant?.id ?? asTenantId('')).connections.list())
       .map((c) => [c.domain, box.open(c.clientSecretEncrypted)])
       .sort()
     assert.deepEqual(secrets, [
@@ -591,10 +593,9 @@ describe('rollcall CLI output and public URL', () => {
     const dataDir = tempDataDir(t)
     assert.equal((await inProcess({ dataDir }, 'tenant', 'create', '--slug', 'acme')).code, 0)
     const store = openSqliteStore(join(dataDir, 'rollcall.sqlite'))
-    const tenant = await store.getTenantBySlug('acme')
-    await store.appendProvisioningLog(
+    const tenant = await store.tenants.getBySlug('acme')
+    await store.forTenant(tenant?.id ?? asTenantId('')).provisioningLog.append(
       Array.from({ length: 1500 }, (_, i) => ({
-        tenantId: tenant?.id ?? '',
         at: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
         requestId: `req-${i}`,
         method: 'POST',

@@ -81,16 +81,12 @@ describe('error surfaces', () => {
 
   it('answers 503 with Retry-After on every surface while the store is unreachable', async (t) => {
     const h = await build(t)
-    const down = new Proxy(h.store, {
-      get(target, name, receiver) {
-        if (name === 'getSession' || name === 'getConnectionByDomain') {
-          return async () => {
-            throw new StoreUnavailable('connection refused by 10.0.0.5')
-          }
-        }
-        const value = Reflect.get(target, name, receiver) as unknown
-        return typeof value === 'function' ? value.bind(target) : value
-      },
+    const unreachable = async () => {
+      throw new StoreUnavailable('connection refused by 10.0.0.5')
+    }
+    const down: Store = Object.create(h.store, {
+      sessions: { value: { ...bound(h.store.sessions), get: unreachable } },
+      connections: { value: { ...bound(h.store.connections), byDomain: unreachable } },
     }) as Store
     const app = await buildApp(h.config, {
       store: down,
@@ -117,3 +113,21 @@ describe('error surfaces', () => {
     assert.doesNotMatch(page.body, /10\.0\.0\.5/)
   })
 })
+
+/** The methods of a repository object, bound to it, as own properties (they live on its prototype). */
+function bound<T extends object>(repository: T): T {
+  const out: Record<string, unknown> = {}
+  for (
+    let proto = repository;
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const value = (repository as Record<string, unknown>)[name]
+      if (name !== 'constructor' && !(name in out) && typeof value === 'function') {
+        out[name] = value.bind(repository)
+      }
+    }
+  }
+  return out as T
+}

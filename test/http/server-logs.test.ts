@@ -9,7 +9,7 @@ import { describe, it, type TestContext } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
 import { issueScimToken, loadSigningKey } from '../../src/credentials/scim-tokens.ts'
 import { createSecretBox } from '../../src/credentials/secret-box.ts'
-import { newId } from '../../src/domain/ids.ts'
+import { newTenantId } from '../../src/domain/ids.ts'
 import { buildApp } from '../../src/http/app.ts'
 import { ProvisioningLogWriter } from '../../src/provisioning/log-writer.ts'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite.ts'
@@ -27,12 +27,13 @@ async function appWithCapturedLog(t: TestContext, breakTokens = false) {
   const store = breakTokens
     ? (new Proxy(real, {
         get(target, name, receiver) {
-          if (name === 'findOneTimeToken' || name === 'consumeOneTimeToken') {
-            return async () => {
+          if (name === 'oneTimeTokens') {
+            const fail = async () => {
               throw new Error(
                 `lookup failed for /login/set-password/${TOKEN} and /sso/verify/${TOKEN}`,
               )
             }
+            return { find: fail, consume: fail, pruneExpired: fail }
           }
           const value = Reflect.get(target, name, receiver) as unknown
           return typeof value === 'function' ? value.bind(target) : value
@@ -66,8 +67,8 @@ async function appWithCapturedLog(t: TestContext, breakTokens = false) {
     await real.close()
     rmSync(dataDir, { recursive: true, force: true })
   })
-  const tenant = await store.createTenant({
-    id: newId(),
+  const tenant = await store.tenants.create({
+    id: newTenantId(),
     slug: 'acme',
     name: 'acme',
     createdAt: new Date().toISOString(),

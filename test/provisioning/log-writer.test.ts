@@ -6,6 +6,7 @@ import {
   ProvisioningLogWriter,
   redactBody,
 } from '../../src/provisioning/log-writer.ts'
+import { asTenantId } from '../../src/domain/ids.ts'
 import type { ProvisioningLogEntry, Store } from '../../src/store/store.ts'
 import { build } from '../helper.ts'
 
@@ -51,7 +52,7 @@ describe('provisioning log', () => {
       headers: { authorization: 'Bearer nope' },
     })
     await h.log.flush()
-    const entries = await h.store.listProvisioningLog(h.acme.tenant.id, { limit: 10 })
+    const entries = await h.store.forTenant(h.acme.tenant.id).provisioningLog.list({ limit: 10 })
     assert.deepEqual(
       entries.map((e) => [e.operation, e.status]),
       [
@@ -64,17 +65,20 @@ describe('provisioning log', () => {
     assert.ok(created?.resourceId)
     assert.doesNotMatch(created?.requestBody ?? '', /secret-pass/)
     assert.match(entries[1]?.detail ?? '', /not found/)
-    const failures = await h.store.listProvisioningLog(h.acme.tenant.id, {
+    const failures = await h.store.forTenant(h.acme.tenant.id).provisioningLog.list({
       limit: 10,
       failuresOnly: true,
     })
     assert.equal(failures.length, 2)
 
-    const deleted = await h.store.pruneProvisioningLog('1970-01-01T00:00:00.000Z', 1)
+    const deleted = await h.store.provisioningLog.prune('1970-01-01T00:00:00.000Z', 1)
     assert.equal(deleted, 2)
-    assert.equal((await h.store.listProvisioningLog(h.acme.tenant.id, { limit: 10 })).length, 1)
     assert.equal(
-      await h.store.pruneProvisioningLog(new Date(Date.now() + 1000).toISOString(), 100),
+      (await h.store.forTenant(h.acme.tenant.id).provisioningLog.list({ limit: 10 })).length,
+      1,
+    )
+    assert.equal(
+      await h.store.provisioningLog.prune(new Date(Date.now() + 1000).toISOString(), 100),
       1,
     )
   })
@@ -121,7 +125,7 @@ describe('provisioning log redaction over HTTP', () => {
     })
     assert.equal(bulk.statusCode, 200)
     await h.log.flush()
-    const entries = await h.store.listProvisioningLog(h.acme.tenant.id, { limit: 20 })
+    const entries = await h.store.forTenant(h.acme.tenant.id).provisioningLog.list({ limit: 20 })
     assert.equal(entries.length, 6)
     for (const entry of entries) {
       assert.doesNotMatch(`${entry.requestBody} ${entry.responseBody}`, /hunter/)
@@ -140,7 +144,7 @@ describe('provisioning log redaction over HTTP', () => {
     const refused = await h.scim(h.acme, 'POST', '/Users', body('deeper@x.io', 'junk'))
     assert.ok(refused.statusCode >= 400)
     await h.log.flush()
-    const entries = await h.store.listProvisioningLog(h.acme.tenant.id, { limit: 10 })
+    const entries = await h.store.forTenant(h.acme.tenant.id).provisioningLog.list({ limit: 10 })
     assert.deepEqual(
       entries.map((entry) => entry.status),
       [refused.statusCode, accepted.statusCode],
@@ -151,7 +155,7 @@ describe('provisioning log redaction over HTTP', () => {
 
 describe('unauthenticated requests in the provisioning log', () => {
   const entry = (tenantId: string, detail = 'Invalid token'): ProvisioningLogEntry => ({
-    tenantId,
+    tenantId: asTenantId(tenantId),
     at: new Date().toISOString(),
     requestId: 'r',
     method: 'GET',
@@ -169,11 +173,16 @@ describe('unauthenticated requests in the provisioning log', () => {
   })
   const recorder = (t: { after: (fn: () => Promise<void>) => void }, options = {}) => {
     const written: ProvisioningLogEntry[] = []
-    const store = {
-      appendProvisioningLog: async (batch: readonly ProvisioningLogEntry[]) => {
+    const provisioningLog = {
+      append: async (batch: readonly ProvisioningLogEntry[]) => {
         written.push(...batch)
       },
-      pruneProvisioningLog: async () => 0,
+    }
+    const store = {
+      transaction: (fn: (store: Store) => Promise<unknown>) => fn(store),
+      forTenant: () => ({ provisioningLog }),
+      provisioningLog: { prune: async () => 0 },
+      signInLog: { prune: async () => undefined },
     } as unknown as Store
     let now = Date.parse('2030-01-01T00:00:00.000Z')
     const writer = new ProvisioningLogWriter(store, {
@@ -245,7 +254,7 @@ describe('unauthenticated requests in the provisioning log', () => {
     }
     await h.scim(h.acme, 'GET', '/Users')
     await h.log.close()
-    const entries = await h.store.listProvisioningLog(h.acme.tenant.id, { limit: 1000 })
+    const entries = await h.store.forTenant(h.acme.tenant.id).provisioningLog.list({ limit: 1000 })
     assert.deepEqual(
       entries.map((e) => [e.operation, e.status]),
       [
@@ -261,8 +270,8 @@ describe('unauthenticated requests in the provisioning log', () => {
     )
     assert.match(entries[2]?.detail ?? '', /from 203\.0\.113\.7;/)
     // The per-tenant row cap no longer lets a flood push the real entries out.
-    await h.store.pruneProvisioningLog('1970-01-01T00:00:00.000Z', 10)
-    const kept = await h.store.listProvisioningLog(h.acme.tenant.id, { limit: 10 })
+    await h.store.provisioningLog.prune('1970-01-01T00:00:00.000Z', 10)
+    const kept = await h.store.forTenant(h.acme.tenant.id).provisioningLog.list({ limit: 10 })
     assert.ok(kept.some((e) => e.operation === 'Create User'))
   })
 })

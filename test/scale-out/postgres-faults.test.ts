@@ -7,7 +7,7 @@ import pg from 'pg'
 import { loadConfig } from '../../src/config.ts'
 import { createSecretBox } from '../../src/credentials/secret-box.ts'
 import { issueScimToken, loadSigningKey } from '../../src/credentials/scim-tokens.ts'
-import { newId } from '../../src/domain/ids.ts'
+import { newTenantId } from '../../src/domain/ids.ts'
 import { buildApp } from '../../src/http/app.ts'
 import { ProvisioningLogWriter } from '../../src/provisioning/log-writer.ts'
 import { openPostgresStore } from '../../src/store/postgres/open-postgres.ts'
@@ -51,8 +51,8 @@ describe('PostgreSQL faults', { skip }, () => {
     await store.migrate()
     const secretBox = createSecretBox('f'.repeat(40))
     const signingKey = await loadSigningKey(store, secretBox)
-    const tenant = await store.createTenant({
-      id: newId(),
+    const tenant = await store.tenants.create({
+      id: newTenantId(),
       slug: 'acme',
       name: 'Acme',
       createdAt: new Date().toISOString(),

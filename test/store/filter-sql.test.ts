@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test'
 import BetterSqlite3 from 'better-sqlite3'
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql, type RawBuilder } from 'kysely'
 import pg from 'pg'
+import { asGroupId, asMemberId, asTenantId, asUserId } from '../../src/domain/ids.ts'
 import { renderGroup, renderUser } from '../../src/provisioning/render.ts'
 import { ScimError } from '../../src/scim/errors.ts'
 import type { AttributePath } from '../../src/scim/filter/ast.ts'
@@ -256,8 +257,8 @@ const asString = (value: unknown): string | null =>
 
 function userRecord(row: UserRow): UserRecord {
   return {
-    tenantId: row.tenantId,
-    id: row.id,
+    tenantId: asTenantId(row.tenantId),
+    id: asUserId(row.id),
     userName: row.doc.userName as string,
     externalId: asString(row.doc.externalId),
     displayName: asString(row.doc.displayName),
@@ -273,8 +274,8 @@ function userRecord(row: UserRow): UserRecord {
 
 function groupRecord(row: GroupRow): GroupRecord {
   return {
-    tenantId: row.tenantId,
-    id: row.id,
+    tenantId: asTenantId(row.tenantId),
+    id: asGroupId(row.id),
     displayName: row.doc.displayName as string,
     externalId: asString(row.doc.externalId),
     origin: 'SCIM',
@@ -293,7 +294,7 @@ const userResources = new Map(
     const groups: GroupReference[] = groups1
       .filter((g) => g.members.some((m) => m.id === user.id))
       .sort(byId)
-      .map((g) => ({ groupId: g.id, display: g.doc.displayName as string }))
+      .map((g) => ({ groupId: asGroupId(g.id), display: g.doc.displayName as string }))
     return [user.id, renderUser(userRecord(user), groups, BASE_URL)] as const
   }),
 )
@@ -306,7 +307,7 @@ const groupResources = new Map(
         user === undefined
           ? ((nested?.doc.displayName as string | undefined) ?? null)
           : (asString(user.doc.displayName) ?? (user.doc.userName as string))
-      return { memberId: m.id, memberType: m.type, origin: 'SCIM', display }
+      return { memberId: asMemberId(m.id), memberType: m.type, origin: 'SCIM', display }
     })
     return [group.id, renderGroup(groupRecord(group), members, BASE_URL)] as const
   }),

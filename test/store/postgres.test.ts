@@ -1,10 +1,10 @@
-// The Store contract (contract.ts) on PostgreSQL: a fresh schema per test, dropped afterwards.
+// The Store contract (contract/) on PostgreSQL: a fresh schema per test, dropped afterwards.
 // Skipped, with the reason printed once, when the server is unreachable (a failure when
 // REQUIRE_POSTGRES=1).
 import pg from 'pg'
 import { openPostgresStore } from '../../src/store/postgres/open-postgres.ts'
 import { createTestSchema, postgresSkipReason } from '../support/postgres.ts'
-import { defineStoreContract } from './contract.ts'
+import { defineStoreContract } from './contract/index.ts'
 
 defineStoreContract(
   'PostgreSQL',

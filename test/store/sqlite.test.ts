@@ -1,11 +1,11 @@
-// The Store contract (contract.ts) on SQLite: a fresh database file in a temp directory per test,
+// The Store contract (contract/) on SQLite: a fresh database file in a temp directory per test,
 // removed afterwards.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite.ts'
-import { defineStoreContract } from './contract.ts'
+import { defineStoreContract } from './contract/index.ts'
 
 defineStoreContract(
   'SQLite',

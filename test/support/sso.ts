@@ -3,7 +3,7 @@
 // members and Admin sessions.
 import type { TestContext } from 'node:test'
 import { addDomain, verifyDomain as verifyDomainAs } from '../../src/directory/domains.ts'
-import { newId } from '../../src/domain/ids.ts'
+import { newUserId } from '../../src/domain/ids.ts'
 import type { Origin } from '../../src/domain/types.ts'
 import { createSession } from '../../src/sessions/sessions.ts'
 import { createConnection, type ConnectionInput } from '../../src/sso/connections.ts'
@@ -73,9 +73,9 @@ export async function ssoBench(
   const member: SsoBench['member'] = async (tenant, email, options = {}) => {
     const ts = h.store.forTenant(tenant.tenant.id)
     const at = new Date().toISOString()
-    const existing = await ts.identityByEmail(email.toLowerCase())
-    const id = existing?.userId ?? newId()
-    if (!existing) await ts.insertIdentity(id, email.toLowerCase(), at)
+    const existing = await ts.users.identityByEmail(email.toLowerCase())
+    const id = existing?.userId ?? newUserId()
+    if (!existing) await ts.users.insertIdentity(id, email.toLowerCase(), at)
     const enterprise = options.employeeNumber
       ? {
           'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': {
@@ -83,7 +83,7 @@ export async function ssoBench(
           },
         }
       : {}
-    return ts.insertUser(
+    return ts.users.insert(
       id,
       {
         userName: email,
@@ -99,7 +99,7 @@ export async function ssoBench(
   }
 
   const verifyDomain: SsoBench['verifyDomain'] = async (tenant, domain) => {
-    const existing = await h.store.getDomain(tenant.tenant.id, domain)
+    const existing = await h.store.forTenant(tenant.tenant.id).domains.get(domain)
     if (existing?.status === 'verified') return
     if (!existing) await addDomain(h.store, tenant.tenant, domain)
     await verifyDomainAs(h.store, tenant.tenant, domain, { method: 'operator', by: 'test' })
@@ -117,12 +117,9 @@ export async function ssoBench(
       const created = await connection(tenant, overrides)
       await verifyDomain(tenant, created.domain)
       const at = new Date().toISOString()
-      const updated = await h.store.updateConnection(
-        tenant.tenant.id,
-        created.id,
-        { status: 'verified', verifiedAt: at },
-        at,
-      )
+      const updated = await h.store
+        .forTenant(tenant.tenant.id)
+        .connections.update(created.id, { status: 'verified', verifiedAt: at }, at)
       if (!updated) throw new Error('connection vanished')
       return updated
     },

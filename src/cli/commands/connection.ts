@@ -115,7 +115,7 @@ export const connectionList = defineCommand({
   check: (o) => ({ slug: o.required('tenant') }),
   async run({ runtime, publicUrl, io, json: asJson }, { slug }) {
     const tenant = await tenantOf(runtime, slug)
-    const views = (await runtime.store.listConnections(tenant.id)).map((c) =>
+    const views = (await runtime.store.forTenant(tenant.id).connections.list()).map((c) =>
       connectionView(c, publicUrl),
     )
     if (asJson) io.out(json(views))

@@ -20,7 +20,9 @@ export const provisioningLog = defineCommand({
   }),
   async run({ runtime, io, json: asJson }, { slug, limit, failuresOnly }) {
     const tenant = await tenantOf(runtime, slug)
-    const entries = await runtime.store.listProvisioningLog(tenant.id, { limit, failuresOnly })
+    const entries = await runtime.store
+      .forTenant(tenant.id)
+      .provisioningLog.list({ limit, failuresOnly })
     if (asJson) {
       io.out(json(entries))
       return

@@ -63,7 +63,7 @@ export const scimTokenRevoke = defineCommand({
   check: (o) => ({ slug: o.required('tenant') }),
   async run({ runtime, io, json: asJson }, { slug }) {
     const tenant = await tenantOf(runtime, slug)
-    await runtime.store.setScimToken(tenant.id, null, new Date().toISOString())
+    await runtime.store.forTenant(tenant.id).scim.setToken(null, new Date().toISOString())
     io.out(
       asJson
         ? json({ tenant: tenant.slug, scimEnabled: false })

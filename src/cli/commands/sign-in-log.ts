@@ -15,7 +15,7 @@ export const signInLog = defineCommand({
   check: (o) => ({ slug: o.required('tenant'), limit: limitOf(o.string('limit')) }),
   async run({ runtime, io, json: asJson }, { slug, limit }) {
     const tenant = await tenantOf(runtime, slug)
-    const entries = await runtime.store.listSignInLog(tenant.id, { limit })
+    const entries = await runtime.store.forTenant(tenant.id).signInLog.list({ limit })
     if (asJson) {
       io.out(json(entries))
       return

@@ -1,6 +1,6 @@
 // `npx rollcall tenant …`: create, list and configure tenants.
 import { AppError } from '../../errors.ts'
-import { newId } from '../../domain/ids.ts'
+import { newTenantId } from '../../domain/ids.ts'
 import { isValidSlug } from '../../domain/slugs.ts'
 import { UniqueViolation } from '../../store/store.ts'
 import { defineCommand, UsageError } from '../command.ts'
@@ -34,8 +34,8 @@ export const tenantCreate = defineCommand({
   },
   async run({ runtime, io, json: asJson }, { slug, name }) {
     try {
-      const tenant = await runtime.store.createTenant({
-        id: newId(),
+      const tenant = await runtime.store.tenants.create({
+        id: newTenantId(),
         slug,
         name,
         createdAt: new Date().toISOString(),
@@ -61,7 +61,7 @@ export const tenantList = defineCommand({
   json: 'an array of {"id", "slug", "name", "scimEnabled", "strictProfile"}',
   check: () => undefined,
   async run({ runtime, io, json: asJson }) {
-    const tenants = await runtime.store.listTenants()
+    const tenants = await runtime.store.tenants.list()
     if (asJson) {
       io.out(
         json(
@@ -110,7 +110,7 @@ export const tenantSet = defineCommand({
   },
   async run({ runtime, io, json: asJson }, { slug, strict }) {
     const tenant = await tenantOf(runtime, slug)
-    await runtime.store.setScimStrictProfile(tenant.id, strict)
+    await runtime.store.forTenant(tenant.id).scim.setStrictProfile(strict)
     io.out(
       asJson
         ? json({ slug: tenant.slug, strictProfile: strict })

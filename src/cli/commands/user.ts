@@ -49,7 +49,7 @@ export const userList = defineCommand({
     const tenantStore = runtime.store.forTenant(tenant.id)
     const rows = []
     for (let start = 1; ; start += 1000) {
-      const page = await tenantStore.listUsers({
+      const page = await tenantStore.users.list({
         sortOrder: 'ascending',
         startIndex: start,
         count: 1000,

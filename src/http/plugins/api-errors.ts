@@ -70,21 +70,9 @@ export function apiNotFound(request: FastifyRequest): AppError {
   return AppError.notFound(`No API endpoint at ${request.method} ${request.url.split('?')[0]}.`)
 }
 
-export interface ErrorHandlerOptions {
-  /**
-   * TODO(#8): maps a driver error that escaped a store call; goes away once every store method
-   * translates its own errors.
-   */
-  readonly translateStoreError?: (error: unknown) => unknown
-}
-
-export function registerApiErrorHandler(
-  app: FastifyInstance,
-  options: ErrorHandlerOptions = {},
-): void {
-  const translate = options.translateStoreError ?? ((error: unknown) => error)
+export function registerApiErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) =>
-    renderApiError(translate(error), request, reply),
+    renderApiError(error, request, reply),
   )
   app.setNotFoundHandler((request, reply) => sendProblem(reply, apiNotFound(request)))
 }

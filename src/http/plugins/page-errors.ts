@@ -53,20 +53,14 @@ export function renderPageError(
 export interface PageErrorHandlerOptions {
   /** The page of an unknown path in the scope. */
   readonly notFound: Html
-  /**
-   * TODO(#8): maps a driver error that escaped a store call; goes away once every store method
-   * translates its own errors.
-   */
-  readonly translateStoreError?: (error: unknown) => unknown
 }
 
 export function registerPageErrorHandler(
   app: FastifyInstance,
   options: PageErrorHandlerOptions,
 ): void {
-  const translate = options.translateStoreError ?? ((error: unknown) => error)
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) =>
-    renderPageError(translate(error), request, reply),
+    renderPageError(error, request, reply),
   )
   app.setNotFoundHandler((_request, reply) => sendPage(reply, 404, 'Not found', options.notFound))
 }

@@ -58,20 +58,14 @@ export function sendScimError(reply: FastifyReply, error: ScimError): FastifyRep
 
 export interface ScimErrorHandlerOptions {
   readonly maxBodyBytes: number
-  /**
-   * TODO(#8): maps a driver error that escaped a store call; goes away once every store method
-   * translates its own errors.
-   */
-  readonly translateStoreError?: (error: unknown) => unknown
 }
 
 export function registerScimErrorHandler(
   app: FastifyInstance,
   options: ScimErrorHandlerOptions,
 ): void {
-  const translate = options.translateStoreError ?? ((error: unknown) => error)
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const scimError = toScimError(translate(error), options.maxBodyBytes)
+    const scimError = toScimError(error, options.maxBodyBytes)
     if (scimError.status === 500) request.log.error({ err: error }, 'SCIM request failed')
     else if (scimError.status === 503) request.log.warn({ err: error }, 'store unavailable')
     return sendScimError(reply, scimError)

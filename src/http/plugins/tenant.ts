@@ -52,7 +52,7 @@ export function adminTenantHook(
     }
     if (session.role !== 'Admin')
       throw AppError.forbidden('Only an Admin of this tenant may do this.')
-    const tenant = await store.getTenantById(session.tenantId)
+    const tenant = await store.tenants.getById(session.tenantId)
     if (!tenant) throw AppError.unauthenticated()
     request.tenant = tenant
   }

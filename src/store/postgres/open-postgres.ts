@@ -1,8 +1,7 @@
 // The scale-out store: PostgreSQL through a pg Pool under Kysely. Migrations run under an
 // advisory lock so that instances starting together migrate once.
-import { Kysely, PostgresDialect } from 'kysely'
+import { PostgresDialect } from 'kysely'
 import pg from 'pg'
-import type { Database } from '../sql/tables.ts'
 import { SqlStore } from '../sql/sql-store.ts'
 import { StoreUnavailable, UniqueViolation } from '../store.ts'
 import { postgresDialect } from './dialect.ts'
@@ -76,9 +75,8 @@ export function openPostgresStore(url: string, poolSize = 10): SqlStore {
   pool.on('connect', (client) => {
     client.on('error', () => {})
   })
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-  return new SqlStore({
-    db,
+  return SqlStore.open({
+    connection: new PostgresDialect({ pool }),
     dialect: postgresDialect,
     translateError: translatePostgresError,
     async withMigrationLock(fn) {

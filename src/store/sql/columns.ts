@@ -3,6 +3,7 @@
 // An attribute the map does not name lives only in the resource's JSON document column.
 import type { Insertable, Selectable } from 'kysely'
 import { normaliseName } from '../../domain/directory-rules.ts'
+import { asGroupId, asTenantId, asUserId } from '../../domain/ids.ts'
 import type { Origin } from '../../domain/types.ts'
 import { ScimError } from '../../scim/errors.ts'
 import type { GroupRecord, GroupWrite, UserRecord, UserWrite } from '../store.ts'
@@ -292,8 +293,8 @@ export function emailRowsOf(
 /** A tenant_users row as the store's user record. */
 export function toUser(row: Selectable<TenantUsersTable>): UserRecord {
   return {
-    tenantId: row[USER_COLUMNS.tenant],
-    id: row[USER_COLUMNS.id],
+    tenantId: asTenantId(row[USER_COLUMNS.tenant]),
+    id: asUserId(row[USER_COLUMNS.id]),
     ...(fieldsOfRow(USER_COLUMNS, row) as UserFields),
     origin: row.origin as Origin,
     role: row.role,
@@ -307,8 +308,8 @@ export function toUser(row: Selectable<TenantUsersTable>): UserRecord {
 /** A groups row as the store's group record. */
 export function toGroup(row: Selectable<GroupsTable>): GroupRecord {
   return {
-    tenantId: row[GROUP_COLUMNS.tenant],
-    id: row[GROUP_COLUMNS.id],
+    tenantId: asTenantId(row[GROUP_COLUMNS.tenant]),
+    id: asGroupId(row[GROUP_COLUMNS.id]),
     ...(fieldsOfRow(GROUP_COLUMNS, row) as GroupFields),
     origin: row.origin as Origin,
     doc: parseDocument(row[GROUP_COLUMNS.document]),

@@ -1,5 +1,6 @@
 // Row types of the tables created in migrations/ (snake_case columns). Domain types stay in
-// domain/; the mapping happens in sql-store.ts, one function per table.
+// domain/; the mapping happens in each aggregate's repository beside this file, one function per
+// table.
 import type { Generated } from 'kysely'
 
 export interface TenantsTable {

@@ -3,8 +3,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
-import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection } from 'kysely'
-import type { Database } from '../sql/tables.ts'
+import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection } from 'kysely'
 import { SqlStore } from '../sql/sql-store.ts'
 import { StoreUnavailable, UniqueViolation } from '../store.ts'
 import { registerSqliteFunctions, sqliteDialect } from './dialect.ts'
@@ -106,18 +105,13 @@ function openConnection(file: string, readOnly: boolean): BetterSqlite3.Database
 export function openSqliteStore(file: string): SqlStore {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
   const writer = openConnection(file, false)
-  const db = new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect(withStatementCache(writer)),
-  })
-  const readDb =
+  const readConnection =
     file === ':memory:'
       ? undefined
-      : new Kysely<Database>({
-          dialect: new SqliteDialect({ database: withStatementCache(openConnection(file, true)) }),
-        })
-  return new SqlStore({
-    db,
-    ...(readDb ? { readDb } : {}),
+      : new SqliteDialect({ database: withStatementCache(openConnection(file, true)) })
+  return SqlStore.open({
+    connection: new ImmediateSqliteDialect(withStatementCache(writer)),
+    ...(readConnection ? { readConnection } : {}),
     dialect: sqliteDialect,
     translateError: translateSqliteError,
     groupCommit: true,

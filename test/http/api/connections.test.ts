@@ -32,7 +32,7 @@ describe('connections API', () => {
     assert.equal(body.loginUrl, `https://rollcall.test/sso/login/${body.id}`)
     assert.equal(body.redirectUri, 'https://rollcall.test/sso/callback')
     assert.ok(!created.body.includes('super-secret-value'))
-    const stored = await bench.h.store.getConnection(body.id)
+    const stored = await bench.h.store.connections.get(body.id)
     assert.ok(stored && !stored.clientSecretEncrypted.includes('super-secret-value'))
     assert.equal(bench.h.secretBox.open(stored.clientSecretEncrypted), 'super-secret-value')
 
@@ -45,12 +45,13 @@ describe('connections API', () => {
     assert.ok(!list.body.includes('secret'))
 
     // A verified connection goes back to draft when the client secret changes, not on a rename.
-    await bench.h.store.updateConnection(
-      bench.h.acme.tenant.id,
-      body.id,
-      { status: 'verified', verifiedAt: new Date().toISOString() },
-      new Date().toISOString(),
-    )
+    await bench.h.store
+      .forTenant(bench.h.acme.tenant.id)
+      .connections.update(
+        body.id,
+        { status: 'verified', verifiedAt: new Date().toISOString() },
+        new Date().toISOString(),
+      )
     const renamed = await bench.browser.request('PATCH', `${url}/${body.id}`, {
       headers,
       body: JSON.stringify({ name: 'Entra', jitEnabled: false }),
@@ -99,7 +100,7 @@ describe('connections API', () => {
     assert.match(String(res.headers['content-type']), /^application\/problem\+json/)
     assert.equal(JSON.parse(res.body).code, 'domain_taken')
     assert.doesNotMatch(res.body, /globex/)
-    assert.deepEqual(await bench.h.store.listConnections(bench.h.acme.tenant.id), [])
+    assert.deepEqual(await bench.h.store.forTenant(bench.h.acme.tenant.id).connections.list(), [])
   })
 
   it('lets a first-come connection of another tenant not block the domain (no squatting)', async (t) => {
@@ -125,7 +126,7 @@ describe('connections API', () => {
     // Once acme verifies the domain, "Sign in with SSO" routes it to acme's connection only.
     await bench.verifyDomain(bench.h.acme, 'contoso.com')
     assert.equal(
-      (await bench.h.store.getConnectionByDomain('contoso.com'))?.id,
+      (await bench.h.store.connections.byDomain('contoso.com'))?.id,
       JSON.parse(res.body).id,
     )
   })
@@ -199,7 +200,10 @@ describe('connections API', () => {
     })
     assert.equal(logout.status, 403)
     assert.equal(
-      await bench.h.store.listConnections(bench.h.acme.tenant.id).then((l) => l.length),
+      await bench.h.store
+        .forTenant(bench.h.acme.tenant.id)
+        .connections.list()
+        .then((l) => l.length),
       0,
     )
     // A form post (no JSON) is refused even from a browser without those headers.

@@ -3,6 +3,7 @@
 // only the tenant's own Admin may touch its domains.
 import assert from 'node:assert/strict'
 import { describe, it, type TestContext } from 'node:test'
+import { asUserId } from '../../../src/domain/ids.ts'
 import { startDnsServer, type TestDnsServer } from '../../support/dns-server.ts'
 import { sameOrigin, ssoBench, type SsoBench } from '../../support/sso.ts'
 
@@ -57,7 +58,7 @@ describe('verified domains API', () => {
     assert.equal(verified.body.status, 'verified')
     assert.equal(verified.body.verifiedMethod, 'dns')
     assert.ok(verified.body.verifiedAt)
-    assert.equal(await b.h.store.domainOwner('contoso.com'), b.h.acme.tenant.id)
+    assert.equal(await b.h.store.domains.owner('contoso.com'), b.h.acme.tenant.id)
 
     const listed = await api(b, 'GET', '/acme/domains')
     assert.deepEqual(
@@ -67,7 +68,7 @@ describe('verified domains API', () => {
     assert.equal((await api(b, 'GET', '/acme/domains/CONTOSO.com')).body.status, 'verified')
     assert.equal((await api(b, 'DELETE', '/acme/domains/contoso.com')).status, 204)
     assert.equal((await api(b, 'GET', '/acme/domains/contoso.com')).status, 404)
-    assert.equal(await b.h.store.domainOwner('contoso.com'), undefined)
+    assert.equal(await b.h.store.domains.owner('contoso.com'), undefined)
   })
 
   it('refuses a domain another tenant verified, without naming it', async (t) => {
@@ -125,7 +126,10 @@ describe('verified domains API', () => {
     const res = await api(b, 'POST', '/acme/domains/slow.com/verify')
     assert.equal(res.status, 422)
     assert.match(res.body.detail, /DNS lookup failed/)
-    assert.equal((await b.h.store.getDomain(b.h.acme.tenant.id, 'slow.com'))?.status, 'pending')
+    assert.equal(
+      (await b.h.store.forTenant(b.h.acme.tenant.id).domains.get('slow.com'))?.status,
+      'pending',
+    )
   })
 
   it("keeps every tenant's domains to its own Admin", async (t) => {
@@ -162,16 +166,16 @@ describe('verified domains API', () => {
     await b.signInAdmin(b.h.acme, viewer, 'viewer@contoso.com')
     await b.h.store
       .forTenant(b.h.acme.tenant.id)
-      .setRole(
+      .users.setRole(
         (await b.h.store
           .forTenant(b.h.acme.tenant.id)
-          .findUserIdByUserName('viewer@contoso.com')) ?? '',
+          .users.findIdByUserName('viewer@contoso.com')) ?? asUserId(''),
         'Viewer',
         new Date().toISOString(),
       )
     assert.equal((await api(b, 'GET', '/acme/domains', undefined, viewer)).status, 403)
     assert.deepEqual(
-      (await b.h.store.listDomains(b.h.acme.tenant.id)).map((d) => d.domain),
+      (await b.h.store.forTenant(b.h.acme.tenant.id).domains.list()).map((d) => d.domain),
       ['contoso.com'],
     )
   })

@@ -235,7 +235,7 @@ describe('local sign-in', () => {
     assert.equal(first.promoted, false)
     await h.store
       .forTenant(h.acme.tenant.id)
-      .setRole(first.user.id, 'Viewer', new Date().toISOString())
+      .users.setRole(first.user.id, 'Viewer', new Date().toISOString())
     const again = await ensureAdmin(h.store, h.acme.tenant, 'ann@example.com')
     assert.equal(again.promoted, true)
     assert.equal(again.user.role, 'Admin')

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import { describe, it, type TestContext } from 'node:test'
 import { ensureAdmin } from '../../../src/directory/internal.ts'
+import type { UserId } from '../../../src/domain/ids.ts'
 import { hashPassword, SCRYPT_PARAMS, verifyPassword } from '../../../src/provisioning/passwords.ts'
 import {
   issueSetPasswordLink,
@@ -19,12 +20,12 @@ const FAST = { N: 2 ** 12, r: 8, p: 1 }
 const build = (t: TestContext, env: Record<string, string> = {}) =>
   buildApp(t, env, { passwordHashing: FAST })
 
-async function admin(h: TestApp, email = 'root@example.com'): Promise<string> {
+async function admin(h: TestApp, email = 'root@example.com'): Promise<UserId> {
   const { user } = await ensureAdmin(h.store, h.acme.tenant, email)
   return user.id
 }
 
-async function setPasswordLink(h: TestApp, userId: string): Promise<string> {
+async function setPasswordLink(h: TestApp, userId: UserId): Promise<string> {
   const link = await issueSetPasswordLink(h.store, h.config.publicUrl, {
     tenantId: h.acme.tenant.id,
     userId,
@@ -46,7 +47,7 @@ describe('sign-in hardening', () => {
   it('slows a flood of wrong passwords from many addresses down with a doubling delay capped at LOGIN_MAX_DELAY_SECONDS, and lets the owner in after it', async (t) => {
     const h = await build(t, { LOGIN_MAX_DELAY_SECONDS: '60' })
     const userId = await admin(h)
-    await h.store.setLocalCredential(
+    await h.store.people.setLocalCredential(
       userId,
       await hashPassword(PASSWORD, FAST),
       new Date().toISOString(),
@@ -77,7 +78,7 @@ describe('sign-in hardening', () => {
     }
     assert.deepEqual(waits, [1, 2, 4, 8, 16, 32, 60, 60, 60])
     const keys = loginFailureKeys('acme', 'root@example.com', '')
-    const counted = await h.store.countLoginFailures(keys.account, new Date(0).toISOString())
+    const counted = await h.store.loginFailures.count(keys.account, new Date(0).toISOString())
     assert.equal(counted.count, 12)
 
     // The owner, from yet another address: the same capped wait, then in.
@@ -147,7 +148,7 @@ describe('sign-in hardening', () => {
     const h = await buildApp(t)
     const userId = await admin(h)
     const old = await hashPassword(PASSWORD, { N: 2 ** 14, r: 8, p: 1 })
-    await h.store.setLocalCredential(userId, old, new Date().toISOString())
+    await h.store.people.setLocalCredential(userId, old, new Date().toISOString())
     const login = (password: string) =>
       h.app.inject({
         method: 'POST',
@@ -157,15 +158,19 @@ describe('sign-in hardening', () => {
         payload: JSON.stringify({ tenant: 'acme', email: 'root@example.com', password }),
       })
     assert.equal((await login('wrong password!!')).statusCode, 401)
-    assert.equal(await h.store.getLocalCredential(userId), old, 'a failed sign-in changes nothing')
+    assert.equal(
+      await h.store.people.getLocalCredential(userId),
+      old,
+      'a failed sign-in changes nothing',
+    )
     assert.equal((await login(PASSWORD)).statusCode, 200)
-    const stored = (await h.store.getLocalCredential(userId)) ?? ''
+    const stored = (await h.store.people.getLocalCredential(userId)) ?? ''
     assert.notEqual(stored, old)
     assert.match(stored, new RegExp(`^scrypt\\$${2 ** 17}\\$8\\$1\\$`))
     assert.deepEqual(SCRYPT_PARAMS, { N: 2 ** 17, r: 8, p: 1 })
     assert.equal(await verifyPassword(PASSWORD, stored), true)
     // Already current: the next sign-in keeps the hash.
     assert.equal((await login(PASSWORD)).statusCode, 200)
-    assert.equal(await h.store.getLocalCredential(userId), stored)
+    assert.equal(await h.store.people.getLocalCredential(userId), stored)
   })
 })

@@ -3,7 +3,7 @@
 // carried out in full, never a 500 nor a half-written resource.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { newId } from '../../../src/domain/ids.ts'
+import { newUserId, type UserId } from '../../../src/domain/ids.ts'
 import { build, type TestApp } from '../../helper.ts'
 import {
   createGroup,
@@ -28,18 +28,18 @@ const aliases = (n: number, from = 0) =>
   Array.from({ length: n }, (_, i) => ({ value: `alias${from + i}@example.com`, type: 'other' }))
 
 /** Creates `n` SCIM users in one store transaction (not one request each); returns their ids. */
-async function createUsers(h: TestApp, n: number): Promise<string[]> {
+async function createUsers(h: TestApp, n: number): Promise<UserId[]> {
   const at = new Date().toISOString()
   return h.store.transaction(async (store) => {
     const tenant = store.forTenant(h.acme.tenant.id)
-    const ids: string[] = []
+    const ids: UserId[] = []
     for (let i = 0; i < n; i++) {
-      const id = newId()
+      const id = newUserId()
       const userName = `member${i}@example.com`
-      await tenant.insertIdentity(id, userName, at)
+      await tenant.users.insertIdentity(id, userName, at)
       const doc = { userName, active: true }
       const write = { userName, externalId: null, displayName: null, active: true, doc, emails: [] }
-      await tenant.insertUser(id, write, { origin: 'SCIM', role: 'Viewer' }, at)
+      await tenant.users.insert(id, write, { origin: 'SCIM', role: 'Viewer' }, at)
       ids.push(id)
     }
     return ids

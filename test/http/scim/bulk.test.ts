@@ -466,7 +466,7 @@ describe('POST /Bulk request validation and limits (RFC 7644 §3.7, §3.7.4)', (
     const h = await build(t)
     await bulk(h, { Operations: [postUser('a', 'a@example.com')] })
     await h.log.flush()
-    const entries = await h.store.listProvisioningLog(h.acme.tenant.id, { limit: 10 })
+    const entries = await h.store.forTenant(h.acme.tenant.id).provisioningLog.list({ limit: 10 })
     const entry = entries.find((e) => e.path.endsWith('/Bulk'))
     assert.equal(entry?.operation, 'Bulk')
     assert.equal(entry?.status, 200)

@@ -18,7 +18,7 @@ describe('SCIM directory rules', () => {
     const h = await build(t)
     const res = await h.scim(h.acme, 'POST', '/Users', userBody('ann@example.com'))
     assert.equal(res.statusCode, 201)
-    const user = await h.store.forTenant(h.acme.tenant.id).getUser(res.json().id)
+    const user = await h.store.forTenant(h.acme.tenant.id).users.get(res.json().id)
     assert.equal(user?.role, 'Viewer')
     assert.equal(user?.origin, 'SCIM')
   })
@@ -37,13 +37,13 @@ describe('SCIM directory rules', () => {
     )
     assert.equal(res.statusCode, 201)
     assert.equal(res.json().id, internal.id)
-    const user = await h.store.forTenant(h.acme.tenant.id).getUser(internal.id)
+    const user = await h.store.forTenant(h.acme.tenant.id).users.get(internal.id)
     assert.equal(user?.origin, 'SCIM')
     assert.equal(user?.role, 'Editor')
     assert.equal(user?.displayName, 'Bob')
     const all = await h.store
       .forTenant(h.acme.tenant.id)
-      .listUsers({ sortOrder: 'ascending', startIndex: 1, count: 10 })
+      .users.list({ sortOrder: 'ascending', startIndex: 1, count: 10 })
     assert.equal(all.totalResults, 1, 'no duplicate is created')
   })
 
@@ -61,7 +61,7 @@ describe('SCIM directory rules', () => {
       Operations: [{ op: 'Replace', path: 'displayName', value: 'Carl' }],
     })
     assert.equal(res.statusCode, 200)
-    const user = await h.store.forTenant(h.acme.tenant.id).getUser(internal.id)
+    const user = await h.store.forTenant(h.acme.tenant.id).users.get(internal.id)
     assert.equal(user?.origin, 'SCIM')
   })
 
@@ -79,7 +79,7 @@ describe('SCIM directory rules', () => {
     assert.doesNotMatch(body.detail, new RegExp(globex.tenant.id))
     const list = await h.store
       .forTenant(h.acme.tenant.id)
-      .listUsers({ sortOrder: 'ascending', startIndex: 1, count: 10 })
+      .users.list({ sortOrder: 'ascending', startIndex: 1, count: 10 })
     assert.equal(list.totalResults, 0, 'nothing is written')
   })
 
@@ -113,7 +113,7 @@ describe('SCIM directory rules', () => {
     assert.equal((await h.scim(globex, 'POST', '/Users', userBody('jdoe'))).statusCode, 201)
     assert.equal((await h.scim(h.acme, 'POST', '/Users', userBody('JDOE'))).statusCode, 409)
     await h.log.flush()
-    const entries = await h.store.listProvisioningLog(h.acme.tenant.id, { limit: 10 })
+    const entries = await h.store.forTenant(h.acme.tenant.id).provisioningLog.list({ limit: 10 })
     const created = entries.find((e) => e.status === 201)
     assert.match(created?.detail ?? '', /not an email address/)
   })

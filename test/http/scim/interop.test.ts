@@ -59,7 +59,7 @@ describe('ServiceProviderConfig (RFC 7643 §5)', () => {
 
   it('adds interopProfileConformant: true in strict profile mode only', async (t) => {
     const h = await build(t)
-    await h.store.setScimStrictProfile(h.acme.tenant.id, true)
+    await h.store.forTenant(h.acme.tenant.id).scim.setStrictProfile(true)
     const config = expectScim(await h.scim(h.acme, 'GET', '/ServiceProviderConfig'), 200, 'strict')
     assert.deepEqual(Object.keys(config).sort(), [...RFC_KEYS, 'interopProfileConformant'].sort())
     assert.equal(config.interopProfileConformant, true)
@@ -165,7 +165,7 @@ describe('unquoted filter values (filter/quirks.ts readUnquotedValue)', () => {
   it('refuses them in strict profile mode with 400 invalidFilter saying to quote the value', async (t) => {
     const h = await build(t)
     await seed(h)
-    await h.store.setScimStrictProfile(h.acme.tenant.id, true)
+    await h.store.forTenant(h.acme.tenant.id).scim.setStrictProfile(true)
     for (const filter of [
       'userName sw O',
       'externalId eq 1234abc',
@@ -384,7 +384,7 @@ describe('queries at the service root (RFC 7644 §3.4.2.1, §3.4.3)', () => {
       'lenient',
     )
     assert.equal(lenient.totalResults, 1)
-    await h.store.setScimStrictProfile(h.acme.tenant.id, true)
+    await h.store.forTenant(h.acme.tenant.id).scim.setStrictProfile(true)
     const strict = expectScim(
       await search(h, '/.search', { filter: 'displayName eq Beta' }),
       400,

@@ -351,14 +351,14 @@ describe('strict interop-profile mode (SPEC §7)', () => {
       'lenient config',
     )
     assert.equal('interopProfileConformant' in lenient, false)
-    await h.store.setScimStrictProfile(h.acme.tenant.id, true)
+    await h.store.forTenant(h.acme.tenant.id).scim.setStrictProfile(true)
     const strict = expectScim(
       await h.scim(h.acme, 'GET', '/ServiceProviderConfig'),
       200,
       'strict config',
     )
     assert.equal(strict.interopProfileConformant, true)
-    await h.store.setScimStrictProfile(h.acme.tenant.id, false)
+    await h.store.forTenant(h.acme.tenant.id).scim.setStrictProfile(false)
     const back = expectScim(
       await h.scim(h.acme, 'GET', '/ServiceProviderConfig'),
       200,
@@ -369,7 +369,7 @@ describe('strict interop-profile mode (SPEC §7)', () => {
 
   it('refuses path-less PATCH operations with 400 invalidSyntax and changes nothing', async (t) => {
     const h = await build(t)
-    await h.store.setScimStrictProfile(h.acme.tenant.id, true)
+    await h.store.forTenant(h.acme.tenant.id).scim.setStrictProfile(true)
     const user = await createUser(h, userBody('strict@example.com', { displayName: 'Before' }))
     const group = await createGroup(h, { schemas: [GROUP], displayName: 'Strict Group' })
     for (const [path, body] of [
@@ -397,7 +397,7 @@ describe('strict interop-profile mode (SPEC §7)', () => {
 
   it('refuses string booleans in POST and PATCH with 400 and changes nothing', async (t) => {
     const h = await build(t)
-    await h.store.setScimStrictProfile(h.acme.tenant.id, true)
+    await h.store.forTenant(h.acme.tenant.id).scim.setStrictProfile(true)
     const post = expectScim(
       await h.scim(h.acme, 'POST', '/Users', {
         schemas: [USER],
@@ -425,7 +425,7 @@ describe('strict interop-profile mode (SPEC §7)', () => {
 
   it('refuses the ADSCIM group schema URN of Entra with 400', async (t) => {
     const h = await build(t)
-    await h.store.setScimStrictProfile(h.acme.tenant.id, true)
+    await h.store.forTenant(h.acme.tenant.id).scim.setStrictProfile(true)
     const error = expectScim(
       await h.scim(h.acme, 'POST', '/Groups', entra('tutorial/create-group.json')),
       400,
@@ -437,7 +437,7 @@ describe('strict interop-profile mode (SPEC §7)', () => {
 
   it('keeps the RFC forms working: paths, value-path filters, URN extension paths, members[value eq], boolean active, PUT', async (t) => {
     const h = await build(t)
-    await h.store.setScimStrictProfile(h.acme.tenant.id, true)
+    await h.store.forTenant(h.acme.tenant.id).scim.setStrictProfile(true)
     const user = await createUser(
       h,
       userBody('rfc@example.com', { name: { givenName: 'R', familyName: 'F' } }),

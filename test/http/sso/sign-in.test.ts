@@ -33,7 +33,7 @@ describe('sign in with SSO', () => {
     })
     const cookie = bench.browser.cookie('rollcall_session')
     assert.ok(cookie && cookie.length >= 43)
-    const log = await bench.h.store.listSignInLog(bench.h.acme.tenant.id, { limit: 1 })
+    const log = await bench.h.store.forTenant(bench.h.acme.tenant.id).signInLog.list({ limit: 1 })
     assert.equal(log[0]?.outcome, 'created')
   })
 
@@ -111,7 +111,7 @@ describe('sign in with SSO', () => {
       m.role,
     ]
     assert.deepEqual(
-      (await bench.h.store.membershipsOf(carol.id)).map(memberships).sort(),
+      (await bench.h.store.people.membershipsOf(carol.id)).map(memberships).sort(),
       [
         [bench.h.acme.tenant.id, 'INTERNAL', 'Viewer'],
         [globex.tenant.id, 'INTERNAL', 'Admin'],
@@ -124,7 +124,8 @@ describe('sign in with SSO', () => {
       role: 'Viewer',
     })
     assert.equal(
-      (await bench.h.store.listSignInLog(bench.h.acme.tenant.id, { limit: 1 }))[0]?.outcome,
+      (await bench.h.store.forTenant(bench.h.acme.tenant.id).signInLog.list({ limit: 1 }))[0]
+        ?.outcome,
       'transferred',
     )
   })
@@ -151,10 +152,12 @@ describe('sign in with SSO', () => {
     assert.equal((await session(bench, inGlobex)).status, 401)
     assert.equal((await session(bench)).status, 200)
     assert.deepEqual(
-      (await bench.h.store.membershipsOf(dan.id)).map((m) => [m.tenantId, m.origin]),
+      (await bench.h.store.people.membershipsOf(dan.id)).map((m) => [m.tenantId, m.origin]),
       [[bench.h.acme.tenant.id, 'SCIM']],
     )
-    const globexLog = await bench.h.store.listProvisioningLog(globex.tenant.id, { limit: 10 })
+    const globexLog = await bench.h.store
+      .forTenant(globex.tenant.id)
+      .provisioningLog.list({ limit: 10 })
     assert.equal(globexLog.length, 1)
     assert.equal(globexLog[0]?.operation, 'Membership ended')
     assert.equal(globexLog[0]?.resourceId, dan.id)
@@ -177,7 +180,7 @@ describe('sign in with SSO', () => {
     assert.equal(page.status, 403)
     assert.match(page.body, /provisioned \(SCIM\) by another organisation/)
     assert.equal((await session(bench)).status, 401)
-    const memberships = await bench.h.store.membershipsOf(created.json().id)
+    const memberships = await bench.h.store.people.membershipsOf(created.json().id)
     assert.deepEqual(
       memberships.map((m) => m.tenantId),
       [globex.tenant.id],
@@ -215,7 +218,7 @@ describe('sign in with SSO', () => {
     const page = await bench.browser.visit(`${bench.publicUrl}/sso/login/${connection.id}`)
     assert.equal(page.status, 403)
     assert.match(page.body, /Ask your administrator to fill in the user&#39;s Email field/)
-    const log = await bench.h.store.listSignInLog(bench.h.acme.tenant.id, { limit: 1 })
+    const log = await bench.h.store.forTenant(bench.h.acme.tenant.id).signInLog.list({ limit: 1 })
     assert.equal(log[0]?.outcome, 'refused')
     assert.equal(log[0]?.email, null)
     assert.match(log[0]?.detail ?? '', /Email field/)
@@ -239,7 +242,9 @@ describe('sign in with SSO', () => {
     assert.equal(page.status, 403)
     assert.match(page.body, /Ask your administrator to add you/)
     assert.equal(
-      await bench.h.store.forTenant(bench.h.acme.tenant.id).identityByEmail('jack@contoso.com'),
+      await bench.h.store
+        .forTenant(bench.h.acme.tenant.id)
+        .users.identityByEmail('jack@contoso.com'),
       undefined,
     )
   })

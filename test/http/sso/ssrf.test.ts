@@ -8,6 +8,7 @@ import { Writable } from 'node:stream'
 import { describe, it, type TestContext } from 'node:test'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import * as oidc from 'openid-client'
+import { asConnectionId } from '../../../src/domain/ids.ts'
 import { buildApp } from '../../../src/http/app.ts'
 import { OidcClients } from '../../../src/sso/clients.ts'
 import { createConnection } from '../../../src/sso/connections.ts'
@@ -121,7 +122,9 @@ describe('issuer URLs and SSRF', () => {
       assert.match(error.detail, /could not be reached/)
       assert.ok(!error.detail.includes(address), error.detail)
       assert.doesNotMatch(error.detail, /resolves|private|20\.190/)
-      const [logged] = await bench.h.store.listSignInLog(bench.h.acme.tenant.id, { limit: 1 })
+      const [logged] = await bench.h.store
+        .forTenant(bench.h.acme.tenant.id)
+        .signInLog.list({ limit: 1 })
       assert.equal(logged?.outcome, 'verification-failed')
       assert.ok(!(logged?.detail ?? '').includes(address), String(logged?.detail))
       assert.ok(other.log().includes(address), `${address} not in the server log`)
@@ -179,7 +182,7 @@ describe('issuer URLs and SSRF', () => {
     const clients = new OidcClients(bench.h.secretBox, { fetch, lookup })
     const at = new Date().toISOString()
     const connection = (id: string): LoginConnectionRecord => ({
-      id,
+      id: asConnectionId(id),
       tenantId: bench.h.acme.tenant.id,
       name: 'IdP',
       issuer,

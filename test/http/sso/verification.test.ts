@@ -50,10 +50,10 @@ describe('connection verification', () => {
     assert.match(page.body, /alice@contoso\.com/)
     assert.match(page.body, /<code>oid<\/code>/)
     assert.match(page.body, /data-kind="create"/)
-    const stored = await bench.h.store.getConnection(connection.id)
+    const stored = await bench.h.store.connections.get(connection.id)
     assert.equal(stored?.status, 'verified')
     assert.ok(stored?.verifiedAt)
-    const log = await bench.h.store.listSignInLog(bench.h.acme.tenant.id, { limit: 5 })
+    const log = await bench.h.store.forTenant(bench.h.acme.tenant.id).signInLog.list({ limit: 5 })
     assert.equal(log[0]?.outcome, 'verified')
   })
 
@@ -67,7 +67,7 @@ describe('connection verification', () => {
     assert.match(page.body, /Connection verified/)
     assert.match(page.body, /data-kind="refuse"/)
     assert.match(page.body, /verified domains/)
-    assert.equal((await bench.h.store.getConnection(connection.id))?.status, 'verified')
+    assert.equal((await bench.h.store.connections.get(connection.id))?.status, 'verified')
   })
 
   it('shows what would happen for an existing member: signs in with their role', async (t) => {
@@ -90,8 +90,8 @@ describe('connection verification', () => {
     assert.match(page.body, /Verification failed/)
     assert.match(page.body, /invalid_client/)
     assert.match(page.body, /client secret/)
-    assert.equal((await bench.h.store.getConnection(connection.id))?.status, 'draft')
-    const log = await bench.h.store.listSignInLog(bench.h.acme.tenant.id, { limit: 5 })
+    assert.equal((await bench.h.store.connections.get(connection.id))?.status, 'draft')
+    const log = await bench.h.store.forTenant(bench.h.acme.tenant.id).signInLog.list({ limit: 5 })
     assert.equal(log[0]?.outcome, 'verification-failed')
     assert.match(log[0]?.detail ?? '', /invalid_client/)
   })
@@ -116,7 +116,7 @@ describe('connection verification', () => {
     assert.equal(body.code, 'idp_discovery_failed')
     assert.match(body.detail, /issuer/)
     assert.match(body.detail, /login\.microsoftonline\.com\/<Directory \(tenant\) ID>\/v2\.0/)
-    assert.equal((await bench.h.store.getConnection(connection.id))?.status, 'draft')
+    assert.equal((await bench.h.store.connections.get(connection.id))?.status, 'draft')
   })
 
   it('refuses a tampered state and a replayed code', async (t) => {
@@ -164,7 +164,7 @@ describe('connection verification', () => {
     const other = bench.newBrowser()
     const page = await other.visit(current)
     assert.equal(page.status, 400)
-    assert.equal((await bench.h.store.getConnection(connection.id))?.status, 'draft')
+    assert.equal((await bench.h.store.connections.get(connection.id))?.status, 'draft')
   })
 
   it('fails when the ID token has expired', async (t) => {
@@ -177,7 +177,7 @@ describe('connection verification', () => {
     assert.equal(page.status, 502)
     assert.match(page.body, /id_token/)
     assert.match(page.body, /exp/)
-    assert.equal((await bench.h.store.getConnection(connection.id))?.status, 'draft')
+    assert.equal((await bench.h.store.connections.get(connection.id))?.status, 'draft')
   })
 
   it('fails when the ID token was issued for another audience', async (t) => {
@@ -251,7 +251,7 @@ describe('connection verification', () => {
     const page = await bench.browser.visit(await startVerification(bench, connection.id))
     assert.equal(page.status, 502, page.body)
     assert.match(page.body, /ID token/)
-    assert.equal((await bench.h.store.getConnection(connection.id))?.status, 'draft')
+    assert.equal((await bench.h.store.connections.get(connection.id))?.status, 'draft')
   })
 
   it('refreshes the key set once when the provider rotated its signing key', async (t) => {

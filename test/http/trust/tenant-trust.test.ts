@@ -77,7 +77,11 @@ describe('trust between tenants', () => {
 
     // Nothing changed for the victim: membership, role, session.
     assert.deepEqual(
-      (await bench.h.store.membershipsOf(boss.id)).map((m) => [m.tenantId, m.origin, m.role]),
+      (await bench.h.store.people.membershipsOf(boss.id)).map((m) => [
+        m.tenantId,
+        m.origin,
+        m.role,
+      ]),
       [[acme.tenant.id, 'INTERNAL', 'Admin']],
     )
     assert.deepEqual((await sessionOf(bench, bossBrowser)).body, {
@@ -85,8 +89,11 @@ describe('trust between tenants', () => {
       tenant: 'acme',
       role: 'Admin',
     })
-    assert.deepEqual(await bench.h.store.listSignInLog(acme.tenant.id, { limit: 10 }), [])
-    const evilLog = await bench.h.store.listSignInLog(evil.tenant.id, { limit: 1 })
+    assert.deepEqual(
+      await bench.h.store.forTenant(acme.tenant.id).signInLog.list({ limit: 10 }),
+      [],
+    )
+    const evilLog = await bench.h.store.forTenant(evil.tenant.id).signInLog.list({ limit: 1 })
     assert.equal(evilLog[0]?.outcome, 'refused')
   })
 
@@ -103,7 +110,9 @@ describe('trust between tenants', () => {
     }
     assert.equal(pages[0], pages[1])
     assert.equal(
-      await bench.h.store.forTenant(bench.h.acme.tenant.id).identityByEmail('nobody@victim.com'),
+      await bench.h.store
+        .forTenant(bench.h.acme.tenant.id)
+        .users.identityByEmail('nobody@victim.com'),
       undefined,
     )
   })
@@ -133,7 +142,7 @@ describe('trust between tenants', () => {
     const page = await bench.browser.visit(`${bench.publicUrl}/sso/login/${squat.id}`)
     assert.equal(page.status, 403)
     assert.deepEqual(
-      (await bench.h.store.membershipsOf(boss.id)).map((m) => m.tenantId),
+      (await bench.h.store.people.membershipsOf(boss.id)).map((m) => m.tenantId),
       [acme.tenant.id],
     )
     assert.equal((await sessionOf(bench, bossBrowser)).status, 200)
@@ -142,7 +151,7 @@ describe('trust between tenants', () => {
     assert.equal(unrouted.status, 404)
     // …and then to that tenant's connection, not to the first comer's.
     const victimConnection = await bench.verifiedConnection(acme, { domain: 'victim.com' })
-    assert.equal((await bench.h.store.getConnectionByDomain('victim.com'))?.id, victimConnection.id)
+    assert.equal((await bench.h.store.connections.byDomain('victim.com'))?.id, victimConnection.id)
     bench.op.signInAs(account('boss@victim.com'))
     const routed = bench.newBrowser()
     const signedIn = await routed.visit(`${bench.publicUrl}/sso?q=boss@victim.com`)
@@ -158,7 +167,7 @@ describe('trust between tenants', () => {
     assert.equal(page.status, 403)
     assert.match(page.body, /not verified/)
     assert.equal(
-      await bench.h.store.forTenant(bench.h.acme.tenant.id).identityByEmail('new@victim.com'),
+      await bench.h.store.forTenant(bench.h.acme.tenant.id).users.identityByEmail('new@victim.com'),
       undefined,
     )
   })
@@ -190,11 +199,11 @@ describe("SCIM cannot squat on another tenant's people (D12)", () => {
     assert.equal(new Set(answers).size, 1, answers.join('\n'))
     assert.match(answers[0] ?? '', /victim\.com.*another organisation has verified/)
     assert.deepEqual(
-      (await bench.h.store.membershipsOf(boss.id)).map((m) => [m.tenantId, m.origin]),
+      (await bench.h.store.people.membershipsOf(boss.id)).map((m) => [m.tenantId, m.origin]),
       [[acme.tenant.id, 'INTERNAL']],
     )
     assert.equal(
-      await bench.h.store.forTenant(evil.tenant.id).identityByEmail('nobody@victim.com'),
+      await bench.h.store.forTenant(evil.tenant.id).users.identityByEmail('nobody@victim.com'),
       undefined,
     )
     // The owner's own SCIM provisions both.
@@ -237,7 +246,7 @@ describe("SCIM cannot squat on another tenant's people (D12)", () => {
     })
     expectScim(put, 409)
     assert.equal(
-      await bench.h.store.forTenant(evil.tenant.id).identityByEmail('ceo@victim.com'),
+      await bench.h.store.forTenant(evil.tenant.id).users.identityByEmail('ceo@victim.com'),
       undefined,
     )
   })
@@ -261,12 +270,14 @@ describe("SCIM cannot squat on another tenant's people (D12)", () => {
     )
     assert.equal(taken.id, squatted.id)
     assert.deepEqual(
-      (await bench.h.store.membershipsOf(taken.id)).map((m) => [m.tenantId, m.origin]),
+      (await bench.h.store.people.membershipsOf(taken.id)).map((m) => [m.tenantId, m.origin]),
       [[bench.h.acme.tenant.id, 'SCIM']],
     )
     expectScim(await bench.h.scim(evil, 'GET', `/Users/${squatted.id}`), 404)
     await bench.h.log.flush()
-    const evilLog = await bench.h.store.listProvisioningLog(evil.tenant.id, { limit: 50 })
+    const evilLog = await bench.h.store
+      .forTenant(evil.tenant.id)
+      .provisioningLog.list({ limit: 50 })
     const ended = evilLog.find((e) => e.operation === 'Membership ended')
     assert.ok(ended, JSON.stringify(evilLog.map((e) => e.operation)))
     assert.equal(ended.resourceId, squatted.id)

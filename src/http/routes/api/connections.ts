@@ -88,7 +88,7 @@ export function loginConnectionRoutes(app: FastifyInstance, deps: ConnectionRout
         response: { 200: { type: 'array', items: connectionSchema } },
       },
     },
-    async (request) => (await store.listConnections(tenantOf(request).id)).map(view),
+    async (request) => (await store.forTenant(tenantOf(request).id).connections.list()).map(view),
   )
 
   app.post<{ Body: ConnectionBody }>(
@@ -190,8 +190,7 @@ export function loginConnectionRoutes(app: FastifyInstance, deps: ConnectionRout
         return { url: url.toString() }
       } catch (error) {
         const described = describeOidcError(error, 'discovery')
-        await store.appendSignInLog({
-          tenantId: tenant.id,
+        await store.forTenant(tenant.id).signInLog.append({
           connectionId: connection.id,
           at: new Date().toISOString(),
           outcome: 'verification-failed',

@@ -36,7 +36,7 @@ declare module 'fastify' {
 
 export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const { config, store } = deps
-  registerApiErrorHandler(app, { translateStoreError: (error) => store.translateError(error) })
+  registerApiErrorHandler(app)
   app.decorateRequest('apiSession', undefined)
 
   // JSON is the only body; an empty one is accepted, as a bodiless POST or DELETE must still say

@@ -22,6 +22,8 @@ export function signInLogRoutes(app: FastifyInstance, deps: SignInLogRouteDeps):
       },
     },
     async (request) =>
-      deps.store.listSignInLog(tenantOf(request).id, { limit: request.query.limit ?? 100 }),
+      deps.store
+        .forTenant(tenantOf(request).id)
+        .signInLog.list({ limit: request.query.limit ?? 100 }),
   )
 }

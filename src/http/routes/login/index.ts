@@ -35,11 +35,9 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promis
   await app.register(formbody, { bodyLimit: 16_384 })
 
   app.setErrorHandler((error: unknown, request, reply) => {
-    // TODO(#8): the store translates its own errors once every method does.
-    const translated = store.translateError(error)
     return wantsJson(request)
-      ? renderApiError(translated, request, reply)
-      : renderPageError(translated, request, reply)
+      ? renderApiError(error, request, reply)
+      : renderPageError(error, request, reply)
   })
   app.setNotFoundHandler((request, reply) =>
     wantsJson(request)

@@ -27,7 +27,7 @@ export const groupEndpoint: ResourceEndpoint<GroupRecord> = {
   async render(ctx, records, withMembers) {
     // G5: SCIM sees the SCIM-origin members of a group; INTERNAL ones belong to the console.
     const members = withMembers
-      ? await ctx.store.forTenant(ctx.tenant.id).listMembers(records.map((g) => g.id))
+      ? await ctx.store.forTenant(ctx.tenant.id).members.list(records.map((g) => g.id))
       : undefined
     return records.map((g) =>
       renderGroup(

@@ -32,7 +32,6 @@ export async function scimRoutes(app: FastifyInstance, deps: ScimDeps): Promise<
   registerScimBodyParser(app, config.scim)
   registerScimErrorHandler(app, {
     maxBodyBytes: config.scim.maxBodyBytes,
-    translateStoreError: (error) => store.translateError(error),
   })
 
   // onRequest, in order: the request's state, authentication (request.tenant), the load bound,
@@ -45,7 +44,7 @@ export async function scimRoutes(app: FastifyInstance, deps: ScimDeps): Promise<
       signingKey,
       // Logged for the tenant's admin (seed 003: "JWT Token used by Azure is invalid").
       async onRefused(request, slug) {
-        const tenant = await store.getTenantBySlug(slug)
+        const tenant = await store.tenants.getBySlug(slug)
         if (!tenant) return
         request.scim.ctx = {
           store,

@@ -18,7 +18,7 @@ export function findConnectionRoute(app: FastifyInstance, deps: SsoRouteDeps): v
       const q = request.query.q?.trim() ?? ''
       if (q === '') return sendPage(reply, 200, 'Sign in with SSO', ssoForm())
       const domain = q.includes('@') ? q.slice(q.lastIndexOf('@') + 1) : q
-      const connection = await deps.store.getConnectionByDomain(domain)
+      const connection = await deps.store.connections.byDomain(domain)
       if (!connection) return sendSsoPage(reply, unknownDomainPage(q, domain))
       return startAt(deps, request, reply, connection, 'login')
     },

@@ -22,7 +22,6 @@ export interface SsoRouteDeps {
 export async function ssoRoutes(app: FastifyInstance, deps: SsoRouteDeps): Promise<void> {
   registerPageErrorHandler(app, {
     notFound: notFoundBody,
-    translateStoreError: (error) => deps.store.translateError(error),
   })
   findConnectionRoute(app, deps)
   loginUrlRoute(app, deps)

@@ -37,8 +37,7 @@ export async function startAt(
     )
   } catch (error) {
     const described = describeOidcError(error, 'discovery')
-    await store.appendSignInLog({
-      tenantId: connection.tenantId,
+    await store.forTenant(connection.tenantId).signInLog.append({
       connectionId: connection.id,
       at: new Date().toISOString(),
       outcome: purpose === 'verify' ? 'verification-failed' : 'failed',

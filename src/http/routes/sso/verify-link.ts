@@ -16,12 +16,12 @@ export function verifyLinkRoute(app: FastifyInstance, deps: SsoRouteDeps): void 
       },
     },
     async (request, reply) => {
-      const record = await store.consumeOneTimeToken(
+      const record = await store.oneTimeTokens.consume(
         hashToken(request.params.token),
         'verify-connection',
         new Date().toISOString(),
       )
-      const connection = record ? await store.getConnection(record.subjectId) : undefined
+      const connection = record ? await store.connections.get(record.subjectId) : undefined
       if (!record || !connection || connection.tenantId !== record.tenantId) {
         return sendSsoPage(reply, expiredVerificationLinkPage)
       }

@@ -1,0 +1,45 @@
+// The members of one tenant's groups (RFC 7643 §4.2 `members`), each with the origin that
+// controls the membership (G3–G5).
+import type { GroupId, MemberId, UserId } from '../../domain/ids.ts'
+import type { Origin } from '../../domain/types.ts'
+
+export type MemberType = 'User' | 'Group'
+
+export interface MemberRecord {
+  readonly memberId: MemberId
+  readonly memberType: MemberType
+  readonly origin: Origin
+  /** The member's displayName (or userName), for `members[].display`. */
+  readonly display: string | null
+}
+
+export type MemberReference =
+  { readonly id: UserId; readonly type: 'User' } | { readonly id: GroupId; readonly type: 'Group' }
+
+/** The reference to a member whose type the store reported (findTargets). */
+export function memberReference(id: string, type: MemberType): MemberReference {
+  return type === 'User' ? { id: id as UserId, type } : { id: id as GroupId, type }
+}
+
+export interface MemberRepository {
+  /** Members with their origin and display name. */
+  list(groupIds: readonly GroupId[]): Promise<Map<GroupId, MemberRecord[]>>
+  /** Which of these ids (as a client sent them) are users / groups of this tenant. */
+  findTargets(ids: readonly string[]): Promise<Map<string, MemberType>>
+  /**
+   * Adds members with this origin. An existing membership of the other origin is converted to
+   * `origin` (G3, SCIM adds) unless `keepExisting` (an admin adding an INTERNAL member leaves an
+   * existing SCIM membership alone). Costs O(members given).
+   */
+  upsert(
+    groupId: GroupId,
+    members: readonly MemberReference[],
+    origin: Origin,
+    at: string,
+    options?: { keepExisting?: boolean },
+  ): Promise<void>
+  /** Removes these members, but only those of the given origin (G5). */
+  remove(groupId: GroupId, memberIds: readonly MemberId[], origin: Origin): Promise<void>
+  /** Removes every member of the given origin except `keep` (a SCIM replace of members, G5). */
+  removeExcept(groupId: GroupId, keep: readonly MemberId[], origin: Origin): Promise<void>
+}

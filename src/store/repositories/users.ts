@@ -1,0 +1,103 @@
+// The users of one tenant: memberships with their SCIM document (RFC 7643 §4.1), and the global
+// identities (people, keyed by email: D1) they belong to.
+import type { GroupId, TenantId, UserId } from '../../domain/ids.ts'
+import type { Origin } from '../../domain/types.ts'
+import type { ListQuery, Page } from './listing.ts'
+
+export interface UserRecord {
+  readonly tenantId: TenantId
+  readonly id: UserId
+  readonly userName: string
+  readonly externalId: string | null
+  readonly displayName: string | null
+  readonly active: boolean
+  readonly origin: Origin
+  readonly role: string
+  /** The SCIM document (RFC 7643 §4.1): client attributes, extensions under their URN. */
+  readonly doc: Record<string, unknown>
+  readonly version: number
+  readonly createdAt: string
+  readonly updatedAt: string
+}
+
+/** The writable fields of a user membership; columns are derived from `doc` by the caller. */
+export interface UserWrite {
+  readonly userName: string
+  readonly externalId: string | null
+  readonly displayName: string | null
+  readonly active: boolean
+  readonly doc: Record<string, unknown>
+  readonly emails: readonly { value: string; type: string | null; primary: boolean }[]
+  /** undefined keeps the stored hash; null clears it. */
+  readonly passwordHash?: string | null | undefined
+}
+
+/** A reference from a user to a group it is a direct member of (RFC 7643 §4.1.2 `groups`). */
+export interface GroupReference {
+  readonly groupId: GroupId
+  readonly display: string
+}
+
+/** The person with an email, and where they are a member, as one tenant may know it. */
+export interface PersonIdentity {
+  readonly userId: UserId
+  readonly inThisTenant: { readonly origin: Origin } | undefined
+  readonly otherTenantCount: number
+  /** Whether one of those other memberships is SCIM-controlled (D2). */
+  readonly scimControlledElsewhere: boolean
+}
+
+export interface UserRepository {
+  /** The user with this SCIM id that is a member of this tenant, or undefined. */
+  get(id: UserId): Promise<UserRecord | undefined>
+  /**
+   * Filtered, sorted, paged members of this tenant; the filter runs in SQL.
+   * Paging (RFC 7644 §3.4.2.4): without sortBy, rows come in id (creation) order, and a page
+   * whose startIndex follows a page this instance served for the same filter continues right
+   * after that page's last row by an index seek — so walking the pages costs the same per page
+   * however deep, and rows deleted meanwhile make no row be skipped; its full pages report the
+   * total of the walk's first page, and a page that is not full counts again. Any other
+   * startIndex is an offset into the current rows. A startIndex past totalResults gives an
+   * empty page.
+   */
+  list(query: ListQuery): Promise<Page<UserRecord>>
+  /** The id of the member whose userName equals this one case-insensitively, if any. */
+  findIdByUserName(userName: string): Promise<UserId | undefined>
+  /**
+   * D2/D5/D6: the person with this normalised email and where they are a member: whether in this
+   * tenant (and with which origin) and how many other tenants; never which.
+   */
+  identityByEmail(emailNorm: string): Promise<PersonIdentity | undefined>
+  /** Creates the person (global identity). Throws UniqueViolation('users_email') on a duplicate email. */
+  insertIdentity(userId: UserId, emailNorm: string | null, at: string): Promise<void>
+  /** Points the person's identity at another email (SCIM userName change). Throws UniqueViolation. */
+  setIdentityEmail(userId: UserId, emailNorm: string | null): Promise<void>
+  /** Adds the membership of an existing person. Throws UniqueViolation on a duplicate userName. */
+  insert(
+    userId: UserId,
+    write: UserWrite,
+    membership: { origin: Origin; role: string },
+    at: string,
+  ): Promise<UserRecord>
+  /**
+   * Compare-and-set update: applies only when the stored version equals `expectedVersion`;
+   * returns undefined otherwise (the caller re-reads and retries). Bumps the version.
+   * Throws UniqueViolation on a duplicate userName.
+   */
+  update(
+    id: UserId,
+    expectedVersion: number,
+    write: UserWrite,
+    at: string,
+    changes?: { origin?: Origin },
+  ): Promise<UserRecord | undefined>
+  /** Removes the membership and the user's group memberships in this tenant (D9). */
+  delete(id: UserId): Promise<boolean>
+  /**
+   * Sets the role of a member (D8: editable even for SCIM-controlled users) and bumps the
+   * version. Returns the updated record, or undefined when the user is not a member here.
+   */
+  setRole(id: UserId, role: string, at: string): Promise<UserRecord | undefined>
+  /** Direct groups of each user, in one query. */
+  groupsOf(userIds: readonly UserId[]): Promise<Map<UserId, GroupReference[]>>
+}

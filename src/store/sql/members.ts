@@ -1,0 +1,165 @@
+// The group_members table: a group's members with their origin (G3–G5). Every change costs
+// O(members given): row inserts and deletes in chunks, never a rewrite of a member list.
+import type { Kysely } from 'kysely'
+import type { GroupId, MemberId, TenantId } from '../../domain/ids.ts'
+import type { Origin } from '../../domain/types.ts'
+import type { MemberRecord, MemberReference, MemberRepository, MemberType } from '../store.ts'
+import { chunks, IN_CHUNK } from './chunks.ts'
+import type { SqlContext } from './context.ts'
+import type { Database } from './tables.ts'
+
+/** Removes a deleted user or group from every group of the tenant it was a member of. */
+export async function leaveAllGroups(
+  db: Kysely<Database>,
+  tenantId: TenantId,
+  memberId: MemberId,
+): Promise<void> {
+  await db
+    .deleteFrom('group_members')
+    .where('tenant_id', '=', tenantId)
+    .where('member_id', '=', memberId)
+    .execute()
+}
+
+export class SqlMembers implements MemberRepository {
+  constructor(
+    private readonly ctx: SqlContext,
+    private readonly tenantId: TenantId,
+  ) {}
+
+  async list(groupIds: readonly GroupId[]): Promise<Map<GroupId, MemberRecord[]>> {
+    const result = new Map<GroupId, MemberRecord[]>()
+    for (const id of groupIds) result.set(id, [])
+    for (const part of chunks(groupIds)) {
+      if (part.length === 0) continue
+      const rows = await this.ctx.reader
+        .selectFrom('group_members as m')
+        .leftJoin('tenant_users as u', (join) =>
+          join.onRef('u.tenant_id', '=', 'm.tenant_id').onRef('u.user_id', '=', 'm.member_id'),
+        )
+        .leftJoin('groups as g', (join) =>
+          join.onRef('g.tenant_id', '=', 'm.tenant_id').onRef('g.id', '=', 'm.member_id'),
+        )
+        .select([
+          'm.group_id',
+          'm.member_id',
+          'm.member_type',
+          'm.origin',
+          'u.display_name as user_display',
+          'u.user_name',
+          'g.display_name as group_display',
+        ])
+        .where('m.tenant_id', '=', this.tenantId)
+        .where('m.group_id', 'in', part)
+        .orderBy('m.group_id')
+        .orderBy('m.member_id')
+        .execute()
+      for (const row of rows) {
+        result.get(row.group_id as GroupId)?.push({
+          memberId: row.member_id as MemberId,
+          memberType: row.member_type as MemberType,
+          origin: row.origin as Origin,
+          display: row.user_display ?? row.user_name ?? row.group_display ?? null,
+        })
+      }
+    }
+    return result
+  }
+
+  async findTargets(ids: readonly string[]): Promise<Map<string, MemberType>> {
+    const result = new Map<string, MemberType>()
+    for (const part of chunks([...new Set(ids)])) {
+      if (part.length === 0) continue
+      const users = await this.ctx.reader
+        .selectFrom('tenant_users')
+        .select('user_id')
+        .where('tenant_id', '=', this.tenantId)
+        .where('user_id', 'in', part)
+        .execute()
+      for (const u of users) result.set(u.user_id, 'User')
+      const groups = await this.ctx.reader
+        .selectFrom('groups')
+        .select('id')
+        .where('tenant_id', '=', this.tenantId)
+        .where('id', 'in', part)
+        .execute()
+      for (const g of groups) result.set(g.id, 'Group')
+    }
+    return result
+  }
+
+  async upsert(
+    groupId: GroupId,
+    members: readonly MemberReference[],
+    origin: Origin,
+    at: string,
+    options: { keepExisting?: boolean } = {},
+  ): Promise<void> {
+    // One row per member: PostgreSQL refuses an upsert that touches a row twice.
+    const unique = [...new Map(members.map((m) => [m.id, m])).values()]
+    for (const part of chunks(unique, 200)) {
+      if (part.length === 0) continue
+      await this.ctx.db
+        .insertInto('group_members')
+        .values(
+          part.map((m) => ({
+            tenant_id: this.tenantId,
+            group_id: groupId,
+            member_id: m.id,
+            member_type: m.type,
+            origin,
+            created_at: at,
+          })),
+        )
+        .onConflict((oc) => {
+          const target = oc.columns(['tenant_id', 'group_id', 'member_id'])
+          return options.keepExisting ? target.doNothing() : target.doUpdateSet({ origin })
+        })
+        .execute()
+    }
+  }
+
+  async remove(groupId: GroupId, memberIds: readonly MemberId[], origin: Origin): Promise<void> {
+    for (const part of chunks(memberIds)) {
+      if (part.length === 0) continue
+      await this.ctx.db
+        .deleteFrom('group_members')
+        .where('tenant_id', '=', this.tenantId)
+        .where('group_id', '=', groupId)
+        .where('origin', '=', origin)
+        .where('member_id', 'in', part)
+        .execute()
+    }
+  }
+
+  async removeExcept(groupId: GroupId, keep: readonly MemberId[], origin: Origin): Promise<void> {
+    let query = this.ctx.db
+      .deleteFrom('group_members')
+      .where('tenant_id', '=', this.tenantId)
+      .where('group_id', '=', groupId)
+      .where('origin', '=', origin)
+    if (keep.length > 0 && keep.length <= IN_CHUNK) {
+      query = query.where('member_id', 'not in', keep)
+      await query.execute()
+      return
+    }
+    if (keep.length === 0) {
+      await query.execute()
+      return
+    }
+    // A very large replacement set: find the members to drop, then delete them in chunks.
+    const keepSet = new Set(keep)
+    const current = await this.ctx.db
+      .selectFrom('group_members')
+      .select('member_id')
+      .where('tenant_id', '=', this.tenantId)
+      .where('group_id', '=', groupId)
+      .where('origin', '=', origin)
+      .execute()
+    await this.remove(
+      groupId,
+      current.map((r) => r.member_id as MemberId).filter((id) => !keepSet.has(id)),
+      origin,
+    )
+  }
+}

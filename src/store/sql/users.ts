@@ -1,0 +1,203 @@
+// The users (people: one global identity per email, D1) and tenant_users (memberships, with the
+// SCIM document) tables, and user_emails, seen from one tenant.
+import { normaliseName } from '../../domain/directory-rules.ts'
+import { asGroupId, asUserId, type TenantId, type UserId } from '../../domain/ids.ts'
+import type { Origin } from '../../domain/types.ts'
+import type {
+  GroupReference,
+  ListQuery,
+  Page,
+  PersonIdentity,
+  UserRecord,
+  UserRepository,
+  UserWrite,
+} from '../store.ts'
+import { chunks } from './chunks.ts'
+import { emailRowsOf, toUser, userColumnsOf } from './columns.ts'
+import type { SqlContext } from './context.ts'
+import { listPage } from './listing.ts'
+import { leaveAllGroups } from './members.ts'
+
+export class SqlUsers implements UserRepository {
+  constructor(
+    private readonly ctx: SqlContext,
+    private readonly tenantId: TenantId,
+  ) {}
+
+  async get(id: UserId): Promise<UserRecord | undefined> {
+    const row = await this.ctx.reader
+      .selectFrom('tenant_users')
+      .selectAll()
+      .where('tenant_id', '=', this.tenantId)
+      .where('user_id', '=', id)
+      .executeTakeFirst()
+    return row && toUser(row)
+  }
+
+  list(query: ListQuery): Promise<Page<UserRecord>> {
+    return listPage(this.ctx, this.tenantId, query, 'User', toUser)
+  }
+
+  async findIdByUserName(userName: string): Promise<UserId | undefined> {
+    const row = await this.ctx.reader
+      .selectFrom('tenant_users')
+      .select('user_id')
+      .where('tenant_id', '=', this.tenantId)
+      .where('user_name_norm', '=', normaliseName(userName))
+      .executeTakeFirst()
+    return row && asUserId(row.user_id)
+  }
+
+  async identityByEmail(emailNorm: string): Promise<PersonIdentity | undefined> {
+    const user = await this.ctx.reader
+      .selectFrom('users')
+      .select('id')
+      .where('email_norm', '=', emailNorm)
+      .executeTakeFirst()
+    if (!user) return undefined
+    const memberships = await this.ctx.reader
+      .selectFrom('tenant_users')
+      .select(['tenant_id', 'origin'])
+      .where('user_id', '=', user.id)
+      .execute()
+    const here = memberships.find((m) => m.tenant_id === this.tenantId)
+    return {
+      userId: asUserId(user.id),
+      inThisTenant: here ? { origin: here.origin as Origin } : undefined,
+      otherTenantCount: memberships.filter((m) => m.tenant_id !== this.tenantId).length,
+      scimControlledElsewhere: memberships.some(
+        (m) => m.tenant_id !== this.tenantId && m.origin === 'SCIM',
+      ),
+    }
+  }
+
+  async insertIdentity(userId: UserId, emailNorm: string | null, at: string): Promise<void> {
+    await this.ctx.db
+      .insertInto('users')
+      .values({ id: userId, email_norm: emailNorm, created_at: at })
+      .execute()
+  }
+
+  async setIdentityEmail(userId: UserId, emailNorm: string | null): Promise<void> {
+    await this.ctx.db
+      .updateTable('users')
+      .set({ email_norm: emailNorm })
+      .where('id', '=', userId)
+      .execute()
+  }
+
+  private async writeEmails(userId: UserId, write: UserWrite, replace: boolean): Promise<void> {
+    if (replace) {
+      await this.ctx.db
+        .deleteFrom('user_emails')
+        .where('tenant_id', '=', this.tenantId)
+        .where('user_id', '=', userId)
+        .execute()
+    }
+    const rows = emailRowsOf(this.tenantId, userId, write.emails)
+    // 7 bound values a row: one statement for thousands of emails passes SQLite's limit.
+    for (const part of chunks(rows)) {
+      await this.ctx.db.insertInto('user_emails').values(part).execute()
+    }
+  }
+
+  async insert(
+    userId: UserId,
+    write: UserWrite,
+    membership: { origin: Origin; role: string },
+    at: string,
+  ): Promise<UserRecord> {
+    const row = await this.ctx.db
+      .insertInto('tenant_users')
+      .values({
+        tenant_id: this.tenantId,
+        user_id: userId,
+        ...userColumnsOf(write),
+        origin: membership.origin,
+        role: membership.role,
+        password_hash: write.passwordHash ?? null,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await this.writeEmails(userId, write, false)
+    return toUser(row)
+  }
+
+  async update(
+    id: UserId,
+    expectedVersion: number,
+    write: UserWrite,
+    at: string,
+    changes: { origin?: Origin } = {},
+  ): Promise<UserRecord | undefined> {
+    const row = await this.ctx.db
+      .updateTable('tenant_users')
+      .set({
+        ...userColumnsOf(write),
+        ...(write.passwordHash === undefined ? {} : { password_hash: write.passwordHash }),
+        ...(changes.origin ? { origin: changes.origin } : {}),
+        version: expectedVersion + 1,
+        updated_at: at,
+      })
+      .where('tenant_id', '=', this.tenantId)
+      .where('user_id', '=', id)
+      .where('version', '=', expectedVersion)
+      .returningAll()
+      .executeTakeFirst()
+    if (!row) return undefined
+    await this.writeEmails(id, write, true)
+    return toUser(row)
+  }
+
+  async delete(id: UserId): Promise<boolean> {
+    const result = await this.ctx.db
+      .deleteFrom('tenant_users')
+      .where('tenant_id', '=', this.tenantId)
+      .where('user_id', '=', id)
+      .executeTakeFirst()
+    if (Number(result.numDeletedRows) === 0) return false
+    // Its user_emails rows go by foreign-key cascade.
+    await leaveAllGroups(this.ctx.db, this.tenantId, id)
+    return true
+  }
+
+  async setRole(id: UserId, role: string, at: string): Promise<UserRecord | undefined> {
+    const row = await this.ctx.db
+      .updateTable('tenant_users')
+      .set((eb) => ({ role, version: eb('version', '+', 1), updated_at: at }))
+      .where('tenant_id', '=', this.tenantId)
+      .where('user_id', '=', id)
+      .returningAll()
+      .executeTakeFirst()
+    return row && toUser(row)
+  }
+
+  async groupsOf(userIds: readonly UserId[]): Promise<Map<UserId, GroupReference[]>> {
+    const result = new Map<UserId, GroupReference[]>()
+    for (const part of chunks(userIds)) {
+      if (part.length === 0) continue
+      const rows = await this.ctx.reader
+        .selectFrom('group_members as m')
+        .innerJoin('groups as g', (join) =>
+          join.onRef('g.tenant_id', '=', 'm.tenant_id').onRef('g.id', '=', 'm.group_id'),
+        )
+        .select(['m.member_id', 'g.id', 'g.display_name'])
+        .where('m.tenant_id', '=', this.tenantId)
+        .where('m.member_id', 'in', part)
+        // No ORDER BY here: with it, SQLite (no statistics) walks every group of the tenant in id
+        // order instead of looking the members up in group_members_member_ix. Sorted below.
+        .execute()
+      for (const row of rows) {
+        const userId = asUserId(row.member_id)
+        const list = result.get(userId) ?? []
+        list.push({ groupId: asGroupId(row.id), display: row.display_name })
+        result.set(userId, list)
+      }
+    }
+    for (const list of result.values()) list.sort((a, b) => (a.groupId < b.groupId ? -1 : 1))
+    return result
+  }
+}
