@@ -35,7 +35,13 @@ function directives(csp: unknown): Map<string, string> {
 describe('the console at /', () => {
   it('serves index.html at / and at every page path, under a CSP that allows its own script only', async (t) => {
     const h = await build(t, {}, { consoleDir: fakeBuild(t) })
-    for (const url of ['/', '/domains', '/connections/abc/setup', '/connections?x=1', '/index.html']) {
+    for (const url of [
+      '/',
+      '/domains',
+      '/connections/abc/setup',
+      '/connections?x=1',
+      '/index.html',
+    ]) {
       const res = await h.app.inject({ method: 'GET', url })
       assert.equal(res.statusCode, 200, url)
       assert.match(String(res.headers['content-type']), /^text\/html/, url)
