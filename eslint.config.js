@@ -1,7 +1,9 @@
 // Lint: the recommended rules of ESLint and typescript-eslint, the type-aware rules that matter
-// for this code (no floating promises, consistent type imports) and the direction of imports
-// between layers (ARCHITECTURE.md). Formatting is prettier's job (npm run format:check).
+// for this code (no floating promises, consistent type imports), React's hooks rules for the
+// console, and the direction of imports between layers (ARCHITECTURE.md). Formatting is
+// prettier's job (npm run format:check).
 import js from '@eslint/js'
+import reactHooks from 'eslint-plugin-react-hooks'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
@@ -47,7 +49,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
@@ -81,6 +83,48 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-import-type-side-effects': 'error',
+    },
+  },
+  {
+    files: ['src/console/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat['recommended-latest'],
+  },
+  {
+    // The console runs in the browser and talks to Rollcall over HTTP only: of src/ it may import
+    // types of the domain and of the admin API's schemas, nothing else (STYLE.md).
+    files: ['src/console/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(domain|http/routes/api)/',
+              allowTypeImports: true,
+              message: 'The console may only `import type` from src/domain and the admin API.',
+            },
+            {
+              regex: `^(\\.\\./)+(${[
+                'scim',
+                'store',
+                'provisioning',
+                'directory',
+                'sessions',
+                'credentials',
+                'sso',
+                'http/(?!routes/api/)',
+                'cli',
+                'errors\\.ts',
+                'config\\.ts',
+                'server\\.ts',
+                'runtime\\.ts',
+              ].join('|')})`,
+              message: 'The console talks to Rollcall over the admin API only (STYLE.md).',
+            },
+          ],
+        },
+      ],
     },
   },
   ...layers([

@@ -68,6 +68,8 @@ export interface BuildOptions {
   readonly sso?: OidcClientOptions
   /** Cheaper scrypt parameters for local passwords (tests that hash many). */
   readonly passwordHashing?: ScryptParams
+  /** The built console to serve at / (default: dist/console of this checkout). */
+  readonly consoleDir?: string
 }
 
 export async function build(
@@ -96,6 +98,7 @@ export async function build(
     logger: false,
     ...(options.sso ? { sso: options.sso } : {}),
     ...(options.passwordHashing ? { passwordHashing: options.passwordHashing } : {}),
+    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
   })
   t.after(async () => {
     await app.close()

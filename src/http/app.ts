@@ -12,11 +12,13 @@ import type { ScryptParams } from '../provisioning/passwords.ts'
 import type { Store } from '../store/store.ts'
 import { loggerOptions } from './log-serializers.ts'
 import { apiRoutes } from './routes/api/index.ts'
+import { consoleRoutes } from './routes/console/index.ts'
 import { loginRoutes } from './routes/login/index.ts'
 import { scimRoutes } from './routes/scim/index.ts'
 import { ssoRoutes } from './routes/sso/index.ts'
 import { tenantPlugin } from './plugins/tenant.ts'
 import { randomUUID } from 'node:crypto'
+import { join } from 'node:path'
 
 export interface AppDeps {
   readonly store: Store
@@ -33,7 +35,12 @@ export interface AppDeps {
   readonly passwordHashing?: ScryptParams
   /** Pino options (a `stream`, …) or false; tests pass false. Redaction is always added. */
   readonly logger?: boolean | Record<string, unknown>
+  /** The built console (index.html, assets/); defaults to dist/console of this checkout. */
+  readonly consoleDir?: string
 }
+
+/** Where `npm run build:console` writes the console. */
+export const DEFAULT_CONSOLE_DIR = join(import.meta.dirname, '..', '..', 'dist', 'console')
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -124,5 +131,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       loginRoutes(scope, { config, store: deps.store, passwordHashing: deps.passwordHashing }),
     { prefix: '/login' },
   )
+  // The console at / (SPEC §5), last: its fallback is the root's not-found handler.
+  await consoleRoutes(app, { dir: deps.consoleDir ?? DEFAULT_CONSOLE_DIR })
   return app
 }

@@ -3,7 +3,10 @@
 // CSRF: state-changing requests (POST, PUT, PATCH, DELETE) are accepted only from this origin,
 // told by the browser itself: `Sec-Fetch-Site` must be `same-origin` when present, and `Origin`
 // must equal PUBLIC_URL's origin when present. Browsers send at least one of them on every
-// cross-site POST, and a page cannot forge either. A request with neither is not from a browser
+// cross-site POST, and a page cannot forge either. One exception: under this site's
+// `Referrer-Policy: no-referrer` browsers send `Origin: null` on their same-origin form posts and
+// fetch() calls (Fetch standard, "append a request Origin header"), so `null` is accepted when
+// `Sec-Fetch-Site: same-origin` vouches for the request. A request with neither is not from a browser
 // (curl, scripts), which cannot ride on a victim's cookies. SameSite=Lax on the cookie is a second
 // layer; a third: every state-changing /api request, bodiless ones (logout) included, must say
 // Content-Type: application/json, which no form can send and a cross-site fetch() can send only
@@ -27,7 +30,8 @@ export function crossSiteReason(request: FastifyRequest, publicUrl: string): str
     return `Cross-site request refused (Sec-Fetch-Site: ${site}).`
   }
   const origin = request.headers.origin
-  if (typeof origin === 'string' && origin !== new URL(publicUrl).origin) {
+  const isSameOriginNull = origin === 'null' && site === 'same-origin'
+  if (typeof origin === 'string' && origin !== new URL(publicUrl).origin && !isSameOriginNull) {
     return `Cross-site request refused (Origin ${origin} is not ${new URL(publicUrl).origin}).`
   }
   return undefined

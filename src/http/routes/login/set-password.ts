@@ -95,8 +95,7 @@ export function setPasswordRoutes(app: FastifyInstance, deps: SetPasswordRouteDe
             200,
             'Password set',
             html`<p class="ok">
-              Your password is set. <a href="/login">Sign in</a> to ${result.tenant} as
-              ${result.email}.
+              Your password is set. <a href="/">Sign in</a> to ${result.tenant} as ${result.email}.
             </p>`,
           )
       }

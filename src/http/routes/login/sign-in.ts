@@ -67,9 +67,10 @@ export function signInRoutes(app: FastifyInstance, deps: SignInRouteDeps): void 
           200,
           'Signed in',
           html`<p class="ok">
-            You are signed in to <strong>${result.tenant}</strong> as ${result.email}
-            (${result.role}).
-          </p>`,
+              You are signed in to <strong>${result.tenant}</strong> as ${result.email}
+              (${result.role}).
+            </p>
+            <p><a href="/">Continue to the console</a></p>`,
         )
     }
   })

@@ -77,6 +77,10 @@ export const expiredVerificationLinkPage: SsoPage = {
     </p>`,
 }
 
+/** The way back from a verification round trip: the connection's Verification tab. */
+const backToConnection = (id: string) =>
+  html`<p><a href="/connections/${encodeURIComponent(id)}/verification">Back to the console</a></p>`
+
 /** The page of each callback outcome but `signedIn` (which also sets the session cookie). */
 export function callbackPage(outcome: Exclude<CallbackOutcome, { kind: 'signedIn' }>): SsoPage {
   switch (outcome.kind) {
@@ -101,7 +105,8 @@ export function callbackPage(outcome: Exclude<CallbackOutcome, { kind: 'signedIn
             >${outcome.description ? html` — ${outcome.description}` : ''}
           </p>
           <p><strong>What to fix:</strong> ${outcome.fix}</p>
-          ${verifying ? html`<p>The connection${outcome.connection ? html` “${outcome.connection.name}”` : ''} stays unverified. Fix the settings, then verify again.</p>` : html`<p>If this keeps happening, tell your administrator.</p>`}`,
+          ${verifying ? html`<p>The connection${outcome.connection ? html` “${outcome.connection.name}”` : ''} stays unverified. Fix the settings, then verify again.</p>` : html`<p>If this keeps happening, tell your administrator.</p>`}
+          ${verifying && outcome.connection ? backToConnection(outcome.connection.id) : ''}`,
       }
     }
     case 'verified': {
@@ -132,7 +137,8 @@ export function callbackPage(outcome: Exclude<CallbackOutcome, { kind: 'signedIn
               <th>value</th>
             </tr>
             ${rows}
-          </table>`,
+          </table>
+          ${backToConnection(outcome.connection.id)}`,
       }
     }
     case 'notVerified':
@@ -167,6 +173,7 @@ export function signedInPage(outcome: Extract<CallbackOutcome, { kind: 'signedIn
         You are signed in to <strong>${outcome.tenantSlug}</strong> as ${outcome.decision.email}
         (${outcome.decision.role}).
       </p>
-      ${moved}`,
+      ${moved}
+      <p><a href="/">Continue to the console</a></p>`,
   }
 }

@@ -1,0 +1,70 @@
+// The admin API's answers, as the response schemas of src/http/routes/api/*.ts declare them.
+// TODO(#9): import type these from the admin API's schemas once they are exported as types.
+
+/** GET /api/session */
+export interface SessionInfo {
+  readonly email: string
+  /** The tenant's slug. */
+  readonly tenant: string
+  readonly role: string
+}
+
+/** RFC 9457 problem details, as every /api error answers. */
+export interface Problem {
+  readonly type?: string
+  readonly title?: string
+  readonly status?: number
+  readonly detail?: string
+  readonly code?: string
+}
+
+/** /api/tenants/:tenant/domains (SPEC §1 D10) */
+export interface DomainView {
+  readonly domain: string
+  readonly status: 'pending' | 'verified'
+  readonly txtName: string
+  readonly txtValue: string
+  readonly verifiedAt: string | null
+  /** 'dns', or 'operator' when the operator vouched for it (CLI --force). */
+  readonly verifiedMethod: string | null
+  readonly verifiedBy: string | null
+  readonly createdAt: string
+}
+
+/** /api/tenants/:tenant/connections (SPEC §4) */
+export interface ConnectionView {
+  readonly id: string
+  readonly name: string
+  readonly issuer: string
+  readonly clientId: string
+  readonly domain: string
+  readonly status: 'draft' | 'verified'
+  readonly verifiedAt: string | null
+  readonly jitEnabled: boolean
+  readonly emailClaims: readonly string[]
+  readonly loginUrl: string
+  readonly redirectUri: string
+  readonly createdAt: string
+  readonly updatedAt: string
+}
+
+/** The body of POST (all but the optional ones required) and PATCH (all optional). */
+export interface ConnectionInput {
+  name?: string
+  issuer?: string
+  clientId?: string
+  clientSecret?: string
+  domain?: string
+  jitEnabled?: boolean
+  emailClaims?: string[]
+}
+
+/** /api/tenants/:tenant/sign-in-log */
+export interface SignInLogEntry {
+  readonly id: number
+  readonly connectionId: string | null
+  readonly at: string
+  readonly outcome: string
+  readonly email: string | null
+  readonly detail: string | null
+}
