@@ -115,7 +115,10 @@ export async function build(
       name: slug,
       createdAt: new Date().toISOString(),
     })
-    const { token } = await issueScimToken(store, signingKey, tenant, config.publicUrl)
+    // Test tenants have no login connection: issue as the operator does with --force.
+    const { token } = await issueScimToken(store, signingKey, tenant, config.publicUrl, {
+      force: true,
+    })
     return {
       tenant: (await store.tenants.getById(tenant.id)) ?? tenant,
       token,

@@ -1,6 +1,6 @@
-// SCIM bearer tokens (SPEC §3): Ed25519-signed JWTs bound to one tenant. Only the token id (jti)
-// is stored, on the tenant; issuing a new token replaces it, which revokes the old one at once
-// on every instance because each request checks the id against the database.
+// SCIM bearer tokens (SPEC §3): Ed25519-signed JWTs bound to one tenant, issued only once the
+// tenant has a verified login connection. Only the token id (jti) is stored, on the tenant; a new
+// token replaces it, which revokes the old one at once on every instance (each request checks it).
 import { timingSafeEqual } from 'node:crypto'
 import {
   SignJWT,
@@ -13,6 +13,8 @@ import {
 } from 'jose'
 import { newId } from '../domain/ids.ts'
 import type { Tenant } from '../domain/types.ts'
+import { AppError } from '../errors.ts'
+import { hasVerifiedConnection } from '../sso/connections.ts'
 import type { Store } from '../store/store.ts'
 import type { SecretBox } from './secret-box.ts'
 
@@ -56,26 +58,64 @@ export async function loadSigningKey(store: Store, box: SecretBox): Promise<Sign
 export interface IssuedToken {
   readonly token: string
   readonly tokenId: string
+  /** The tenant's SCIM Base URL (Entra: Tenant URL), given to the IdP with the token. */
+  readonly baseUrl: string
 }
 
-/** Issues a new token for the tenant and makes it the only valid one (revoking the previous). */
+export interface IssueOptions {
+  /** The operator's bypass (CLI --force): issue even without a verified login connection. */
+  readonly force?: boolean | undefined
+}
+
+// SPEC §3: SCIM needs a verified login connection, because users moved here by D6/D7 sign in
+// through it. The fix names the CLI: only the operator can issue tokens today.
+function needsVerifiedConnection(tenant: Tenant): AppError {
+  return AppError.conflict(
+    `SCIM provisioning for ${tenant.slug} needs a verified login connection first: people ` +
+      'that another tenant already has can only be moved here by signing in through this ' +
+      "tenant's login URL.\n" +
+      `Fix: npx rollcall connection create --tenant ${tenant.slug} --name N --issuer URL ` +
+      '--client-id ID --client-secret-stdin --domain D, then npx rollcall connection verify ' +
+      `--tenant ${tenant.slug} --id ID and open the link.\n` +
+      'Or, as the operator, add --force to issue the token anyway.',
+  )
+}
+
+/**
+ * Issues a new token for the tenant and makes it the only valid one (revoking the previous).
+ * `publicUrl` is the token's issuer and the base of the SCIM Base URL. Throws conflict when the
+ * tenant has no verified login connection, unless `force`.
+ */
 export async function issueScimToken(
   store: Store,
   key: SigningKey,
   tenant: Tenant,
-  issuer: string,
+  publicUrl: string,
+  options: IssueOptions = {},
 ): Promise<IssuedToken> {
+  if (!options.force && !(await hasVerifiedConnection(store, tenant.id))) {
+    throw needsVerifiedConnection(tenant)
+  }
   const tokenId = newId()
   const token = await new SignJWT({ tid: tenant.id })
     .setProtectedHeader({ alg: ALGORITHM, kid: key.kid, typ: 'JWT' })
-    .setIssuer(issuer)
+    .setIssuer(publicUrl)
     .setAudience(AUDIENCE)
     .setSubject(`tenant:${tenant.slug}`)
     .setJti(tokenId)
     .setIssuedAt()
     .sign(key.privateKey)
   await store.forTenant(tenant.id).scim.setToken(tokenId, new Date().toISOString())
-  return { token, tokenId }
+  return { token, tokenId, baseUrl: `${publicUrl}/scim/v2/${tenant.slug}` }
+}
+
+/** Disables SCIM for the tenant: its token, if any, stops working on the next request. */
+export async function revokeScimToken(
+  store: Store,
+  tenant: Tenant,
+  now: Date = new Date(),
+): Promise<void> {
+  await store.forTenant(tenant.id).scim.setToken(null, now.toISOString())
 }
 
 export type TokenCheck =

@@ -167,7 +167,9 @@ export async function verifyDomain(
   }
 }
 
-export async function removeDomain(store: Store, tenant: Tenant, value: string): Promise<void> {
+/** Removes a tenant's domain and returns it normalised (`Contoso.COM ` → `contoso.com`). */
+export async function removeDomain(store: Store, tenant: Tenant, value: string): Promise<string> {
   const domain = domainArgument(value)
   if (!(await store.forTenant(tenant.id).domains.remove(domain))) throw notFound(domain)
+  return domain
 }

@@ -73,7 +73,9 @@ async function appWithCapturedLog(t: TestContext, breakTokens = false) {
     name: 'acme',
     createdAt: new Date().toISOString(),
   })
-  const { token } = await issueScimToken(store, signingKey, tenant, config.publicUrl)
+  const { token } = await issueScimToken(store, signingKey, tenant, config.publicUrl, {
+    force: true,
+  })
   return { app, lines, token }
 }
 

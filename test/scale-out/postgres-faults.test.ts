@@ -57,7 +57,11 @@ describe('PostgreSQL faults', { skip }, () => {
       name: 'Acme',
       createdAt: new Date().toISOString(),
     })
-    token = (await issueScimToken(store, signingKey, tenant, 'https://rollcall.test')).token
+    token = (
+      await issueScimToken(store, signingKey, tenant, 'https://rollcall.test', {
+        force: true,
+      })
+    ).token
     log = new ProvisioningLogWriter(store, {
       retentionDays: 1,
       maxRowsPerTenant: 100,

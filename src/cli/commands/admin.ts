@@ -1,10 +1,10 @@
 // `npx rollcall admin create`: bootstrap or break-glass Admin with a set-password link.
 import { ensureAdmin } from '../../directory/internal.ts'
+import { tenantBySlug } from '../../directory/tenants.ts'
 import { issueSetPasswordLink } from '../../sessions/local-login.ts'
 import { defineCommand } from '../command.ts'
 import { json } from '../output.ts'
 import { TENANT } from '../shared-options.ts'
-import { tenantOf } from '../tenant-of.ts'
 
 export const adminCreate = defineCommand({
   name: 'admin create',
@@ -21,7 +21,7 @@ export const adminCreate = defineCommand({
   printsUrls: true,
   check: (o) => ({ slug: o.required('tenant'), email: o.required('email') }),
   async run({ runtime, publicUrl, io, json: asJson }, { slug, email }) {
-    const tenant = await tenantOf(runtime, slug)
+    const tenant = await tenantBySlug(runtime.store, slug)
     const { user, promoted } = await ensureAdmin(runtime.store, tenant, email)
     const link = await issueSetPasswordLink(runtime.store, publicUrl, {
       tenantId: tenant.id,

@@ -1,5 +1,6 @@
 // `npx rollcall connection …`: a tenant's OpenID Connect login connections (create, list,
 // delete, and the one-time verification link).
+import { tenantBySlug } from '../../directory/tenants.ts'
 import {
   connectionRoutes,
   connectionView,
@@ -11,7 +12,6 @@ import { defineCommand } from '../command.ts'
 import { json } from '../output.ts'
 import { readSecret, secretOptions, secretSynopsis } from '../secrets.ts'
 import { TENANT } from '../shared-options.ts'
-import { tenantOf } from '../tenant-of.ts'
 
 export const connectionCreate = defineCommand({
   name: 'connection create',
@@ -71,7 +71,7 @@ export const connectionCreate = defineCommand({
     }
   },
   async run({ runtime, publicUrl, io, json: asJson }, { slug, ...input }) {
-    const tenant = await tenantOf(runtime, slug)
+    const tenant = await tenantBySlug(runtime.store, slug)
     const connection = await createConnection(
       runtime.store,
       runtime.secretBox,
@@ -114,7 +114,7 @@ export const connectionList = defineCommand({
   printsUrls: true,
   check: (o) => ({ slug: o.required('tenant') }),
   async run({ runtime, publicUrl, io, json: asJson }, { slug }) {
-    const tenant = await tenantOf(runtime, slug)
+    const tenant = await tenantBySlug(runtime.store, slug)
     const views = (await runtime.store.forTenant(tenant.id).connections.list()).map((c) =>
       connectionView(c, publicUrl),
     )
@@ -144,7 +144,7 @@ export const connectionDelete = defineCommand({
   json: '{"id", "deleted": true}',
   check: (o) => ({ slug: o.required('tenant'), id: o.required('id') }),
   async run({ runtime, io, json: asJson }, { slug, id }) {
-    const tenant = await tenantOf(runtime, slug)
+    const tenant = await tenantBySlug(runtime.store, slug)
     await deleteConnection(runtime.store, tenant, id)
     io.out(
       asJson
@@ -169,7 +169,7 @@ export const connectionVerify = defineCommand({
   printsUrls: true,
   check: (o) => ({ slug: o.required('tenant'), id: o.required('id') }),
   async run({ runtime, publicUrl, io, json: asJson }, { slug, id }) {
-    const tenant = await tenantOf(runtime, slug)
+    const tenant = await tenantBySlug(runtime.store, slug)
     const url = await issueVerificationLink(runtime.store, publicUrl, tenant, id)
     if (asJson) {
       io.out(json({ url }))

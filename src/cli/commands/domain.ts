@@ -9,10 +9,10 @@ import {
   verifyDomain,
   type DomainView,
 } from '../../directory/domains.ts'
+import { tenantBySlug } from '../../directory/tenants.ts'
 import { defineCommand, UsageError, type CommandIo, type OptionSpec } from '../command.ts'
 import { json } from '../output.ts'
 import { TENANT } from '../shared-options.ts'
-import { tenantOf } from '../tenant-of.ts'
 
 const DOMAIN: OptionSpec = {
   type: 'string',
@@ -43,7 +43,7 @@ export const domainAdd = defineCommand({
   json: 'exactly {"domain": "…", "txtName": "…", "txtValue": "…"}',
   check: (o) => ({ slug: o.required('tenant'), domain: o.required('domain') }),
   async run({ runtime, io, json: asJson }, { slug, domain }) {
-    const tenant = await tenantOf(runtime, slug)
+    const tenant = await tenantBySlug(runtime.store, slug)
     const view = domainView(await addDomain(runtime.store, tenant, domain))
     if (asJson) {
       // Exactly {"domain": "...", "txtName": "...", "txtValue": "..."}, for scripts.
@@ -83,7 +83,7 @@ export const domainVerify = defineCommand({
     return { slug: o.required('tenant'), domain: o.required('domain'), force: o.flag('force'), by }
   },
   async run({ runtime, io, json: asJson }, { slug, domain, force, by }) {
-    const tenant = await tenantOf(runtime, slug)
+    const tenant = await tenantBySlug(runtime.store, slug)
     const verified = await verifyDomain(
       runtime.store,
       tenant,
@@ -105,7 +105,7 @@ export const domainList = defineCommand({
   json: 'an array of domains (domain, status, txtName, txtValue, verifiedAt, verifiedMethod, verifiedBy, createdAt)',
   check: (o) => ({ slug: o.required('tenant') }),
   async run({ runtime, io, json: asJson }, { slug }) {
-    const tenant = await tenantOf(runtime, slug)
+    const tenant = await tenantBySlug(runtime.store, slug)
     const views = (await listDomains(runtime.store, tenant)).map(domainView)
     if (asJson) io.out(json(views))
     else if (views.length === 0) {
@@ -121,12 +121,10 @@ export const domainRemove = defineCommand({
   json: '{"domain", "removed": true}',
   check: (o) => ({ slug: o.required('tenant'), domain: o.required('domain') }),
   async run({ runtime, io, json: asJson }, { slug, domain }) {
-    const tenant = await tenantOf(runtime, slug)
-    await removeDomain(runtime.store, tenant, domain)
+    const tenant = await tenantBySlug(runtime.store, slug)
+    const removed = await removeDomain(runtime.store, tenant, domain)
     io.out(
-      asJson
-        ? json({ domain: domain.trim().toLowerCase(), removed: true })
-        : `Removed ${domain} from ${tenant.slug}.`,
+      asJson ? json({ domain: removed, removed: true }) : `Removed ${domain} from ${tenant.slug}.`,
     )
   },
 })

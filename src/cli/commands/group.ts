@@ -1,9 +1,9 @@
 // `npx rollcall group …`: create INTERNAL groups and show a group with its members.
 import { createInternalGroup, showGroup } from '../../directory/internal.ts'
+import { tenantBySlug } from '../../directory/tenants.ts'
 import { defineCommand } from '../command.ts'
 import { json } from '../output.ts'
 import { TENANT } from '../shared-options.ts'
-import { tenantOf } from '../tenant-of.ts'
 
 export const groupCreate = defineCommand({
   name: 'group create',
@@ -20,7 +20,7 @@ export const groupCreate = defineCommand({
     members: o.list('member'),
   }),
   async run({ runtime, io, json: asJson }, { slug, name, members }) {
-    const tenant = await tenantOf(runtime, slug)
+    const tenant = await tenantBySlug(runtime.store, slug)
     const group = await createInternalGroup(runtime.store, tenant, { name, memberEmails: members })
     io.out(
       asJson
@@ -46,7 +46,7 @@ export const groupShow = defineCommand({
   json: '{"id", "displayName", "externalId", "origin", "members": [{"id", "type", "display", "origin"}]}',
   check: (o) => ({ slug: o.required('tenant'), name: o.required('name') }),
   async run({ runtime, io, json: asJson }, { slug, name }) {
-    const tenant = await tenantOf(runtime, slug)
+    const tenant = await tenantBySlug(runtime.store, slug)
     const { group, members } = await showGroup(runtime.store, tenant, name)
     const view = {
       id: group.id,

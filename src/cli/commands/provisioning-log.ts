@@ -1,8 +1,8 @@
 // `npx rollcall provisioning-log`: a tenant's recorded SCIM requests, newest first.
+import { tenantBySlug } from '../../directory/tenants.ts'
 import { defineCommand } from '../command.ts'
 import { json } from '../output.ts'
 import { limitOf, TENANT } from '../shared-options.ts'
-import { tenantOf } from '../tenant-of.ts'
 
 export const provisioningLog = defineCommand({
   name: 'provisioning-log',
@@ -19,7 +19,7 @@ export const provisioningLog = defineCommand({
     failuresOnly: o.flag('failures'),
   }),
   async run({ runtime, io, json: asJson }, { slug, limit, failuresOnly }) {
-    const tenant = await tenantOf(runtime, slug)
+    const tenant = await tenantBySlug(runtime.store, slug)
     const entries = await runtime.store
       .forTenant(tenant.id)
       .provisioningLog.list({ limit, failuresOnly })

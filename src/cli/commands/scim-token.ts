@@ -1,11 +1,9 @@
 // `npx rollcall scim-token …`: issue and revoke a tenant's SCIM bearer token.
-import { issueScimToken } from '../../credentials/scim-tokens.ts'
-import { AppError } from '../../errors.ts'
-import { hasVerifiedConnection } from '../../sso/connections.ts'
+import { issueScimToken, revokeScimToken } from '../../credentials/scim-tokens.ts'
+import { tenantBySlug } from '../../directory/tenants.ts'
 import { defineCommand } from '../command.ts'
 import { json } from '../output.ts'
 import { TENANT } from '../shared-options.ts'
-import { tenantOf } from '../tenant-of.ts'
 
 export const scimTokenIssue = defineCommand({
   name: 'scim-token issue',
@@ -25,21 +23,15 @@ export const scimTokenIssue = defineCommand({
   printsUrls: true,
   check: (o) => ({ slug: o.required('tenant'), force: o.flag('force') }),
   async run({ runtime, publicUrl, io, json: asJson }, { slug, force }) {
-    const tenant = await tenantOf(runtime, slug)
-    // SPEC §3: SCIM needs a verified login connection (users moved by D6/D7 sign in through it).
-    if (!force && !(await hasVerifiedConnection(runtime.store, tenant.id))) {
-      throw AppError.conflict(
-        `SCIM provisioning for ${tenant.slug} needs a verified login connection first: people ` +
-          'that another tenant already has can only be moved here by signing in through this ' +
-          "tenant's login URL.\n" +
-          `Fix: npx rollcall connection create --tenant ${tenant.slug} --name N --issuer URL ` +
-          '--client-id ID --client-secret-stdin --domain D, then npx rollcall connection verify ' +
-          `--tenant ${tenant.slug} --id ID and open the link.\n` +
-          'Or, as the operator, add --force to issue the token anyway.',
-      )
-    }
-    const { token } = await issueScimToken(runtime.store, runtime.signingKey, tenant, publicUrl)
-    const baseUrl = `${publicUrl}/scim/v2/${tenant.slug}`
+    const tenant = await tenantBySlug(runtime.store, slug)
+    // SPEC §3: refused without a verified login connection, unless the operator's --force.
+    const { token, baseUrl } = await issueScimToken(
+      runtime.store,
+      runtime.signingKey,
+      tenant,
+      publicUrl,
+      { force },
+    )
     if (asJson) {
       // Exactly {"baseUrl": "...", "token": "..."}, for scripts.
       io.out(`{"baseUrl": ${JSON.stringify(baseUrl)}, "token": ${JSON.stringify(token)}}`)
@@ -62,8 +54,8 @@ export const scimTokenRevoke = defineCommand({
   json: '{"tenant", "scimEnabled": false}',
   check: (o) => ({ slug: o.required('tenant') }),
   async run({ runtime, io, json: asJson }, { slug }) {
-    const tenant = await tenantOf(runtime, slug)
-    await runtime.store.forTenant(tenant.id).scim.setToken(null, new Date().toISOString())
+    const tenant = await tenantBySlug(runtime.store, slug)
+    await revokeScimToken(runtime.store, tenant)
     io.out(
       asJson
         ? json({ tenant: tenant.slug, scimEnabled: false })

@@ -1,8 +1,8 @@
 // `npx rollcall sign-in-log`: a tenant's recorded sign-ins and verifications, newest first.
+import { tenantBySlug } from '../../directory/tenants.ts'
 import { defineCommand } from '../command.ts'
 import { json } from '../output.ts'
 import { limitOf, TENANT } from '../shared-options.ts'
-import { tenantOf } from '../tenant-of.ts'
 
 export const signInLog = defineCommand({
   name: 'sign-in-log',
@@ -14,7 +14,7 @@ export const signInLog = defineCommand({
   json: 'an array of entries (at, connectionId, outcome, email, detail)',
   check: (o) => ({ slug: o.required('tenant'), limit: limitOf(o.string('limit')) }),
   async run({ runtime, io, json: asJson }, { slug, limit }) {
-    const tenant = await tenantOf(runtime, slug)
+    const tenant = await tenantBySlug(runtime.store, slug)
     const entries = await runtime.store.forTenant(tenant.id).signInLog.list({ limit })
     if (asJson) {
       io.out(json(entries))

@@ -1,11 +1,8 @@
 // `npx rollcall tenant …`: create, list and configure tenants.
-import { AppError } from '../../errors.ts'
-import { newTenantId } from '../../domain/ids.ts'
+import { createTenant, setScimStrictProfile, tenantBySlug } from '../../directory/tenants.ts'
 import { isValidSlug } from '../../domain/slugs.ts'
-import { UniqueViolation } from '../../store/store.ts'
 import { defineCommand, UsageError } from '../command.ts'
 import { json } from '../output.ts'
-import { tenantOf } from '../tenant-of.ts'
 
 export const tenantCreate = defineCommand({
   name: 'tenant create',
@@ -33,24 +30,12 @@ export const tenantCreate = defineCommand({
     return { slug, name: o.string('name') ?? slug }
   },
   async run({ runtime, io, json: asJson }, { slug, name }) {
-    try {
-      const tenant = await runtime.store.tenants.create({
-        id: newTenantId(),
-        slug,
-        name,
-        createdAt: new Date().toISOString(),
-      })
-      io.out(
-        asJson
-          ? json({ id: tenant.id, slug: tenant.slug, name: tenant.name })
-          : `Created tenant ${tenant.slug} (${tenant.id}).`,
-      )
-    } catch (error) {
-      if (error instanceof UniqueViolation) {
-        throw AppError.conflict(`A tenant "${slug}" already exists.`)
-      }
-      throw error
-    }
+    const tenant = await createTenant(runtime.store, { slug, name })
+    io.out(
+      asJson
+        ? json({ id: tenant.id, slug: tenant.slug, name: tenant.name })
+        : `Created tenant ${tenant.slug} (${tenant.id}).`,
+    )
   },
 })
 
@@ -109,8 +94,8 @@ export const tenantSet = defineCommand({
     return { slug: o.required('slug'), strict: strict === 'on' }
   },
   async run({ runtime, io, json: asJson }, { slug, strict }) {
-    const tenant = await tenantOf(runtime, slug)
-    await runtime.store.forTenant(tenant.id).scim.setStrictProfile(strict)
+    const tenant = await tenantBySlug(runtime.store, slug)
+    await setScimStrictProfile(runtime.store, tenant, strict)
     io.out(
       asJson
         ? json({ slug: tenant.slug, strictProfile: strict })

@@ -1,9 +1,10 @@
 // `npx rollcall user …`: add INTERNAL members to a tenant and list its users.
 import { addInternalUser } from '../../directory/internal.ts'
+import { tenantBySlug } from '../../directory/tenants.ts'
+import { allUsers } from '../../directory/users.ts'
 import { defineCommand } from '../command.ts'
 import { json } from '../output.ts'
 import { TENANT } from '../shared-options.ts'
-import { tenantOf } from '../tenant-of.ts'
 
 export const userAdd = defineCommand({
   name: 'user add',
@@ -22,7 +23,7 @@ export const userAdd = defineCommand({
     displayName: o.string('name'),
   }),
   async run({ runtime, io, json: asJson }, { slug, email, role, displayName }) {
-    const tenant = await tenantOf(runtime, slug)
+    const tenant = await tenantBySlug(runtime.store, slug)
     const user = await addInternalUser(runtime.store, tenant, { email, role, displayName })
     io.out(
       asJson
@@ -45,26 +46,18 @@ export const userList = defineCommand({
   json: 'an array of {"id", "userName", "displayName", "role", "origin", "active"}',
   check: (o) => ({ slug: o.required('tenant') }),
   async run({ runtime, io, json: asJson }, { slug }) {
-    const tenant = await tenantOf(runtime, slug)
-    const tenantStore = runtime.store.forTenant(tenant.id)
-    const rows = []
-    for (let start = 1; ; start += 1000) {
-      const page = await tenantStore.users.list({
-        sortOrder: 'ascending',
-        startIndex: start,
-        count: 1000,
+    const tenant = await tenantBySlug(runtime.store, slug)
+    const view = []
+    for await (const u of allUsers(runtime.store, tenant)) {
+      view.push({
+        id: u.id,
+        userName: u.userName,
+        displayName: u.displayName,
+        role: u.role,
+        origin: u.origin,
+        active: u.active,
       })
-      rows.push(...page.items)
-      if (page.items.length < 1000) break
     }
-    const view = rows.map((u) => ({
-      id: u.id,
-      userName: u.userName,
-      displayName: u.displayName,
-      role: u.role,
-      origin: u.origin,
-      active: u.active,
-    }))
     if (asJson) io.out(json(view))
     else if (view.length === 0) io.out(`No users in ${tenant.slug}.`)
     else {

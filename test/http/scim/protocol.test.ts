@@ -36,7 +36,13 @@ describe('SCIM authentication', () => {
   it('revokes the previous token at once when a new one is issued', async (t) => {
     const h = await build(t)
     assert.equal((await h.scim(h.acme, 'GET', '/Users')).statusCode, 200)
-    const { token } = await issueScimToken(h.store, h.signingKey, h.acme.tenant, h.config.publicUrl)
+    const { token } = await issueScimToken(
+      h.store,
+      h.signingKey,
+      h.acme.tenant,
+      h.config.publicUrl,
+      { force: true },
+    )
     const old = await h.scim(h.acme, 'GET', '/Users')
     assert.equal(old.statusCode, 401)
     assert.match(old.json().detail, /revoked/)
