@@ -38,7 +38,9 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
       output += chunk.toString()
       if (output.length > 200_000) output = output.slice(-100_000)
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
-      if (match?.[1]) {
+      // Started means ready for its clients, the CLI included: the server logs this line once it
+      // has recorded its public URL, which it does after listening.
+      if (match?.[1] && output.includes('Rollcall is serving SCIM')) {
         clearTimeout(timer)
         resolve(match[1])
       }
