@@ -36,6 +36,7 @@ export async function endMembershipsElsewhere(
           'here, their group memberships and their sessions ended.',
         durationMs: 0,
         client: null,
+        address: null,
         requestBody: null,
         responseBody: null,
       },

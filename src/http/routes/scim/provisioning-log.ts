@@ -70,6 +70,7 @@ export function registerProvisioningLog(
       detail,
       durationMs: Number(process.hrtime.bigint() - state.startedAt) / 1e6,
       client: typeof agent === 'string' ? agent.slice(0, 200) : null,
+      address: request.ip,
       requestBody: redactBody(request.body, maxBodyBytes),
       responseBody: redactBody(payload, maxBodyBytes),
     }
