@@ -3,7 +3,7 @@
 // Requests without valid credentials are summarised per client address, so they cannot flood it.
 import type { FastifyInstance } from 'fastify'
 import type { ProvisioningLogWriter } from '../../../provisioning/log-writer.ts'
-import { redactBody } from '../../../provisioning/log-writer.ts'
+import { redactBody, REFUSED_OPERATION } from '../../../provisioning/log-writer.ts'
 import type { ScimRequestState } from './scope.ts'
 
 export interface ProvisioningLogOptions {
@@ -74,7 +74,7 @@ export function registerProvisioningLog(
       requestBody: redactBody(request.body, maxBodyBytes),
       responseBody: redactBody(payload, maxBodyBytes),
     }
-    if (state.operation === 'Authenticate') log.recordUnauthenticated(entry, request.ip)
+    if (state.operation === REFUSED_OPERATION) log.recordUnauthenticated(entry, request.ip)
     else log.record(entry)
   })
 }
