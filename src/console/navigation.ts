@@ -1,5 +1,5 @@
-// The console's navigation: the pages of issue #9 whose admin API exists. Users, Groups, Roles,
-// System Settings → SCIM Provisioning and the Provisioning log join here with their API routes.
+// The console's navigation: the pages of issue #9 whose admin API exists. Users, Groups and Roles
+// join here with their API routes.
 export interface NavigationItem {
   readonly label: string
   readonly path: string
@@ -12,7 +12,14 @@ export interface NavigationSection {
 
 export const NAVIGATION: readonly NavigationSection[] = [
   { label: 'Directory', items: [{ label: 'Domains', path: '/domains' }] },
-  { label: 'Administration', items: [{ label: 'Enterprise Connection', path: '/connections' }] },
+  {
+    label: 'Administration',
+    items: [
+      { label: 'Enterprise Connection', path: '/connections' },
+      { label: 'System Settings', path: '/settings/scim' },
+      { label: 'Provisioning log', path: '/provisioning-log' },
+    ],
+  },
 ]
 
 /** The first page after sign-in. */

@@ -9,6 +9,8 @@ import { ConnectionsPage } from './pages/connections.tsx'
 import { DomainsPage } from './pages/domains.tsx'
 import { NewConnectionPage } from './pages/new-connection.tsx'
 import { NotFoundPage } from './pages/not-found.tsx'
+import { ProvisioningLogPage } from './pages/provisioning-log.tsx'
+import { ScimSettingsPage } from './pages/scim-settings.tsx'
 import { Link, matchPath, navigate, usePath } from './router.tsx'
 
 export interface ShellProps {
@@ -20,6 +22,10 @@ function pageFor(path: string, tenant: string): ReactNode {
   if (matchPath('/domains', path)) return <DomainsPage tenant={tenant} />
   if (matchPath('/connections', path)) return <ConnectionsPage tenant={tenant} />
   if (matchPath('/connections/new', path)) return <NewConnectionPage tenant={tenant} />
+  if (matchPath('/settings', path) || matchPath('/settings/scim', path)) {
+    return <ScimSettingsPage tenant={tenant} />
+  }
+  if (matchPath('/provisioning-log', path)) return <ProvisioningLogPage tenant={tenant} />
   const connection = matchPath('/connections/:id', path) ?? matchPath('/connections/:id/:tab', path)
   if (connection?.id) {
     const tab = connection.tab ?? 'setup'

@@ -68,7 +68,8 @@ export interface IssueOptions {
 }
 
 // SPEC §3: SCIM needs a verified login connection, because users moved here by D6/D7 sign in
-// through it. The fix names the CLI: only the operator can issue tokens today.
+// through it. The fix names the CLI, this message's audience (the console checks first with its
+// own wording, in scim-settings.ts).
 function needsVerifiedConnection(tenant: Tenant): AppError {
   return AppError.conflict(
     `SCIM provisioning for ${tenant.slug} needs a verified login connection first: people ` +

@@ -21,4 +21,6 @@ export interface Tenant {
   readonly scimStrictProfile: boolean
   /** The id (jti) of the one valid SCIM token, or null when SCIM is disabled. */
   readonly scimTokenId: string | null
+  /** When that token was issued (ISO time), or null when SCIM is disabled. */
+  readonly scimTokenIssuedAt: string | null
 }

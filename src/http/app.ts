@@ -118,7 +118,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     ...deps.sso,
   })
   await app.register(
-    (scope) => apiRoutes(scope, { config, store: deps.store, secretBox: deps.secretBox, clients }),
+    (scope) =>
+      apiRoutes(scope, {
+        config,
+        store: deps.store,
+        secretBox: deps.secretBox,
+        signingKey: deps.signingKey,
+        clients,
+      }),
     {
       prefix: '/api',
     },

@@ -19,6 +19,12 @@ export interface LogWriterOptions {
   readonly now?: () => number
 }
 
+/** The operation of a SCIM request refused for want of valid credentials (401). */
+export const REFUSED_OPERATION = 'Authenticate'
+
+/** The operation of an entry that is no request: D2 ended a membership here (memberships.ts). */
+export const MEMBERSHIP_ENDED_OPERATION = 'Membership ended'
+
 /** The source label of the bucket shared by sources beyond `maxUnauthenticatedSources`. */
 export const OTHER_SOURCES = 'other sources'
 

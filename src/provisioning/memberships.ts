@@ -3,6 +3,7 @@
 // end here, in the same transaction, and each affected tenant's provisioning log says so (D12).
 import type { TenantId, UserId } from '../domain/ids.ts'
 import type { Store } from '../store/store.ts'
+import { MEMBERSHIP_ENDED_OPERATION } from './log-writer.ts'
 
 export async function endMembershipsElsewhere(
   store: Store,
@@ -25,7 +26,7 @@ export async function endMembershipsElsewhere(
         requestId: null,
         method: '-',
         path: '-',
-        operation: 'Membership ended',
+        operation: MEMBERSHIP_ENDED_OPERATION,
         resourceType: 'User',
         resourceId: userId,
         status: 200,
@@ -36,6 +37,7 @@ export async function endMembershipsElsewhere(
           'here, their group memberships and their sessions ended.',
         durationMs: 0,
         client: null,
+        address: null,
         requestBody: null,
         responseBody: null,
       },

@@ -608,6 +608,7 @@ describe('rollcall CLI output and public URL', () => {
         detail: null,
         durationMs: 1.5,
         client: 'test',
+        address: null,
         requestBody: JSON.stringify({ userName: `user-${i}@example.com` }),
         responseBody: JSON.stringify({ id: `user-${i}` }),
       })),

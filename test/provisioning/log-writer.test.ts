@@ -168,6 +168,7 @@ describe('unauthenticated requests in the provisioning log', () => {
     detail,
     durationMs: 1,
     client: null,
+    address: null,
     requestBody: null,
     responseBody: null,
   })

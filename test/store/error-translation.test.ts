@@ -185,11 +185,14 @@ const TENANT: Record<string, Calls<never>> = {
           detail: null,
           durationMs: 1,
           client: null,
+          address: null,
           requestBody: null,
           responseBody: null,
         },
       ]),
     list: (r: TenantStore['provisioningLog']) => r.list({ limit: 10 }),
+    get: (r: TenantStore['provisioningLog']) => r.get(1),
+    activity: (r: TenantStore['provisioningLog']) => r.activity({ since: AT, bucket: 'hour' }),
   },
   signInLog: {
     append: (r: TenantStore['signInLog']) =>

@@ -68,3 +68,85 @@ export interface SignInLogEntry {
   readonly email: string | null
   readonly detail: string | null
 }
+
+/** One SCIM request as System Settings shows it. */
+export interface ScimRequestSummary {
+  readonly id: number
+  readonly at: string
+  readonly operation: string
+  readonly status: number
+  readonly outcome: 'success' | 'failure'
+  readonly detail: string | null
+  readonly address: string | null
+  readonly client: string | null
+}
+
+/** /api/tenants/:tenant/scim (SPEC §3) */
+export interface ScimSettingsView {
+  readonly enabled: boolean
+  readonly hasVerifiedConnection: boolean
+  /** Why SCIM cannot be enabled now, or null. */
+  readonly warning: string | null
+  readonly baseUrl: string
+  readonly tokenIssuedAt: string | null
+  readonly lastUsed: ScimRequestSummary | null
+  readonly lastRequest: ScimRequestSummary | null
+}
+
+/** POST /api/tenants/:tenant/scim/enable and /reissue: the token, this once. */
+export interface IssuedScimToken {
+  readonly baseUrl: string
+  readonly token: string
+  readonly settings: ScimSettingsView
+}
+
+/** /api/tenants/:tenant/provisioning-log: one SCIM request, without its bodies. */
+export interface ProvisioningLogSummary {
+  readonly id: number
+  readonly at: string
+  readonly requestId: string | null
+  readonly method: string
+  readonly path: string
+  readonly operation: string
+  readonly resourceType: string | null
+  readonly resourceId: string | null
+  readonly status: number
+  readonly outcome: 'success' | 'failure'
+  readonly scimType: string | null
+  readonly detail: string | null
+  readonly durationMs: number
+  readonly client: string | null
+  readonly address: string | null
+}
+
+/** /api/tenants/:tenant/provisioning-log/:id: with the (redacted) bodies. */
+export interface ProvisioningLogEntryView extends ProvisioningLogSummary {
+  readonly requestBody: string | null
+  readonly responseBody: string | null
+}
+
+export interface ProvisioningLogPage {
+  readonly entries: readonly ProvisioningLogSummary[]
+  /** The beforeId of the next (older) page, or null on the last one. */
+  readonly nextBeforeId: number | null
+}
+
+export interface ProvisioningLogFilter {
+  readonly outcome?: 'success' | 'failure' | undefined
+  readonly operation?: string | undefined
+  readonly resourceType?: 'User' | 'Group' | undefined
+}
+
+export type ActivityRange = 'hour' | 'day' | 'month'
+
+/** /api/tenants/:tenant/provisioning-log/activity */
+export interface ProvisioningActivityView {
+  readonly range: ActivityRange
+  readonly bucket: 'minute' | 'hour' | 'day'
+  readonly since: string
+  readonly buckets: readonly {
+    readonly start: string
+    readonly requests: number
+    readonly failures: number
+  }[]
+}

@@ -93,6 +93,7 @@ export interface ProvisioningLogTable {
   detail: string | null
   duration_ms: number
   client: string | null
+  address: string | null
   request_body: string | null
   response_body: string | null
 }

@@ -15,6 +15,7 @@ export function toTenant(row: Selectable<TenantsTable>): Tenant {
     createdAt: row.created_at,
     scimStrictProfile: row.scim_strict_profile === 1,
     scimTokenId: row.scim_token_id,
+    scimTokenIssuedAt: row.scim_token_issued_at,
   }
 }
 

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { TenantId } from '../../../src/domain/ids.ts'
+import type { ProvisioningLogQuery } from '../../../src/store/store.ts'
 import { appendLog, at, type Fresh, logEntry } from './support.ts'
 
 export function defineProvisioningLogContract(fresh: Fresh): void {
@@ -99,6 +100,80 @@ export function defineProvisioningLogContract(fresh: Fresh): void {
         .forTenant(a.id)
         .provisioningLog.list({ limit: 10, failuresOnly: false })
       assert.equal(all.length, statuses.length)
+    })
+
+    it('filters by outcome, operation, resource type, time and excluded operations, with paging', async (t) => {
+      const { store, a, b } = await fresh(t)
+      await appendLog(store, [
+        logEntry(a.id, 1),
+        logEntry(a.id, 2, { status: 409, scimType: 'uniqueness' }),
+        logEntry(a.id, 3, { operation: 'Patch Group', resourceType: 'Group', status: 200 }),
+        logEntry(a.id, 4, { operation: 'Authenticate', resourceType: null, status: 401 }),
+        logEntry(a.id, 5, { operation: 'Patch Group', resourceType: 'Group', status: 400 }),
+        logEntry(b.id, 6, { status: 409 }),
+      ])
+      const ids = async (query: Omit<ProvisioningLogQuery, 'limit'>) =>
+        (await store.forTenant(a.id).provisioningLog.list({ limit: 10, ...query })).map(
+          (e) => e.requestId,
+        )
+      assert.deepEqual(await ids({ outcome: 'failure' }), ['req-5', 'req-4', 'req-2'])
+      assert.deepEqual(await ids({ outcome: 'success' }), ['req-3', 'req-1'])
+      assert.deepEqual(await ids({ operation: 'Patch Group' }), ['req-5', 'req-3'])
+      assert.deepEqual(await ids({ resourceType: 'User' }), ['req-2', 'req-1'])
+      assert.deepEqual(await ids({ operation: 'Patch Group', outcome: 'failure' }), ['req-5'])
+      assert.deepEqual(await ids({ since: at(3) }), ['req-5', 'req-4', 'req-3'])
+      assert.deepEqual(await ids({ excludeOperations: ['Authenticate', 'Patch Group'] }), [
+        'req-2',
+        'req-1',
+      ])
+      const newest = (await store.forTenant(a.id).provisioningLog.list({ limit: 1 }))[0]
+      assert.ok(newest)
+      assert.deepEqual(await ids({ outcome: 'failure', beforeId: newest.id }), ['req-4', 'req-2'])
+      assert.deepEqual(await ids({ operation: 'Delete User' }), [])
+    })
+
+    it("reads one entry by id, and none of another tenant's", async (t) => {
+      const { store, a, b } = await fresh(t)
+      await appendLog(store, [logEntry(a.id, 1), logEntry(b.id, 2)])
+      const [mine] = await store.forTenant(a.id).provisioningLog.list({ limit: 1 })
+      const [theirs] = await store.forTenant(b.id).provisioningLog.list({ limit: 1 })
+      assert.ok(mine && theirs)
+      assert.deepEqual(await store.forTenant(a.id).provisioningLog.get(mine.id), mine)
+      assert.equal(mine.address, '203.0.113.7')
+      assert.equal(await store.forTenant(a.id).provisioningLog.get(theirs.id), undefined)
+      assert.equal(await store.forTenant(a.id).provisioningLog.get(mine.id + 1000), undefined)
+    })
+
+    it('counts requests and failures per minute, hour and day since a cut-off, oldest first', async (t) => {
+      const { store, a, b } = await fresh(t)
+      const time = (iso: string) => ({ at: iso })
+      await appendLog(store, [
+        logEntry(a.id, 1, time('2026-03-01T09:59:59.000Z')),
+        logEntry(a.id, 2, { ...time('2026-03-01T10:00:01.000Z'), status: 500 }),
+        logEntry(a.id, 3, time('2026-03-01T10:00:30.000Z')),
+        logEntry(a.id, 4, { ...time('2026-03-01T10:05:00.000Z'), status: 404 }),
+        logEntry(a.id, 5, time('2026-03-02T08:00:00.000Z')),
+        logEntry(b.id, 6, { ...time('2026-03-01T10:00:02.000Z'), status: 500 }),
+      ])
+      const log = store.forTenant(a.id).provisioningLog
+      assert.deepEqual(
+        await log.activity({ since: '2026-03-01T10:00:00.000Z', bucket: 'minute' }),
+        [
+          { start: '2026-03-01T10:00:00.000Z', requests: 2, failures: 1 },
+          { start: '2026-03-01T10:05:00.000Z', requests: 1, failures: 1 },
+          { start: '2026-03-02T08:00:00.000Z', requests: 1, failures: 0 },
+        ],
+      )
+      assert.deepEqual(await log.activity({ since: '2026-03-01T00:00:00.000Z', bucket: 'hour' }), [
+        { start: '2026-03-01T09:00:00.000Z', requests: 1, failures: 0 },
+        { start: '2026-03-01T10:00:00.000Z', requests: 3, failures: 2 },
+        { start: '2026-03-02T08:00:00.000Z', requests: 1, failures: 0 },
+      ])
+      assert.deepEqual(await log.activity({ since: '2026-03-01T00:00:00.000Z', bucket: 'day' }), [
+        { start: '2026-03-01T00:00:00.000Z', requests: 4, failures: 2 },
+        { start: '2026-03-02T00:00:00.000Z', requests: 1, failures: 0 },
+      ])
+      assert.deepEqual(await log.activity({ since: '2026-04-01T00:00:00.000Z', bucket: 'day' }), [])
     })
 
     it('prunes entries older than the cut-off in every tenant and returns how many it deleted', async (t) => {

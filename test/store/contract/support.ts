@@ -193,6 +193,7 @@ export function logEntry(
     detail: null,
     durationMs: 3.25,
     client: 'Okta SCIM',
+    address: '203.0.113.7',
     requestBody: `{"userName":"u${n}@example.com"}`,
     responseBody: null,
     ...overrides,

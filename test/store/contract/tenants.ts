@@ -23,6 +23,7 @@ export function defineTenantsContract(fresh: Fresh): void {
         createdAt: at(7),
         scimStrictProfile: false,
         scimTokenId: null,
+        scimTokenIssuedAt: null,
       })
     })
 
@@ -77,6 +78,7 @@ export function defineTenantsContract(fresh: Fresh): void {
       assert.equal((await store.tenants.getBySlug('globex'))?.scimTokenId, null)
       await store.forTenant(a.id).scim.setToken('token-2', at(6))
       assert.equal((await store.tenants.getById(a.id))?.scimTokenId, 'token-2')
+      assert.equal((await store.tenants.getById(a.id))?.scimTokenIssuedAt, at(6))
       await store.forTenant(a.id).scim.setToken(null, at(7))
       assert.deepEqual(await store.tenants.getById(a.id), a)
       assert.deepEqual(await store.tenants.getById(b.id), b)

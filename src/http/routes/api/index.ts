@@ -5,6 +5,7 @@
 // request. Routes under /tenants/:tenant need an Admin session of that tenant (plugins/tenant.ts).
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../../config.ts'
+import type { SigningKey } from '../../../credentials/scim-tokens.ts'
 import type { SecretBox } from '../../../credentials/secret-box.ts'
 import { dnsTxtResolver } from '../../../directory/dns-resolver.ts'
 import type { TxtResolver } from '../../../directory/domains.ts'
@@ -16,6 +17,9 @@ import { adminTenantHook } from '../../plugins/tenant.ts'
 import { crossSiteReason, nonJsonReason, sessionOf } from '../../plugins/web-session.ts'
 import { loginConnectionRoutes } from './connections.ts'
 import { domainRoutes } from './domains.ts'
+import { registerOpenApi } from './openapi.ts'
+import { provisioningLogRoutes } from './provisioning-log.ts'
+import { scimSettingsRoutes } from './scim-settings.ts'
 import { sessionRoutes } from './session.ts'
 import { signInLogRoutes } from './sign-in-log.ts'
 
@@ -23,6 +27,8 @@ export interface ApiDeps {
   readonly config: Config
   readonly store: Store
   readonly secretBox: SecretBox
+  /** Signs the SCIM tokens an Admin issues (System Settings → SCIM Provisioning). */
+  readonly signingKey: SigningKey
   readonly clients: OidcClients
   /** DNS TXT lookups of domain verification; defaults to node:dns as configured. */
   readonly resolveTxt?: TxtResolver
@@ -37,6 +43,8 @@ declare module 'fastify' {
 export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const { config, store } = deps
   registerApiErrorHandler(app)
+  // First: the OpenAPI document describes the routes registered after it.
+  await registerOpenApi(app, config)
   app.decorateRequest('apiSession', undefined)
 
   // JSON is the only body; an empty one is accepted, as a bodiless POST or DELETE must still say
@@ -76,5 +84,7 @@ export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
       resolveTxt: deps.resolveTxt ?? dnsTxtResolver(config.domainVerification),
     })
     signInLogRoutes(tenantScope, { store })
+    scimSettingsRoutes(tenantScope, { config, store, signingKey: deps.signingKey })
+    provisioningLogRoutes(tenantScope, { store })
   })
 }

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../../config.ts'
 import type { SigningKey } from '../../../credentials/scim-tokens.ts'
-import type { ProvisioningLogWriter } from '../../../provisioning/log-writer.ts'
+import { REFUSED_OPERATION, type ProvisioningLogWriter } from '../../../provisioning/log-writer.ts'
 import { LENIENT_QUIRKS, STRICT_QUIRKS } from '../../../scim/resources/quirks.ts'
 import type { Store } from '../../../store/store.ts'
 import { scimAuth } from '../../plugins/scim-auth.ts'
@@ -53,7 +53,7 @@ export async function scimRoutes(app: FastifyInstance, deps: ScimDeps): Promise<
           quirks: LENIENT_QUIRKS,
           warnings: [],
         }
-        request.scim.operation = 'Authenticate'
+        request.scim.operation = REFUSED_OPERATION
       },
     }),
   )

@@ -3,7 +3,7 @@
 // Requests without valid credentials are summarised per client address, so they cannot flood it.
 import type { FastifyInstance } from 'fastify'
 import type { ProvisioningLogWriter } from '../../../provisioning/log-writer.ts'
-import { redactBody } from '../../../provisioning/log-writer.ts'
+import { redactBody, REFUSED_OPERATION } from '../../../provisioning/log-writer.ts'
 import type { ScimRequestState } from './scope.ts'
 
 export interface ProvisioningLogOptions {
@@ -70,10 +70,11 @@ export function registerProvisioningLog(
       detail,
       durationMs: Number(process.hrtime.bigint() - state.startedAt) / 1e6,
       client: typeof agent === 'string' ? agent.slice(0, 200) : null,
+      address: request.ip,
       requestBody: redactBody(request.body, maxBodyBytes),
       responseBody: redactBody(payload, maxBodyBytes),
     }
-    if (state.operation === 'Authenticate') log.recordUnauthenticated(entry, request.ip)
+    if (state.operation === REFUSED_OPERATION) log.recordUnauthenticated(entry, request.ip)
     else log.record(entry)
   })
 }
