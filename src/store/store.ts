@@ -14,6 +14,7 @@ import type { LoginFailureRepository } from './repositories/login-failures.ts'
 import type { MemberRepository } from './repositories/members.ts'
 import type { OneTimeTokenLookup, OneTimeTokenRepository } from './repositories/one-time-tokens.ts'
 import type { PersonRepository } from './repositories/people.ts'
+import type { RoleRuleRepository } from './repositories/role-rules.ts'
 import type {
   ProvisioningLogRepository,
   ProvisioningLogRetention,
@@ -35,6 +36,7 @@ export type * from './repositories/members.ts'
 export type * from './repositories/one-time-tokens.ts'
 export type * from './repositories/people.ts'
 export type * from './repositories/provisioning-log.ts'
+export type * from './repositories/role-rules.ts'
 export type * from './repositories/service-settings.ts'
 export type * from './repositories/sessions.ts'
 export type * from './repositories/sign-in-log.ts'
@@ -71,6 +73,8 @@ export interface TenantStore {
   readonly users: UserRepository
   readonly groups: GroupRepository
   readonly members: MemberRepository
+  /** Group → role rules; the effective roles they give are kept by the store. */
+  readonly roleRules: RoleRuleRepository
   readonly connections: ConnectionRepository
   readonly domains: DomainRepository
   readonly provisioningLog: ProvisioningLogRepository

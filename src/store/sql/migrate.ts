@@ -8,6 +8,7 @@ import * as createSignIn from './migrations/0002-create-sign-in.ts'
 import * as coveringMemberIndex from './migrations/0003-covering-member-index.ts'
 import * as verifiedDomains from './migrations/0004-verified-domains.ts'
 import * as serviceSettings from './migrations/0005-service-settings.ts'
+import * as roleRules from './migrations/0006-role-rules.ts'
 
 type DialectName = 'sqlite' | 'postgres'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -20,6 +21,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '0003-covering-member-index': coveringMemberIndex,
   '0004-verified-domains': verifiedDomains,
   '0005-service-settings': serviceSettings,
+  '0006-role-rules': roleRules,
 }
 
 /** Returns the names of the migrations this call applied. */

@@ -23,6 +23,7 @@ import { defineDomainsContract } from './domains.ts'
 import { defineLargeBatchesContract } from './large-batches.ts'
 import { definePingContract } from './ping.ts'
 import { defineSettingsContract } from './settings.ts'
+import { defineRoleRulesContract } from './role-rules.ts'
 import { freshStores, type OpenedStore } from './support.ts'
 
 export type { OpenedStore } from './support.ts'
@@ -55,5 +56,6 @@ export function defineStoreContract(
     defineLargeBatchesContract(fresh)
     definePingContract(fresh)
     defineSettingsContract(fresh)
+    defineRoleRulesContract(fresh)
   })
 }
