@@ -13,6 +13,7 @@ import type { GroupRepository } from './repositories/groups.ts'
 import type { LoginFailureRepository } from './repositories/login-failures.ts'
 import type { MemberRepository } from './repositories/members.ts'
 import type { OneTimeTokenLookup, OneTimeTokenRepository } from './repositories/one-time-tokens.ts'
+import type { OriginRepository } from './repositories/origins.ts'
 import type { PersonRepository } from './repositories/people.ts'
 import type { RoleRuleRepository } from './repositories/role-rules.ts'
 import type {
@@ -34,6 +35,7 @@ export type * from './repositories/listing.ts'
 export type * from './repositories/login-failures.ts'
 export type * from './repositories/members.ts'
 export type * from './repositories/one-time-tokens.ts'
+export type * from './repositories/origins.ts'
 export type * from './repositories/people.ts'
 export type * from './repositories/provisioning-log.ts'
 export type * from './repositories/role-rules.ts'
@@ -75,6 +77,8 @@ export interface TenantStore {
   readonly members: MemberRepository
   /** Group → role rules; the effective roles they give are kept by the store. */
   readonly roleRules: RoleRuleRepository
+  /** What SCIM controls, and the hand back to INTERNAL. */
+  readonly origins: OriginRepository
   readonly connections: ConnectionRepository
   readonly domains: DomainRepository
   readonly provisioningLog: ProvisioningLogRepository

@@ -16,6 +16,7 @@ import { SqlMembers } from './members.ts'
 import { runMigrations } from './migrate.ts'
 import { SqlOneTimeTokenLookup, SqlOneTimeTokens } from './one-time-tokens.ts'
 import { PageCursors } from './page-cursors.ts'
+import { SqlOrigins } from './origins.ts'
 import { SqlPeople } from './people.ts'
 import { SqlProvisioningLog, SqlProvisioningLogRetention } from './provisioning-log.ts'
 import { SqlRoleRules } from './role-rules.ts'
@@ -60,6 +61,7 @@ class SqlTenantStore implements TenantStore {
   private _groups?: SqlGroups
   private _members?: SqlMembers
   private _roleRules?: SqlRoleRules
+  private _origins?: SqlOrigins
   private _connections?: SqlConnections
   private _domains?: SqlDomains
   private _provisioningLog?: SqlProvisioningLog
@@ -85,6 +87,9 @@ class SqlTenantStore implements TenantStore {
   }
   get roleRules(): SqlRoleRules {
     return (this._roleRules ??= new SqlRoleRules(this.ctx, this.tenantId))
+  }
+  get origins(): SqlOrigins {
+    return (this._origins ??= new SqlOrigins(this.ctx, this.tenantId))
   }
   get connections(): SqlConnections {
     return (this._connections ??= new SqlConnections(this.ctx, this.tenantId))

@@ -24,6 +24,7 @@ import { defineLargeBatchesContract } from './large-batches.ts'
 import { definePingContract } from './ping.ts'
 import { defineSettingsContract } from './settings.ts'
 import { defineRoleRulesContract } from './role-rules.ts'
+import { defineOriginsContract } from './origins.ts'
 import { freshStores, type OpenedStore } from './support.ts'
 
 export type { OpenedStore } from './support.ts'
@@ -57,5 +58,6 @@ export function defineStoreContract(
     definePingContract(fresh)
     defineSettingsContract(fresh)
     defineRoleRulesContract(fresh)
+    defineOriginsContract(fresh)
   })
 }

@@ -16,6 +16,8 @@ import { adminTenantHook } from '../../plugins/tenant.ts'
 import { crossSiteReason, nonJsonReason, sessionOf } from '../../plugins/web-session.ts'
 import { loginConnectionRoutes } from './connections.ts'
 import { domainRoutes } from './domains.ts'
+import { handBackRoutes } from './hand-back.ts'
+import { roleRoutes } from './roles.ts'
 import { sessionRoutes } from './session.ts'
 import { signInLogRoutes } from './sign-in-log.ts'
 
@@ -76,5 +78,7 @@ export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
       resolveTxt: deps.resolveTxt ?? dnsTxtResolver(config.domainVerification),
     })
     signInLogRoutes(tenantScope, { store })
+    roleRoutes(tenantScope, { store })
+    handBackRoutes(tenantScope, { store })
   })
 }
