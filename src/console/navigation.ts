@@ -11,8 +11,20 @@ export interface NavigationSection {
 }
 
 export const NAVIGATION: readonly NavigationSection[] = [
-  { label: 'Directory', items: [{ label: 'Domains', path: '/domains' }] },
-  { label: 'Administration', items: [{ label: 'Enterprise Connection', path: '/connections' }] },
+  {
+    label: 'Directory',
+    items: [
+      { label: 'Domains', path: '/domains' },
+      { label: 'Roles', path: '/roles' },
+    ],
+  },
+  {
+    label: 'Administration',
+    items: [
+      { label: 'Enterprise Connection', path: '/connections' },
+      { label: 'Hand back', path: '/hand-back' },
+    ],
+  },
 ]
 
 /** The first page after sign-in. */
