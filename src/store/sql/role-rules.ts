@@ -1,7 +1,7 @@
 // The role_rules table (one rule per group) and the effective role kept in tenant_users.role: one
 // SQL expression that follows domain/role-rules.ts effectiveRole, applied by set-based UPDATEs to
 // exactly the members a change touches (a group's members by subquery, or ids in chunks).
-import { sql, type Kysely, type RawBuilder } from 'kysely'
+import { sql, type ExpressionBuilder, type Kysely, type RawBuilder } from 'kysely'
 import { isRuleRole, roleRank, type ApplicableRule } from '../../domain/role-rules.ts'
 import {
   asGroupId,
@@ -73,27 +73,70 @@ export async function refreshRoles(
   }
 }
 
-/** Recomputes the roles of a group's user members: one UPDATE, however large the group. */
+/**
+ * Recomputes the roles of a group's user members after its rule giving `ruleRole` went away: one
+ * UPDATE, however large the group. Only members whose role is `ruleRole` can change (a higher
+ * role came from elsewhere, a lower one is impossible while the rule applied).
+ */
 export async function refreshGroupRoles(
   db: Kysely<Database>,
   tenantId: TenantId,
   groupId: GroupId,
+  ruleRole: string,
 ): Promise<void> {
-  const effective = effectiveRoleSql(STORED_OWN_ROLE)
   await db
     .updateTable('tenant_users')
-    .set({ role: effective })
+    .set({ role: effectiveRoleSql(STORED_OWN_ROLE) })
     .where('tenant_id', '=', tenantId)
-    .where('user_id', 'in', (eb) =>
-      eb
-        .selectFrom('group_members')
-        .select('member_id')
-        .where('tenant_id', '=', tenantId)
-        .where('group_id', '=', groupId)
-        .where('member_type', '=', 'User'),
-    )
-    .where(sql<boolean>`role <> ${effective}`)
+    .where('role', '=', ruleRole)
+    .where('user_id', 'in', groupMemberIds(tenantId, groupId))
     .execute()
+}
+
+/**
+ * A new rule giving `ruleRole` to a group: each member's role becomes the higher of it and their
+ * current (effective) role, so no other rule needs reading. One UPDATE, however large the group.
+ */
+export async function raiseGroupRoles(
+  db: Kysely<Database>,
+  tenantId: TenantId,
+  groupId: GroupId,
+  ruleRole: string,
+): Promise<void> {
+  await db
+    .updateTable('tenant_users')
+    .set({ role: ruleRole })
+    .where('tenant_id', '=', tenantId)
+    .where(sql<boolean>`${rankOf(sql`role`)} < ${sql.lit(roleRank(ruleRole))}`)
+    .where('user_id', 'in', groupMemberIds(tenantId, groupId))
+    .execute()
+}
+
+function groupMemberIds(tenantId: TenantId, groupId: GroupId) {
+  return (eb: ExpressionBuilder<Database, 'tenant_users'>) =>
+    eb
+      .selectFrom('group_members')
+      .select('member_id')
+      .where('tenant_id', '=', tenantId)
+      .where('group_id', '=', groupId)
+      .where('member_type', '=', 'User')
+}
+
+/** Deletes the group's rule and recomputes its members; false when it had none. */
+export async function deleteRoleRule(
+  db: Kysely<Database>,
+  tenantId: TenantId,
+  groupId: GroupId,
+): Promise<boolean> {
+  const deleted = await db
+    .deleteFrom('role_rules')
+    .where('tenant_id', '=', tenantId)
+    .where('group_id', '=', groupId)
+    .returning('role')
+    .executeTakeFirst()
+  if (!deleted) return false
+  await refreshGroupRoles(db, tenantId, groupId, deleted.role)
+  return true
 }
 
 export class SqlRoleRules implements RoleRuleRepository {
@@ -155,19 +198,12 @@ export class SqlRoleRules implements RoleRuleRepository {
       .returning('group_id')
       .executeTakeFirst()
     if (!inserted) return undefined
-    await refreshGroupRoles(this.ctx.db, this.tenantId, groupId)
+    await raiseGroupRoles(this.ctx.db, this.tenantId, groupId, role)
     return (await this.read(this.ctx.db, groupId))[0]
   }
 
-  async delete(groupId: GroupId): Promise<boolean> {
-    const result = await this.ctx.db
-      .deleteFrom('role_rules')
-      .where('tenant_id', '=', this.tenantId)
-      .where('group_id', '=', groupId)
-      .executeTakeFirst()
-    if (Number(result.numDeletedRows) === 0) return false
-    await refreshGroupRoles(this.ctx.db, this.tenantId, groupId)
-    return true
+  delete(groupId: GroupId): Promise<boolean> {
+    return deleteRoleRule(this.ctx.db, this.tenantId, groupId)
   }
 
   async factsOf(userId: UserId): Promise<MemberRoleFacts | undefined> {

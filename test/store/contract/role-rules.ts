@@ -103,6 +103,25 @@ export function defineRoleRulesContract(fresh: Fresh): void {
       assert.equal(await roleOf(ta, bob.id), 'Viewer')
     })
 
+    it('keeps the highest of several rules as rules come and go', async (t) => {
+      const { ta } = await fresh(t)
+      const eng = await addGroup(ta, 'Engineering')
+      const ops = await addGroup(ta, 'Ops')
+      const ann = await addUser(ta, 'ann@example.com')
+      const aud = await addUser(ta, 'aud@example.com', { role: 'Auditor' })
+      await ta.members.upsert(eng.id, users(ann, aud), 'SCIM', at(2))
+      await ta.members.upsert(ops.id, users(ann), 'SCIM', at(2))
+      await ta.roleRules.create(ops.id, 'Admin', at(3))
+      await ta.roleRules.create(eng.id, 'Editor', at(4))
+      assert.equal(await roleOf(ta, ann.id), 'Admin', 'a lower new rule leaves a higher role')
+      assert.equal(await roleOf(ta, aud.id), 'Editor', "a rule lifts a tenant's own role")
+      await ta.roleRules.delete(ops.id)
+      assert.equal(await roleOf(ta, ann.id), 'Editor', 'the other rule still applies')
+      await ta.roleRules.delete(eng.id)
+      assert.equal(await roleOf(ta, ann.id), 'Viewer')
+      assert.equal(await roleOf(ta, aud.id), 'Auditor')
+    })
+
     it('takes the role back from the members of a deleted group', async (t) => {
       const { ta } = await fresh(t)
       const eng = await addGroup(ta, 'Engineering')
