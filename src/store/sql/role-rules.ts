@@ -139,51 +139,56 @@ export async function deleteRoleRule(
   return true
 }
 
+/** The tenant's rules (or the one of `groupId`) with their groups' names and member counts. */
+async function readRules(
+  db: Kysely<Database>,
+  tenantId: TenantId,
+  groupId?: GroupId,
+): Promise<RoleRuleRecord[]> {
+  let query = db
+    .selectFrom('role_rules as r')
+    .innerJoin('groups as g', (join) =>
+      join.onRef('g.tenant_id', '=', 'r.tenant_id').onRef('g.id', '=', 'r.group_id'),
+    )
+    .select((eb) => [
+      'r.group_id',
+      'r.role',
+      'r.created_at',
+      'g.display_name',
+      'g.origin',
+      eb
+        .selectFrom('group_members as m')
+        .select(eb.fn.countAll<number | string>().as('n'))
+        .whereRef('m.tenant_id', '=', 'r.tenant_id')
+        .whereRef('m.group_id', '=', 'r.group_id')
+        .where('m.member_type', '=', 'User')
+        .as('member_count'),
+    ])
+    .where('r.tenant_id', '=', tenantId)
+  if (groupId !== undefined) query = query.where('r.group_id', '=', groupId)
+  const rows = await query.orderBy('g.display_name_norm').orderBy('r.group_id').execute()
+  return rows.map((row) => ({
+    groupId: asGroupId(row.group_id),
+    groupName: row.display_name,
+    groupOrigin: row.origin as Origin,
+    role: isRuleRole(row.role) ? row.role : 'Viewer',
+    memberCount: Number(row.member_count ?? 0),
+    createdAt: row.created_at,
+  }))
+}
+
 export class SqlRoleRules implements RoleRuleRepository {
   constructor(
     private readonly ctx: SqlContext,
     private readonly tenantId: TenantId,
   ) {}
 
-  private async read(db: Kysely<Database>, groupId?: GroupId): Promise<RoleRuleRecord[]> {
-    let query = db
-      .selectFrom('role_rules as r')
-      .innerJoin('groups as g', (join) =>
-        join.onRef('g.tenant_id', '=', 'r.tenant_id').onRef('g.id', '=', 'r.group_id'),
-      )
-      .select((eb) => [
-        'r.group_id',
-        'r.role',
-        'r.created_at',
-        'g.display_name',
-        'g.origin',
-        eb
-          .selectFrom('group_members as m')
-          .select(eb.fn.countAll<number | string>().as('n'))
-          .whereRef('m.tenant_id', '=', 'r.tenant_id')
-          .whereRef('m.group_id', '=', 'r.group_id')
-          .where('m.member_type', '=', 'User')
-          .as('member_count'),
-      ])
-      .where('r.tenant_id', '=', this.tenantId)
-    if (groupId !== undefined) query = query.where('r.group_id', '=', groupId)
-    const rows = await query.orderBy('g.display_name_norm').orderBy('r.group_id').execute()
-    return rows.map((row) => ({
-      groupId: asGroupId(row.group_id),
-      groupName: row.display_name,
-      groupOrigin: row.origin as Origin,
-      role: isRuleRole(row.role) ? row.role : 'Viewer',
-      memberCount: Number(row.member_count ?? 0),
-      createdAt: row.created_at,
-    }))
-  }
-
   list(): Promise<RoleRuleRecord[]> {
-    return this.read(this.ctx.reader)
+    return readRules(this.ctx.reader, this.tenantId)
   }
 
   async get(groupId: GroupId): Promise<RoleRuleRecord | undefined> {
-    return (await this.read(this.ctx.reader, groupId))[0]
+    return (await readRules(this.ctx.reader, this.tenantId, groupId))[0]
   }
 
   async create(
@@ -199,7 +204,7 @@ export class SqlRoleRules implements RoleRuleRepository {
       .executeTakeFirst()
     if (!inserted) return undefined
     await raiseGroupRoles(this.ctx.db, this.tenantId, groupId, role)
-    return (await this.read(this.ctx.db, groupId))[0]
+    return (await readRules(this.ctx.db, this.tenantId, groupId))[0]
   }
 
   delete(groupId: GroupId): Promise<boolean> {
