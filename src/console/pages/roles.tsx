@@ -233,7 +233,10 @@ function AddRuleForm({
           ))}
         </select>
         <div className="hint" id={`${id}-group-hint`}>
-          {optionsError ?? 'Groups provisioned by your IdP (SCIM) or created here (INTERNAL).'}
+          {optionsError ??
+            (options?.length === 0 && search.trim() === ''
+              ? 'No group yet: groups come from your IdP (SCIM) or are created here (INTERNAL).'
+              : 'Groups provisioned by your IdP (SCIM) or created here (INTERNAL).')}
         </div>
       </div>
       <div className="field">
