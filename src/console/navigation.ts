@@ -11,13 +11,20 @@ export interface NavigationSection {
 }
 
 export const NAVIGATION: readonly NavigationSection[] = [
-  { label: 'Directory', items: [{ label: 'Domains', path: '/domains' }] },
+  {
+    label: 'Directory',
+    items: [
+      { label: 'Domains', path: '/domains' },
+      { label: 'Roles', path: '/roles' },
+    ],
+  },
   {
     label: 'Administration',
     items: [
       { label: 'Enterprise Connection', path: '/connections' },
       { label: 'System Settings', path: '/settings/scim' },
       { label: 'Provisioning log', path: '/provisioning-log' },
+      { label: 'Hand back', path: '/hand-back' },
     ],
   },
 ]

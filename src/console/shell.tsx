@@ -7,10 +7,12 @@ import { HOME, NAVIGATION } from './navigation.ts'
 import { ConnectionPage } from './pages/connection.tsx'
 import { ConnectionsPage } from './pages/connections.tsx'
 import { DomainsPage } from './pages/domains.tsx'
+import { HandBackPage } from './pages/hand-back.tsx'
 import { NewConnectionPage } from './pages/new-connection.tsx'
 import { NotFoundPage } from './pages/not-found.tsx'
 import { ProvisioningLogPage } from './pages/provisioning-log.tsx'
 import { ScimSettingsPage } from './pages/scim-settings.tsx'
+import { RolesPage } from './pages/roles.tsx'
 import { Link, matchPath, navigate, usePath } from './router.tsx'
 
 export interface ShellProps {
@@ -20,6 +22,8 @@ export interface ShellProps {
 
 function pageFor(path: string, tenant: string): ReactNode {
   if (matchPath('/domains', path)) return <DomainsPage tenant={tenant} />
+  if (matchPath('/roles', path)) return <RolesPage tenant={tenant} />
+  if (matchPath('/hand-back', path)) return <HandBackPage tenant={tenant} />
   if (matchPath('/connections', path)) return <ConnectionsPage tenant={tenant} />
   if (matchPath('/connections/new', path)) return <NewConnectionPage tenant={tenant} />
   if (matchPath('/settings', path) || matchPath('/settings/scim', path)) {

@@ -13,7 +13,9 @@ import type { GroupRepository } from './repositories/groups.ts'
 import type { LoginFailureRepository } from './repositories/login-failures.ts'
 import type { MemberRepository } from './repositories/members.ts'
 import type { OneTimeTokenLookup, OneTimeTokenRepository } from './repositories/one-time-tokens.ts'
+import type { OriginRepository } from './repositories/origins.ts'
 import type { PersonRepository } from './repositories/people.ts'
+import type { RoleRuleRepository } from './repositories/role-rules.ts'
 import type {
   ProvisioningLogRepository,
   ProvisioningLogRetention,
@@ -33,8 +35,10 @@ export type * from './repositories/listing.ts'
 export type * from './repositories/login-failures.ts'
 export type * from './repositories/members.ts'
 export type * from './repositories/one-time-tokens.ts'
+export type * from './repositories/origins.ts'
 export type * from './repositories/people.ts'
 export type * from './repositories/provisioning-log.ts'
+export type * from './repositories/role-rules.ts'
 export type * from './repositories/service-settings.ts'
 export type * from './repositories/sessions.ts'
 export type * from './repositories/sign-in-log.ts'
@@ -71,6 +75,10 @@ export interface TenantStore {
   readonly users: UserRepository
   readonly groups: GroupRepository
   readonly members: MemberRepository
+  /** Group → role rules; the effective roles they give are kept by the store. */
+  readonly roleRules: RoleRuleRepository
+  /** What SCIM controls, and the hand back to INTERNAL. */
+  readonly origins: OriginRepository
   readonly connections: ConnectionRepository
   readonly domains: DomainRepository
   readonly provisioningLog: ProvisioningLogRepository

@@ -92,9 +92,11 @@ describe('the admin console in Chromium', { skip: skip ?? false }, () => {
     assert.match(await shell.header.innerText(), /admin@contoso\.com/)
     assert.deepEqual(await shell.navigationLabels(), [
       'Domains',
+      'Roles',
       'Enterprise Connection',
       'System Settings',
       'Provisioning log',
+      'Hand back',
     ])
     const domains = new DomainsPage(admin.page)
     await domains.emptyState.waitFor()

@@ -132,6 +132,17 @@ const TENANT: Record<string, Calls<never>> = {
     remove: (r: TenantStore['members']) => r.remove(group, [user], 'SCIM'),
     removeExcept: (r: TenantStore['members']) => r.removeExcept(group, [], 'SCIM'),
   },
+  roleRules: {
+    list: (r: TenantStore['roleRules']) => r.list(),
+    get: (r: TenantStore['roleRules']) => r.get(group),
+    create: (r: TenantStore['roleRules']) => r.create(group, 'Editor', AT),
+    delete: (r: TenantStore['roleRules']) => r.delete(group),
+    factsOf: (r: TenantStore['roleRules']) => r.factsOf(user),
+  },
+  origins: {
+    scimControlled: (r: TenantStore['origins']) => r.scimControlled(5),
+    releaseToInternal: (r: TenantStore['origins']) => r.releaseToInternal(10, AT),
+  },
   connections: {
     create: (r: TenantStore['connections']) =>
       r.create({

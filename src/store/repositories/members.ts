@@ -21,6 +21,7 @@ export function memberReference(id: string, type: MemberType): MemberReference {
   return type === 'User' ? { id: id as UserId, type } : { id: id as GroupId, type }
 }
 
+/** Every change recomputes the roles of the members it touches when the group has a role rule. */
 export interface MemberRepository {
   /** Members with their origin and display name. */
   list(groupIds: readonly GroupId[]): Promise<Map<GroupId, MemberRecord[]>>

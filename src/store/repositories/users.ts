@@ -94,8 +94,9 @@ export interface UserRepository {
   /** Removes the membership and the user's group memberships in this tenant (D9). */
   delete(id: UserId): Promise<boolean>
   /**
-   * Sets the role of a member (D8: editable even for SCIM-controlled users) and bumps the
-   * version. Returns the updated record, or undefined when the user is not a member here.
+   * Sets the member's own role (D8: editable even for SCIM-controlled users) and bumps the
+   * version; the effective `role` becomes the highest of it and the member's group rules
+   * (role-rules.ts). Returns the updated record, or undefined when the user is not a member here.
    */
   setRole(id: UserId, role: string, at: string): Promise<UserRecord | undefined>
   /** Direct groups of each user, in one query. */

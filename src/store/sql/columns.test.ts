@@ -94,6 +94,7 @@ describe('the row writers and mappers', () => {
       user_id: 'u',
       origin: 'SCIM',
       role: 'Viewer',
+      assigned_role: 'Viewer',
       password_hash: null,
       ...meta,
       ...columns,

@@ -7,6 +7,7 @@ import { groupColumnsOf, toGroup } from './columns.ts'
 import type { SqlContext } from './context.ts'
 import { listPage } from './listing.ts'
 import { leaveAllGroups } from './members.ts'
+import { deleteRoleRule } from './role-rules.ts'
 
 export class SqlGroups implements GroupRepository {
   constructor(
@@ -88,6 +89,9 @@ export class SqlGroups implements GroupRepository {
   }
 
   async delete(id: GroupId): Promise<boolean> {
+    // A rule of the group goes first, so that its members' roles are recomputed without it while
+    // they are still its members (one UPDATE).
+    await deleteRoleRule(this.ctx.db, this.tenantId, id)
     // Memberships of the group go with it (foreign key cascade); it also leaves other groups.
     await this.ctx.db
       .deleteFrom('group_members')

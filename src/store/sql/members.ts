@@ -1,11 +1,13 @@
 // The group_members table: a group's members with their origin (G3–G5). Every change costs
-// O(members given): row inserts and deletes in chunks, never a rewrite of a member list.
+// O(members given): row inserts and deletes in chunks, never a rewrite of a member list. When the
+// group has a role rule, the roles of the members that came or went are recomputed (role-rules.ts).
 import type { Kysely } from 'kysely'
 import type { GroupId, MemberId, TenantId } from '../../domain/ids.ts'
 import type { Origin } from '../../domain/types.ts'
 import type { MemberRecord, MemberReference, MemberRepository, MemberType } from '../store.ts'
 import { chunks, IN_CHUNK } from './chunks.ts'
 import type { SqlContext } from './context.ts'
+import { hasRoleRule, refreshRoles } from './role-rules.ts'
 import type { Database } from './tables.ts'
 
 /** Removes a deleted user or group from every group of the tenant it was a member of. */
@@ -117,6 +119,13 @@ export class SqlMembers implements MemberRepository {
         })
         .execute()
     }
+    if (await hasRoleRule(this.ctx.db, this.tenantId, groupId)) {
+      await refreshRoles(
+        this.ctx.db,
+        this.tenantId,
+        unique.filter((m) => m.type === 'User').map((m) => m.id),
+      )
+    }
   }
 
   async remove(groupId: GroupId, memberIds: readonly MemberId[], origin: Origin): Promise<void> {
@@ -130,6 +139,9 @@ export class SqlMembers implements MemberRepository {
         .where('member_id', 'in', part)
         .execute()
     }
+    if (memberIds.length > 0 && (await hasRoleRule(this.ctx.db, this.tenantId, groupId))) {
+      await refreshRoles(this.ctx.db, this.tenantId, memberIds)
+    }
   }
 
   async removeExcept(groupId: GroupId, keep: readonly MemberId[], origin: Origin): Promise<void> {
@@ -138,13 +150,19 @@ export class SqlMembers implements MemberRepository {
       .where('tenant_id', '=', this.tenantId)
       .where('group_id', '=', groupId)
       .where('origin', '=', origin)
-    if (keep.length > 0 && keep.length <= IN_CHUNK) {
-      query = query.where('member_id', 'not in', keep)
-      await query.execute()
-      return
-    }
-    if (keep.length === 0) {
-      await query.execute()
+    if (keep.length <= IN_CHUNK) {
+      if (keep.length > 0) query = query.where('member_id', 'not in', keep)
+      if (!(await hasRoleRule(this.ctx.db, this.tenantId, groupId))) {
+        await query.execute()
+        return
+      }
+      // The group gives a role: the members who left get theirs recomputed.
+      const removed = await query.returning('member_id').execute()
+      await refreshRoles(
+        this.ctx.db,
+        this.tenantId,
+        removed.map((r) => r.member_id as MemberId),
+      )
       return
     }
     // A very large replacement set: find the members to drop, then delete them in chunks.

@@ -9,6 +9,7 @@ import * as coveringMemberIndex from './migrations/0003-covering-member-index.ts
 import * as verifiedDomains from './migrations/0004-verified-domains.ts'
 import * as serviceSettings from './migrations/0005-service-settings.ts'
 import * as provisioningLogActivity from './migrations/0006-provisioning-log-activity.ts'
+import * as roleRules from './migrations/0007-role-rules.ts'
 
 type DialectName = 'sqlite' | 'postgres'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -22,6 +23,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '0004-verified-domains': verifiedDomains,
   '0005-service-settings': serviceSettings,
   '0006-provisioning-log-activity': provisioningLogActivity,
+  '0007-role-rules': roleRules,
 }
 
 /** Returns the names of the migrations this call applied. */

@@ -16,8 +16,10 @@ import { SqlMembers } from './members.ts'
 import { runMigrations } from './migrate.ts'
 import { SqlOneTimeTokenLookup, SqlOneTimeTokens } from './one-time-tokens.ts'
 import { PageCursors } from './page-cursors.ts'
+import { SqlOrigins } from './origins.ts'
 import { SqlPeople } from './people.ts'
 import { SqlProvisioningLog, SqlProvisioningLogRetention } from './provisioning-log.ts'
+import { SqlRoleRules } from './role-rules.ts'
 import { SqlServiceSettings } from './service-settings.ts'
 import { SqlSessionLookup, SqlSessions } from './sessions.ts'
 import { SqlSignInLog, SqlSignInLogRetention } from './sign-in-log.ts'
@@ -58,6 +60,8 @@ class SqlTenantStore implements TenantStore {
   private _users?: SqlUsers
   private _groups?: SqlGroups
   private _members?: SqlMembers
+  private _roleRules?: SqlRoleRules
+  private _origins?: SqlOrigins
   private _connections?: SqlConnections
   private _domains?: SqlDomains
   private _provisioningLog?: SqlProvisioningLog
@@ -80,6 +84,12 @@ class SqlTenantStore implements TenantStore {
   }
   get members(): SqlMembers {
     return (this._members ??= new SqlMembers(this.ctx, this.tenantId))
+  }
+  get roleRules(): SqlRoleRules {
+    return (this._roleRules ??= new SqlRoleRules(this.ctx, this.tenantId))
+  }
+  get origins(): SqlOrigins {
+    return (this._origins ??= new SqlOrigins(this.ctx, this.tenantId))
   }
   get connections(): SqlConnections {
     return (this._connections ??= new SqlConnections(this.ctx, this.tenantId))

@@ -29,7 +29,10 @@ export interface TenantUsersTable {
   display_name_norm: string | null
   active: number
   origin: string
+  /** The effective role: the highest of assigned_role and the rules of the member's groups. */
   role: string
+  /** The member's own role (set by an admin, or the default); see migrations/0006. */
+  assigned_role: Generated<string>
   /** JSON text on SQLite; on PostgreSQL a jsonb value that pg parses into an object. */
   doc: string | Record<string, unknown>
   password_hash: string | null
@@ -67,6 +70,13 @@ export interface GroupMembersTable {
   member_id: string
   member_type: string
   origin: string
+  created_at: string
+}
+
+export interface RoleRulesTable {
+  tenant_id: string
+  group_id: string
+  role: string
   created_at: string
 }
 
@@ -192,6 +202,7 @@ export interface Database {
   user_emails: UserEmailsTable
   groups: GroupsTable
   group_members: GroupMembersTable
+  role_rules: RoleRulesTable
   signing_keys: SigningKeysTable
   provisioning_log: ProvisioningLogTable
   login_connections: LoginConnectionsTable

@@ -1,5 +1,6 @@
 // The users (people: one global identity per email, D1) and tenant_users (memberships, with the
 // SCIM document) tables, and user_emails, seen from one tenant.
+import { sql } from 'kysely'
 import { normaliseName } from '../../domain/directory-rules.ts'
 import { asGroupId, asUserId, type TenantId, type UserId } from '../../domain/ids.ts'
 import type { Origin } from '../../domain/types.ts'
@@ -17,6 +18,7 @@ import { emailRowsOf, toUser, userColumnsOf } from './columns.ts'
 import type { SqlContext } from './context.ts'
 import { listPage } from './listing.ts'
 import { leaveAllGroups } from './members.ts'
+import { effectiveRoleSql } from './role-rules.ts'
 
 export class SqlUsers implements UserRepository {
   constructor(
@@ -115,6 +117,7 @@ export class SqlUsers implements UserRepository {
         ...userColumnsOf(write),
         origin: membership.origin,
         role: membership.role,
+        assigned_role: membership.role,
         password_hash: write.passwordHash ?? null,
         version: 1,
         created_at: at,
@@ -167,7 +170,13 @@ export class SqlUsers implements UserRepository {
   async setRole(id: UserId, role: string, at: string): Promise<UserRecord | undefined> {
     const row = await this.ctx.db
       .updateTable('tenant_users')
-      .set((eb) => ({ role, version: eb('version', '+', 1), updated_at: at }))
+      .set((eb) => ({
+        assigned_role: role,
+        // The highest of the new own role and the member's group rules (role-rules.ts).
+        role: effectiveRoleSql(sql`cast(${role} as text)`),
+        version: eb('version', '+', 1),
+        updated_at: at,
+      }))
       .where('tenant_id', '=', this.tenantId)
       .where('user_id', '=', id)
       .returningAll()

@@ -23,6 +23,8 @@ import { defineDomainsContract } from './domains.ts'
 import { defineLargeBatchesContract } from './large-batches.ts'
 import { definePingContract } from './ping.ts'
 import { defineSettingsContract } from './settings.ts'
+import { defineRoleRulesContract } from './role-rules.ts'
+import { defineOriginsContract } from './origins.ts'
 import { freshStores, type OpenedStore } from './support.ts'
 
 export type { OpenedStore } from './support.ts'
@@ -55,5 +57,7 @@ export function defineStoreContract(
     defineLargeBatchesContract(fresh)
     definePingContract(fresh)
     defineSettingsContract(fresh)
+    defineRoleRulesContract(fresh)
+    defineOriginsContract(fresh)
   })
 }

@@ -20,6 +20,8 @@ import { domainRoutes } from './domains.ts'
 import { registerOpenApi } from './openapi.ts'
 import { provisioningLogRoutes } from './provisioning-log.ts'
 import { scimSettingsRoutes } from './scim-settings.ts'
+import { handBackRoutes } from './hand-back.ts'
+import { roleRoutes } from './roles.ts'
 import { sessionRoutes } from './session.ts'
 import { signInLogRoutes } from './sign-in-log.ts'
 
@@ -86,5 +88,7 @@ export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
     signInLogRoutes(tenantScope, { store })
     scimSettingsRoutes(tenantScope, { config, store, signingKey: deps.signingKey })
     provisioningLogRoutes(tenantScope, { store })
+    roleRoutes(tenantScope, { store })
+    handBackRoutes(tenantScope, { store })
   })
 }

@@ -1,0 +1,74 @@
+// Hand back (issue #9): when a tenant stops provisioning, its SCIM-controlled users, groups and
+// memberships are released to INTERNAL, so its admins manage them again (D8, G4 no longer bind).
+// Refused while a SCIM token is valid: the IdP would take them back on its next cycle.
+import type { Tenant } from '../domain/types.ts'
+import { AppError } from '../errors.ts'
+import type { ReleasedCounts, ScimControlledSummary, Store } from '../store/store.ts'
+
+/** Rows released per transaction: a small tenant is one transaction. */
+export const HAND_BACK_CHUNK = 5000
+const SAMPLE_SIZE = 5
+
+export interface HandBackPreview extends ScimControlledSummary {
+  readonly scimEnabled: boolean
+}
+
+const SCIM_ENABLED_DETAIL =
+  'SCIM provisioning is still enabled for this tenant: its identity provider would take these ' +
+  'records back. Disable SCIM first (System Settings → SCIM Provisioning → Disable), then hand ' +
+  'back.'
+
+/** What a hand back would change now: counts and the first few users and groups by name. */
+export async function previewHandBack(store: Store, tenant: Tenant): Promise<HandBackPreview> {
+  const current = await store.tenants.getById(tenant.id)
+  const summary = await store.forTenant(tenant.id).origins.scimControlled(SAMPLE_SIZE)
+  return { scimEnabled: (current ?? tenant).scimTokenId !== null, ...summary }
+}
+
+/**
+ * Releases everything SCIM controls in the tenant to INTERNAL. Each transaction re-checks that
+ * SCIM is disabled and releases up to `chunkSize` rows; a large tenant takes several, so that one
+ * hand back never holds the database's writer (SQLite has one) for long. Every state in between
+ * is a valid directory, and running it again finishes the rest.
+ */
+export async function handBack(
+  store: Store,
+  tenant: Tenant,
+  options: { chunkSize?: number; by?: string } = {},
+): Promise<ReleasedCounts> {
+  const chunkSize = options.chunkSize ?? HAND_BACK_CHUNK
+  const total = { users: 0, groups: 0, memberships: 0 }
+  for (;;) {
+    const released = await store.transaction(async (tx) => {
+      const current = await tx.tenants.getById(tenant.id)
+      if (!current) throw AppError.notFound(`The tenant ${tenant.slug} no longer exists.`)
+      if (current.scimTokenId !== null) throw AppError.conflict(SCIM_ENABLED_DETAIL)
+      return tx.forTenant(tenant.id).origins.releaseToInternal(chunkSize, new Date().toISOString())
+    })
+    total.users += released.users
+    total.groups += released.groups
+    total.memberships += released.memberships
+    if (released.users + released.groups + released.memberships < chunkSize) break
+  }
+  await store.forTenant(tenant.id).provisioningLog.append([
+    {
+      at: new Date().toISOString(),
+      requestId: null,
+      method: '-',
+      path: '-',
+      operation: 'Hand back',
+      resourceType: null,
+      resourceId: null,
+      status: 200,
+      scimType: null,
+      detail:
+        `${options.by ?? 'An admin'} handed SCIM-controlled records back to INTERNAL: ` +
+        `${total.users} users, ${total.groups} groups, ${total.memberships} memberships.`,
+      durationMs: 0,
+      client: null,
+      requestBody: null,
+      responseBody: null,
+    },
+  ])
+  return total
+}
