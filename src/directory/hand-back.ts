@@ -66,6 +66,7 @@ export async function handBack(
         `${total.users} users, ${total.groups} groups, ${total.memberships} memberships.`,
       durationMs: 0,
       client: null,
+      address: null,
       requestBody: null,
       responseBody: null,
     },
