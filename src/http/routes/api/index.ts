@@ -16,8 +16,10 @@ import { adminTenantHook } from '../../plugins/tenant.ts'
 import { crossSiteReason, nonJsonReason, sessionOf } from '../../plugins/web-session.ts'
 import { loginConnectionRoutes } from './connections.ts'
 import { domainRoutes } from './domains.ts'
+import { groupRoutes } from './groups.ts'
 import { sessionRoutes } from './session.ts'
 import { signInLogRoutes } from './sign-in-log.ts'
+import { userRoutes } from './users.ts'
 
 export interface ApiDeps {
   readonly config: Config
@@ -76,5 +78,7 @@ export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
       resolveTxt: deps.resolveTxt ?? dnsTxtResolver(config.domainVerification),
     })
     signInLogRoutes(tenantScope, { store })
+    userRoutes(tenantScope, { config, store })
+    groupRoutes(tenantScope, { store })
   })
 }
