@@ -1,4 +1,4 @@
-// The console's navigation: the pages of issue #9 whose admin API exists. Users, Groups, Roles,
+// The console's navigation: the pages of issue #9 whose admin API exists. Roles,
 // System Settings → SCIM Provisioning and the Provisioning log join here with their API routes.
 export interface NavigationItem {
   readonly label: string
@@ -11,7 +11,14 @@ export interface NavigationSection {
 }
 
 export const NAVIGATION: readonly NavigationSection[] = [
-  { label: 'Directory', items: [{ label: 'Domains', path: '/domains' }] },
+  {
+    label: 'Directory',
+    items: [
+      { label: 'Users', path: '/users' },
+      { label: 'Groups', path: '/groups' },
+      { label: 'Domains', path: '/domains' },
+    ],
+  },
   { label: 'Administration', items: [{ label: 'Enterprise Connection', path: '/connections' }] },
 ]
 

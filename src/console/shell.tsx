@@ -7,8 +7,11 @@ import { HOME, NAVIGATION } from './navigation.ts'
 import { ConnectionPage } from './pages/connection.tsx'
 import { ConnectionsPage } from './pages/connections.tsx'
 import { DomainsPage } from './pages/domains.tsx'
+import { GroupPage } from './pages/group.tsx'
+import { GroupsPage } from './pages/groups.tsx'
 import { NewConnectionPage } from './pages/new-connection.tsx'
 import { NotFoundPage } from './pages/not-found.tsx'
+import { UsersPage } from './pages/users.tsx'
 import { Link, matchPath, navigate, usePath } from './router.tsx'
 
 export interface ShellProps {
@@ -18,6 +21,10 @@ export interface ShellProps {
 
 function pageFor(path: string, tenant: string): ReactNode {
   if (matchPath('/domains', path)) return <DomainsPage tenant={tenant} />
+  if (matchPath('/users', path)) return <UsersPage tenant={tenant} />
+  if (matchPath('/groups', path)) return <GroupsPage tenant={tenant} />
+  const group = matchPath('/groups/:id', path)
+  if (group?.id) return <GroupPage key={group.id} tenant={tenant} id={group.id} />
   if (matchPath('/connections', path)) return <ConnectionsPage tenant={tenant} />
   if (matchPath('/connections/new', path)) return <NewConnectionPage tenant={tenant} />
   const connection = matchPath('/connections/:id', path) ?? matchPath('/connections/:id/:tab', path)

@@ -90,7 +90,12 @@ describe('the admin console in Chromium', { skip: skip ?? false }, () => {
     await shell.header.waitFor()
     assert.match(await shell.header.innerText(), /acme/)
     assert.match(await shell.header.innerText(), /admin@contoso\.com/)
-    assert.deepEqual(await shell.navigationLabels(), ['Domains', 'Enterprise Connection'])
+    assert.deepEqual(await shell.navigationLabels(), [
+      'Users',
+      'Groups',
+      'Domains',
+      'Enterprise Connection',
+    ])
     const domains = new DomainsPage(admin.page)
     await domains.emptyState.waitFor()
     assert.equal(new URL(admin.page.url()).pathname, '/domains')
