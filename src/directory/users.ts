@@ -2,7 +2,7 @@
 // of every origin, read a page at a time so a large directory is never one query; and what an
 // admin may change of them (SPEC §1 D8: the role always; active and membership only of INTERNAL
 // users).
-import { userActionRefusal, type UserAction } from '../domain/admin-rules.ts'
+import { ownAccountRefusal, userActionRefusal, type UserAction } from '../domain/admin-rules.ts'
 import { asUserId, type UserId } from '../domain/ids.ts'
 import { BUILT_IN_ROLES, type Origin, type Tenant } from '../domain/types.ts'
 import { AppError } from '../errors.ts'
@@ -46,7 +46,7 @@ export interface UserView {
   readonly active: boolean
   readonly createdAt: string
   readonly updatedAt: string
-  /** Why each refused action is refused (D8); an action not named here is allowed. */
+  /** Why each refused action is refused (D8, own account); an action not named is allowed. */
   readonly refusals: Partial<Record<UserAction, string>>
 }
 
@@ -58,10 +58,19 @@ function emailOf(user: UserRecord): string {
   return typeof chosen?.value === 'string' ? chosen.value : user.userName
 }
 
-export function userView(user: UserRecord): UserView {
+/** The first reason to refuse `action` on `user` when `actor` asks, if any. */
+function refusalOf(user: UserRecord, actor: UserId | undefined, action: UserAction) {
+  return (
+    userActionRefusal(user.origin, action) ??
+    (user.id === actor ? ownAccountRefusal(action) : undefined)
+  )
+}
+
+/** The user as `actor` (the signed-in Admin) sees them: what they may not do, and why. */
+export function userView(user: UserRecord, actor?: UserId): UserView {
   const refusals: Partial<Record<UserAction, string>> = {}
-  for (const action of ['disable', 'enable', 'delete'] as const) {
-    const reason = userActionRefusal(user.origin, action)
+  for (const action of ['disable', 'enable', 'delete', 'role'] as const) {
+    const reason = refusalOf(user, actor, action)
     if (reason !== undefined) refusals[action] = reason
   }
   return {
@@ -99,6 +108,7 @@ export interface UserListPage {
 export async function listUsers(
   store: Store,
   tenant: Tenant,
+  actor: UserId,
   query: UserListQuery,
 ): Promise<UserListPage> {
   const limit = Math.min(Math.max(1, Math.trunc(query.limit)), MAX_USER_LIST_LIMIT)
@@ -112,7 +122,7 @@ export async function listUsers(
   })
   const last = page.items[page.items.length - 1]
   return {
-    items: page.items.map(userView),
+    items: page.items.map((user) => userView(user, actor)),
     total: page.total,
     nextCursor: page.hasMore && last ? last.id : null,
   }
@@ -164,11 +174,8 @@ export async function setUserRole(
 ): Promise<UserRecord> {
   checkRole(role)
   const user = await getUser(store, tenant, id)
-  if (user.id === actor && role !== user.role) {
-    throw AppError.forbidden(
-      'You cannot change your own role: ask another Admin, so the tenant keeps one.',
-    )
-  }
+  const refusal = role === user.role ? undefined : refusalOf(user, actor, 'role')
+  if (refusal !== undefined) throw AppError.forbidden(refusal)
   const updated = await store
     .forTenant(tenant.id)
     .users.setRole(user.id, role, new Date().toISOString())
@@ -192,11 +199,11 @@ export async function setUserActive(
     // Compare-and-set: a concurrent change (SCIM converting the user, D5) makes it re-read.
     for (let attempt = 0; attempt < 3; attempt++) {
       const user = await getUser(tx, tenant, id)
-      const refusal = userActionRefusal(user.origin, isActive ? 'enable' : 'disable')
+      const action = isActive ? 'enable' : 'disable'
+      const refusal = userActionRefusal(user.origin, action)
       if (refusal !== undefined) throw AppError.scimControlled(refusal)
-      if (user.id === actor && !isActive) {
-        throw AppError.forbidden('You cannot disable your own account: ask another Admin.')
-      }
+      const own = user.id === actor ? ownAccountRefusal(action) : undefined
+      if (own !== undefined) throw AppError.forbidden(own)
       if (user.active === isActive) return user
       const write = userWriteOf({ ...user.doc, active: isActive })
       const updated = await users.update(user.id, user.version, write, new Date().toISOString())
@@ -223,9 +230,8 @@ export async function deleteUser(
     const user = await getUser(tx, tenant, id)
     const refusal = userActionRefusal(user.origin, 'delete')
     if (refusal !== undefined) throw AppError.scimControlled(refusal)
-    if (user.id === actor) {
-      throw AppError.forbidden('You cannot delete your own account: ask another Admin.')
-    }
+    const own = user.id === actor ? ownAccountRefusal('delete') : undefined
+    if (own !== undefined) throw AppError.forbidden(own)
     // Its sessions go with the membership (foreign key cascade).
     if (!(await tx.forTenant(tenant.id).users.delete(user.id))) throw notFound(id)
   })

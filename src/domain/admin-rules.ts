@@ -2,8 +2,8 @@
 // by origin (SPEC §1 D8, G4): pure decisions, each refusal with the reason an admin reads.
 import type { Origin } from './types.ts'
 
-/** The actions of the console's user list that D8 speaks of. */
-export type UserAction = 'disable' | 'enable' | 'delete'
+/** The actions of the console's user list. */
+export type UserAction = 'disable' | 'enable' | 'delete' | 'role'
 
 /**
  * D8: why an admin may not take `action` on a user of this origin, or undefined when they may.
@@ -12,6 +12,8 @@ export type UserAction = 'disable' | 'enable' | 'delete'
 export function userActionRefusal(origin: Origin, action: UserAction): string | undefined {
   if (origin !== 'SCIM') return undefined
   switch (action) {
+    case 'role':
+      return undefined
     case 'disable':
       return (
         'This user is controlled by SCIM: your identity provider decides whether they are active. ' +
@@ -43,4 +45,21 @@ export function memberRemovalRefusal(origin: Origin): string | undefined {
     'the member from the group in the identity provider; the next provisioning cycle removes ' +
     'them here.'
   )
+}
+
+/**
+ * Why an Admin may not take `action` on their own account, or undefined when they may: the tenant
+ * must not lose its last way in by a slip of the Admin's own hand.
+ */
+export function ownAccountRefusal(action: UserAction): string | undefined {
+  switch (action) {
+    case 'disable':
+      return 'You cannot disable your own account: ask another Admin.'
+    case 'delete':
+      return 'You cannot delete your own account: ask another Admin.'
+    case 'role':
+      return 'You cannot change your own role: ask another Admin, so the tenant keeps one.'
+    case 'enable':
+      return undefined
+  }
 }

@@ -80,11 +80,12 @@ export interface UserView {
   readonly active: boolean
   readonly createdAt: string
   readonly updatedAt: string
-  /** Why each refused action is refused (D8); an action not named is allowed. */
+  /** Why each refused action is refused (D8, own account); an action not named is allowed. */
   readonly refusals: {
     readonly disable?: string
     readonly enable?: string
     readonly delete?: string
+    readonly role?: string
   }
 }
 

@@ -311,7 +311,9 @@ function UserRow({
   const [isBusy, setBusy] = useState(false)
   const toggleRefusal = user.active ? user.refusals.disable : user.refusals.enable
   const deleteRefusal = user.refusals.delete
-  const isControlled = toggleRefusal !== undefined || deleteRefusal !== undefined
+  const roleRefusal = user.refusals.role
+  const reason = toggleRefusal ?? deleteRefusal ?? roleRefusal
+  const isControlled = reason !== undefined
   const busy = (action: Promise<void>) => {
     setBusy(true)
     void action.finally(() => setBusy(false))
@@ -334,7 +336,9 @@ function UserRow({
           id={`${id}-role`}
           className="compact"
           value={user.role}
-          disabled={isBusy}
+          disabled={isBusy || roleRefusal !== undefined}
+          title={roleRefusal}
+          aria-describedby={roleRefusal ? `${id}-reason` : undefined}
           onChange={(event) => busy(onRole(user, event.target.value))}
         >
           {roles.map((r) => (
@@ -373,7 +377,7 @@ function UserRow({
         </div>
         {isControlled ? (
           <p className="hint reason" id={`${id}-reason`}>
-            {toggleRefusal ?? deleteRefusal}
+            {reason}
           </p>
         ) : null}
       </td>

@@ -171,9 +171,12 @@ describe('users API', () => {
     assert.equal(after.body.role, 'Viewer')
   })
 
-  it('keeps an Admin from locking themselves out', async (t) => {
+  it('keeps an Admin from locking themselves out, and says so in their own refusals', async (t) => {
     const b = await ssoBench(t)
     const me = await b.signInAdmin(b.h.acme)
+    const own = await api(b, 'GET', `/acme/users/${me.id}`)
+    assert.deepEqual(Object.keys(own.body.refusals).sort(), ['delete', 'disable', 'role'])
+    assert.match(own.body.refusals.disable, /your own account/)
     for (const body of [{ active: false }, { role: 'Viewer' }]) {
       const res = await api(b, 'PATCH', `/acme/users/${me.id}`, body)
       assert.equal(res.status, 403, JSON.stringify(body))

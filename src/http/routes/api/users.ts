@@ -2,7 +2,7 @@
 // filtered list paged by cursor (fast however large the directory), invite an INTERNAL user (the
 // answer carries their one-time set-password link), change the role (D8: SCIM users too),
 // disable, enable and delete (refused for SCIM-controlled users with the reason, D8).
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Config } from '../../../config.ts'
 import {
   deleteUser,
@@ -14,6 +14,7 @@ import {
   setUserRole,
   userView,
 } from '../../../directory/users.ts'
+import type { UserId } from '../../../domain/ids.ts'
 import { BUILT_IN_ROLES, type Origin } from '../../../domain/types.ts'
 import type { Store } from '../../../store/store.ts'
 import { requireSession, tenantOf } from '../../plugins/tenant.ts'
@@ -40,8 +41,9 @@ export const userSchema = {
     updatedAt: { type: 'string' },
     refusals: {
       type: 'object',
-      description: 'Why each refused action is refused (D8); an action not named is allowed.',
-      properties: { disable: reason, enable: reason, delete: reason },
+      description:
+        "Why each refused action is refused (D8, or the Admin's own account); an action not named is allowed.",
+      properties: { disable: reason, enable: reason, delete: reason, role: reason },
     },
   },
 } as const
@@ -56,6 +58,11 @@ const userParams = {
 } as const
 
 type UserParams = { Params: { tenant: string; id: string } }
+
+/** The signed-in Admin (the tenant hook has checked the session). */
+function actorOf(request: FastifyRequest): UserId {
+  return requireSession(request.apiSession).userId
+}
 
 interface ListQuery {
   search?: string
@@ -98,7 +105,7 @@ export function userRoutes(app: FastifyInstance, deps: UserRouteDeps): void {
         },
       },
     },
-    async (request) => listUsers(store, tenantOf(request), request.query),
+    async (request) => listUsers(store, tenantOf(request), actorOf(request), request.query),
   )
 
   app.post<{ Body: { email: string; displayName?: string; role?: string } }>(
@@ -142,14 +149,15 @@ export function userRoutes(app: FastifyInstance, deps: UserRouteDeps): void {
           displayName: displayName?.trim() || undefined,
         },
       )
-      return reply.code(201).send({ user: userView(user), setPasswordUrl })
+      return reply.code(201).send({ user: userView(user, actorOf(request)), setPasswordUrl })
     },
   )
 
   app.get<UserParams>(
     '/tenants/:tenant/users/:id',
     { schema: { params: userParams, response: { 200: userSchema } } },
-    async (request) => userView(await getUser(store, tenantOf(request), request.params.id)),
+    async (request) =>
+      userView(await getUser(store, tenantOf(request), request.params.id), actorOf(request)),
   )
 
   app.patch<UserParams & { Body: { role?: string; active?: boolean } }>(
@@ -171,13 +179,13 @@ export function userRoutes(app: FastifyInstance, deps: UserRouteDeps): void {
     },
     async (request) => {
       const tenant = tenantOf(request)
-      const actor = requireSession(request.apiSession).userId
+      const actor = actorOf(request)
       const { role, active } = request.body
       // The refusable change first: a refused disable changes nothing.
       let user = await getUser(store, tenant, request.params.id)
       if (active !== undefined) user = await setUserActive(store, tenant, actor, user.id, active)
       if (role !== undefined) user = await setUserRole(store, tenant, actor, user.id, role)
-      return userView(user)
+      return userView(user, actor)
     },
   )
 
@@ -185,7 +193,7 @@ export function userRoutes(app: FastifyInstance, deps: UserRouteDeps): void {
     '/tenants/:tenant/users/:id',
     { schema: { params: userParams, response: { 204: { type: 'null' } } } },
     async (request, reply) => {
-      const actor = requireSession(request.apiSession).userId
+      const actor = actorOf(request)
       await deleteUser(store, tenantOf(request), actor, request.params.id)
       return reply.code(204).send()
     },
