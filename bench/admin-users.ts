@@ -1,18 +1,30 @@
 // `npx tsx bench/admin-users.ts`: the cost of the admin API's user list (users.search) at the store,
-// for N users in one tenant on a fresh SQLite file: the first page (and its COUNT), searches that
-// match many, one and none, the origin/role/status filters, and a deep page by cursor.
+// for N users in one tenant on a fresh SQLite file (or, with --database-url postgres://…, a fresh
+// PostgreSQL database, dropped afterwards): the first page (and its COUNT), searches that match
+// many, one and none, the origin/role/status filters, and a deep page by cursor.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { newTenantId, newUserId, type UserId } from '../src/domain/ids.ts'
 import type { UserSearch } from '../src/store/store.ts'
+import { openPostgresStore } from '../src/store/postgres/open-postgres.ts'
 import { openSqliteStore } from '../src/store/sqlite/open-sqlite.ts'
+import { createFreshDatabase, dropDatabase } from './database.ts'
 
-const { values } = parseArgs({ options: { users: { type: 'string', default: '100000' } } })
+const { values } = parseArgs({
+  options: {
+    users: { type: 'string', default: '100000' },
+    'database-url': { type: 'string' },
+  },
+})
 const users = Number(values.users)
+const databaseUrl = values['database-url']
 const dir = mkdtempSync(join(tmpdir(), 'rollcall-admin-users-'))
-const store = openSqliteStore(join(dir, 'admin-users.sqlite'))
+const fresh = databaseUrl ? await createFreshDatabase(databaseUrl) : undefined
+const store = fresh
+  ? openPostgresStore(fresh.url, 4)
+  : openSqliteStore(join(dir, 'admin-users.sqlite'))
 try {
   await store.migrate()
   const at = new Date().toISOString()
@@ -59,7 +71,8 @@ try {
     const ms = Number(process.hrtime.bigint() - started) / 1e6 / reps
     console.log(`| ${label} | ${ms.toFixed(1)} |`)
   }
-  console.log(`\n${users} users, 50 a page, SQLite; ms per page (mean of 10)\n`)
+  const engine = fresh ? 'PostgreSQL' : 'SQLite'
+  console.log(`\n${users} users, 50 a page, ${engine}; ms per page (mean of 10)\n`)
   console.log('| page | ms |\n| --- | ---: |')
   await time('first page, no filter (with COUNT)', { limit: 50 })
   await time('deep page by cursor (middle)', { limit: 50, after: middle })
@@ -71,5 +84,6 @@ try {
   await time('status disabled (10%)', { active: false, limit: 50 })
 } finally {
   await store.close()
+  if (fresh && databaseUrl) await dropDatabase(databaseUrl, fresh.name)
   rmSync(dir, { recursive: true, force: true })
 }
