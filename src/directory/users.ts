@@ -3,6 +3,8 @@
 // admin may change of them (SPEC §1 D8: the role always; active and membership only of INTERNAL
 // users).
 import { ownAccountRefusal, userActionRefusal, type UserAction } from '../domain/admin-rules.ts'
+import { emailIdentityOf } from '../domain/directory-rules.ts'
+import { domainOfEmail, ownershipOf } from '../domain/domains.ts'
 import { asUserId, type UserId } from '../domain/ids.ts'
 import { BUILT_IN_ROLES, type Origin, type Tenant } from '../domain/types.ts'
 import { AppError } from '../errors.ts'
@@ -139,7 +141,8 @@ export async function getUser(store: Store, tenant: Tenant, id: string): Promise
 }
 
 /**
- * Invites a person as an INTERNAL member (D2) and issues their one-time set-password link for
+ * Invites a person as an INTERNAL member (D2; not of a domain another tenant verified, D12) and
+ * issues their one-time set-password link for
  * local sign-in, as `admin create` does (valid 24 hours, shown once).
  */
 export async function inviteUser(
@@ -148,6 +151,18 @@ export async function inviteUser(
   publicUrl: string,
   input: { email: string; role?: string | undefined; displayName?: string | undefined },
 ): Promise<{ user: UserRecord; setPasswordUrl: string }> {
+  // D12: the people of a domain another tenant verified are that tenant's to add; said before
+  // anything about the person, so the answer does not tell whether they exist.
+  const emailNorm = emailIdentityOf(input.email)
+  if (emailNorm !== undefined) {
+    const domain = domainOfEmail(emailNorm)
+    if (ownershipOf(await store.domains.owner(domain), tenant.id) === 'other') {
+      throw AppError.domainTaken(
+        `The email domain ${domain} is verified by another organisation: only that organisation ` +
+          'can add its people. If the domain is yours, ask the operator of this Rollcall service.',
+      )
+    }
+  }
   const user = await addInternalUser(store, tenant, input)
   const setPasswordUrl = await issueSetPasswordLink(store, publicUrl, {
     tenantId: tenant.id,

@@ -67,6 +67,28 @@ describe('users API', () => {
     assert.equal(role.status, 400)
   })
 
+  it('refuses to invite a person of a domain another tenant verified, whether or not they exist (D12)', async (t) => {
+    const b = await bench(t)
+    const globex = await b.h.addTenant('globex')
+    await b.verifyDomain(globex, 'globex.com')
+    await b.member(globex, 'gina@globex.com')
+    const existing = await api(b, 'POST', '/acme/users', { email: 'gina@globex.com' })
+    const unknown = await api(b, 'POST', '/acme/users', { email: 'nobody@globex.com' })
+    for (const res of [existing, unknown]) {
+      assert.equal(res.status, 409)
+      assert.equal(res.body.code, 'domain_taken')
+      assert.doesNotMatch(JSON.stringify(res.body), /globex"|gina/)
+    }
+    assert.equal(existing.body.detail, unknown.body.detail.replace('nobody', 'gina'))
+    assert.equal(
+      await b.h.store.forTenant(b.h.acme.tenant.id).users.findIdByUserName('gina@globex.com'),
+      undefined,
+    )
+    // A domain this tenant verified is its own.
+    await b.verifyDomain(b.h.acme, 'contoso.com')
+    assert.equal((await api(b, 'POST', '/acme/users', { email: 'new@contoso.com' })).status, 201)
+  })
+
   it('lists users with search, origin, role and status filters, and pages by cursor', async (t) => {
     const b = await bench(t)
     for (let i = 0; i < 5; i++) {
