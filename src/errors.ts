@@ -58,6 +58,11 @@ export const ERRORS = {
     title: 'Domain taken',
     message: 'The domain is verified by another organisation.',
   },
+  scim_controlled: {
+    status: 409,
+    title: 'Controlled by SCIM',
+    message: 'This record is controlled by SCIM: change it in the identity provider.',
+  },
   link_expired: {
     status: 410,
     title: 'This link is no longer valid',
@@ -165,6 +170,10 @@ export class AppError extends Error {
   }
   static domainTaken(detail: string): AppError {
     return new AppError('domain_taken', detail)
+  }
+  /** D8, G4: the identity provider controls this user or membership; the detail says where. */
+  static scimControlled(detail: string): AppError {
+    return new AppError('scim_controlled', detail)
   }
   static linkExpired(detail: string): AppError {
     return new AppError('link_expired', detail)

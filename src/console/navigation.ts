@@ -1,5 +1,4 @@
-// The console's navigation: the pages of issue #9 whose admin API exists. Users, Groups and Roles
-// join here with their API routes.
+// The console's navigation: the pages of issue #9, in the order of the seed's menus.
 export interface NavigationItem {
   readonly label: string
   readonly path: string
@@ -14,6 +13,8 @@ export const NAVIGATION: readonly NavigationSection[] = [
   {
     label: 'Directory',
     items: [
+      { label: 'Users', path: '/users' },
+      { label: 'Groups', path: '/groups' },
       { label: 'Domains', path: '/domains' },
       { label: 'Roles', path: '/roles' },
     ],

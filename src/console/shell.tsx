@@ -7,12 +7,15 @@ import { HOME, NAVIGATION } from './navigation.ts'
 import { ConnectionPage } from './pages/connection.tsx'
 import { ConnectionsPage } from './pages/connections.tsx'
 import { DomainsPage } from './pages/domains.tsx'
+import { GroupPage } from './pages/group.tsx'
+import { GroupsPage } from './pages/groups.tsx'
 import { HandBackPage } from './pages/hand-back.tsx'
 import { NewConnectionPage } from './pages/new-connection.tsx'
 import { NotFoundPage } from './pages/not-found.tsx'
 import { ProvisioningLogPage } from './pages/provisioning-log.tsx'
-import { ScimSettingsPage } from './pages/scim-settings.tsx'
 import { RolesPage } from './pages/roles.tsx'
+import { ScimSettingsPage } from './pages/scim-settings.tsx'
+import { UsersPage } from './pages/users.tsx'
 import { Link, matchPath, navigate, usePath } from './router.tsx'
 
 export interface ShellProps {
@@ -22,6 +25,10 @@ export interface ShellProps {
 
 function pageFor(path: string, tenant: string): ReactNode {
   if (matchPath('/domains', path)) return <DomainsPage tenant={tenant} />
+  if (matchPath('/users', path)) return <UsersPage tenant={tenant} />
+  if (matchPath('/groups', path)) return <GroupsPage tenant={tenant} />
+  const group = matchPath('/groups/:id', path)
+  if (group?.id) return <GroupPage key={group.id} tenant={tenant} id={group.id} />
   if (matchPath('/roles', path)) return <RolesPage tenant={tenant} />
   if (matchPath('/hand-back', path)) return <HandBackPage tenant={tenant} />
   if (matchPath('/connections', path)) return <ConnectionsPage tenant={tenant} />

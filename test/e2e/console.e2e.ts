@@ -91,6 +91,8 @@ describe('the admin console in Chromium', { skip: skip ?? false }, () => {
     assert.match(await shell.header.innerText(), /acme/)
     assert.match(await shell.header.innerText(), /admin@contoso\.com/)
     assert.deepEqual(await shell.navigationLabels(), [
+      'Users',
+      'Groups',
       'Domains',
       'Roles',
       'Enterprise Connection',

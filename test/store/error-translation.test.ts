@@ -104,6 +104,7 @@ const TENANT: Record<string, Calls<never>> = {
   users: {
     get: (r: TenantStore['users']) => r.get(user),
     list: (r: TenantStore['users']) => r.list(query),
+    search: (r: TenantStore['users']) => r.search({ text: 'ann', limit: 10 }),
     findIdByUserName: (r: TenantStore['users']) => r.findIdByUserName('ann@example.com'),
     identityByEmail: (r: TenantStore['users']) => r.identityByEmail('ann@example.com'),
     insertIdentity: (r: TenantStore['users']) => r.insertIdentity(user, 'ann@example.com', AT),

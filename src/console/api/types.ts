@@ -150,3 +150,66 @@ export interface ProvisioningActivityView {
     readonly failures: number
   }[]
 }
+
+/** /api/tenants/:tenant/users (SPEC §1 D8) */
+export interface UserView {
+  readonly id: string
+  readonly userName: string
+  readonly email: string
+  readonly displayName: string | null
+  readonly origin: 'INTERNAL' | 'SCIM'
+  readonly role: string
+  readonly active: boolean
+  readonly createdAt: string
+  readonly updatedAt: string
+  /** Why each refused action is refused (D8, own account); an action not named is allowed. */
+  readonly refusals: {
+    readonly disable?: string
+    readonly enable?: string
+    readonly delete?: string
+    readonly role?: string
+  }
+}
+
+export interface UserListPage {
+  readonly items: readonly UserView[]
+  readonly total: number
+  readonly nextCursor: string | null
+}
+
+export interface UserFilters {
+  readonly search?: string
+  readonly origin?: 'INTERNAL' | 'SCIM'
+  readonly role?: string
+  readonly status?: 'active' | 'disabled'
+}
+
+/** POST /api/tenants/:tenant/users */
+export interface InvitedUser {
+  readonly user: UserView
+  /** One-time link to choose a password, valid 24 hours; shown once. */
+  readonly setPasswordUrl: string
+}
+
+/** /api/tenants/:tenant/groups (SPEC §1 G1–G6) */
+export interface GroupView {
+  readonly id: string
+  readonly displayName: string
+  readonly externalId: string | null
+  readonly origin: 'INTERNAL' | 'SCIM'
+  readonly createdAt: string
+  readonly updatedAt: string
+}
+
+export interface GroupMember {
+  readonly id: string
+  readonly type: 'User' | 'Group'
+  readonly display: string | null
+  readonly origin: 'INTERNAL' | 'SCIM'
+  /** G4: why an admin may not remove this member; absent when they may. */
+  readonly removalRefusal?: string
+}
+
+export interface GroupDetail extends GroupView {
+  readonly members: readonly GroupMember[]
+}

@@ -47,6 +47,27 @@ export interface PersonIdentity {
   readonly scimControlledElsewhere: boolean
 }
 
+/** The admin's user list (console, admin API): text search, filters, keyset paging by id. */
+export interface UserSearch {
+  /** Matches a userName or displayName that contains it, case-insensitively. */
+  readonly text?: string | undefined
+  readonly origin?: Origin | undefined
+  readonly role?: string | undefined
+  readonly active?: boolean | undefined
+  /** Only users whose id sorts after this one: the last id of the page before. */
+  readonly after?: UserId | undefined
+  readonly limit: number
+}
+
+export interface UserSearchPage {
+  /** At most `limit` users, in id (creation) order. */
+  readonly items: readonly UserRecord[]
+  /** How many users match, on every page. */
+  readonly total: number
+  /** Whether users follow the last one of `items`. */
+  readonly hasMore: boolean
+}
+
 export interface UserRepository {
   /** The user with this SCIM id that is a member of this tenant, or undefined. */
   get(id: UserId): Promise<UserRecord | undefined>
@@ -61,6 +82,11 @@ export interface UserRepository {
    * empty page.
    */
   list(query: ListQuery): Promise<Page<UserRecord>>
+  /**
+   * The admin's search (UserSearch): rows in id order after `after`, by seeks on the primary key,
+   * so each page costs the same however deep; `total` counts every match.
+   */
+  search(query: UserSearch): Promise<UserSearchPage>
   /** The id of the member whose userName equals this one case-insensitively, if any. */
   findIdByUserName(userName: string): Promise<UserId | undefined>
   /**

@@ -1,6 +1,6 @@
 // The users (people: one global identity per email, D1) and tenant_users (memberships, with the
 // SCIM document) tables, and user_emails, seen from one tenant.
-import { sql } from 'kysely'
+import { sql, type ExpressionBuilder, type SqlBool } from 'kysely'
 import { normaliseName } from '../../domain/directory-rules.ts'
 import { asGroupId, asUserId, type TenantId, type UserId } from '../../domain/ids.ts'
 import type { Origin } from '../../domain/types.ts'
@@ -11,14 +11,22 @@ import type {
   PersonIdentity,
   UserRecord,
   UserRepository,
+  UserSearch,
+  UserSearchPage,
   UserWrite,
 } from '../store.ts'
 import { chunks } from './chunks.ts'
-import { emailRowsOf, toUser, userColumnsOf } from './columns.ts'
+import { emailRowsOf, foldName, toUser, userColumnsOf } from './columns.ts'
 import type { SqlContext } from './context.ts'
+import type { Database } from './tables.ts'
 import { listPage } from './listing.ts'
 import { leaveAllGroups } from './members.ts'
 import { effectiveRoleSql } from './role-rules.ts'
+
+/** A LIKE pattern's literal text: its wildcards and the escape character escaped by a backslash. */
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`)
+}
 
 export class SqlUsers implements UserRepository {
   constructor(
@@ -38,6 +46,44 @@ export class SqlUsers implements UserRepository {
 
   list(query: ListQuery): Promise<Page<UserRecord>> {
     return listPage(this.ctx, this.tenantId, query, 'User', toUser)
+  }
+
+  async search(query: UserSearch): Promise<UserSearchPage> {
+    const text = query.text?.trim() ? `%${escapeLike(foldName(query.text.trim()))}%` : undefined
+    const matching = (eb: ExpressionBuilder<Database, 'tenant_users'>) =>
+      eb.and([
+        eb('tenant_id', '=', this.tenantId),
+        ...(text === undefined
+          ? []
+          : [
+              sql<SqlBool>`(user_name_norm like ${text} escape '\\' or display_name_norm like ${text} escape '\\')`,
+            ]),
+        ...(query.origin === undefined ? [] : [eb('origin', '=', query.origin)]),
+        ...(query.role === undefined ? [] : [eb('role', '=', query.role)]),
+        ...(query.active === undefined ? [] : [eb('active', '=', query.active ? 1 : 0)]),
+      ])
+    let select = this.ctx.reader.selectFrom('tenant_users').selectAll().where(matching)
+    if (query.after !== undefined) select = select.where('user_id', '>', query.after)
+    const rows = await select
+      .orderBy('user_id')
+      .limit(query.limit + 1)
+      .execute()
+    const items = rows.slice(0, query.limit).map(toUser)
+    const hasMore = rows.length > query.limit
+    // A first page that is not full counts itself.
+    const total =
+      query.after === undefined && !hasMore
+        ? items.length
+        : Number(
+            (
+              await this.ctx.reader
+                .selectFrom('tenant_users')
+                .select(sql<number>`count(*)`.as('n'))
+                .where(matching)
+                .executeTakeFirstOrThrow()
+            ).n,
+          )
+    return { items, total, hasMore }
   }
 
   async findIdByUserName(userName: string): Promise<UserId | undefined> {

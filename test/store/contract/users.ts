@@ -375,5 +375,41 @@ export function defineUsersContract(fresh: Fresh): void {
       assert.deepEqual(sorted(u3.id), [])
       assert.deepEqual(await ta.users.groupsOf([]), new Map())
     })
+
+    it('searches userName and displayName, filters by origin, role and active, and pages by id', async (t) => {
+      const { ta, tb } = await fresh(t)
+      const alice = await addUser(ta, 'alice@example.com', {
+        origin: 'INTERNAL',
+        role: 'Admin',
+        write: { displayName: 'Alice 100%_Smith' },
+      })
+      const bob = await addUser(ta, 'bob@example.com', { role: 'Editor' })
+      const carol = await addUser(ta, 'carol@example.com', { write: { active: false } })
+      await addUser(tb, 'alice.other@example.com')
+      const idsOf = (page: { items: readonly { id: string }[] }) => page.items.map((u) => u.id)
+
+      assert.deepEqual(idsOf(await ta.users.search({ text: 'ALICE', limit: 10 })), [alice.id])
+      assert.deepEqual(idsOf(await ta.users.search({ text: '100%_s', limit: 10 })), [alice.id])
+      // The wildcards are literal: "e_c" would match "e.com" as a pattern.
+      assert.deepEqual(idsOf(await ta.users.search({ text: '%', limit: 10 })), [alice.id])
+      assert.deepEqual(idsOf(await ta.users.search({ text: 'e_c', limit: 10 })), [])
+      assert.deepEqual(idsOf(await ta.users.search({ origin: 'SCIM', limit: 10 })), [
+        bob.id,
+        carol.id,
+      ])
+      assert.deepEqual(idsOf(await ta.users.search({ role: 'Editor', limit: 10 })), [bob.id])
+      assert.deepEqual(idsOf(await ta.users.search({ active: false, limit: 10 })), [carol.id])
+
+      const first = await ta.users.search({ limit: 2 })
+      assert.deepEqual(idsOf(first), [alice.id, bob.id].sort())
+      assert.equal(first.total, 3)
+      assert.equal(first.hasMore, true)
+      const last = first.items[1]
+      assert.ok(last)
+      const second = await ta.users.search({ limit: 2, after: last.id })
+      assert.deepEqual(idsOf(second), [carol.id])
+      assert.equal(second.total, 3)
+      assert.equal(second.hasMore, false)
+    })
   })
 }

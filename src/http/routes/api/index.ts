@@ -22,8 +22,10 @@ import { provisioningLogRoutes } from './provisioning-log.ts'
 import { scimSettingsRoutes } from './scim-settings.ts'
 import { handBackRoutes } from './hand-back.ts'
 import { roleRoutes } from './roles.ts'
+import { groupRoutes } from './groups.ts'
 import { sessionRoutes } from './session.ts'
 import { signInLogRoutes } from './sign-in-log.ts'
+import { userRoutes } from './users.ts'
 
 export interface ApiDeps {
   readonly config: Config
@@ -90,5 +92,7 @@ export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
     provisioningLogRoutes(tenantScope, { store })
     roleRoutes(tenantScope, { store })
     handBackRoutes(tenantScope, { store })
+    userRoutes(tenantScope, { config, store })
+    groupRoutes(tenantScope, { store })
   })
 }
