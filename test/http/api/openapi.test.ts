@@ -95,9 +95,7 @@ describe('OpenAPI document', () => {
       [['header:content-type', true]],
     )
     assert.ok(logout.responses['204'], 'the 204 answer documented')
-    assert.ok(
-      logout.responses['415'].content['application/problem+json'] ?? logout.responses['415'],
-    )
+    assert.ok(logout.responses['415'], 'the refused media type documented')
     assert.deepEqual(document.components.securitySchemes.session, {
       type: 'apiKey',
       in: 'cookie',
