@@ -4,7 +4,7 @@
 // Enabling and re-issuing show the token once; only its id is stored (scim-tokens.ts).
 import type { Tenant } from '../domain/types.ts'
 import { AppError } from '../errors.ts'
-import { MEMBERSHIP_ENDED_OPERATION, REFUSED_OPERATION } from '../provisioning/log-writer.ts'
+import { REFUSED_OPERATION } from '../provisioning/log-writer.ts'
 import { hasVerifiedConnection } from '../sso/connections.ts'
 import type { Store, StoredProvisioningLogEntry } from '../store/store.ts'
 import {
@@ -68,10 +68,9 @@ export async function scimSettingsOf(
   const log = store.forTenant(tenant.id).provisioningLog
   const isVerified = await hasVerifiedConnection(store, tenant.id)
   const enabled = tenant.scimTokenId !== null
-  const [lastRequest] = await log.list({
-    limit: 1,
-    excludeOperations: [MEMBERSHIP_ENDED_OPERATION],
-  })
+  // SCIM requests only: not the entries of events (a membership ended, a hand back), which are
+  // no use of the token and come from no client.
+  const [lastRequest] = await log.list({ limit: 1, requestsOnly: true })
   // Only one token is valid at a time, so the requests it authenticated are those not refused
   // since it was issued.
   const [lastUsed] =
@@ -79,7 +78,8 @@ export async function scimSettingsOf(
       ? await log.list({
           limit: 1,
           since: tenant.scimTokenIssuedAt,
-          excludeOperations: [MEMBERSHIP_ENDED_OPERATION, REFUSED_OPERATION],
+          requestsOnly: true,
+          excludeOperations: [REFUSED_OPERATION],
         })
       : []
   return {

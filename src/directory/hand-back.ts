@@ -3,7 +3,12 @@
 // Refused while a SCIM token is valid: the IdP would take them back on its next cycle.
 import type { Tenant } from '../domain/types.ts'
 import { AppError } from '../errors.ts'
-import type { ReleasedCounts, ScimControlledSummary, Store } from '../store/store.ts'
+import {
+  NOT_A_REQUEST,
+  type ReleasedCounts,
+  type ScimControlledSummary,
+  type Store,
+} from '../store/store.ts'
 
 /** Rows released per transaction: a small tenant is one transaction. */
 export const HAND_BACK_CHUNK = 5000
@@ -54,8 +59,8 @@ export async function handBack(
     {
       at: new Date().toISOString(),
       requestId: null,
-      method: '-',
-      path: '-',
+      method: NOT_A_REQUEST,
+      path: NOT_A_REQUEST,
       operation: 'Hand back',
       resourceType: null,
       resourceId: null,

@@ -48,6 +48,8 @@ export interface UserView {
   readonly active: boolean
   readonly createdAt: string
   readonly updatedAt: string
+  /** When a console session last started for the membership; null if it never signed in. */
+  readonly lastSignInAt: string | null
   /** Why each refused action is refused (D8, own account); an action not named is allowed. */
   readonly refusals: Partial<Record<UserAction, string>>
 }
@@ -85,6 +87,7 @@ export function userView(user: UserRecord, actor?: UserId): UserView {
     active: user.active,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
+    lastSignInAt: user.lastSignInAt,
     refusals,
   }
 }

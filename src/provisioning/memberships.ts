@@ -2,7 +2,7 @@
 // person (allowed by the rules in domain/directory-rules.ts), their memberships in other tenants
 // end here, in the same transaction, and each affected tenant's provisioning log says so (D12).
 import type { TenantId, UserId } from '../domain/ids.ts'
-import type { Store } from '../store/store.ts'
+import { NOT_A_REQUEST, type Store } from '../store/store.ts'
 import { MEMBERSHIP_ENDED_OPERATION } from './log-writer.ts'
 
 export async function endMembershipsElsewhere(
@@ -24,8 +24,8 @@ export async function endMembershipsElsewhere(
       {
         at,
         requestId: null,
-        method: '-',
-        path: '-',
+        method: NOT_A_REQUEST,
+        path: NOT_A_REQUEST,
         operation: MEMBERSHIP_ENDED_OPERATION,
         resourceType: 'User',
         resourceId: userId,

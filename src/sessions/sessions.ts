@@ -26,14 +26,17 @@ export async function createSession(
 ): Promise<string> {
   const id = newSecretToken()
   const at = now.toISOString()
-  await store.forTenant(member.tenantId).sessions.insert({
-    idHash: hashToken(id),
-    userId: member.userId,
-    createdAt: at,
-    lastSeenAt: at,
-    idleExpiresAt: secondsAfter(now, settings.idleSeconds),
-    absoluteExpiresAt: secondsAfter(now, settings.absoluteSeconds),
-  })
+  // The session row and the membership's last sign-in commit together.
+  await store.transaction((trx) =>
+    trx.forTenant(member.tenantId).sessions.insert({
+      idHash: hashToken(id),
+      userId: member.userId,
+      createdAt: at,
+      lastSeenAt: at,
+      idleExpiresAt: secondsAfter(now, settings.idleSeconds),
+      absoluteExpiresAt: secondsAfter(now, settings.absoluteSeconds),
+    }),
+  )
   return id
 }
 

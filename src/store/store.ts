@@ -46,6 +46,7 @@ export type * from './repositories/signing-keys.ts'
 export type * from './repositories/tenants.ts'
 export type * from './repositories/users.ts'
 export { memberReference } from './repositories/members.ts'
+export { NOT_A_REQUEST } from './repositories/provisioning-log.ts'
 
 /**
  * Thrown by writes that break a uniqueness rule; the caller turns it into SCIM 409. Every store

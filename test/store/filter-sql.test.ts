@@ -269,6 +269,7 @@ function userRecord(row: UserRow): UserRecord {
     version: row.version,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    lastSignInAt: null,
   }
 }
 

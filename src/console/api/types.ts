@@ -162,6 +162,8 @@ export interface UserView {
   readonly active: boolean
   readonly createdAt: string
   readonly updatedAt: string
+  /** When a console session last started for the membership; null if it never signed in. */
+  readonly lastSignInAt: string | null
   /** Why each refused action is refused (D8, own account); an action not named is allowed. */
   readonly refusals: {
     readonly disable?: string

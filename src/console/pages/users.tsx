@@ -11,6 +11,7 @@ import { ConfirmDialog } from '../components/confirm-dialog.tsx'
 import { CopyField } from '../components/copy-field.tsx'
 import { Empty, Failed, Loading, Notice } from '../components/states.tsx'
 import { TextField } from '../components/text-field.tsx'
+import { formatDateTime } from '../format.ts'
 import { usePageTitle } from '../page-title.ts'
 import { useDebounced } from '../use-debounced.ts'
 import { useResource } from '../use-resource.ts'
@@ -278,6 +279,7 @@ function UserTable({
           <th scope="col">Origin</th>
           <th scope="col">Role</th>
           <th scope="col">Status</th>
+          <th scope="col">Last sign-in</th>
           <th scope="col">Actions</th>
         </tr>
       </thead>
@@ -350,6 +352,13 @@ function UserRow({
       </td>
       <td>
         {user.active ? <Badge tone="ok">Active</Badge> : <Badge tone="error">Disabled</Badge>}
+      </td>
+      <td className="last-sign-in">
+        {user.lastSignInAt ? (
+          <time dateTime={user.lastSignInAt}>{formatDateTime(user.lastSignInAt)}</time>
+        ) : (
+          'Never'
+        )}
       </td>
       <td>
         <div className="actions">

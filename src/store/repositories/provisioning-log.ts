@@ -2,6 +2,12 @@
 // tenants.
 import type { TenantId } from '../../domain/ids.ts'
 
+/**
+ * The method (and path) of an entry that records no SCIM request but an event of the directory
+ * (a membership ended by D2, a hand back): shown in the log, never a token's "last used".
+ */
+export const NOT_A_REQUEST = '-'
+
 export interface ProvisioningLogEntry {
   readonly tenantId: TenantId
   readonly at: string
@@ -48,6 +54,8 @@ export interface ProvisioningLogQuery {
   readonly since?: string | undefined
   /** Leaves out the entries of these operations. */
   readonly excludeOperations?: readonly string[] | undefined
+  /** SCIM requests only: leaves out the entries of events (method {@link NOT_A_REQUEST}). */
+  readonly requestsOnly?: boolean | undefined
 }
 
 /** The width of one bar of the activity chart. */

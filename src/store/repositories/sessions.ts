@@ -26,7 +26,10 @@ export interface SessionView extends SessionRecord {
 
 /** The sessions of one tenant's members. */
 export interface SessionRepository {
-  /** Stores a new session; the membership (this tenant, userId) must exist. */
+  /**
+   * Stores a new session and records its createdAt as the membership's last sign-in; the
+   * membership (this tenant, userId) must exist. Call it in a transaction (two statements).
+   */
   insert(record: SessionWrite): Promise<void>
   /**
    * Ends every session of a member of this tenant (D9: deactivation, deletion); returns how

@@ -18,6 +18,8 @@ export interface UserRecord {
   readonly version: number
   readonly createdAt: string
   readonly updatedAt: string
+  /** When a console session last started for this membership; null if none ever did. */
+  readonly lastSignInAt: string | null
 }
 
 /** The writable fields of a user membership; columns are derived from `doc` by the caller. */

@@ -96,6 +96,7 @@ describe('the row writers and mappers', () => {
       role: 'Viewer',
       assigned_role: 'Viewer',
       password_hash: null,
+      last_sign_in_at: null,
       ...meta,
       ...columns,
     }
@@ -112,6 +113,7 @@ describe('the row writers and mappers', () => {
       version: 3,
       createdAt: meta.created_at,
       updatedAt: meta.updated_at,
+      lastSignInAt: null,
     })
   })
 

@@ -302,6 +302,7 @@ export function toUser(row: Selectable<TenantUsersTable>): UserRecord {
     version: Number(row[USER_COLUMNS.version]),
     createdAt: row[USER_COLUMNS.created],
     updatedAt: row[USER_COLUMNS.lastModified],
+    lastSignInAt: row.last_sign_in_at ?? null,
   }
 }
 

@@ -10,6 +10,7 @@ import * as verifiedDomains from './migrations/0004-verified-domains.ts'
 import * as serviceSettings from './migrations/0005-service-settings.ts'
 import * as provisioningLogActivity from './migrations/0006-provisioning-log-activity.ts'
 import * as roleRules from './migrations/0007-role-rules.ts'
+import * as lastSignIn from './migrations/0008-last-sign-in.ts'
 
 type DialectName = 'sqlite' | 'postgres'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -24,6 +25,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '0005-service-settings': serviceSettings,
   '0006-provisioning-log-activity': provisioningLogActivity,
   '0007-role-rules': roleRules,
+  '0008-last-sign-in': lastSignIn,
 }
 
 /** Returns the names of the migrations this call applied. */

@@ -11,6 +11,7 @@ import type {
   ProvisioningLogWrite,
   StoredProvisioningLogEntry,
 } from '../store.ts'
+import { NOT_A_REQUEST } from '../store.ts'
 import { chunks } from './chunks.ts'
 import type { SqlContext } from './context.ts'
 import type { ProvisioningLogTable } from './tables.ts'
@@ -131,6 +132,7 @@ export class SqlProvisioningLog implements ProvisioningLogRepository {
     if (options.excludeOperations !== undefined && options.excludeOperations.length > 0) {
       query = query.where('operation', 'not in', [...options.excludeOperations])
     }
+    if (options.requestsOnly) query = query.where('method', '<>', NOT_A_REQUEST)
     return (await query.execute()).map(toEntry)
   }
 

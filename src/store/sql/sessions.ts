@@ -90,6 +90,12 @@ export class SqlSessions implements SessionRepository {
         absolute_expires_at: record.absoluteExpiresAt,
       })
       .execute()
+    await this.ctx.db
+      .updateTable('tenant_users')
+      .set({ last_sign_in_at: record.createdAt })
+      .where('tenant_id', '=', this.tenantId)
+      .where('user_id', '=', record.userId)
+      .execute()
   }
 
   async deleteOf(userId: UserId): Promise<number> {

@@ -39,6 +39,8 @@ export interface TenantUsersTable {
   version: number
   created_at: string
   updated_at: string
+  /** When a session last started for this membership; see migrations/0008. */
+  last_sign_in_at: Generated<string | null>
 }
 
 export interface UserEmailsTable {

@@ -85,6 +85,31 @@ describe('local sign-in', () => {
     assert.match(form.body, /signed in to <strong>acme<\/strong>/)
   })
 
+  it('records the sign-in as the last sign-in the Users page lists', async (t) => {
+    const h = await build(t)
+    await adminWithPassword(h)
+    const before = await h.store.forTenant(h.acme.tenant.id).users.search({ limit: 10 })
+    assert.deepEqual(
+      before.items.map((u) => u.lastSignInAt),
+      [null],
+      'setting a password is no sign-in',
+    )
+    const started = new Date().toISOString()
+    const res = await login(h, { tenant: 'acme', email: 'root@example.com', password: PASSWORD })
+    assert.equal(res.statusCode, 200, res.body)
+    const value = /rollcall_session=([^;]+)/.exec(String(res.headers['set-cookie']))?.[1]
+    assert.ok(value)
+    const users = await h.app.inject({
+      method: 'GET',
+      url: '/api/tenants/acme/users',
+      cookies: { rollcall_session: value },
+    })
+    assert.equal(users.statusCode, 200, users.body)
+    const [root] = users.json().items as { email: string; lastSignInAt: string | null }[]
+    assert.equal(root?.email, 'root@example.com')
+    assert.ok(root.lastSignInAt && root.lastSignInAt >= started, root.lastSignInAt ?? 'null')
+  })
+
   it('refuses a wrong password, an unknown account and a short new password', async (t) => {
     const h = await build(t)
     await adminWithPassword(h)

@@ -85,6 +85,17 @@ describe('OpenAPI document', () => {
     assert.ok(log.responses.default, 'problem details documented')
     const enable = document.paths['/api/tenants/{tenant}/scim/enable'].post
     assert.ok(enable.responses['201'].content['application/json'].schema.properties.token)
+    const logout = document.paths['/api/session/logout'].post
+    assert.match(logout.summary, /Sign out/)
+    assert.deepEqual(
+      logout.parameters.map((p: { name: string; in: string; required: boolean }) => [
+        `${p.in}:${p.name}`,
+        p.required,
+      ]),
+      [['header:content-type', true]],
+    )
+    assert.ok(logout.responses['204'], 'the 204 answer documented')
+    assert.ok(logout.responses['415'], 'the refused media type documented')
     assert.deepEqual(document.components.securitySchemes.session, {
       type: 'apiKey',
       in: 'cookie',

@@ -3,8 +3,11 @@
 // token once, re-issue revokes the old token at once, disable; last use read from the log.
 import assert from 'node:assert/strict'
 import { describe, it, type TestContext } from 'node:test'
+import { handBack } from '../../../src/directory/hand-back.ts'
 import { createTenant } from '../../../src/directory/tenants.ts'
+import { MEMBERSHIP_ENDED_OPERATION } from '../../../src/provisioning/log-writer.ts'
 import { createSession } from '../../../src/sessions/sessions.ts'
+import { NOT_A_REQUEST } from '../../../src/store/store.ts'
 import type { TestTenant } from '../../helper.ts'
 import { sameOrigin, ssoBench, type SsoBench } from '../../support/sso.ts'
 
@@ -125,6 +128,48 @@ describe('SCIM settings API', () => {
     assert.equal(disabled.body.lastUsed, null)
     assert.equal((await scim(b, 'initech', second)).statusCode, 401)
     assert.equal((await api(b, 'POST', '/initech/scim/reissue')).status, 409)
+  })
+
+  it('reads last used and last request from SCIM requests only, not from events of the log', async (t) => {
+    const { b, initech } = await bench(t)
+    await b.verifiedConnection(initech)
+    const token: string = (await api(b, 'POST', '/initech/scim/enable')).body.token
+    assert.equal((await scim(b, 'initech', token)).statusCode, 200)
+    // A membership ended by D2 and a hand back are entries of the log, but no SCIM request.
+    const event = {
+      requestId: null,
+      method: NOT_A_REQUEST,
+      path: NOT_A_REQUEST,
+      resourceType: null,
+      resourceId: null,
+      status: 200,
+      scimType: null,
+      detail: 'An event',
+      durationMs: 0,
+      client: null,
+      address: null,
+      requestBody: null,
+      responseBody: null,
+    }
+    const later = new Date(Date.now() + 1000).toISOString()
+    await b.h.store.forTenant(initech.tenant.id).provisioningLog.append([
+      { ...event, at: later, operation: MEMBERSHIP_ENDED_OPERATION },
+      { ...event, at: later, operation: 'Hand back' },
+    ])
+    const settings = await api(b, 'GET', '/initech/scim')
+    assert.equal(settings.body.lastUsed?.operation, 'List Users')
+    assert.equal(settings.body.lastUsed.client, 'Azure AD SCIM Client')
+    assert.deepEqual(settings.body.lastRequest, settings.body.lastUsed)
+
+    // A real hand back (SCIM disabled first) leaves the last request as it was.
+    assert.equal((await api(b, 'POST', '/initech/scim/disable')).status, 200)
+    await handBack(b.h.store, initech.tenant)
+    const log = await b.h.store.forTenant(initech.tenant.id).provisioningLog.list({ limit: 1 })
+    assert.equal(log[0]?.operation, 'Hand back', 'the hand back is in the log')
+    const after = await api(b, 'GET', '/initech/scim')
+    assert.equal(after.body.lastUsed, null)
+    assert.equal(after.body.lastRequest?.operation, 'List Users')
+    assert.equal(after.body.lastRequest.id, settings.body.lastRequest.id)
   })
 
   it('is for an Admin of the tenant only', async (t) => {

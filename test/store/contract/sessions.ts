@@ -45,6 +45,35 @@ export function defineSessionsContract(fresh: Fresh): void {
       assert.equal(await store.sessions.get('s-3'), undefined)
     })
 
+    it("records a session's start as its membership's last sign-in, in that tenant only", async (t) => {
+      const { store, a, ta, tb } = await fresh(t)
+      const user = await addUser(ta, 'lee@example.com', { origin: 'INTERNAL', role: 'Admin' })
+      await addUser(tb, 'lee@example.com', { person: user.id, origin: 'INTERNAL' })
+      assert.equal((await ta.users.get(user.id))?.lastSignInAt, null)
+      const session: SessionRecord = {
+        idHash: 'l-1',
+        userId: user.id,
+        tenantId: a.id,
+        createdAt: at(5),
+        lastSeenAt: at(5),
+        idleExpiresAt: at(100),
+        absoluteExpiresAt: at(1000),
+      }
+      await store.transaction((trx) => trx.forTenant(a.id).sessions.insert(session))
+      const signedIn = await ta.users.get(user.id)
+      assert.equal(signedIn?.lastSignInAt, at(5))
+      assert.equal(signedIn?.version, user.version, 'the SCIM version stays')
+      assert.equal(signedIn?.updatedAt, user.updatedAt, 'so does lastModified')
+      assert.equal((await tb.users.get(user.id))?.lastSignInAt, null, 'the other membership')
+      await store.forTenant(a.id).sessions.insert({ ...session, idHash: 'l-2', createdAt: at(9) })
+      assert.equal((await ta.users.get(user.id))?.lastSignInAt, at(9))
+      const listed = await ta.users.search({ limit: 10 })
+      assert.deepEqual(
+        listed.items.map((u) => u.lastSignInAt),
+        [at(9)],
+      )
+    })
+
     it('prunes expired states, tokens, sessions and old login failures', async (t) => {
       const { store, a, ta } = await fresh(t)
       const user = await addUser(ta, 'pat@example.com', { origin: 'INTERNAL' })

@@ -58,6 +58,7 @@ export function defineUsersContract(fresh: Fresh): void {
         version: 1,
         createdAt: at(2),
         updatedAt: at(2),
+        lastSignInAt: null,
       })
       assert.deepEqual(await ta.users.get(id), inserted)
     })

@@ -13,6 +13,20 @@ export interface SessionRouteDeps {
   readonly store: Store
 }
 
+// Logout takes no body (none is read; Fastify validates a declared body even when absent, so the
+// request is described by its one required header). The onRequest hook of /api answers 415 for
+// any other media type before this schema is checked.
+const logoutHeaders = {
+  type: 'object',
+  properties: {
+    'content-type': {
+      type: 'string',
+      description: 'application/json (a charset parameter is allowed); the body may be empty.',
+    },
+  },
+  required: ['content-type'],
+} as const
+
 export function sessionRoutes(app: FastifyInstance, deps: SessionRouteDeps): void {
   const { config, store } = deps
 
@@ -39,9 +53,26 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionRouteDeps): voi
     },
   )
 
-  app.post('/session/logout', async (request, reply) => {
-    await endSession(store, request.cookies[SESSION_COOKIE])
-    clearSessionCookie(reply, config)
-    return reply.code(204).send()
-  })
+  app.post(
+    '/session/logout',
+    {
+      schema: {
+        summary: 'Sign out: ends the session in the database and clears its cookie',
+        description:
+          'Takes no body, but Content-Type: application/json like every state-changing /api ' +
+          'request (CSRF). Answers 204 whether or not a session was signed in.',
+        headers: logoutHeaders,
+        response: {
+          204: { type: 'null', description: 'Signed out; the session cookie is cleared.' },
+          403: problemSchema,
+          415: problemSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      await endSession(store, request.cookies[SESSION_COOKIE])
+      clearSessionCookie(reply, config)
+      return reply.code(204).send()
+    },
+  )
 }

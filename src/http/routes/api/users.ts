@@ -39,6 +39,10 @@ export const userSchema = {
     active: { type: 'boolean' },
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
+    lastSignInAt: {
+      type: ['string', 'null'],
+      description: 'When a console session last started for the membership; null if never.',
+    },
     refusals: {
       type: 'object',
       description:
