@@ -84,15 +84,38 @@ export async function getGroup(store: Store, tenant: Tenant, id: string): Promis
   return group
 }
 
-/** The group and every member, with the origin of each membership. */
+/** The most members one page of a group's detail holds. */
+export const MAX_MEMBER_PAGE_LIMIT = 200
+
+/**
+ * The group and one page of its members in member id order, after `cursor` (the last member id of
+ * the previous page), with the origin of each membership, the member count and the next cursor
+ * (null on the last page). O(limit) plus a COUNT of the group's index range.
+ */
 export async function groupWithMembers(
   store: Store,
   tenant: Tenant,
   id: string,
-): Promise<{ group: GroupRecord; members: MemberRecord[] }> {
+  query: { cursor?: string | undefined; limit: number },
+): Promise<{
+  group: GroupRecord
+  members: MemberRecord[]
+  total: number
+  nextCursor: string | null
+}> {
   const group = await getGroup(store, tenant, id)
-  const members = (await store.forTenant(tenant.id).members.list([group.id])).get(group.id) ?? []
-  return { group, members }
+  const limit = Math.min(Math.max(1, Math.trunc(query.limit)), MAX_MEMBER_PAGE_LIMIT)
+  const after = query.cursor === undefined || query.cursor === '' ? undefined : query.cursor
+  // One more than the page: whether a next page exists without a second query.
+  const page = await store.forTenant(tenant.id).members.page(group.id, { after, limit: limit + 1 })
+  const members = page.items.slice(0, limit)
+  const more = page.items.length > limit
+  return {
+    group,
+    members,
+    total: page.total,
+    nextCursor: more ? (members[members.length - 1]?.memberId ?? null) : null,
+  }
 }
 
 export async function createGroup(

@@ -25,6 +25,14 @@ export function memberReference(id: string, type: MemberType): MemberReference {
 export interface MemberRepository {
   /** Members with their origin and display name. */
   list(groupIds: readonly GroupId[]): Promise<Map<GroupId, MemberRecord[]>>
+  /**
+   * One page of a group's members in member id order, after the member id `after` (keyset on the
+   * group_members key), with the group's member count. O(limit) plus a COUNT of the group's range.
+   */
+  page(
+    groupId: GroupId,
+    query: { after?: string | undefined; limit: number },
+  ): Promise<{ items: MemberRecord[]; total: number }>
   /** Which of these ids (as a client sent them) are users / groups of this tenant. */
   findTargets(ids: readonly string[]): Promise<Map<string, MemberType>>
   /**

@@ -68,6 +68,50 @@ export class SqlMembers implements MemberRepository {
     return result
   }
 
+  async page(
+    groupId: GroupId,
+    query: { after?: string | undefined; limit: number },
+  ): Promise<{ items: MemberRecord[]; total: number }> {
+    let select = this.ctx.reader
+      .selectFrom('group_members as m')
+      .leftJoin('tenant_users as u', (join) =>
+        join.onRef('u.tenant_id', '=', 'm.tenant_id').onRef('u.user_id', '=', 'm.member_id'),
+      )
+      .leftJoin('groups as g', (join) =>
+        join.onRef('g.tenant_id', '=', 'm.tenant_id').onRef('g.id', '=', 'm.member_id'),
+      )
+      .select([
+        'm.member_id',
+        'm.member_type',
+        'm.origin',
+        'u.display_name as user_display',
+        'u.user_name',
+        'g.display_name as group_display',
+      ])
+      .where('m.tenant_id', '=', this.tenantId)
+      .where('m.group_id', '=', groupId)
+    if (query.after !== undefined) select = select.where('m.member_id', '>', query.after)
+    const rows = await select
+      .orderBy('m.member_id')
+      .limit(Math.max(0, Math.trunc(query.limit)))
+      .execute()
+    const count = await this.ctx.reader
+      .selectFrom('group_members')
+      .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+      .where('tenant_id', '=', this.tenantId)
+      .where('group_id', '=', groupId)
+      .executeTakeFirst()
+    return {
+      items: rows.map((row) => ({
+        memberId: row.member_id as MemberId,
+        memberType: row.member_type as MemberType,
+        origin: row.origin as Origin,
+        display: row.user_display ?? row.user_name ?? row.group_display ?? null,
+      })),
+      total: Number(count?.n ?? 0),
+    }
+  }
+
   async findTargets(ids: readonly string[]): Promise<Map<string, MemberType>> {
     const result = new Map<string, MemberType>()
     for (const part of chunks([...new Set(ids)])) {

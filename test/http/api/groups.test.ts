@@ -84,6 +84,8 @@ describe('groups API', () => {
     const shown = await api(b, 'GET', `/acme/groups/${groupId}`)
     assert.equal(shown.status, 200)
     assert.equal(shown.body.origin, 'SCIM')
+    assert.equal(shown.body.membersTotal, 2)
+    assert.equal(shown.body.nextCursor, null)
     const members = shown.body.members as {
       id: string
       display: string
@@ -115,9 +117,88 @@ describe('groups API', () => {
       after.body.members.map((m: { id: string }) => m.id),
       [userId],
     )
+    assert.equal(after.body.membersTotal, 1)
     assert.equal((await api(b, 'DELETE', `/acme/groups/${groupId}/members/${ivy.id}`)).status, 404)
     const nobody = await api(b, 'POST', `/acme/groups/${groupId}/members`, { userId: 'nope' })
     assert.equal(nobody.status, 404)
+  })
+
+  it('pages the members by cursor with their total; a cursor of another group or tenant reveals nothing of it', async (t) => {
+    const b = await bench(t)
+    const team = await api(b, 'POST', '/acme/groups', { displayName: 'Team' })
+    const ids: string[] = []
+    for (const n of [1, 2, 3, 4, 5]) {
+      const user = await b.member(b.h.acme, `p${n}@contoso.com`)
+      ids.push(user.id)
+      const added = await api(b, 'POST', `/acme/groups/${team.body.id}/members`, {
+        userId: user.id,
+      })
+      assert.equal(added.status, 204)
+    }
+    ids.sort()
+    const seen: string[] = []
+    let cursor: string | null = null
+    let pages = 0
+    do {
+      const query: string = cursor === null ? '?limit=2' : `?limit=2&cursor=${cursor}`
+      const page = await api(b, 'GET', `/acme/groups/${team.body.id}${query}`)
+      assert.equal(page.status, 200, JSON.stringify(page.body))
+      assert.equal(page.body.membersTotal, 5)
+      assert.ok(page.body.members.length <= 2)
+      seen.push(...page.body.members.map((m: { id: string }) => m.id))
+      cursor = page.body.nextCursor
+      pages += 1
+    } while (cursor !== null && pages < 10)
+    assert.equal(pages, 3)
+    assert.deepEqual(seen, ids)
+    // The default page holds them all, and a limit above the maximum is refused.
+    const whole = await api(b, 'GET', `/acme/groups/${team.body.id}`)
+    assert.equal(whole.body.members.length, 5)
+    assert.equal(whole.body.nextCursor, null)
+    assert.equal((await api(b, 'GET', `/acme/groups/${team.body.id}?limit=201`)).status, 400)
+
+    // A cursor taken from another tenant's group: the page is this group's members only, and
+    // another tenant's group stays 404 with any cursor.
+    const globex = await b.h.addTenant('globex')
+    const globexAdmin = b.newBrowser()
+    await b.signInAdmin(globex, globexAdmin)
+    const theirs = await api(b, 'POST', '/globex/groups', { displayName: 'Theirs' }, globexAdmin)
+    const gina = await b.member(globex, 'gina@globex.com')
+    await api(
+      b,
+      'POST',
+      `/globex/groups/${theirs.body.id}/members`,
+      { userId: gina.id },
+      globexAdmin,
+    )
+    const theirCursor = await api(
+      b,
+      'GET',
+      `/globex/groups/${theirs.body.id}`,
+      undefined,
+      globexAdmin,
+    )
+    assert.deepEqual(
+      theirCursor.body.members.map((m: { id: string }) => m.id),
+      [gina.id],
+    )
+    const crossed = await api(b, 'GET', `/acme/groups/${team.body.id}?cursor=${gina.id}`)
+    assert.equal(crossed.status, 200)
+    assert.equal(crossed.body.membersTotal, 5)
+    for (const m of crossed.body.members as { id: string }[]) assert.ok(ids.includes(m.id))
+    assert.equal(
+      (await api(b, 'GET', `/acme/groups/${theirs.body.id}?cursor=${ids[0]}`)).status,
+      404,
+    )
+    // A cursor from another group of the same tenant: only this group's members.
+    const other = await api(b, 'POST', '/acme/groups', { displayName: 'Other' })
+    const fromTeam = await api(b, 'GET', `/acme/groups/${other.body.id}?cursor=${ids[0]}`)
+    assert.deepEqual(fromTeam.body, {
+      ...fromTeam.body,
+      members: [],
+      membersTotal: 0,
+      nextCursor: null,
+    })
   })
 
   it("answers 404 for another tenant's groups and users, 403 to non-Admins and 401 when signed out", async (t) => {

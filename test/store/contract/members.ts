@@ -52,6 +52,38 @@ export function defineMembersContract(fresh: Fresh): void {
       assert.deepEqual(members.get(empty.id), [])
     })
 
+    it('pages a group by member id after a cursor, with its display names and the member count', async (t) => {
+      const { ta, tb } = await fresh(t)
+      const people = []
+      for (const n of [1, 2, 3, 4, 5]) {
+        people.push(await addUser(ta, `page${n}@example.com`, { write: { displayName: `P ${n}` } }))
+      }
+      const sub = await addGroup(ta, 'Sub')
+      const group = await addGroup(ta, 'Paged')
+      const other = await addGroup(ta, 'Other')
+      await ta.members.upsert(
+        group.id,
+        [...users(...people), { id: sub.id, type: 'Group' }],
+        'SCIM',
+        at(2),
+      )
+      await ta.members.upsert(other.id, users(people[0]!), 'INTERNAL', at(2))
+      // list orders by member id, as the store compares them.
+      const all = ((await ta.members.list([group.id])).get(group.id) ?? []).map(memberTuple)
+      const first = await ta.members.page(group.id, { limit: 4 })
+      assert.equal(first.total, 6)
+      assert.deepEqual(first.items.map(memberTuple), all.slice(0, 4))
+      const rest = await ta.members.page(group.id, { after: first.items[3]!.memberId, limit: 4 })
+      assert.equal(rest.total, 6)
+      assert.deepEqual(rest.items.map(memberTuple), all.slice(4))
+      const none = await ta.members.page(group.id, { after: all[5]![0] as string, limit: 4 })
+      assert.deepEqual(none, { items: [], total: 6 })
+      // Another tenant sees nothing of this group.
+      assert.deepEqual(await tb.members.page(group.id, { limit: 4 }), { items: [], total: 0 })
+      const empty = await addGroup(ta, 'Empty')
+      assert.deepEqual(await ta.members.page(empty.id, { limit: 4 }), { items: [], total: 0 })
+    })
+
     it('converts an existing membership of the other origin to the given origin', async (t) => {
       const { ta } = await fresh(t)
       const xan = await addUser(ta, 'xan@example.com')

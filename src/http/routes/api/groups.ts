@@ -9,6 +9,7 @@ import {
   groupWithMembers,
   listGroups,
   MAX_GROUP_LIST_LIMIT,
+  MAX_MEMBER_PAGE_LIMIT,
   memberView,
   removeInternalMember,
 } from '../../../directory/groups.ts'
@@ -117,22 +118,56 @@ export function groupRoutes(app: FastifyInstance, deps: GroupRouteDeps): void {
     },
   )
 
-  app.get<GroupParams>(
+  app.get<GroupParams & { Querystring: { cursor?: string; limit: number } }>(
     '/tenants/:tenant/groups/:id',
     {
       schema: {
         params: groupParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            cursor: {
+              type: 'string',
+              maxLength: 100,
+              description: 'The nextCursor of the previous page; absent for the first page.',
+            },
+            limit: { type: 'integer', minimum: 1, maximum: MAX_MEMBER_PAGE_LIMIT, default: 50 },
+          },
+          additionalProperties: false,
+        },
         response: {
           200: {
             type: 'object',
-            properties: { ...groupProperties, members: { type: 'array', items: memberSchema } },
+            properties: {
+              ...groupProperties,
+              members: {
+                type: 'array',
+                items: memberSchema,
+                description: 'One page of the members, in member id order.',
+              },
+              membersTotal: { type: 'integer', description: 'How many members the group has.' },
+              nextCursor: {
+                type: ['string', 'null'],
+                description: 'The cursor of the next page of members; null on the last page.',
+              },
+            },
           },
         },
       },
     },
     async (request) => {
-      const { group, members } = await groupWithMembers(store, tenantOf(request), request.params.id)
-      return { ...groupView(group), members: members.map(memberView) }
+      const { group, members, total, nextCursor } = await groupWithMembers(
+        store,
+        tenantOf(request),
+        request.params.id,
+        request.query,
+      )
+      return {
+        ...groupView(group),
+        members: members.map(memberView),
+        membersTotal: total,
+        nextCursor,
+      }
     },
   )
 
