@@ -18,8 +18,19 @@ export function listGroups(
 export const createGroup = (tenant: string, displayName: string) =>
   request<GroupView>('POST', tenantPath(tenant, 'groups'), { displayName })
 
-export const getGroup = (tenant: string, id: string) =>
-  request<GroupDetail>('GET', tenantPath(tenant, 'groups', id))
+export const MEMBER_PAGE_SIZE = 50
+
+/** The group with one page of its members, after `cursor` (the previous page's nextCursor). */
+export function getGroup(
+  tenant: string,
+  id: string,
+  cursor?: string,
+  limit = MEMBER_PAGE_SIZE,
+): Promise<GroupDetail> {
+  const query = new URLSearchParams({ limit: String(limit) })
+  if (cursor !== undefined) query.set('cursor', cursor)
+  return request('GET', `${tenantPath(tenant, 'groups', id)}?${query.toString()}`)
+}
 
 /** G4: an INTERNAL member, also of a SCIM group. */
 export const addMember = (tenant: string, groupId: string, userId: string) =>

@@ -213,5 +213,9 @@ export interface GroupMember {
 }
 
 export interface GroupDetail extends GroupView {
+  /** One page of the members, in member id order. */
   readonly members: readonly GroupMember[]
+  readonly membersTotal: number
+  /** The cursor of the next page of members; null on the last page. */
+  readonly nextCursor: string | null
 }

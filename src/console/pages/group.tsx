@@ -1,9 +1,9 @@
 // A group (SPEC §1 G2–G5): its members with the origin of each membership; add a user as an
 // INTERNAL member (of SCIM groups too, G4) and remove INTERNAL members. A SCIM member's Remove
-// button is disabled, with the reason.
+// button is disabled, with the reason. Members come a page at a time (Previous/Next by cursor).
 import { useId, useState } from 'react'
-import { messageOf } from '../api/client.ts'
-import { addMember, getGroup, removeMember } from '../api/groups.ts'
+import { ApiError, messageOf } from '../api/client.ts'
+import { addMember, getGroup, MEMBER_PAGE_SIZE, removeMember } from '../api/groups.ts'
 import type { GroupDetail, GroupMember, UserView } from '../api/types.ts'
 import { listUsers } from '../api/users.ts'
 import { Empty, Failed, Loading, Notice } from '../components/states.tsx'
@@ -12,12 +12,24 @@ import { usePageTitle } from '../page-title.ts'
 import { Link } from '../router.tsx'
 import { useDebounced } from '../use-debounced.ts'
 import { useResource } from '../use-resource.ts'
-import { OriginBadge } from './users.tsx'
+import { OriginBadge, Pager } from './users.tsx'
 
 type Outcome = { readonly kind: 'ok' | 'error'; readonly text: string }
 
 export function GroupPage({ tenant, id }: { readonly tenant: string; readonly id: string }) {
-  const [group, { reload }] = useResource(() => getGroup(tenant, id), [tenant, id])
+  // The cursors of the member pages walked so far: [undefined, after page 1, after page 2, …],
+  // for this group; another group starts again at the first page.
+  const [walk, setWalk] = useState<{
+    readonly key: string
+    readonly cursors: readonly (string | undefined)[]
+  }>({ key: id, cursors: [undefined] })
+  const cursors = walk.key === id ? walk.cursors : [undefined]
+  const setCursors = (
+    change: (current: readonly (string | undefined)[]) => readonly (string | undefined)[],
+  ) => setWalk({ key: id, cursors: change(cursors) })
+  const pageIndex = cursors.length - 1
+  const cursor = cursors[pageIndex]
+  const [group, { reload }] = useResource(() => getGroup(tenant, id, cursor), [tenant, id, cursor])
   usePageTitle(group.kind === 'loaded' ? group.value.displayName : 'Group')
   const [outcome, setOutcome] = useState<Outcome | undefined>()
 
@@ -57,10 +69,29 @@ export function GroupPage({ tenant, id }: { readonly tenant: string; readonly id
             group={group.value}
             onRemoved={(member) => {
               setOutcome({ kind: 'ok', text: `${member.display ?? member.id} was removed.` })
-              reload()
+              // The last member of a later page went: show the page before it.
+              if (pageIndex > 0 && group.value.members.length === 1) {
+                setCursors((c) => c.slice(0, -1))
+              } else {
+                reload()
+              }
             }}
             onFailed={(message) => setOutcome({ kind: 'error', text: message })}
           />
+          {group.value.membersTotal > 0 ? (
+            <Pager
+              first={pageIndex * MEMBER_PAGE_SIZE + 1}
+              count={group.value.members.length}
+              total={group.value.membersTotal}
+              hasPrevious={pageIndex > 0}
+              hasNext={group.value.nextCursor !== null}
+              onPrevious={() => setCursors((c) => c.slice(0, -1))}
+              onNext={() => {
+                const next = group.value.nextCursor
+                if (next) setCursors((c) => [...c, next])
+              }}
+            />
+          ) : null}
         </>
       ) : null}
     </>
@@ -80,6 +111,13 @@ function AddMemberForm({
   const [search, setSearch] = useState('')
   const settled = useDebounced(search.trim(), 300)
   const [state, setState] = useState<{ busyId?: string; error?: string }>({})
+  // Members among the candidates, as an add or the API's refusal (409) told us: the group's page
+  // holds only some of its members, so it cannot say who else is one.
+  const [knownMembers, setKnownMembers] = useState<{
+    readonly groupId: string
+    readonly ids: ReadonlySet<string>
+  }>({ groupId: group.id, ids: new Set() })
+  const memberIds = knownMembers.groupId === group.id ? knownMembers.ids : new Set<string>()
   const [found] = useResource(
     () =>
       settled === ''
@@ -87,16 +125,21 @@ function AddMemberForm({
         : listUsers(tenant, { search: settled }, undefined, 5),
     [tenant, settled],
   )
-  const memberIds = new Set(group.members.map((m) => m.id))
   const add = (user: UserView) => {
     setState({ busyId: user.id })
     addMember(tenant, group.id, user.id).then(
       () => {
+        setKnownMembers({ groupId: group.id, ids: new Set([...memberIds, user.id]) })
         setState({})
         setSearch('')
         onAdded(user)
       },
-      (error: unknown) => setState({ error: messageOf(error) }),
+      (error: unknown) => {
+        if (error instanceof ApiError && error.status === 409) {
+          setKnownMembers({ groupId: group.id, ids: new Set([...memberIds, user.id]) })
+        }
+        setState({ error: messageOf(error) })
+      },
     )
   }
   return (
@@ -174,8 +217,11 @@ function Members({
   }
   return (
     <section aria-labelledby="members-heading">
-      <h2 id="members-heading">Members ({group.members.length.toLocaleString()})</h2>
-      {group.members.length === 0 ? (
+      <h2 id="members-heading">Members</h2>
+      <p className="hint">
+        {group.membersTotal === 1 ? '1 member' : `${group.membersTotal.toLocaleString()} members`}
+      </p>
+      {group.membersTotal === 0 ? (
         <Empty title="No member yet">Find a user above to add them.</Empty>
       ) : (
         <table className="table">
