@@ -9,6 +9,7 @@ import type {
 } from './repositories/authorization-states.ts'
 import type { ConnectionLookup, ConnectionRepository } from './repositories/connections.ts'
 import type { DomainOwnership, DomainRepository } from './repositories/domains.ts'
+import type { EventLog, TenantEventRepository } from './repositories/events.ts'
 import type { GroupRepository } from './repositories/groups.ts'
 import type { LoginFailureRepository } from './repositories/login-failures.ts'
 import type { MemberRepository } from './repositories/members.ts'
@@ -30,6 +31,7 @@ import type { UserRepository } from './repositories/users.ts'
 export type * from './repositories/authorization-states.ts'
 export type * from './repositories/connections.ts'
 export type * from './repositories/domains.ts'
+export type * from './repositories/events.ts'
 export type * from './repositories/groups.ts'
 export type * from './repositories/listing.ts'
 export type * from './repositories/login-failures.ts'
@@ -89,6 +91,8 @@ export interface TenantStore {
   readonly authorizationStates: AuthorizationStateRepository
   /** The tenant's SCIM settings (token, profile). */
   readonly scim: TenantScimSettings
+  /** The tenant's event log (appended in the transaction of each change). */
+  readonly events: TenantEventRepository
 }
 
 export interface Store {
@@ -115,6 +119,8 @@ export interface Store {
   readonly provisioningLog: ProvisioningLogRetention
   readonly signInLog: SignInLogRetention
   readonly settings: ServiceSettingRepository
+  /** The event log across tenants: the operator's feed, webhooks, retention. */
+  readonly events: EventLog
 
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>

@@ -196,7 +196,11 @@ describe('SCIM settings and the provisioning log in Chromium', { skip: skip ?? f
   it('lists the requests newest first with a chart, and finds the failed ones', async () => {
     const log = new ProvisioningLogPage(admin.page)
     await log.open(rollcall.url)
-    for (let i = 0; i < 20 && (await log.rows().count()) < 4; i++) {
+    // The log is written in batches after the response, and the chart and the table are two
+    // requests: reload until both show the four requests of the earlier tests.
+    const settled = async () =>
+      (await log.rows().count()) >= 4 && /^[4-9] requests/.test(await log.chartSummary.innerText())
+    for (let i = 0; i < 20 && !(await settled()); i++) {
       await admin.page.waitForTimeout(150)
       await log.open(rollcall.url)
     }

@@ -91,6 +91,12 @@ const ROOT: Record<string, Calls<never>> = {
   },
   provisioningLog: { prune: (r: Store['provisioningLog']) => r.prune(AT, 10) },
   signInLog: { prune: (r: Store['signInLog']) => r.prune(AT) },
+  events: {
+    after: (r: Store['events']) => r.after({ after: 0, limit: 10 }),
+    head: (r: Store['events']) => r.head(),
+    get: (r: Store['events']) => r.get('evt_x'),
+    deleteOlderThan: (r: Store['events']) => r.deleteOlderThan(AT, 10),
+  },
   settings: {
     get: (r: Store['settings']) => r.get('public_url'),
     set: (r: Store['settings']) => r.set('public_url', 'https://x.test', AT),
@@ -243,6 +249,12 @@ const TENANT: Record<string, Calls<never>> = {
   scim: {
     setToken: (r: TenantStore['scim']) => r.setToken('jti', AT),
     setStrictProfile: (r: TenantStore['scim']) => r.setStrictProfile(true),
+  },
+  events: {
+    append: (r: TenantStore['events']) =>
+      r.append([{ type: 'user.created', data: {}, actor: { type: 'system' }, requestId: null }]),
+    after: (r: TenantStore['events']) => r.after({ after: 0, limit: 10 }),
+    head: (r: TenantStore['events']) => r.head(),
   },
 } as Record<string, Calls<never>>
 

@@ -13,4 +13,6 @@ export interface SqlContext {
   readonly dialect: SqlDialect
   /** Shared by a store and the stores of its transactions (see page-cursors.ts). */
   readonly cursors: PageCursors
+  /** Called by an append: the store announces the events once its transaction commits. */
+  readonly eventsAppended: () => void
 }

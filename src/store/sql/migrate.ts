@@ -11,6 +11,7 @@ import * as serviceSettings from './migrations/0005-service-settings.ts'
 import * as provisioningLogActivity from './migrations/0006-provisioning-log-activity.ts'
 import * as roleRules from './migrations/0007-role-rules.ts'
 import * as lastSignIn from './migrations/0008-last-sign-in.ts'
+import * as events from './migrations/0009-events.ts'
 
 type DialectName = 'sqlite' | 'postgres'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -26,6 +27,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '0006-provisioning-log-activity': provisioningLogActivity,
   '0007-role-rules': roleRules,
   '0008-last-sign-in': lastSignIn,
+  '0009-events': events,
 }
 
 /** Returns the names of the migrations this call applied. */

@@ -4,11 +4,12 @@
 import { Kysely, sql, type Dialect, type Transaction } from 'kysely'
 import type { TenantId } from '../../domain/ids.ts'
 import type { SqlDialect } from './filter/sql-dialect.ts'
-import type { Store, TenantStore } from '../store.ts'
+import type { EventLog, Store, TenantStore } from '../store.ts'
 import { SqlAuthorizationStateLookup, SqlAuthorizationStates } from './authorization-states.ts'
 import { SqlConnectionLookup, SqlConnections } from './connections.ts'
 import type { SqlContext } from './context.ts'
 import { SqlDomainOwnership, SqlDomains } from './domains.ts'
+import { SqlEventLog, SqlTenantEvents } from './events.ts'
 import { GroupCommitter } from './group-commit.ts'
 import { SqlGroups } from './groups.ts'
 import { SqlLoginFailures } from './login-failures.ts'
@@ -53,6 +54,18 @@ interface Shared {
   readonly root: Kysely<Database>
   readonly readDb: Kysely<Database>
   readonly cursors: PageCursors
+  /** Wake-ups for readers of the event log (EventLog.subscribe). */
+  readonly eventListeners: Set<() => void>
+}
+
+function announceEvents(shared: Shared): void {
+  for (const listener of shared.eventListeners) {
+    try {
+      listener()
+    } catch {
+      // A listener's failure is its own; the others still hear of the commit.
+    }
+  }
 }
 
 /** One tenant's repositories, each built on first use: forTenant runs on every request. */
@@ -70,6 +83,7 @@ class SqlTenantStore implements TenantStore {
   private _oneTimeTokens?: SqlOneTimeTokens
   private _authorizationStates?: SqlAuthorizationStates
   private _scim?: SqlTenantScim
+  private _events?: SqlTenantEvents
 
   constructor(
     private readonly ctx: SqlContext,
@@ -115,6 +129,9 @@ class SqlTenantStore implements TenantStore {
   get scim(): SqlTenantScim {
     return (this._scim ??= new SqlTenantScim(this.ctx, this.tenantId))
   }
+  get events(): SqlTenantEvents {
+    return (this._events ??= new SqlTenantEvents(this.ctx, this.tenantId))
+  }
 }
 
 export class SqlStore implements Store {
@@ -133,6 +150,9 @@ export class SqlStore implements Store {
   private _provisioningLog?: SqlProvisioningLogRetention
   private _signInLog?: SqlSignInLogRetention
   private _settings?: SqlServiceSettings
+  private _events?: EventLog
+  /** Whether this transaction's store appended events (announced after its commit). */
+  private appendedEvents = false
 
   /** A store over `options.connection`, every driver call translated by `options.translateError`. */
   static open(options: SqlStoreOptions): SqlStore {
@@ -140,7 +160,10 @@ export class SqlStore implements Store {
       new Kysely<Database>({ dialect: translatingDialect(dialect, options.translateError) })
     const root = connect(options.connection)
     const readDb = options.readConnection ? connect(options.readConnection) : root
-    return new SqlStore({ options, root, readDb, cursors: new PageCursors(2000) }, root)
+    return new SqlStore(
+      { options, root, readDb, cursors: new PageCursors(2000), eventListeners: new Set() },
+      root,
+    )
   }
 
   private constructor(
@@ -155,6 +178,11 @@ export class SqlStore implements Store {
       reader: db.isTransaction ? db : shared.readDb,
       dialect: options.dialect,
       cursors: shared.cursors,
+      eventsAppended: () => {
+        // Outside a transaction the append has committed already.
+        if (db.isTransaction) this.appendedEvents = true
+        else announceEvents(shared)
+      },
     }
     this.committer =
       options.groupCommit && !db.isTransaction
@@ -182,14 +210,25 @@ export class SqlStore implements Store {
 
   async transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return fn(this)
-    if (this.committer) return this.committer.run(fn)
-    try {
-      return await this.db
-        .transaction()
-        .execute((trx: Transaction<Database>) => fn(new SqlStore(this.shared, trx)))
-    } catch (error) {
-      throw this.translate(error)
+    let inner: SqlStore | undefined
+    const run = (store: Store): Promise<T> => {
+      inner = store as SqlStore
+      return fn(store)
     }
+    let result: T
+    if (this.committer) {
+      result = await this.committer.run(run)
+    } else {
+      try {
+        result = await this.db
+          .transaction()
+          .execute((trx: Transaction<Database>) => run(new SqlStore(this.shared, trx)))
+      } catch (error) {
+        throw this.translate(error)
+      }
+    }
+    if (inner?.appendedEvents) announceEvents(this.shared)
+    return result
   }
 
   forTenant(tenantId: TenantId): TenantStore {
@@ -233,6 +272,15 @@ export class SqlStore implements Store {
   }
   get settings(): SqlServiceSettings {
     return (this._settings ??= new SqlServiceSettings(this.ctx))
+  }
+  get events(): EventLog {
+    const listeners = this.shared.eventListeners
+    return (this._events ??= Object.assign(new SqlEventLog(this.ctx), {
+      subscribe(listener: () => void): () => void {
+        listeners.add(listener)
+        return () => listeners.delete(listener)
+      },
+    }))
   }
 
   async ping(): Promise<void> {

@@ -197,6 +197,16 @@ export interface ServiceSettingsTable {
   updated_at: string
 }
 
+export interface EventsTable {
+  /** SQLite assigns it (AUTOINCREMENT); PostgreSQL takes nextval under the event lock. */
+  position: Generated<number | string>
+  id: string
+  tenant_id: string
+  type: string
+  at: string
+  body: string
+}
+
 export interface Database {
   tenants: TenantsTable
   users: UsersTable
@@ -207,6 +217,7 @@ export interface Database {
   role_rules: RoleRulesTable
   signing_keys: SigningKeysTable
   provisioning_log: ProvisioningLogTable
+  events: EventsTable
   login_connections: LoginConnectionsTable
   tenant_domains: TenantDomainsTable
   sso_states: SsoStatesTable

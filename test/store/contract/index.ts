@@ -25,6 +25,7 @@ import { definePingContract } from './ping.ts'
 import { defineSettingsContract } from './settings.ts'
 import { defineRoleRulesContract } from './role-rules.ts'
 import { defineOriginsContract } from './origins.ts'
+import { defineEventsContract } from './events.ts'
 import { freshStores, type OpenedStore } from './support.ts'
 
 export type { OpenedStore } from './support.ts'
@@ -58,6 +59,7 @@ export function defineStoreContract(
     definePingContract(fresh)
     defineSettingsContract(fresh)
     defineRoleRulesContract(fresh)
+    defineEventsContract(fresh)
     defineOriginsContract(fresh)
   })
 }

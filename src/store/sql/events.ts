@@ -1,0 +1,185 @@
+// The events table (SPEC §6). Positions are the feed's cursor and must be handed out in commit
+// order, or a reader that saw position 11 would skip 10 when its transaction commits later. SQLite
+// has one writer, so AUTOINCREMENT is enough. PostgreSQL takes a transaction-scoped advisory lock
+// before nextval: the next appender waits until this transaction has committed (and its rows are
+// visible), so positions become visible in order. Append at the end of a unit of work: the lock is
+// held from the append to the commit.
+import { randomBytes } from 'node:crypto'
+import { sql, type Selectable } from 'kysely'
+import { asTenantId, type TenantId } from '../../domain/ids.ts'
+import type {
+  EventLog,
+  EventQuery,
+  NewEvent,
+  StoredEvent,
+  TenantEventRepository,
+} from '../store.ts'
+import { chunks } from './chunks.ts'
+import type { SqlContext } from './context.ts'
+import type { EventsTable } from './tables.ts'
+
+/** The advisory lock key that orders event positions (PostgreSQL). */
+export const EVENT_LOCK_KEY = 0x726f6c6c // "roll"
+
+/** The PostgreSQL channel on which a commit that appended events is announced. */
+export const EVENT_CHANNEL = 'rollcall_events'
+
+function toEvent(row: Selectable<EventsTable>): StoredEvent {
+  return {
+    position: Number(row.position),
+    id: row.id,
+    tenantId: asTenantId(row.tenant_id),
+    type: row.type,
+    at: row.at,
+    body: row.body,
+  }
+}
+
+/** `evt_` and 26 base32 characters: time-ordered (48-bit milliseconds) then 80 random bits. */
+export function newEventId(now = Date.now()): string {
+  const alphabet = '0123456789abcdefghjkmnpqrstvwxyz'
+  let out = ''
+  let time = now
+  for (let i = 0; i < 10; i++) {
+    out = alphabet[time % 32] + out
+    time = Math.floor(time / 32)
+  }
+  const random = randomBytes(10)
+  let bits = 0
+  let value = 0
+  for (const byte of random) {
+    value = (value << 8) | byte
+    bits += 8
+    while (bits >= 5) {
+      bits -= 5
+      out += alphabet[(value >> bits) & 31]
+    }
+  }
+  return `evt_${out}`
+}
+
+function clampLimit(limit: number): number {
+  return Math.max(1, Math.min(1000, Math.floor(limit)))
+}
+
+export class SqlTenantEvents implements TenantEventRepository {
+  constructor(
+    private readonly ctx: SqlContext,
+    private readonly tenantId: TenantId,
+  ) {}
+
+  async append(events: readonly NewEvent[]): Promise<StoredEvent[]> {
+    if (events.length === 0) return []
+    const { db } = this.ctx
+    const tenant = await db
+      .selectFrom('tenants')
+      .select('slug')
+      .where('id', '=', this.tenantId)
+      .executeTakeFirst()
+    if (!tenant) throw new Error(`events for an unknown tenant ${this.tenantId}`)
+    const postgres = this.ctx.dialect.name === 'postgres'
+    if (postgres) {
+      await sql`select pg_advisory_xact_lock(${sql.lit(EVENT_LOCK_KEY)})`.execute(db)
+    }
+    const at = new Date().toISOString()
+    const rows = events.map((event) => {
+      const id = newEventId()
+      const body = JSON.stringify({
+        id,
+        type: event.type,
+        timestamp: at,
+        tenant: tenant.slug,
+        data: event.data,
+        actor: event.actor,
+        requestId: event.requestId,
+      })
+      return { id, tenant_id: this.tenantId, type: event.type, at, body }
+    })
+    const stored: StoredEvent[] = []
+    for (const chunk of chunks(rows, 500)) {
+      const values = postgres
+        ? chunk.map((r) => ({ ...r, position: sql<string>`nextval('event_positions')` }))
+        : chunk
+      const inserted = await db
+        .insertInto('events')
+        .values(values)
+        .returning(['position', 'id', 'tenant_id', 'type', 'at', 'body'])
+        .execute()
+      stored.push(...inserted.map(toEvent))
+    }
+    if (postgres) await sql`select pg_notify(${EVENT_CHANNEL}, '')`.execute(db)
+    this.ctx.eventsAppended()
+    return stored.sort((a, b) => a.position - b.position)
+  }
+
+  async after(query: EventQuery): Promise<StoredEvent[]> {
+    let select = this.ctx.reader
+      .selectFrom('events')
+      .selectAll()
+      .where('tenant_id', '=', this.tenantId)
+      .where('position', '>', query.after)
+    if (query.types && query.types.length > 0) select = select.where('type', 'in', query.types)
+    const rows = await select.orderBy('position').limit(clampLimit(query.limit)).execute()
+    return rows.map(toEvent)
+  }
+
+  async head(): Promise<number> {
+    const row = await this.ctx.reader
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('position').as('head'))
+      .where('tenant_id', '=', this.tenantId)
+      .executeTakeFirst()
+    return Number(row?.head ?? 0)
+  }
+}
+
+export class SqlEventLog implements Omit<EventLog, 'subscribe'> {
+  constructor(private readonly ctx: SqlContext) {}
+
+  async after(
+    query: EventQuery & { readonly tenantIds?: readonly TenantId[] | undefined },
+  ): Promise<StoredEvent[]> {
+    let select = this.ctx.reader
+      .selectFrom('events')
+      .selectAll()
+      .where('position', '>', query.after)
+    if (query.tenantIds) {
+      if (query.tenantIds.length === 0) return []
+      select = select.where('tenant_id', 'in', query.tenantIds)
+    }
+    if (query.types && query.types.length > 0) select = select.where('type', 'in', query.types)
+    const rows = await select.orderBy('position').limit(clampLimit(query.limit)).execute()
+    return rows.map(toEvent)
+  }
+
+  async head(): Promise<number> {
+    const row = await this.ctx.reader
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('position').as('head'))
+      .executeTakeFirst()
+    return Number(row?.head ?? 0)
+  }
+
+  async get(id: string): Promise<StoredEvent | undefined> {
+    const row = await this.ctx.reader
+      .selectFrom('events')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst()
+    return row && toEvent(row)
+  }
+
+  async deleteOlderThan(before: string, limit: number): Promise<number> {
+    const oldest = this.ctx.db
+      .selectFrom('events')
+      .select('position')
+      .where('at', '<', before)
+      .orderBy('position')
+      .limit(Math.max(1, Math.floor(limit)))
+    const result = await this.ctx.db
+      .deleteFrom('events')
+      .where('position', 'in', oldest)
+      .executeTakeFirst()
+    return Number(result.numDeletedRows)
+  }
+}
