@@ -12,6 +12,7 @@ import { issueSetPasswordLink } from '../sessions/local-login.ts'
 import { userWriteOf } from '../store/sql/columns.ts'
 import type { Store, UserRecord } from '../store/store.ts'
 import { addInternalUser } from './internal.ts'
+import { primaryEmailOf } from './views.ts'
 
 /** How many users one read fetches (the store's SCIM paging, RFC 7644 §3.4.2.4). */
 export const USER_PAGE_SIZE = 1000
@@ -54,14 +55,6 @@ export interface UserView {
   readonly refusals: Partial<Record<UserAction, string>>
 }
 
-function emailOf(user: UserRecord): string {
-  const emails = Array.isArray(user.doc.emails)
-    ? (user.doc.emails as Record<string, unknown>[])
-    : []
-  const chosen = emails.find((e) => e.primary === true) ?? emails[0]
-  return typeof chosen?.value === 'string' ? chosen.value : user.userName
-}
-
 /** The first reason to refuse `action` on `user` when `actor` asks, if any. */
 function refusalOf(user: UserRecord, actor: UserId | undefined, action: UserAction) {
   return (
@@ -80,7 +73,7 @@ export function userView(user: UserRecord, actor?: UserId): UserView {
   return {
     id: user.id,
     userName: user.userName,
-    email: emailOf(user),
+    email: primaryEmailOf(user),
     displayName: user.displayName,
     origin: user.origin,
     role: user.role,
