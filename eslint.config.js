@@ -7,7 +7,16 @@ import reactHooks from 'eslint-plugin-react-hooks'
 import tseslint from 'typescript-eslint'
 
 // Our top-level folders under src/, and the service layer among them (ARCHITECTURE.md).
-const SERVICES = ['provisioning', 'directory', 'sessions', 'credentials', 'sso']
+const SERVICES = [
+  'provisioning',
+  'directory',
+  'sessions',
+  'credentials',
+  'sso',
+  'events',
+  'webhooks',
+  'identity-provider',
+]
 const TOP = ['domain', 'scim', 'store', ...SERVICES, 'http', 'cli', 'console']
 
 export default tseslint.config(
