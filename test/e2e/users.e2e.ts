@@ -171,8 +171,15 @@ describe('Users and Groups in Chromium', { skip: skip ?? false }, () => {
     )
     await checkScreen(page, 'group')
 
+    // The form knows Bob is a member now, and forgets it when he is removed.
+    assert.match(await (await group.candidate('bob@contoso.com')).innerText(), /Already a member/)
     await group.removeButton('Bob Builder').click()
     await group.member('Bob Builder').waitFor({ state: 'detached' })
+    await (
+      await group.candidate('bob@contoso.com')
+    )
+      .getByRole('button', { name: 'Add bob@contoso.com' })
+      .waitFor()
     assert.deepEqual(
       errors.filter((e) => !/status of 4\d\d/.test(e)),
       [],

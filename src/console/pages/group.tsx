@@ -32,6 +32,20 @@ export function GroupPage({ tenant, id }: { readonly tenant: string; readonly id
   const [group, { reload }] = useResource(() => getGroup(tenant, id, cursor), [tenant, id, cursor])
   usePageTitle(group.kind === 'loaded' ? group.value.displayName : 'Group')
   const [outcome, setOutcome] = useState<Outcome | undefined>()
+  // Who is a member, as an add, the API's refusal (409) or a removal told us: a page of the group
+  // holds only some of its members, so it cannot say who else is one. Kept here, so that a
+  // removal below lets the add form offer the user again.
+  const [known, setKnown] = useState<{
+    readonly groupId: string
+    readonly ids: ReadonlySet<string>
+  }>({ groupId: id, ids: new Set() })
+  const knownMembers = known.groupId === id ? known.ids : new Set<string>()
+  const learn = (userId: string, isMember: boolean) => {
+    const ids = new Set(knownMembers)
+    if (isMember) ids.add(userId)
+    else ids.delete(userId)
+    setKnown({ groupId: id, ids })
+  }
 
   return (
     <>
@@ -58,6 +72,8 @@ export function GroupPage({ tenant, id }: { readonly tenant: string; readonly id
           <AddMemberForm
             tenant={tenant}
             group={group.value}
+            memberIds={knownMembers}
+            onMember={(user) => learn(user.id, true)}
             onAdded={(user) => {
               setOutcome({ kind: 'ok', text: `${user.email} was added as an INTERNAL member.` })
               reload()
@@ -68,6 +84,7 @@ export function GroupPage({ tenant, id }: { readonly tenant: string; readonly id
             tenant={tenant}
             group={group.value}
             onRemoved={(member) => {
+              learn(member.id, false)
               setOutcome({ kind: 'ok', text: `${member.display ?? member.id} was removed.` })
               // The last member of a later page went: show the page before it.
               if (pageIndex > 0 && group.value.members.length === 1) {
@@ -102,22 +119,21 @@ export function GroupPage({ tenant, id }: { readonly tenant: string; readonly id
 function AddMemberForm({
   tenant,
   group,
+  memberIds,
+  onMember,
   onAdded,
 }: {
   readonly tenant: string
   readonly group: GroupDetail
+  /** Users known to be members (they get "Already a member" instead of Add). */
+  readonly memberIds: ReadonlySet<string>
+  /** The API said the user is a member (an add, or its 409). */
+  readonly onMember: (user: UserView) => void
   readonly onAdded: (user: UserView) => void
 }) {
   const [search, setSearch] = useState('')
   const settled = useDebounced(search.trim(), 300)
   const [state, setState] = useState<{ busyId?: string; error?: string }>({})
-  // Members among the candidates, as an add or the API's refusal (409) told us: the group's page
-  // holds only some of its members, so it cannot say who else is one.
-  const [knownMembers, setKnownMembers] = useState<{
-    readonly groupId: string
-    readonly ids: ReadonlySet<string>
-  }>({ groupId: group.id, ids: new Set() })
-  const memberIds = knownMembers.groupId === group.id ? knownMembers.ids : new Set<string>()
   const [found] = useResource(
     () =>
       settled === ''
@@ -129,15 +145,13 @@ function AddMemberForm({
     setState({ busyId: user.id })
     addMember(tenant, group.id, user.id).then(
       () => {
-        setKnownMembers({ groupId: group.id, ids: new Set([...memberIds, user.id]) })
+        onMember(user)
         setState({})
         setSearch('')
         onAdded(user)
       },
       (error: unknown) => {
-        if (error instanceof ApiError && error.status === 409) {
-          setKnownMembers({ groupId: group.id, ids: new Set([...memberIds, user.id]) })
-        }
+        if (error instanceof ApiError && error.status === 409) onMember(user)
         setState({ error: messageOf(error) })
       },
     )

@@ -49,6 +49,17 @@ export class GroupPage {
     return this.member(name).getByRole('button', { name: `Remove ${name}` })
   }
 
+  /** The candidate line of a user found by the add form's search. */
+  async candidate(email: string): Promise<Locator> {
+    await this.search.fill(email)
+    const line = this.page
+      .getByRole('list', { name: 'Matching users' })
+      .getByRole('listitem')
+      .filter({ hasText: email })
+    await line.waitFor()
+    return line
+  }
+
   /** Finds the user by email and adds them; `display` is how the member list names them. */
   async add(email: string, display: string): Promise<void> {
     await this.search.fill(email)
