@@ -233,6 +233,30 @@ describe('SCIM settings and the provisioning log in Chromium', { skip: skip ?? f
     await log.entry.waitFor({ state: 'hidden' })
   })
 
+  it('loads older requests a page at a time', async () => {
+    for (let i = 0; i < 50; i++) {
+      assert.equal((await scim(issued.baseUrl, issued.token, 'GET', '/Users')).status, 200)
+    }
+    const log = new ProvisioningLogPage(admin.page)
+    const olderButton = admin.page.getByRole('button', { name: 'Load older requests' })
+    await log.open(rollcall.url)
+    // 54 requests so far: the newest 50, then the rest on demand.
+    for (let i = 0; i < 20 && !(await olderButton.isVisible()); i++) {
+      await admin.page.waitForTimeout(150)
+      await log.open(rollcall.url)
+    }
+    assert.equal(await log.rows().count(), 50)
+    await olderButton.click()
+    await olderButton.waitFor({ state: 'detached' })
+    const rows = await log.rows().allInnerTexts()
+    assert.ok(rows.length >= 54 && rows.length < 100, `${rows.length} rows`)
+    assert.match(rows.at(-1) ?? '', /Create User[\s\S]*Succeeded\s+201/)
+    assert.equal(
+      new Set(await log.rows().evaluateAll((r) => r.map((e) => e.getAttribute('data-entry')))).size,
+      rows.length,
+    )
+  })
+
   it('shows the admin API reference at /api/docs under its Content-Security-Policy', async () => {
     const page = await admin.context.newPage()
     const errors: string[] = []
