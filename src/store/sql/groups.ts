@@ -1,6 +1,6 @@
 // The groups table (identified by name, G1) seen from one tenant; members live in members.ts.
 import { normaliseName } from '../../domain/directory-rules.ts'
-import type { GroupId, TenantId } from '../../domain/ids.ts'
+import type { GroupId, TenantId, UserId } from '../../domain/ids.ts'
 import type { Origin } from '../../domain/types.ts'
 import type { GroupRecord, GroupRepository, GroupWrite, ListQuery, Page } from '../store.ts'
 import { groupColumnsOf, toGroup } from './columns.ts'
@@ -88,10 +88,11 @@ export class SqlGroups implements GroupRepository {
       .execute()
   }
 
-  async delete(id: GroupId): Promise<boolean> {
+  async delete(id: GroupId, roleChanges?: UserId[]): Promise<boolean> {
     // A rule of the group goes first, so that its members' roles are recomputed without it while
     // they are still its members (one UPDATE).
-    await deleteRoleRule(this.ctx.db, this.tenantId, id)
+    const changed = await deleteRoleRule(this.ctx.db, this.tenantId, id)
+    if (changed) roleChanges?.push(...changed)
     // Memberships of the group go with it (foreign key cascade); it also leaves other groups.
     await this.ctx.db
       .deleteFrom('group_members')
