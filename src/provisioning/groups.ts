@@ -3,7 +3,9 @@
 // extension (G6). Member changes cost O(changed members): they are row inserts and deletes,
 // never a read-modify-write of a member list.
 import { isDeepStrictEqual } from 'node:util'
-import { asGroupId, asMemberId, newGroupId, type GroupId } from '../domain/ids.ts'
+import { asGroupId, asMemberId, newGroupId, type GroupId, type UserId } from '../domain/ids.ts'
+import { groupChangeEvents, groupEvent } from '../events/data.ts'
+import { recording, type EventBatch } from '../events/record.ts'
 import { ScimError } from '../scim/errors.ts'
 import { valueFilterPredicate } from '../scim/filter/evaluate.ts'
 import { applyPatch, type MemberOperation } from '../scim/patch/apply-patch.ts'
@@ -13,6 +15,7 @@ import {
   UniqueViolation,
   type GroupRecord,
   type ListQuery,
+  type MemberChange,
   type MemberRecord,
   type MemberReference,
   type Page,
@@ -78,10 +81,14 @@ const MAX_SCANNED_MEMBERS = 200_000
 /** Carries out member operations in order (RFC 7644 §3.5.2), touching only SCIM-origin rows. */
 async function applyMemberOperations(
   tenantStore: TenantStore,
-  groupId: GroupId,
+  group: Pick<GroupRecord, 'id' | 'displayName'>,
   operations: readonly MemberOperation[],
   at: string,
+  events: EventBatch,
 ): Promise<void> {
+  const groupId = group.id
+  const added = (change: MemberChange) => events.members('group.member_added', group, change)
+  const removed = (change: MemberChange) => events.members('group.member_removed', group, change)
   // The group's SCIM members, read once for a run of removeWhere operations.
   let scimMembers: MemberRecord[] | undefined
   let scanned = 0
@@ -89,29 +96,33 @@ async function applyMemberOperations(
     if (op.kind !== 'removeWhere') scimMembers = undefined
     switch (op.kind) {
       case 'add':
-        await tenantStore.members.upsert(
-          groupId,
-          await resolveMembers(tenantStore, groupId, op.members),
-          'SCIM',
-          at,
+        added(
+          await tenantStore.members.upsert(
+            groupId,
+            await resolveMembers(tenantStore, groupId, op.members),
+            'SCIM',
+            at,
+          ),
         )
         break
       case 'replace': {
         const refs = await resolveMembers(tenantStore, groupId, op.members)
-        await tenantStore.members.removeExcept(
-          groupId,
-          refs.map((r) => r.id),
-          'SCIM',
+        removed(
+          await tenantStore.members.removeExcept(
+            groupId,
+            refs.map((r) => r.id),
+            'SCIM',
+          ),
         )
-        await tenantStore.members.upsert(groupId, refs, 'SCIM', at)
+        added(await tenantStore.members.upsert(groupId, refs, 'SCIM', at))
         break
       }
       case 'remove':
-        await tenantStore.members.remove(groupId, op.values.map(asMemberId), 'SCIM')
+        removed(await tenantStore.members.remove(groupId, op.values.map(asMemberId), 'SCIM'))
         break
       case 'removeAll':
         // G5: SCIM never removes INTERNAL memberships.
-        await tenantStore.members.removeExcept(groupId, [], 'SCIM')
+        removed(await tenantStore.members.removeExcept(groupId, [], 'SCIM'))
         break
       case 'removeWhere': {
         // A filter other than value equality (e.g. members[type eq "Group"]): evaluate it over
@@ -136,7 +147,7 @@ async function applyMemberOperations(
             .filter((m) => matches({ value: m.memberId, type: m.memberType, display: m.display }))
             .map((m) => m.memberId),
         )
-        await tenantStore.members.remove(groupId, [...doomed], 'SCIM')
+        removed(await tenantStore.members.remove(groupId, [...doomed], 'SCIM'))
         scimMembers = scimMembers.filter((m) => !doomed.has(m.memberId))
         break
       }
@@ -153,36 +164,43 @@ export async function createGroup(ctx: ProvisioningContext, body: unknown): Prom
   const write = groupWriteOf(normalized.doc)
   return withUniqueness(write.displayName, () =>
     retryOnConflict(() =>
-      ctx.store.transaction(async (store) => {
-        const tenantStore = store.forTenant(ctx.tenant.id)
-        const at = RFC3339_NOW()
-        const existing = await tenantStore.groups.getByName(write.displayName)
-        let group: GroupRecord
-        if (existing === undefined) {
-          group = await tenantStore.groups.insert(newGroupId(), write, 'SCIM', at)
-        } else if (existing.origin === 'INTERNAL') {
-          const converted = await tenantStore.groups.update(
-            existing.id,
-            existing.version,
-            write,
-            at,
-            {
-              origin: 'SCIM',
-            },
-          )
-          if (!converted) throw new VersionConflict()
-          group = converted
-        } else {
-          throw ScimError.uniqueness(
-            `A group named "${write.displayName}" already exists in this tenant (id ${existing.id}).`,
-          )
-        }
-        if (normalized.members && normalized.members.length > 0) {
-          const refs = await resolveMembers(tenantStore, group.id, normalized.members)
-          await tenantStore.members.upsert(group.id, refs, 'SCIM', at)
-        }
-        return group
-      }),
+      ctx.store.transaction((store) =>
+        recording(store, ctx.tenant.id, async (events) => {
+          const tenantStore = store.forTenant(ctx.tenant.id)
+          const at = RFC3339_NOW()
+          const existing = await tenantStore.groups.getByName(write.displayName)
+          let group: GroupRecord
+          if (existing === undefined) {
+            group = await tenantStore.groups.insert(newGroupId(), write, 'SCIM', at)
+          } else if (existing.origin === 'INTERNAL') {
+            const converted = await tenantStore.groups.update(
+              existing.id,
+              existing.version,
+              write,
+              at,
+              {
+                origin: 'SCIM',
+              },
+            )
+            if (!converted) throw new VersionConflict()
+            group = converted
+          } else {
+            throw ScimError.uniqueness(
+              `A group named "${write.displayName}" already exists in this tenant (id ${existing.id}).`,
+            )
+          }
+          events.add(...groupChangeEvents(existing, group))
+          if (normalized.members && normalized.members.length > 0) {
+            const refs = await resolveMembers(tenantStore, group.id, normalized.members)
+            events.members(
+              'group.member_added',
+              group,
+              await tenantStore.members.upsert(group.id, refs, 'SCIM', at),
+            )
+          }
+          return group
+        }),
+      ),
     ),
   )
 }
@@ -215,26 +233,30 @@ export async function replaceGroup(
   const write = groupWriteOf(normalized.doc)
   return withUniqueness(write.displayName, () =>
     retryOnConflict(() =>
-      ctx.store.transaction(async (store) => {
-        const tenantStore = store.forTenant(ctx.tenant.id)
-        const existing = await tenantStore.groups.get(groupId)
-        if (!existing) throw ScimError.notFound('Group', id)
-        checkIfMatch(ifMatch, existing.version)
-        const at = RFC3339_NOW()
-        const updated = await tenantStore.groups.update(groupId, existing.version, write, at, {
-          origin: 'SCIM',
-        })
-        if (!updated) throw new VersionConflict()
-        if (normalized.members !== undefined) {
-          await applyMemberOperations(
-            tenantStore,
-            groupId,
-            [{ kind: 'replace', members: [...normalized.members] }],
-            at,
-          )
-        }
-        return updated
-      }),
+      ctx.store.transaction((store) =>
+        recording(store, ctx.tenant.id, async (events) => {
+          const tenantStore = store.forTenant(ctx.tenant.id)
+          const existing = await tenantStore.groups.get(groupId)
+          if (!existing) throw ScimError.notFound('Group', id)
+          checkIfMatch(ifMatch, existing.version)
+          const at = RFC3339_NOW()
+          const updated = await tenantStore.groups.update(groupId, existing.version, write, at, {
+            origin: 'SCIM',
+          })
+          if (!updated) throw new VersionConflict()
+          events.add(...groupChangeEvents(existing, updated))
+          if (normalized.members !== undefined) {
+            await applyMemberOperations(
+              tenantStore,
+              updated,
+              [{ kind: 'replace', members: [...normalized.members] }],
+              at,
+              events,
+            )
+          }
+          return updated
+        }),
+      ),
     ),
   )
 }
@@ -248,31 +270,34 @@ export async function patchGroup(
 ): Promise<GroupRecord> {
   const groupId = asGroupId(id)
   return retryOnConflict(() =>
-    ctx.store.transaction(async (store) => {
-      const tenantStore = store.forTenant(ctx.tenant.id)
-      const existing = await tenantStore.groups.get(groupId)
-      if (!existing) throw ScimError.notFound('Group', id)
-      checkIfMatch(ifMatch, existing.version)
-      const result = applyPatch(body, existing.doc, GROUP_RESOURCE_TYPE, ctx.quirks)
-      const at = RFC3339_NOW()
-      let group = existing
-      const docChanged = result.changed && !isDeepStrictEqual(result.doc, existing.doc)
-      if (docChanged || (result.changed && existing.origin !== 'SCIM')) {
-        const write = groupWriteOf(result.doc)
-        const updated = await withUniqueness(write.displayName, () =>
-          tenantStore.groups.update(groupId, existing.version, write, at, { origin: 'SCIM' }),
-        )
-        if (!updated) throw new VersionConflict()
-        group = updated
-      }
-      if (result.memberOps.length > 0) {
-        await applyMemberOperations(tenantStore, groupId, result.memberOps, at)
-        if (group === existing) await tenantStore.groups.touch(groupId, at)
-        // The version moved on; re-read so the response carries the right meta.
-        group = (await tenantStore.groups.get(groupId)) ?? group
-      }
-      return group
-    }),
+    ctx.store.transaction((store) =>
+      recording(store, ctx.tenant.id, async (events) => {
+        const tenantStore = store.forTenant(ctx.tenant.id)
+        const existing = await tenantStore.groups.get(groupId)
+        if (!existing) throw ScimError.notFound('Group', id)
+        checkIfMatch(ifMatch, existing.version)
+        const result = applyPatch(body, existing.doc, GROUP_RESOURCE_TYPE, ctx.quirks)
+        const at = RFC3339_NOW()
+        let group = existing
+        const docChanged = result.changed && !isDeepStrictEqual(result.doc, existing.doc)
+        if (docChanged || (result.changed && existing.origin !== 'SCIM')) {
+          const write = groupWriteOf(result.doc)
+          const updated = await withUniqueness(write.displayName, () =>
+            tenantStore.groups.update(groupId, existing.version, write, at, { origin: 'SCIM' }),
+          )
+          if (!updated) throw new VersionConflict()
+          group = updated
+          events.add(...groupChangeEvents(existing, updated))
+        }
+        if (result.memberOps.length > 0) {
+          await applyMemberOperations(tenantStore, group, result.memberOps, at, events)
+          if (group === existing) await tenantStore.groups.touch(groupId, at)
+          // The version moved on; re-read so the response carries the right meta.
+          group = (await tenantStore.groups.get(groupId)) ?? group
+        }
+        return group
+      }),
+    ),
   )
 }
 
@@ -283,8 +308,14 @@ export async function deleteGroup(
   ifMatch: string | undefined,
 ): Promise<void> {
   const groupId = asGroupId(id)
-  await deleteChecked(ctx, 'Group', id, ifMatch, (tenantStore) => ({
+  await deleteChecked<GroupRecord>(ctx, 'Group', id, ifMatch, (tenantStore) => ({
     get: () => tenantStore.groups.get(groupId),
-    remove: () => tenantStore.groups.delete(groupId),
+    remove: async (existing, events) => {
+      // Its memberships end with it (group.deleted says so); a role rule's members may lose a role.
+      const roleChanges: UserId[] = []
+      if (!(await tenantStore.groups.delete(groupId, roleChanges))) return false
+      events.add(groupEvent('group.deleted', existing)).rolesChanged(roleChanges)
+      return true
+    },
   }))
 }
