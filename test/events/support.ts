@@ -21,8 +21,10 @@ export async function eventsOf(
   after = 0,
 ): Promise<EventBody[]> {
   const out: EventBody[] = []
-  for (let cursor = after; ; ) {
-    const page = await h.store.forTenant(tenant.tenant.id).events.after({ after: cursor, limit: 1000 })
+  for (let cursor = after; ;) {
+    const page = await h.store
+      .forTenant(tenant.tenant.id)
+      .events.after({ after: cursor, limit: 1000 })
     if (page.length === 0) return out
     for (const e of page) out.push({ ...(JSON.parse(e.body) as EventBody), position: e.position })
     cursor = page[page.length - 1]!.position
