@@ -125,6 +125,7 @@ const TENANT: Record<string, Calls<never>> = {
   },
   groups: {
     get: (r: TenantStore['groups']) => r.get(group),
+    getMany: (r: TenantStore['groups']) => r.getMany([group]),
     getByName: (r: TenantStore['groups']) => r.getByName('Ops'),
     list: (r: TenantStore['groups']) => r.list(query),
     insert: (r: TenantStore['groups']) => r.insert(group, groupWrite, 'SCIM', AT),

@@ -26,6 +26,8 @@ export interface GroupWrite {
 export interface GroupRepository {
   get(id: GroupId): Promise<GroupRecord | undefined>
   /** The group whose displayName equals this one case-insensitively (G1). */
+  /** The tenant's groups among these ids (in chunks; the caller bounds how many at once). */
+  getMany(ids: readonly GroupId[]): Promise<GroupRecord[]>
   getByName(displayName: string): Promise<GroupRecord | undefined>
   /** Like the users' list. */
   list(query: ListQuery): Promise<Page<GroupRecord>>

@@ -3,6 +3,7 @@ import { normaliseName } from '../../domain/directory-rules.ts'
 import type { GroupId, TenantId, UserId } from '../../domain/ids.ts'
 import type { Origin } from '../../domain/types.ts'
 import type { GroupRecord, GroupRepository, GroupWrite, ListQuery, Page } from '../store.ts'
+import { chunks } from './chunks.ts'
 import { groupColumnsOf, toGroup } from './columns.ts'
 import type { SqlContext } from './context.ts'
 import { listPage } from './listing.ts'
@@ -23,6 +24,22 @@ export class SqlGroups implements GroupRepository {
       .where('id', '=', id)
       .executeTakeFirst()
     return row && toGroup(row)
+  }
+
+  async getMany(ids: readonly GroupId[]): Promise<GroupRecord[]> {
+    const out: GroupRecord[] = []
+    for (const part of chunks([...new Set(ids)])) {
+      if (part.length === 0) continue
+      const rows = await this.ctx.reader
+        .selectFrom('groups')
+        .selectAll()
+        .where('tenant_id', '=', this.tenantId)
+        .where('id', 'in', part)
+        .orderBy('id')
+        .execute()
+      out.push(...rows.map(toGroup))
+    }
+    return out
   }
 
   async getByName(displayName: string): Promise<GroupRecord | undefined> {
