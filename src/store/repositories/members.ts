@@ -58,9 +58,5 @@ export interface MemberRepository {
   /** Removes these members, but only those of the given origin (G5). */
   remove(groupId: GroupId, memberIds: readonly MemberId[], origin: Origin): Promise<MemberChange>
   /** Removes every member of the given origin except `keep` (a SCIM replace of members, G5). */
-  removeExcept(
-    groupId: GroupId,
-    keep: readonly MemberId[],
-    origin: Origin,
-  ): Promise<MemberChange>
+  removeExcept(groupId: GroupId, keep: readonly MemberId[], origin: Origin): Promise<MemberChange>
 }
