@@ -60,6 +60,7 @@ const envSchema = z.object({
     )
     .optional(),
   DOMAIN_VERIFICATION_TIMEOUT_SECONDS: positiveInt.max(60).default(5),
+  EVENT_RETENTION_DAYS: positiveInt.max(3650).default(30),
 })
 
 export type LogLevel = (typeof logLevels)[number]
@@ -128,6 +129,10 @@ export interface Config {
      * (refused by default: the issuer URL is the tenant's input), and http:// for loopback ones.
      */
     readonly allowPrivateIssuers: boolean
+  }
+  readonly events: {
+    /** Events older than this are pruned (feeds and webhooks can replay this far back). */
+    readonly retentionDays: number
   }
 }
 
@@ -209,6 +214,7 @@ export function loadConfig(
       maxDelaySeconds: e.LOGIN_MAX_DELAY_SECONDS,
     }),
     sso: Object.freeze({ allowPrivateIssuers: e.SSO_ALLOW_PRIVATE_ISSUERS === 'true' }),
+    events: Object.freeze({ retentionDays: e.EVENT_RETENTION_DAYS }),
   })
 }
 

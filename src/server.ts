@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   const log = new ProvisioningLogWriter(runtime.store, {
     retentionDays: config.provisioningLog.retentionDays,
     maxRowsPerTenant: config.provisioningLog.maxRowsPerTenant,
+    eventRetentionDays: config.events.retentionDays,
     onError: (error) => app.log.error({ err: error }, 'provisioning log write failed'),
   })
   const app = await buildApp(config, {

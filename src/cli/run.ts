@@ -16,6 +16,7 @@ import {
   type CommandIo,
 } from './command.ts'
 import { COMMANDS } from './commands/index.ts'
+import { runWithEventContext } from '../events/context.ts'
 
 function version(): string {
   const manifest = readFileSync(new URL('../../package.json', import.meta.url), 'utf8')
@@ -108,7 +109,10 @@ export async function runCli(
   const runtime = await openRuntime(config, (message) => io.err(message))
   try {
     const publicUrl = await publicUrlFor(runtime, command, io, (env.PUBLIC_URL ?? '') !== '')
-    await command.run({ runtime, publicUrl, io, json: parsed.json }, parsed.input)
+    // The operator at the console: the actor of every event the command records.
+    await runWithEventContext({ actor: { type: 'operator' }, requestId: null }, () =>
+      command.run({ runtime, publicUrl, io, json: parsed.json }, parsed.input),
+    )
     return 0
   } catch (error) {
     if (error instanceof AppError) {

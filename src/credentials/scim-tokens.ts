@@ -17,6 +17,8 @@ import { AppError } from '../errors.ts'
 import { hasVerifiedConnection } from '../sso/connections.ts'
 import type { Store } from '../store/store.ts'
 import type { SecretBox } from './secret-box.ts'
+import { scimTokenEvent } from '../events/data.ts'
+import { appendEvents } from '../events/record.ts'
 
 const ALGORITHM = 'EdDSA'
 const AUDIENCE = 'rollcall:scim'
@@ -106,7 +108,7 @@ export async function issueScimToken(
     .setJti(tokenId)
     .setIssuedAt()
     .sign(key.privateKey)
-  await store.forTenant(tenant.id).scim.setToken(tokenId, new Date().toISOString())
+  await replaceToken(store, tenant, tokenId, new Date())
   return { token, tokenId, baseUrl: `${publicUrl}/scim/v2/${tenant.slug}` }
 }
 
@@ -116,7 +118,25 @@ export async function revokeScimToken(
   tenant: Tenant,
   now: Date = new Date(),
 ): Promise<void> {
-  await store.forTenant(tenant.id).scim.setToken(null, now.toISOString())
+  await replaceToken(store, tenant, null, now)
+}
+
+/** Makes `tokenId` the tenant's token (null: none), recording the revoked and the issued one. */
+async function replaceToken(
+  store: Store,
+  tenant: Tenant,
+  tokenId: string | null,
+  now: Date,
+): Promise<void> {
+  const at = now.toISOString()
+  await store.transaction(async (tx) => {
+    const previous = (await tx.tenants.getById(tenant.id))?.scimTokenId ?? null
+    await tx.forTenant(tenant.id).scim.setToken(tokenId, at)
+    await appendEvents(tx, tenant.id, [
+      ...(previous !== null ? [scimTokenEvent('scim_token.revoked', previous, at)] : []),
+      ...(tokenId !== null ? [scimTokenEvent('scim_token.issued', tokenId, at)] : []),
+    ])
+  })
 }
 
 export type TokenCheck =

@@ -8,6 +8,7 @@ import { AppError } from '../errors.ts'
 import type { Filter } from '../scim/filter/ast.ts'
 import type { GroupRecord, MemberRecord, Store } from '../store/store.ts'
 import { createInternalGroup } from './internal.ts'
+import { EventBatch } from '../events/record.ts'
 
 /** The most groups one page of the admin's list holds. */
 export const MAX_GROUP_LIST_LIMIT = 200
@@ -148,10 +149,15 @@ export async function addInternalMember(
       throw AppError.conflict(`${user.userName} is already a member of ${group.displayName}.`)
     }
     const at = new Date().toISOString()
-    await tenantStore.members.upsert(group.id, [{ id: user.id, type: 'User' }], 'INTERNAL', at, {
-      keepExisting: true,
-    })
+    const change = await tenantStore.members.upsert(
+      group.id,
+      [{ id: user.id, type: 'User' }],
+      'INTERNAL',
+      at,
+      { keepExisting: true },
+    )
     await tenantStore.groups.touch(group.id, at)
+    await new EventBatch(tenant.id).members('group.member_added', group, change).flush(tx)
   })
 }
 
@@ -172,10 +178,11 @@ export async function removeInternalMember(
     }
     const tenantStore = tx.forTenant(tenant.id)
     // Only an INTERNAL membership goes (G5's rule, the other way round); one still there is SCIM's.
-    await tenantStore.members.remove(group.id, [id], 'INTERNAL')
+    const change = await tenantStore.members.remove(group.id, [id], 'INTERNAL')
     if (await isMember(tx, tenant, group.id, id)) {
       throw AppError.scimControlled(memberRemovalRefusal('SCIM') ?? '')
     }
     await tenantStore.groups.touch(group.id, new Date().toISOString())
+    await new EventBatch(tenant.id).members('group.member_removed', group, change).flush(tx)
   })
 }

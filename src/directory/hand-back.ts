@@ -2,7 +2,10 @@
 // memberships are released to INTERNAL, so its admins manage them again (D8, G4 no longer bind).
 // Refused while a SCIM token is valid: the IdP would take them back on its next cycle.
 import type { Tenant } from '../domain/types.ts'
+import type { GroupId, UserId } from '../domain/ids.ts'
 import { AppError } from '../errors.ts'
+import { groupEvent, userEvent } from '../events/data.ts'
+import { EventBatch } from '../events/record.ts'
 import {
   NOT_A_REQUEST,
   type ReleasedCounts,
@@ -13,6 +16,7 @@ import {
 /** Rows released per transaction: a small tenant is one transaction. */
 export const HAND_BACK_CHUNK = 5000
 const SAMPLE_SIZE = 5
+const EVENT_CHUNK = 500
 
 export interface HandBackPreview extends ScimControlledSummary {
   readonly scimEnabled: boolean
@@ -48,7 +52,25 @@ export async function handBack(
       const current = await tx.tenants.getById(tenant.id)
       if (!current) throw AppError.notFound(`The tenant ${tenant.slug} no longer exists.`)
       if (current.scimTokenId !== null) throw AppError.conflict(SCIM_ENABLED_DETAIL)
-      return tx.forTenant(tenant.id).origins.releaseToInternal(chunkSize, new Date().toISOString())
+      const tenantStore = tx.forTenant(tenant.id)
+      const ids = { userIds: [] as UserId[], groupIds: [] as GroupId[] }
+      const counts = await tenantStore.origins.releaseToInternal(
+        chunkSize,
+        new Date().toISOString(),
+        ids,
+      )
+      // Their origin is part of what the app sees: each released user and group is updated.
+      const events = new EventBatch(tenant.id)
+      for (let i = 0; i < ids.userIds.length; i += EVENT_CHUNK) {
+        const users = await tenantStore.users.getMany(ids.userIds.slice(i, i + EVENT_CHUNK))
+        events.add(...users.map((u) => userEvent('user.updated', u)))
+      }
+      for (let i = 0; i < ids.groupIds.length; i += EVENT_CHUNK) {
+        const groups = await tenantStore.groups.getMany(ids.groupIds.slice(i, i + EVENT_CHUNK))
+        events.add(...groups.map((g) => groupEvent('group.updated', g)))
+      }
+      await events.flush(tx)
+      return counts
     })
     total.users += released.users
     total.groups += released.groups

@@ -4,6 +4,8 @@ import { emailIdentityOf } from '../domain/directory-rules.ts'
 import { newGroupId, newUserId, type UserId } from '../domain/ids.ts'
 import { BUILT_IN_ROLES, type Tenant } from '../domain/types.ts'
 import { AppError } from '../errors.ts'
+import { groupEvent, userChangeEvents, userEvent } from '../events/data.ts'
+import { appendEvents, EventBatch } from '../events/record.ts'
 import type { GroupRecord, MemberRecord, Store, UserRecord } from '../store/store.ts'
 import { UniqueViolation } from '../store/store.ts'
 
@@ -48,7 +50,7 @@ export async function addInternalUser(
       active: true,
       ...(input.displayName ? { displayName: input.displayName } : {}),
     }
-    return tenantStore.users.insert(
+    const user = await tenantStore.users.insert(
       userId,
       {
         userName: input.email,
@@ -61,6 +63,8 @@ export async function addInternalUser(
       { origin: 'INTERNAL', role },
       at,
     )
+    await appendEvents(tx, tenant.id, [userEvent('user.created', user)])
+    return user
   })
 }
 
@@ -87,7 +91,13 @@ export async function createInternalGroup(
         if (id === undefined) throw AppError.notFound(`${email} is not a member of ${tenant.slug}.`)
         members.push({ id, type: 'User' as const })
       }
-      await tenantStore.members.upsert(group.id, members, 'INTERNAL', at, { keepExisting: true })
+      const change = await tenantStore.members.upsert(group.id, members, 'INTERNAL', at, {
+        keepExisting: true,
+      })
+      await new EventBatch(tenant.id)
+        .add(groupEvent('group.created', group))
+        .members('group.member_added', group, change)
+        .flush(tx)
       return group
     })
   } catch (error) {
@@ -124,9 +134,13 @@ export async function ensureAdmin(
   if (emailNorm === undefined) throw AppError.invalidRequest(`"${email}" is not an email address.`)
   const identity = await store.forTenant(tenant.id).users.identityByEmail(emailNorm)
   if (identity?.inThisTenant) {
-    const user = await store
-      .forTenant(tenant.id)
-      .users.setRole(identity.userId, 'Admin', new Date().toISOString())
+    const user = await store.transaction(async (tx) => {
+      const users = tx.forTenant(tenant.id).users
+      const before = await users.get(identity.userId)
+      const updated = await users.setRole(identity.userId, 'Admin', new Date().toISOString())
+      if (before && updated) await appendEvents(tx, tenant.id, userChangeEvents(before, updated))
+      return updated
+    })
     if (!user)
       throw AppError.conflict(`${email} is no longer a member of ${tenant.slug}; try again.`)
     return { user, promoted: true }

@@ -1,7 +1,7 @@
 // Group → role rules for a tenant's admins (SPEC §1 D4, §5 Roles): list, create, delete, and a
 // member's role with where it comes from ("Editor, via group Engineering"). The store recomputes
 // the affected members' roles in the same transaction (store/sql/role-rules.ts).
-import { asGroupId, asUserId } from '../domain/ids.ts'
+import { asGroupId, asUserId, type UserId } from '../domain/ids.ts'
 import {
   effectiveRole,
   isRuleRole,
@@ -11,6 +11,7 @@ import {
 import { BUILT_IN_ROLES, type Tenant } from '../domain/types.ts'
 import { AppError } from '../errors.ts'
 import type { RoleRuleRecord, Store } from '../store/store.ts'
+import { EventBatch } from '../events/record.ts'
 
 export async function listRoleRules(store: Store, tenant: Tenant): Promise<RoleRuleRecord[]> {
   return store.forTenant(tenant.id).roleRules.list()
@@ -33,7 +34,13 @@ export async function createRoleRule(
     const tenantStore = tx.forTenant(tenant.id)
     const group = await tenantStore.groups.get(groupId)
     if (!group) throw AppError.notFound(`No group with id "${input.groupId}" in ${tenant.slug}.`)
-    const created = await tenantStore.roleRules.create(groupId, role, new Date().toISOString())
+    const roleChanges: UserId[] = []
+    const created = await tenantStore.roleRules.create(
+      groupId,
+      role,
+      new Date().toISOString(),
+      roleChanges,
+    )
     if (!created) {
       const existing = await tenantStore.roleRules.get(groupId)
       throw AppError.conflict(
@@ -41,14 +48,20 @@ export async function createRoleRule(
           'Delete that rule first to give another role.',
       )
     }
+    await new EventBatch(tenant.id).rolesChanged(roleChanges).flush(tx)
     return created
   })
 }
 
 export async function deleteRoleRule(store: Store, tenant: Tenant, groupId: string): Promise<void> {
-  const deleted = await store.transaction((tx) =>
-    tx.forTenant(tenant.id).roleRules.delete(asGroupId(groupId)),
-  )
+  const deleted = await store.transaction(async (tx) => {
+    const roleChanges: UserId[] = []
+    if (!(await tx.forTenant(tenant.id).roleRules.delete(asGroupId(groupId), roleChanges))) {
+      return false
+    }
+    await new EventBatch(tenant.id).rolesChanged(roleChanges).flush(tx)
+    return true
+  })
   if (!deleted)
     throw AppError.notFound(`No role rule for the group "${groupId}" in ${tenant.slug}.`)
 }

@@ -8,6 +8,8 @@ import { domainOfEmail, ownershipOf } from '../domain/domains.ts'
 import { asUserId, type UserId } from '../domain/ids.ts'
 import { BUILT_IN_ROLES, type Origin, type Tenant } from '../domain/types.ts'
 import { AppError } from '../errors.ts'
+import { userChangeEvents, userEvent } from '../events/data.ts'
+import { appendEvents } from '../events/record.ts'
 import { issueSetPasswordLink } from '../sessions/local-login.ts'
 import { userWriteOf } from '../store/sql/columns.ts'
 import type { Store, UserRecord } from '../store/store.ts'
@@ -187,11 +189,15 @@ export async function setUserRole(
   const user = await getUser(store, tenant, id)
   const refusal = role === user.role ? undefined : refusalOf(user, actor, 'role')
   if (refusal !== undefined) throw AppError.forbidden(refusal)
-  const updated = await store
-    .forTenant(tenant.id)
-    .users.setRole(user.id, role, new Date().toISOString())
-  if (!updated) throw notFound(id)
-  return updated
+  return store.transaction(async (tx) => {
+    const updated = await tx
+      .forTenant(tenant.id)
+      .users.setRole(user.id, role, new Date().toISOString())
+    if (!updated) throw notFound(id)
+    // The effective role may stay (a group rule gives a higher one): then nothing changed for the app.
+    await appendEvents(tx, tenant.id, userChangeEvents(user, updated))
+    return updated
+  })
 }
 
 /**
@@ -220,6 +226,7 @@ export async function setUserActive(
       const updated = await users.update(user.id, user.version, write, new Date().toISOString())
       if (updated) {
         if (!isActive) await tx.forTenant(tenant.id).sessions.deleteOf(user.id)
+        await appendEvents(tx, tenant.id, userChangeEvents(user, updated))
         return updated
       }
     }
@@ -245,5 +252,6 @@ export async function deleteUser(
     if (own !== undefined) throw AppError.forbidden(own)
     // Its sessions go with the membership (foreign key cascade).
     if (!(await tx.forTenant(tenant.id).users.delete(user.id))) throw notFound(id)
+    await appendEvents(tx, tenant.id, [userEvent('user.deleted', user)])
   })
 }

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from '../config.ts'
 import type { SigningKey } from '../credentials/scim-tokens.ts'
 import type { SecretBox } from '../credentials/secret-box.ts'
+import { runWithEventContext } from '../events/context.ts'
 import { OidcClients, type OidcClientOptions } from '../sso/clients.ts'
 import type { ProvisioningLogWriter } from '../provisioning/log-writer.ts'
 import type { ScryptParams } from '../provisioning/passwords.ts'
@@ -59,6 +60,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     },
     requestIdHeader: false,
     return503OnClosing: true,
+  })
+
+  // Every request runs in its own event context: the events its changes record carry its
+  // request id, and the actor that its surface's authentication names (setEventActor). A
+  // callback hook, so that the rest of the request (hooks, body parsing, handler) runs inside.
+  app.addHook('onRequest', (request, _reply, done) => {
+    runWithEventContext({ actor: { type: 'system' }, requestId: request.id }, done)
   })
 
   app.addHook('onSend', async (request, reply, payload) => {

@@ -14,6 +14,8 @@ export interface LogWriterOptions {
   readonly unauthenticatedWindowMs?: number
   /** Sources tracked at once; beyond, new ones share one "other sources" bucket per tenant. */
   readonly maxUnauthenticatedSources?: number
+  /** Events (the event log) older than this many days are pruned with the logs; default 30. */
+  readonly eventRetentionDays?: number
   readonly onError: (error: unknown) => void
   /** The clock, for tests. */
   readonly now?: () => number
@@ -182,6 +184,7 @@ export class ProvisioningLogWriter {
       const deleted = await this.store.provisioningLog.prune(before, this.options.maxRowsPerTenant)
       // The sign-in log follows the same retention (by age; its volume is the users' sign-ins).
       await this.store.signInLog.prune(before)
+      await pruneEvents(this.store, this.options.eventRetentionDays ?? 30)
       return deleted
     } catch (error) {
       this.options.onError(error)
@@ -195,6 +198,28 @@ export class ProvisioningLogWriter {
     this.closeUnauthenticatedWindows(true)
     await this.flush()
   }
+}
+
+/** Events deleted per statement: a long backlog never holds the writer (SQLite has one) long. */
+const EVENT_PRUNE_BATCH = 1000
+/** Batches per prune run; the next run continues. */
+const EVENT_PRUNE_MAX_BATCHES = 100
+
+/** Deletes events older than `retentionDays` in batches; returns how many. */
+export async function pruneEvents(
+  store: Store,
+  retentionDays: number,
+  now = Date.now(),
+): Promise<number> {
+  const before = new Date(now - retentionDays * 86_400_000).toISOString()
+  let deleted = 0
+  for (let batch = 0; batch < EVENT_PRUNE_MAX_BATCHES; batch++) {
+    const n = await store.events.deleteOlderThan(before, EVENT_PRUNE_BATCH)
+    deleted += n
+    if (n < EVENT_PRUNE_BATCH) break
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  return deleted
 }
 
 /**

@@ -2,6 +2,8 @@
 // person (allowed by the rules in domain/directory-rules.ts), their memberships in other tenants
 // end here, in the same transaction, and each affected tenant's provisioning log says so (D12).
 import type { TenantId, UserId } from '../domain/ids.ts'
+import { userEvent } from '../events/data.ts'
+import type { EventBatch } from '../events/record.ts'
 import { NOT_A_REQUEST, type Store } from '../store/store.ts'
 import { MEMBERSHIP_ENDED_OPERATION } from './log-writer.ts'
 
@@ -11,14 +13,18 @@ export async function endMembershipsElsewhere(
   userId: UserId,
   email: string,
   at: string,
+  events: EventBatch,
 ): Promise<number> {
   let ended = 0
   for (const other of await store.people.membershipsOf(userId)) {
     if (other.tenantId === tenantId) continue
     const there = store.forTenant(other.tenantId)
     await there.sessions.deleteOf(userId)
-    if (!(await there.users.delete(userId))) continue
+    const member = await there.users.get(userId)
+    if (!member || !(await there.users.delete(userId))) continue
     ended += 1
+    // That tenant's app learns that the person left it.
+    events.addTo(other.tenantId, userEvent('user.deleted', member))
     // The acting tenant is not named: one organisation's directory is not another's business.
     await there.provisioningLog.append([
       {

@@ -1,16 +1,9 @@
 // SCIM /Users operations (RFC 7644 §3.3–3.6) with the ownership rules of SPEC §1: email identity
 // (D1), one tenant per SCIM user (D2, D6), conversion of INTERNAL members (D5), default role (D4).
 // One transaction per write; concurrent writes to one user are serialised by compare-and-set.
-import {
-  decideScimClaim,
-  domainOwnedElsewhereDetail,
-  emailIdentityOf,
-  memberElsewhereDetail,
-  type ScimClaimDecision,
-} from '../domain/directory-rules.ts'
+import { domainOwnedElsewhereDetail, emailIdentityOf } from '../domain/directory-rules.ts'
 import { domainOfEmail, ownershipOf } from '../domain/domains.ts'
-import { asUserId, newUserId, type TenantId } from '../domain/ids.ts'
-import { DEFAULT_SCIM_ROLE } from '../domain/types.ts'
+import { asUserId } from '../domain/ids.ts'
 import { ScimError } from '../scim/errors.ts'
 import { applyPatch } from '../scim/patch/apply-patch.ts'
 import { normalizeResource } from '../scim/resources/normalize.ts'
@@ -25,21 +18,19 @@ import {
   type UserWrite,
 } from '../store/store.ts'
 import { userWriteOf } from '../store/sql/columns.ts'
+import { userChangeEvents, userEvent } from '../events/data.ts'
+import { recording, type EventBatch } from '../events/record.ts'
 import { RFC3339_NOW, type ProvisioningContext } from './context.ts'
 import { endMembershipsElsewhere } from './memberships.ts'
 import { renderUser, type ScimResource } from './render.ts'
+import {
+  claimDecision,
+  claimRefusal,
+  endSessionsIfInactive,
+  insertUser,
+  uniquenessError,
+} from './user-claims.ts'
 import { checkIfMatch, deleteChecked, retryOnConflict, VersionConflict } from './versioning.ts'
-
-function uniquenessError(error: UniqueViolation, userName: string): ScimError {
-  if (error.constraint === 'users_email') {
-    return ScimError.uniqueness(
-      `userName "${userName}" is the email of another user already known to Rollcall. ` +
-        'If it is the same person, send them the login URL of this tenant: signing in there ' +
-        'moves them into this tenant.',
-    )
-  }
-  return ScimError.uniqueness(`A user with userName "${userName}" already exists in this tenant.`)
-}
 
 async function withUniqueness<T>(userName: string, fn: () => Promise<T>): Promise<T> {
   try {
@@ -102,99 +93,15 @@ export async function createUser(ctx: ProvisioningContext, body: unknown): Promi
   const write = await userWriteFromBody(ctx, body, 'create')
   return withUniqueness(write.userName, () =>
     retryOnConflict(() =>
-      ctx.store.transaction(async (store) => {
-        const tenantStore = store.forTenant(ctx.tenant.id)
-        const at = RFC3339_NOW()
-        const emailNorm = emailIdentityOf(write.userName)
-        if (emailNorm === undefined) {
-          // D1: no email identity; the userName is unique within the tenant only.
-          if ((await tenantStore.users.findIdByUserName(write.userName)) !== undefined) {
-            throw uniquenessError(new UniqueViolation('tenant_users_user_name'), write.userName)
-          }
-          const id = newUserId()
-          await tenantStore.users.insertIdentity(id, null, at)
-          return tenantStore.users.insert(
-            id,
-            write,
-            { origin: 'SCIM', role: DEFAULT_SCIM_ROLE },
-            at,
-          )
-        }
-        const decision = await claimDecision(store, ctx.tenant.id, emailNorm)
-        switch (decision.kind) {
-          case 'create': {
-            const id = newUserId()
-            await tenantStore.users.insertIdentity(id, emailNorm, at)
-            return tenantStore.users.insert(
-              id,
-              write,
-              { origin: 'SCIM', role: DEFAULT_SCIM_ROLE },
-              at,
-            )
-          }
-          case 'attach':
-            if (decision.endElsewhere) {
-              await endMembershipsElsewhere(store, ctx.tenant.id, decision.userId, emailNorm, at)
-            }
-            return tenantStore.users.insert(
-              decision.userId,
-              write,
-              { origin: 'SCIM', role: DEFAULT_SCIM_ROLE },
-              at,
-            )
-          case 'convert': {
-            // D5: the INTERNAL member becomes SCIM-controlled; same id, role kept.
-            const existing = await tenantStore.users.get(decision.userId)
-            if (!existing) throw new VersionConflict()
-            if (decision.endElsewhere) {
-              await endMembershipsElsewhere(store, ctx.tenant.id, existing.id, emailNorm, at)
-            }
-            const updated = await tenantStore.users.update(
-              existing.id,
-              existing.version,
-              write,
-              at,
-              {
-                origin: 'SCIM',
-              },
-            )
-            if (!updated) throw new VersionConflict()
-            await endSessionsIfInactive(store, updated)
-            return updated
-          }
-          case 'duplicate':
-            throw ScimError.uniqueness(
-              `A user with userName "${write.userName}" already exists in this tenant (id ${decision.userId}).`,
-            )
-          default:
-            throw claimRefusal(decision, write.userName, emailNorm)
-        }
-      }),
+      ctx.store.transaction((store) =>
+        recording(store, ctx.tenant.id, async (events) => {
+          const created = await insertUser(store, ctx, write, events)
+          events.add(...userChangeEvents(created.before, created.user))
+          return created.user
+        }),
+      ),
     ),
   )
-}
-
-/** D2, D5–D7, D12: what taking SCIM control of this email identity does, in `store`'s view. */
-async function claimDecision(
-  store: Store,
-  tenantId: TenantId,
-  emailNorm: string,
-): Promise<ScimClaimDecision> {
-  const [identity, owner] = await Promise.all([
-    store.forTenant(tenantId).users.identityByEmail(emailNorm),
-    store.domains.owner(domainOfEmail(emailNorm)),
-  ])
-  return decideScimClaim(identity, ownershipOf(owner, tenantId))
-}
-
-function claimRefusal(
-  decision: ScimClaimDecision & { kind: 'memberElsewhere' | 'domainOwnedElsewhere' },
-  userName: string,
-  emailNorm: string,
-): ScimError {
-  return decision.kind === 'domainOwnedElsewhere'
-    ? ScimError.uniqueness(domainOwnedElsewhereDetail(userName, domainOfEmail(emailNorm)))
-    : ScimError.uniqueness(memberElsewhereDetail(userName, decision.domainVerifiedHere))
 }
 
 export async function getUser(ctx: ProvisioningContext, id: string): Promise<UserRecord> {
@@ -220,6 +127,7 @@ async function writeUser(
   ctx: ProvisioningContext,
   existing: UserRecord,
   write: UserWrite,
+  events: EventBatch,
 ): Promise<UserRecord> {
   const tenantStore = store.forTenant(ctx.tenant.id)
   const at = RFC3339_NOW()
@@ -231,7 +139,7 @@ async function writeUser(
       throw claimRefusal(decision, existing.userName, oldEmail)
     }
     if (decision.kind === 'convert' && decision.endElsewhere) {
-      await endMembershipsElsewhere(store, ctx.tenant.id, existing.id, oldEmail, at)
+      await endMembershipsElsewhere(store, ctx.tenant.id, existing.id, oldEmail, at, events)
     }
   }
   const newEmail = emailIdentityOf(write.userName) ?? null
@@ -252,15 +160,10 @@ async function writeUser(
   })
   if (!updated) throw new VersionConflict()
   await endSessionsIfInactive(store, updated)
+  events.add(...userChangeEvents(existing, updated))
   return updated
 }
 
-/** D9: a deactivated user's sessions end in the transaction that deactivates them. */
-async function endSessionsIfInactive(store: Store, user: UserRecord): Promise<void> {
-  if (!user.active) await store.forTenant(user.tenantId).sessions.deleteOf(user.id)
-}
-
-/** PUT /Users/{id} (RFC 7644 §3.5.1). */
 export async function replaceUser(
   ctx: ProvisioningContext,
   id: string,
@@ -270,12 +173,14 @@ export async function replaceUser(
   const write = await userWriteFromBody(ctx, body, 'replace')
   return withUniqueness(write.userName, () =>
     retryOnConflict(() =>
-      ctx.store.transaction(async (store) => {
-        const existing = await store.forTenant(ctx.tenant.id).users.get(asUserId(id))
-        if (!existing) throw ScimError.notFound('User', id)
-        checkIfMatch(ifMatch, existing.version)
-        return writeUser(store, ctx, existing, write)
-      }),
+      ctx.store.transaction((store) =>
+        recording(store, ctx.tenant.id, async (events) => {
+          const existing = await store.forTenant(ctx.tenant.id).users.get(asUserId(id))
+          if (!existing) throw ScimError.notFound('User', id)
+          checkIfMatch(ifMatch, existing.version)
+          return writeUser(store, ctx, existing, write, events)
+        }),
+      ),
     ),
   )
 }
@@ -288,21 +193,23 @@ export async function patchUser(
   ifMatch: string | undefined,
 ): Promise<UserRecord> {
   return retryOnConflict(() =>
-    ctx.store.transaction(async (store) => {
-      const existing = await store.forTenant(ctx.tenant.id).users.get(asUserId(id))
-      if (!existing) throw ScimError.notFound('User', id)
-      checkIfMatch(ifMatch, existing.version)
-      const result = applyPatch(body, existing.doc, USER_RESOURCE_TYPE, ctx.quirks)
-      if (result.memberOps.length > 0) {
-        throw ScimError.invalidPath('members is not an attribute of User')
-      }
-      if (!result.changed && existing.origin === 'SCIM') return existing
-      const write: UserWrite = {
-        ...userWriteOf(result.doc),
-        ...passwordWrite(result.password),
-      }
-      return withUniqueness(write.userName, () => writeUser(store, ctx, existing, write))
-    }),
+    ctx.store.transaction((store) =>
+      recording(store, ctx.tenant.id, async (events) => {
+        const existing = await store.forTenant(ctx.tenant.id).users.get(asUserId(id))
+        if (!existing) throw ScimError.notFound('User', id)
+        checkIfMatch(ifMatch, existing.version)
+        const result = applyPatch(body, existing.doc, USER_RESOURCE_TYPE, ctx.quirks)
+        if (result.memberOps.length > 0) {
+          throw ScimError.invalidPath('members is not an attribute of User')
+        }
+        if (!result.changed && existing.origin === 'SCIM') return existing
+        const write: UserWrite = {
+          ...userWriteOf(result.doc),
+          ...passwordWrite(result.password),
+        }
+        return withUniqueness(write.userName, () => writeUser(store, ctx, existing, write, events))
+      }),
+    ),
   )
 }
 
@@ -313,12 +220,14 @@ export async function deleteUser(
   ifMatch: string | undefined,
 ): Promise<void> {
   const userId = asUserId(id)
-  await deleteChecked(ctx, 'User', id, ifMatch, (tenantStore) => ({
+  await deleteChecked<UserRecord>(ctx, 'User', id, ifMatch, (tenantStore) => ({
     get: () => tenantStore.users.get(userId),
     // D9: the user's sessions end with the membership, in the same transaction.
-    remove: async () => {
+    remove: async (existing, events) => {
       await tenantStore.sessions.deleteOf(userId)
-      return tenantStore.users.delete(userId)
+      if (!(await tenantStore.users.delete(userId))) return false
+      events.add(userEvent('user.deleted', existing))
+      return true
     },
   }))
 }

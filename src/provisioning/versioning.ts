@@ -3,6 +3,7 @@
 import { AppError } from '../errors.ts'
 import { etagListMatches, etagOf } from '../scim/etag.ts'
 import { ScimError } from '../scim/errors.ts'
+import { recording, type EventBatch } from '../events/record.ts'
 import type { Store, TenantStore } from '../store/store.ts'
 import type { ProvisioningContext } from './context.ts'
 
@@ -51,7 +52,7 @@ export async function retryOnConflict<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** DELETE of a user or group (RFC 7644 §3.6), honouring If-Match; 404 when absent. */
-export async function deleteChecked(
+export async function deleteChecked<R extends { version: number }>(
   ctx: ProvisioningContext,
   resourceType: 'User' | 'Group',
   id: string,
@@ -60,17 +61,19 @@ export async function deleteChecked(
     tenantStore: TenantStore,
     store: Store,
   ) => {
-    get(): Promise<{ version: number } | undefined>
-    remove(): Promise<boolean>
+    get(): Promise<R | undefined>
+    /** Deletes `existing`, recording its events in `events`; false when it was gone. */
+    remove(existing: R, events: EventBatch): Promise<boolean>
   },
 ): Promise<void> {
-  await ctx.store.transaction(async (store) => {
-    const { get, remove } = operations(store.forTenant(ctx.tenant.id), store)
-    if (ifMatch !== undefined) {
+  await ctx.store.transaction((store) =>
+    recording(store, ctx.tenant.id, async (events) => {
+      const { get, remove } = operations(store.forTenant(ctx.tenant.id), store)
+      // Read first: the event of the delete carries the resource as it was.
       const existing = await get()
       if (!existing) throw ScimError.notFound(resourceType, id)
-      checkIfMatch(ifMatch, existing.version)
-    }
-    if (!(await remove())) throw ScimError.notFound(resourceType, id)
-  })
+      if (ifMatch !== undefined) checkIfMatch(ifMatch, existing.version)
+      if (!(await remove(existing, events))) throw ScimError.notFound(resourceType, id)
+    }),
+  )
 }

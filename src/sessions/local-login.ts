@@ -19,6 +19,7 @@ import {
 import type { TenantId, UserId } from '../domain/ids.ts'
 import type { Store } from '../store/store.ts'
 import { createSession, type SessionSettings } from './sessions.ts'
+import { signedInEvent } from '../events/data.ts'
 
 export const SET_PASSWORD_TTL_SECONDS = 24 * 3600
 export const MIN_PASSWORD_LENGTH = 12
@@ -177,6 +178,7 @@ export async function signInWithPassword(
     settings.sessions,
     { tenantId: tenant.id, userId: member.id },
     now,
+    [signedInEvent(member, { method: 'local', connectionId: null })],
   )
   await store.forTenant(tenant.id).signInLog.append({
     connectionId: null,

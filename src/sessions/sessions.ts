@@ -5,6 +5,8 @@
 import { hashToken, newSecretToken, secondsAfter } from '../credentials/one-time-tokens.ts'
 import type { TenantId, UserId } from '../domain/ids.ts'
 import type { SessionView, Store } from '../store/store.ts'
+import { appendEvents } from '../events/record.ts'
+import type { EventDraft } from '../events/types.ts'
 
 export const SESSION_COOKIE = 'rollcall_session'
 
@@ -23,20 +25,23 @@ export async function createSession(
   settings: SessionSettings,
   member: { tenantId: TenantId; userId: UserId },
   now: Date = new Date(),
+  /** Events that commit with the session (a local sign-in's user.signed_in). */
+  events: readonly EventDraft[] = [],
 ): Promise<string> {
   const id = newSecretToken()
   const at = now.toISOString()
   // The session row and the membership's last sign-in commit together.
-  await store.transaction((trx) =>
-    trx.forTenant(member.tenantId).sessions.insert({
+  await store.transaction(async (trx) => {
+    await trx.forTenant(member.tenantId).sessions.insert({
       idHash: hashToken(id),
       userId: member.userId,
       createdAt: at,
       lastSeenAt: at,
       idleExpiresAt: secondsAfter(now, settings.idleSeconds),
       absoluteExpiresAt: secondsAfter(now, settings.absoluteSeconds),
-    }),
-  )
+    })
+    await appendEvents(trx, member.tenantId, events)
+  })
   return id
 }
 

@@ -8,7 +8,9 @@ import { newUserId, type UserId } from '../domain/ids.ts'
 import { describeDecision, emailFromClaims, type SignInDecision } from '../domain/sign-in-rules.ts'
 import type { SessionSettings } from '../sessions/sessions.ts'
 import { createSession } from '../sessions/sessions.ts'
-import type { LoginConnectionRecord, Store } from '../store/store.ts'
+import { connectionEvent, signedInEvent, userEvent } from '../events/data.ts'
+import { appendEvents } from '../events/record.ts'
+import type { LoginConnectionRecord, Store, UserRecord } from '../store/store.ts'
 import { decideFor } from './claims.ts'
 import type { SsoDeps } from './login.ts'
 
@@ -161,30 +163,42 @@ async function applySignIn(
       },
       emails: [{ value: email, type: 'work', primary: true }],
     })
+    const signedIn = async (user: UserRecord | undefined, created: boolean) => {
+      if (!user) return
+      const how = { method: 'sso' as const, connectionId: connection.id }
+      await appendEvents(tx, connection.tenantId, [
+        ...(created ? [userEvent('user.created', user)] : []),
+        signedInEvent(user, how),
+      ])
+    }
     switch (decision.kind) {
       case 'refuse':
         return { decision, userId: undefined }
       case 'signIn':
+        await signedIn(await here.users.get(decision.userId), false)
         return { decision, userId: decision.userId }
       // D7: a member here too; the memberships elsewhere stay until SCIM here takes control.
       case 'transfer':
-      case 'join':
-        await here.users.insert(
+      case 'join': {
+        const user = await here.users.insert(
           decision.userId,
           membership(decision.email),
           { origin: 'INTERNAL', role: decision.role },
           at,
         )
+        await signedIn(user, true)
         return { decision, userId: decision.userId }
+      }
       case 'create': {
         const userId = newUserId()
         await here.users.insertIdentity(userId, decision.email, at)
-        await here.users.insert(
+        const user = await here.users.insert(
           userId,
           membership(decision.email),
           { origin: 'INTERNAL', role: decision.role },
           at,
         )
+        await signedIn(user, true)
         return { decision, userId }
       }
     }
@@ -254,13 +268,22 @@ export async function completeAuthorization(
     const found = emailFromClaims(claims, connection.emailClaims)
     const decision = await decideFor(store, connection, claims)
     const verified =
-      (await store
-        .forTenant(connection.tenantId)
-        .connections.update(
-          connection.id,
-          { status: 'verified', verifiedAt: new Date().toISOString() },
-          new Date().toISOString(),
-        )) ?? connection
+      (await store.transaction(async (tx) => {
+        const updated = await tx
+          .forTenant(connection.tenantId)
+          .connections.update(
+            connection.id,
+            { status: 'verified', verifiedAt: new Date().toISOString() },
+            new Date().toISOString(),
+          )
+        // Verifying again what is verified changes nothing an app would act on.
+        if (updated && connection.status !== 'verified') {
+          await appendEvents(tx, connection.tenantId, [
+            connectionEvent('connection.verified', updated),
+          ])
+        }
+        return updated
+      })) ?? connection
     await log('verified', found?.email ?? null, describeDecision(decision))
     return { kind: 'verified', connection: verified, claims, decision }
   }

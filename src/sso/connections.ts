@@ -10,6 +10,8 @@ import { asConnectionId, newConnectionId, type TenantId } from '../domain/ids.ts
 import { parseDomain } from '../domain/domains.ts'
 import { DEFAULT_EMAIL_CLAIMS } from '../domain/sign-in-rules.ts'
 import type { Tenant } from '../domain/types.ts'
+import { connectionEvent } from '../events/data.ts'
+import { appendEvents } from '../events/record.ts'
 import {
   UniqueViolation,
   type ConnectionChanges,
@@ -201,19 +203,23 @@ export async function createConnection(
   const domain = domainOf(input.domain)
   await checkDomainClaim(store, tenant, domain)
   try {
-    return await store.forTenant(tenant.id).connections.create({
-      id: newConnectionId(),
-      name: text(input.name, 'The name', 200),
-      issuer: issuerOf(input.issuer, policy),
-      clientId: text(input.clientId, 'The client ID'),
-      clientSecretEncrypted: box.seal(text(input.clientSecret, 'The client secret', 2000)),
-      domain,
-      status: 'draft',
-      verifiedAt: null,
-      jitEnabled: input.jitEnabled ?? true,
-      emailClaims: emailClaimsOf(input.emailClaims) ?? DEFAULT_EMAIL_CLAIMS,
-      createdAt: at,
-      updatedAt: at,
+    return await store.transaction(async (tx) => {
+      const created = await tx.forTenant(tenant.id).connections.create({
+        id: newConnectionId(),
+        name: text(input.name, 'The name', 200),
+        issuer: issuerOf(input.issuer, policy),
+        clientId: text(input.clientId, 'The client ID'),
+        clientSecretEncrypted: box.seal(text(input.clientSecret, 'The client secret', 2000)),
+        domain,
+        status: 'draft',
+        verifiedAt: null,
+        jitEnabled: input.jitEnabled ?? true,
+        emailClaims: emailClaimsOf(input.emailClaims) ?? DEFAULT_EMAIL_CLAIMS,
+        createdAt: at,
+        updatedAt: at,
+      })
+      await appendEvents(tx, tenant.id, [connectionEvent('connection.created', created)])
+      return created
     })
   } catch (error) {
     if (error instanceof UniqueViolation) throw domainTaken(domain)
@@ -275,11 +281,14 @@ export async function editConnection(
     changes.verifiedAt = null
   }
   try {
-    const updated = await store
-      .forTenant(tenant.id)
-      .connections.update(existing.id, changes, new Date().toISOString())
-    if (!updated) throw notFound(id)
-    return updated
+    return await store.transaction(async (tx) => {
+      const updated = await tx
+        .forTenant(tenant.id)
+        .connections.update(existing.id, changes, new Date().toISOString())
+      if (!updated) throw notFound(id)
+      await appendEvents(tx, tenant.id, [connectionEvent('connection.updated', updated)])
+      return updated
+    })
   } catch (error) {
     if (error instanceof UniqueViolation) throw domainTaken(changes.domain ?? '')
     throw error
@@ -287,7 +296,12 @@ export async function editConnection(
 }
 
 export async function deleteConnection(store: Store, tenant: Tenant, id: string): Promise<void> {
-  if (!(await store.forTenant(tenant.id).connections.delete(asConnectionId(id)))) throw notFound(id)
+  await store.transaction(async (tx) => {
+    const existing = await tx.connections.get(asConnectionId(id))
+    if (!existing || existing.tenantId !== tenant.id) throw notFound(id)
+    if (!(await tx.forTenant(tenant.id).connections.delete(existing.id))) throw notFound(id)
+    await appendEvents(tx, tenant.id, [connectionEvent('connection.deleted', existing)])
+  })
 }
 
 /** `connection verify`: a one-time link, valid 10 minutes, that starts the verification round trip. */

@@ -109,6 +109,7 @@ const query = { sortOrder: 'ascending', startIndex: 1, count: 10 } as const
 const TENANT: Record<string, Calls<never>> = {
   users: {
     get: (r: TenantStore['users']) => r.get(user),
+    getMany: (r: TenantStore['users']) => r.getMany([user]),
     list: (r: TenantStore['users']) => r.list(query),
     search: (r: TenantStore['users']) => r.search({ text: 'ann', limit: 10 }),
     findIdByUserName: (r: TenantStore['users']) => r.findIdByUserName('ann@example.com'),
@@ -124,6 +125,7 @@ const TENANT: Record<string, Calls<never>> = {
   },
   groups: {
     get: (r: TenantStore['groups']) => r.get(group),
+    getMany: (r: TenantStore['groups']) => r.getMany([group]),
     getByName: (r: TenantStore['groups']) => r.getByName('Ops'),
     list: (r: TenantStore['groups']) => r.list(query),
     insert: (r: TenantStore['groups']) => r.insert(group, groupWrite, 'SCIM', AT),

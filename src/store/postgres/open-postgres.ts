@@ -5,6 +5,7 @@ import pg from 'pg'
 import { SqlStore } from '../sql/sql-store.ts'
 import { StoreUnavailable, UniqueViolation } from '../store.ts'
 import { postgresDialect } from './dialect.ts'
+import { listenForEvents } from './event-wake-ups.ts'
 
 // An arbitrary constant that names Rollcall's migration lock.
 const MIGRATION_LOCK_KEY = 7_365_021_901
@@ -79,6 +80,7 @@ export function openPostgresStore(url: string, poolSize = 10): SqlStore {
     connection: new PostgresDialect({ pool }),
     dialect: postgresDialect,
     translateError: translatePostgresError,
+    eventWakeUps: (wake) => listenForEvents(url, wake),
     async withMigrationLock(fn) {
       const client = await pool.connect()
       try {

@@ -1,6 +1,6 @@
 // The groups of one tenant (RFC 7643 §4.2), identified by name (G1); their members are the
 // member repository's.
-import type { GroupId, TenantId } from '../../domain/ids.ts'
+import type { GroupId, TenantId, UserId } from '../../domain/ids.ts'
 import type { Origin } from '../../domain/types.ts'
 import type { ListQuery, Page } from './listing.ts'
 
@@ -26,6 +26,8 @@ export interface GroupWrite {
 export interface GroupRepository {
   get(id: GroupId): Promise<GroupRecord | undefined>
   /** The group whose displayName equals this one case-insensitively (G1). */
+  /** The tenant's groups among these ids (in chunks; the caller bounds how many at once). */
+  getMany(ids: readonly GroupId[]): Promise<GroupRecord[]>
   getByName(displayName: string): Promise<GroupRecord | undefined>
   /** Like the users' list. */
   list(query: ListQuery): Promise<Page<GroupRecord>>
@@ -41,5 +43,6 @@ export interface GroupRepository {
   ): Promise<GroupRecord | undefined>
   /** Bumps version and lastModified after member changes, without reading the group. */
   touch(id: GroupId, at: string): Promise<void>
-  delete(id: GroupId): Promise<boolean>
+  /** Pushes onto `roleChanges` (when given) the members whose role its rule's removal changed. */
+  delete(id: GroupId, roleChanges?: UserId[]): Promise<boolean>
 }

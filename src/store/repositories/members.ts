@@ -21,6 +21,14 @@ export function memberReference(id: string, type: MemberType): MemberReference {
   return type === 'User' ? { id: id as UserId, type } : { id: id as GroupId, type }
 }
 
+/** What a member change did: the memberships that came or went, and whose role that moved. */
+export interface MemberChange {
+  /** Memberships added (upsert) or removed (remove, removeExcept); origin conversions are not. */
+  readonly members: readonly MemberReference[]
+  /** Users whose effective role changed (the group has a role rule). */
+  readonly roleChanged: readonly UserId[]
+}
+
 /** Every change recomputes the roles of the members it touches when the group has a role rule. */
 export interface MemberRepository {
   /** Members with their origin and display name. */
@@ -46,9 +54,9 @@ export interface MemberRepository {
     origin: Origin,
     at: string,
     options?: { keepExisting?: boolean },
-  ): Promise<void>
+  ): Promise<MemberChange>
   /** Removes these members, but only those of the given origin (G5). */
-  remove(groupId: GroupId, memberIds: readonly MemberId[], origin: Origin): Promise<void>
+  remove(groupId: GroupId, memberIds: readonly MemberId[], origin: Origin): Promise<MemberChange>
   /** Removes every member of the given origin except `keep` (a SCIM replace of members, G5). */
-  removeExcept(groupId: GroupId, keep: readonly MemberId[], origin: Origin): Promise<void>
+  removeExcept(groupId: GroupId, keep: readonly MemberId[], origin: Origin): Promise<MemberChange>
 }

@@ -28,6 +28,11 @@ export interface OriginRepository {
    * Turns at most `limit` SCIM-origin rows to INTERNAL: users first, then groups, then
    * memberships; users and groups get a new version. Roles do not change (origin plays no part
    * in them). Returns how many of each changed; fewer than `limit` in all means none is left.
+   * The released users and groups are pushed onto `released` when given (for the event log).
    */
-  releaseToInternal(limit: number, at: string): Promise<ReleasedCounts>
+  releaseToInternal(
+    limit: number,
+    at: string,
+    released?: { userIds: UserId[]; groupIds: GroupId[] },
+  ): Promise<ReleasedCounts>
 }

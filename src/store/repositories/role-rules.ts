@@ -31,11 +31,20 @@ export interface RoleRuleRepository {
   /**
    * Adds the rule of an existing group of this tenant and recomputes the roles of the group's
    * members in one set-based UPDATE. Returns undefined when the group already has a rule (nothing
-   * changes); the caller checks that the group exists.
+   * changes); the caller checks that the group exists. The users whose effective role changed
+   * are pushed onto `roleChanges` when given (the event log records each).
    */
-  create(groupId: GroupId, role: RuleRole, at: string): Promise<RoleRuleRecord | undefined>
-  /** Removes the group's rule and recomputes its members' roles (one UPDATE); false if none. */
-  delete(groupId: GroupId): Promise<boolean>
+  create(
+    groupId: GroupId,
+    role: RuleRole,
+    at: string,
+    roleChanges?: UserId[],
+  ): Promise<RoleRuleRecord | undefined>
+  /**
+   * Removes the group's rule and recomputes its members' roles (one UPDATE); false if none.
+   * The users whose effective role changed are pushed onto `roleChanges` when given.
+   */
+  delete(groupId: GroupId, roleChanges?: UserId[]): Promise<boolean>
   /** The facts behind a member's role, or undefined when the user is not a member here. */
   factsOf(userId: UserId): Promise<MemberRoleFacts | undefined>
 }

@@ -73,6 +73,8 @@ export interface UserSearchPage {
 export interface UserRepository {
   /** The user with this SCIM id that is a member of this tenant, or undefined. */
   get(id: UserId): Promise<UserRecord | undefined>
+  /** The members among these ids (in chunks; the caller bounds how many it asks for at once). */
+  getMany(ids: readonly UserId[]): Promise<UserRecord[]>
   /**
    * Filtered, sorted, paged members of this tenant; the filter runs in SQL.
    * Paging (RFC 7644 §3.4.2.4): without sortBy, rows come in id (creation) order, and a page

@@ -3,10 +3,17 @@
 // after another inside ONE transaction, each in its own savepoint (a failing request rolls back
 // only its own writes), and committed together: one disk flush for the batch. Every caller is
 // answered only after the COMMIT, so an acknowledged write is durable.
+//
+// The drain loop runs in the async context of the request that started it; every request's fn
+// is re-entered in its own caller's context (AsyncLocalStorage.snapshot), or the first request's
+// context (its actor and request id, read by the event log) would leak into the others'.
+import { AsyncLocalStorage } from 'node:async_hooks'
 import type { ControlledTransaction, Kysely } from 'kysely'
 
 interface Pending<S> {
   readonly fn: (store: S) => Promise<unknown>
+  /** Runs a function in the async context of the caller of run(). */
+  readonly inContext: <R>(fn: () => R) => R
   readonly resolve: (value: unknown) => void
   readonly reject: (error: unknown) => void
 }
@@ -24,7 +31,12 @@ export class GroupCommitter<DB, S> {
 
   run<T>(fn: (store: S) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject })
+      this.queue.push({
+        fn,
+        inContext: AsyncLocalStorage.snapshot(),
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      })
       if (!this.draining) void this.drain()
     })
   }
@@ -60,7 +72,8 @@ export class GroupCommitter<DB, S> {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const savepoint = (await trx.savepoint(name).execute()) as ControlledTransaction<any, any>
       try {
-        const value = await item.fn(this.storeFor(savepoint as unknown as Kysely<DB>))
+        const store = this.storeFor(savepoint as unknown as Kysely<DB>)
+        const value = await item.inContext(() => item.fn(store))
         await savepoint.releaseSavepoint(name).execute()
         succeeded.push({ item, value })
       } catch (error) {

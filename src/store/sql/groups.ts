@@ -1,8 +1,9 @@
 // The groups table (identified by name, G1) seen from one tenant; members live in members.ts.
 import { normaliseName } from '../../domain/directory-rules.ts'
-import type { GroupId, TenantId } from '../../domain/ids.ts'
+import type { GroupId, TenantId, UserId } from '../../domain/ids.ts'
 import type { Origin } from '../../domain/types.ts'
 import type { GroupRecord, GroupRepository, GroupWrite, ListQuery, Page } from '../store.ts'
+import { chunks } from './chunks.ts'
 import { groupColumnsOf, toGroup } from './columns.ts'
 import type { SqlContext } from './context.ts'
 import { listPage } from './listing.ts'
@@ -23,6 +24,22 @@ export class SqlGroups implements GroupRepository {
       .where('id', '=', id)
       .executeTakeFirst()
     return row && toGroup(row)
+  }
+
+  async getMany(ids: readonly GroupId[]): Promise<GroupRecord[]> {
+    const out: GroupRecord[] = []
+    for (const part of chunks([...new Set(ids)])) {
+      if (part.length === 0) continue
+      const rows = await this.ctx.reader
+        .selectFrom('groups')
+        .selectAll()
+        .where('tenant_id', '=', this.tenantId)
+        .where('id', 'in', part)
+        .orderBy('id')
+        .execute()
+      out.push(...rows.map(toGroup))
+    }
+    return out
   }
 
   async getByName(displayName: string): Promise<GroupRecord | undefined> {
@@ -88,10 +105,11 @@ export class SqlGroups implements GroupRepository {
       .execute()
   }
 
-  async delete(id: GroupId): Promise<boolean> {
+  async delete(id: GroupId, roleChanges?: UserId[]): Promise<boolean> {
     // A rule of the group goes first, so that its members' roles are recomputed without it while
     // they are still its members (one UPDATE).
-    await deleteRoleRule(this.ctx.db, this.tenantId, id)
+    const changed = await deleteRoleRule(this.ctx.db, this.tenantId, id)
+    if (changed) roleChanges?.push(...changed)
     // Memberships of the group go with it (foreign key cascade); it also leaves other groups.
     await this.ctx.db
       .deleteFrom('group_members')

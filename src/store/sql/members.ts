@@ -4,7 +4,14 @@
 import type { Kysely } from 'kysely'
 import type { GroupId, MemberId, TenantId } from '../../domain/ids.ts'
 import type { Origin } from '../../domain/types.ts'
-import type { MemberRecord, MemberReference, MemberRepository, MemberType } from '../store.ts'
+import {
+  memberReference,
+  type MemberChange,
+  type MemberRecord,
+  type MemberReference,
+  type MemberRepository,
+  type MemberType,
+} from '../store.ts'
 import { chunks, IN_CHUNK } from './chunks.ts'
 import type { SqlContext } from './context.ts'
 import { hasRoleRule, refreshRoles } from './role-rules.ts'
@@ -140,11 +147,28 @@ export class SqlMembers implements MemberRepository {
     origin: Origin,
     at: string,
     options: { keepExisting?: boolean } = {},
-  ): Promise<void> {
+  ): Promise<MemberChange> {
     // One row per member: PostgreSQL refuses an upsert that touches a row twice.
     const unique = [...new Map(members.map((m) => [m.id, m])).values()]
+    const added: MemberReference[] = []
     for (const part of chunks(unique, 200)) {
       if (part.length === 0) continue
+      // Who is a member already: their row may change origin, but no membership is added.
+      const present = new Set(
+        (
+          await this.ctx.db
+            .selectFrom('group_members')
+            .select('member_id')
+            .where('tenant_id', '=', this.tenantId)
+            .where('group_id', '=', groupId)
+            .where(
+              'member_id',
+              'in',
+              part.map((m) => m.id),
+            )
+            .execute()
+        ).map((r) => r.member_id),
+      )
       await this.ctx.db
         .insertInto('group_members')
         .values(
@@ -162,52 +186,73 @@ export class SqlMembers implements MemberRepository {
           return options.keepExisting ? target.doNothing() : target.doUpdateSet({ origin })
         })
         .execute()
+      for (const m of part) if (!present.has(m.id)) added.push(m)
     }
-    if (await hasRoleRule(this.ctx.db, this.tenantId, groupId)) {
-      await refreshRoles(
-        this.ctx.db,
-        this.tenantId,
-        unique.filter((m) => m.type === 'User').map((m) => m.id),
-      )
-    }
+    const roleChanged =
+      added.length > 0 && (await hasRoleRule(this.ctx.db, this.tenantId, groupId))
+        ? await refreshRoles(
+            this.ctx.db,
+            this.tenantId,
+            added.filter((m) => m.type === 'User').map((m) => m.id),
+          )
+        : []
+    return { members: added, roleChanged }
   }
 
-  async remove(groupId: GroupId, memberIds: readonly MemberId[], origin: Origin): Promise<void> {
+  async remove(
+    groupId: GroupId,
+    memberIds: readonly MemberId[],
+    origin: Origin,
+  ): Promise<MemberChange> {
+    const removed: MemberReference[] = []
     for (const part of chunks(memberIds)) {
       if (part.length === 0) continue
-      await this.ctx.db
+      const rows = await this.ctx.db
         .deleteFrom('group_members')
         .where('tenant_id', '=', this.tenantId)
         .where('group_id', '=', groupId)
         .where('origin', '=', origin)
         .where('member_id', 'in', part)
+        .returning(['member_id', 'member_type'])
         .execute()
+      for (const r of rows) removed.push(memberReference(r.member_id, r.member_type as MemberType))
     }
-    if (memberIds.length > 0 && (await hasRoleRule(this.ctx.db, this.tenantId, groupId))) {
-      await refreshRoles(this.ctx.db, this.tenantId, memberIds)
-    }
+    const roleChanged =
+      removed.length > 0 && (await hasRoleRule(this.ctx.db, this.tenantId, groupId))
+        ? await refreshRoles(
+            this.ctx.db,
+            this.tenantId,
+            removed.map((m) => m.id),
+          )
+        : []
+    return { members: removed, roleChanged }
   }
 
-  async removeExcept(groupId: GroupId, keep: readonly MemberId[], origin: Origin): Promise<void> {
-    let query = this.ctx.db
-      .deleteFrom('group_members')
-      .where('tenant_id', '=', this.tenantId)
-      .where('group_id', '=', groupId)
-      .where('origin', '=', origin)
+  async removeExcept(
+    groupId: GroupId,
+    keep: readonly MemberId[],
+    origin: Origin,
+  ): Promise<MemberChange> {
     if (keep.length <= IN_CHUNK) {
+      let query = this.ctx.db
+        .deleteFrom('group_members')
+        .where('tenant_id', '=', this.tenantId)
+        .where('group_id', '=', groupId)
+        .where('origin', '=', origin)
       if (keep.length > 0) query = query.where('member_id', 'not in', keep)
-      if (!(await hasRoleRule(this.ctx.db, this.tenantId, groupId))) {
-        await query.execute()
-        return
-      }
-      // The group gives a role: the members who left get theirs recomputed.
-      const removed = await query.returning('member_id').execute()
-      await refreshRoles(
-        this.ctx.db,
-        this.tenantId,
-        removed.map((r) => r.member_id as MemberId),
+      const removed = (await query.returning(['member_id', 'member_type']).execute()).map((r) =>
+        memberReference(r.member_id, r.member_type as MemberType),
       )
-      return
+      // The group gives a role: the members who left get theirs recomputed.
+      const roleChanged =
+        removed.length > 0 && (await hasRoleRule(this.ctx.db, this.tenantId, groupId))
+          ? await refreshRoles(
+              this.ctx.db,
+              this.tenantId,
+              removed.map((m) => m.id),
+            )
+          : []
+      return { members: removed, roleChanged }
     }
     // A very large replacement set: find the members to drop, then delete them in chunks.
     const keepSet = new Set(keep)
@@ -218,7 +263,7 @@ export class SqlMembers implements MemberRepository {
       .where('group_id', '=', groupId)
       .where('origin', '=', origin)
       .execute()
-    await this.remove(
+    return this.remove(
       groupId,
       current.map((r) => r.member_id as MemberId).filter((id) => !keepSet.has(id)),
       origin,

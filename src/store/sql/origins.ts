@@ -1,7 +1,7 @@
 // Origins of one tenant's records: counts and samples of what SCIM controls, and the hand back to
 // INTERNAL in bounded chunks (each UPDATE takes at most `limit` rows by a LIMIT subquery).
 import { sql } from 'kysely'
-import { asGroupId, asUserId, type TenantId } from '../../domain/ids.ts'
+import { asGroupId, asUserId, type GroupId, type TenantId, type UserId } from '../../domain/ids.ts'
 import type { OriginRepository, ReleasedCounts, ScimControlledSummary } from '../store.ts'
 import type { SqlContext } from './context.ts'
 
@@ -61,48 +61,54 @@ export class SqlOrigins implements OriginRepository {
     }
   }
 
-  async releaseToInternal(limit: number, at: string): Promise<ReleasedCounts> {
+  async releaseToInternal(
+    limit: number,
+    at: string,
+    released?: { userIds: UserId[]; groupIds: GroupId[] },
+  ): Promise<ReleasedCounts> {
     const db = this.ctx.db
     let budget = limit
-    const users = budget
-      ? Number(
-          (
-            await db
-              .updateTable('tenant_users')
-              .set((eb) => ({ origin: 'INTERNAL', version: eb('version', '+', 1), updated_at: at }))
-              .where('tenant_id', '=', this.tenantId)
-              .where('user_id', 'in', (eb) =>
-                eb
-                  .selectFrom('tenant_users')
-                  .select('user_id')
-                  .where('tenant_id', '=', this.tenantId)
-                  .where('origin', '=', 'SCIM')
-                  .limit(budget),
-              )
-              .executeTakeFirst()
-          ).numUpdatedRows,
-        )
-      : 0
+    const userIds = budget
+      ? (
+          await db
+            .updateTable('tenant_users')
+            .set((eb) => ({ origin: 'INTERNAL', version: eb('version', '+', 1), updated_at: at }))
+            .where('tenant_id', '=', this.tenantId)
+            .where('user_id', 'in', (eb) =>
+              eb
+                .selectFrom('tenant_users')
+                .select('user_id')
+                .where('tenant_id', '=', this.tenantId)
+                .where('origin', '=', 'SCIM')
+                .limit(budget),
+            )
+            .returning('user_id')
+            .execute()
+        ).map((r) => r.user_id as UserId)
+      : []
+    const users = userIds.length
     budget -= users
-    const groups = budget
-      ? Number(
-          (
-            await db
-              .updateTable('groups')
-              .set((eb) => ({ origin: 'INTERNAL', version: eb('version', '+', 1), updated_at: at }))
-              .where('tenant_id', '=', this.tenantId)
-              .where('id', 'in', (eb) =>
-                eb
-                  .selectFrom('groups')
-                  .select('id')
-                  .where('tenant_id', '=', this.tenantId)
-                  .where('origin', '=', 'SCIM')
-                  .limit(budget),
-              )
-              .executeTakeFirst()
-          ).numUpdatedRows,
-        )
-      : 0
+    const groupIds = budget
+      ? (
+          await db
+            .updateTable('groups')
+            .set((eb) => ({ origin: 'INTERNAL', version: eb('version', '+', 1), updated_at: at }))
+            .where('tenant_id', '=', this.tenantId)
+            .where('id', 'in', (eb) =>
+              eb
+                .selectFrom('groups')
+                .select('id')
+                .where('tenant_id', '=', this.tenantId)
+                .where('origin', '=', 'SCIM')
+                .limit(budget),
+            )
+            .returning('id')
+            .execute()
+        ).map((r) => r.id as GroupId)
+      : []
+    const groups = groupIds.length
+    released?.userIds.push(...userIds)
+    released?.groupIds.push(...groupIds)
     budget -= groups
     // Memberships have a two-column key within the tenant: a row-value IN (both engines).
     const memberships = budget

@@ -59,18 +59,23 @@ export async function refreshRoles(
   db: Kysely<Database>,
   tenantId: TenantId,
   ids: readonly (UserId | MemberId)[],
-): Promise<void> {
+): Promise<UserId[]> {
   const effective = effectiveRoleSql(STORED_OWN_ROLE)
+  const changed: UserId[] = []
   for (const part of chunks([...new Set(ids)])) {
     if (part.length === 0) continue
-    await db
+    // RETURNING: the event log records one user.role_changed per user whose role moved.
+    const rows = await db
       .updateTable('tenant_users')
       .set({ role: effective })
       .where('tenant_id', '=', tenantId)
       .where('user_id', 'in', part)
       .where(sql<boolean>`role <> ${effective}`)
+      .returning('user_id')
       .execute()
+    for (const row of rows) changed.push(row.user_id as UserId)
   }
+  return changed
 }
 
 /**
@@ -83,14 +88,18 @@ export async function refreshGroupRoles(
   tenantId: TenantId,
   groupId: GroupId,
   ruleRole: string,
-): Promise<void> {
-  await db
+): Promise<UserId[]> {
+  const effective = effectiveRoleSql(STORED_OWN_ROLE)
+  const rows = await db
     .updateTable('tenant_users')
-    .set({ role: effectiveRoleSql(STORED_OWN_ROLE) })
+    .set({ role: effective })
     .where('tenant_id', '=', tenantId)
     .where('role', '=', ruleRole)
     .where('user_id', 'in', groupMemberIds(tenantId, groupId))
+    .returning(['user_id', 'role'])
     .execute()
+  // Rows whose recomputed role is the one they had did not change.
+  return rows.filter((r) => r.role !== ruleRole).map((r) => r.user_id as UserId)
 }
 
 /**
@@ -102,14 +111,16 @@ export async function raiseGroupRoles(
   tenantId: TenantId,
   groupId: GroupId,
   ruleRole: string,
-): Promise<void> {
-  await db
+): Promise<UserId[]> {
+  const rows = await db
     .updateTable('tenant_users')
     .set({ role: ruleRole })
     .where('tenant_id', '=', tenantId)
     .where(sql<boolean>`${rankOf(sql`role`)} < ${sql.lit(roleRank(ruleRole))}`)
     .where('user_id', 'in', groupMemberIds(tenantId, groupId))
+    .returning('user_id')
     .execute()
+  return rows.map((r) => r.user_id as UserId)
 }
 
 function groupMemberIds(tenantId: TenantId, groupId: GroupId) {
@@ -127,16 +138,15 @@ export async function deleteRoleRule(
   db: Kysely<Database>,
   tenantId: TenantId,
   groupId: GroupId,
-): Promise<boolean> {
+): Promise<UserId[] | undefined> {
   const deleted = await db
     .deleteFrom('role_rules')
     .where('tenant_id', '=', tenantId)
     .where('group_id', '=', groupId)
     .returning('role')
     .executeTakeFirst()
-  if (!deleted) return false
-  await refreshGroupRoles(db, tenantId, groupId, deleted.role)
-  return true
+  if (!deleted) return undefined
+  return refreshGroupRoles(db, tenantId, groupId, deleted.role)
 }
 
 /** The tenant's rules (or the one of `groupId`) with their groups' names and member counts. */
@@ -195,6 +205,7 @@ export class SqlRoleRules implements RoleRuleRepository {
     groupId: GroupId,
     role: RoleRuleRecord['role'],
     at: string,
+    roleChanges?: UserId[],
   ): Promise<RoleRuleRecord | undefined> {
     const inserted = await this.ctx.db
       .insertInto('role_rules')
@@ -203,12 +214,16 @@ export class SqlRoleRules implements RoleRuleRepository {
       .returning('group_id')
       .executeTakeFirst()
     if (!inserted) return undefined
-    await raiseGroupRoles(this.ctx.db, this.tenantId, groupId, role)
+    const changed = await raiseGroupRoles(this.ctx.db, this.tenantId, groupId, role)
+    roleChanges?.push(...changed)
     return (await readRules(this.ctx.db, this.tenantId, groupId))[0]
   }
 
-  delete(groupId: GroupId): Promise<boolean> {
-    return deleteRoleRule(this.ctx.db, this.tenantId, groupId)
+  async delete(groupId: GroupId, roleChanges?: UserId[]): Promise<boolean> {
+    const changed = await deleteRoleRule(this.ctx.db, this.tenantId, groupId)
+    if (changed === undefined) return false
+    roleChanges?.push(...changed)
+    return true
   }
 
   async factsOf(userId: UserId): Promise<MemberRoleFacts | undefined> {

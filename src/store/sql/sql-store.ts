@@ -46,6 +46,12 @@ export interface SqlStoreOptions {
   readonly onClose?: () => Promise<void>
   /** Batch concurrent transactions into one commit (SQLite; see group-commit.ts). */
   readonly groupCommit?: boolean
+  /**
+   * Hears of event commits by other instances (PostgreSQL: LISTEN) and calls `wake` for each;
+   * returns the function that stops it. Started by the first EventLog.subscribe(), stopped by
+   * close(). Without it only this process's commits wake the subscribers.
+   */
+  readonly eventWakeUps?: (wake: () => void) => () => Promise<void>
 }
 
 /** What a store and the stores of its transactions share. */
@@ -56,6 +62,9 @@ interface Shared {
   readonly cursors: PageCursors
   /** Wake-ups for readers of the event log (EventLog.subscribe). */
   readonly eventListeners: Set<() => void>
+  /** Stops the other instances' wake-ups (options.eventWakeUps), once started. */
+  stopWakeUps?: () => Promise<void>
+  closed?: boolean
 }
 
 function announceEvents(shared: Shared): void {
@@ -274,9 +283,14 @@ export class SqlStore implements Store {
     return (this._settings ??= new SqlServiceSettings(this.ctx))
   }
   get events(): EventLog {
-    const listeners = this.shared.eventListeners
+    const shared = this.shared
+    const listeners = shared.eventListeners
     return (this._events ??= Object.assign(new SqlEventLog(this.ctx), {
       subscribe(listener: () => void): () => void {
+        const start = shared.options.eventWakeUps
+        if (start && !shared.stopWakeUps && !shared.closed) {
+          shared.stopWakeUps = start(() => announceEvents(shared))
+        }
         listeners.add(listener)
         return () => listeners.delete(listener)
       },
@@ -288,6 +302,8 @@ export class SqlStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.shared.closed = true
+    await this.shared.stopWakeUps?.()
     const { root, readDb, options } = this.shared
     await root.destroy()
     if (readDb !== root) await readDb.destroy()

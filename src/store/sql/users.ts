@@ -44,6 +44,22 @@ export class SqlUsers implements UserRepository {
     return row && toUser(row)
   }
 
+  async getMany(ids: readonly UserId[]): Promise<UserRecord[]> {
+    const out: UserRecord[] = []
+    for (const part of chunks([...new Set(ids)])) {
+      if (part.length === 0) continue
+      const rows = await this.ctx.reader
+        .selectFrom('tenant_users')
+        .selectAll()
+        .where('tenant_id', '=', this.tenantId)
+        .where('user_id', 'in', part)
+        .orderBy('user_id')
+        .execute()
+      out.push(...rows.map(toUser))
+    }
+    return out
+  }
+
   list(query: ListQuery): Promise<Page<UserRecord>> {
     return listPage(this.ctx, this.tenantId, query, 'User', toUser)
   }

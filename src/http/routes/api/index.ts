@@ -10,6 +10,7 @@ import type { SecretBox } from '../../../credentials/secret-box.ts'
 import { dnsTxtResolver } from '../../../directory/dns-resolver.ts'
 import type { TxtResolver } from '../../../directory/domains.ts'
 import { AppError } from '../../../errors.ts'
+import { setEventActor } from '../../../events/context.ts'
 import type { OidcClients } from '../../../sso/clients.ts'
 import type { SessionView, Store } from '../../../store/store.ts'
 import { registerApiErrorHandler } from '../../plugins/api-errors.ts'
@@ -67,6 +68,7 @@ export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
     const notJson = nonJsonReason(request)
     if (notJson) throw AppError.unsupportedMediaType(notJson)
     request.apiSession = await sessionOf(request, config, store)
+    if (request.apiSession) setEventActor({ type: 'admin', id: request.apiSession.userId })
   })
 
   sessionRoutes(app, { config, store })

@@ -8,6 +8,7 @@ import formbody from '@fastify/formbody'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../../config.ts'
 import { AppError } from '../../../errors.ts'
+import { setEventActor } from '../../../events/context.ts'
 import type { ScryptParams } from '../../../provisioning/passwords.ts'
 import type { LocalLoginOptions } from '../../../sessions/local-login.ts'
 import type { Store } from '../../../store/store.ts'
@@ -51,6 +52,7 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promis
   )
 
   app.addHook('onRequest', async (request) => {
+    setEventActor({ type: 'user' })
     const refused = crossSiteReason(request, config.publicUrl)
     if (refused) throw AppError.crossSiteRequest(refused)
   })

@@ -3,6 +3,7 @@
 // bound to the tenant in the URL, the per-tenant load bound, the provisioning log, and the routes.
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../../config.ts'
+import { setEventActor } from '../../../events/context.ts'
 import type { SigningKey } from '../../../credentials/scim-tokens.ts'
 import { REFUSED_OPERATION, type ProvisioningLogWriter } from '../../../provisioning/log-writer.ts'
 import { LENIENT_QUIRKS, STRICT_QUIRKS } from '../../../scim/resources/quirks.ts'
@@ -62,6 +63,8 @@ export async function scimRoutes(app: FastifyInstance, deps: ScimDeps): Promise<
     // Skipped when an earlier hook answered (404, 401, 429).
     if (reply.sent || !request.tenant) return
     const tenant = request.tenant
+    // Authenticated by the tenant's current token: its id (jti) names the actor.
+    if (tenant.scimTokenId !== null) setEventActor({ type: 'scim', id: tenant.scimTokenId })
     request.scim.ctx = {
       store,
       tenant,

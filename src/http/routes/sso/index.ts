@@ -2,6 +2,7 @@
 // each connection, the CLI's one-time verification links, and the callback, answered with HTML
 // pages. Every refusal is a page that says what happened and what to do (pages.ts); anything
 // else is rendered by plugins/page-errors.ts.
+import { setEventActor } from '../../../events/context.ts'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../../config.ts'
 import type { OidcClients } from '../../../sso/clients.ts'
@@ -23,6 +24,8 @@ export async function ssoRoutes(app: FastifyInstance, deps: SsoRouteDeps): Promi
   registerPageErrorHandler(app, {
     notFound: notFoundBody,
   })
+  // Sign-ins are the person's own doing (their user id is in the event's data).
+  app.addHook('onRequest', async () => setEventActor({ type: 'user' }))
   findConnectionRoute(app, deps)
   loginUrlRoute(app, deps)
   verifyLinkRoute(app, deps)
