@@ -78,7 +78,9 @@ export function defineEventsContract(fresh: Fresh): void {
         /rolled back/,
       )
       assert.equal(await store.events.head(), 0)
-      assert.equal(wakes, 0)
+      // PostgreSQL also wakes readers when its LISTEN connection (re)connects, to catch up on
+      // what it may have missed: a wake-up is a hint, never a promise of events.
+      if (store.dialect === 'sqlite') assert.equal(wakes, 0)
       await store.transaction((tx) =>
         tx.forTenant(tenantA.id).events.append([event('user.created')]),
       )
