@@ -32,14 +32,19 @@ export function signingSecrets(
   return secrets
 }
 
-/** Renews the lease and makes one attempt; undefined when the lease is lost or the worker stops. */
+/**
+ * Renews the lease and makes one attempt with the endpoint as it is now (a rotation or a disable
+ * by another process counts at once); undefined when the lease is lost, the endpoint was
+ * disabled, or the worker stops.
+ */
 async function attempt(
   ctx: DeliveryContext,
-  endpoint: WebhookEndpointRecord,
+  leased: WebhookEndpointRecord,
   event: StoredEvent,
 ): Promise<AttemptResult | undefined> {
   const until = new Date(Date.now() + ctx.leaseMs).toISOString()
-  if (!(await ctx.store.webhooks.renewLease(endpoint.id, ctx.owner, until))) return undefined
+  const endpoint = await ctx.store.webhooks.renewLease(leased.id, ctx.owner, until)
+  if (!endpoint?.enabled) return undefined
   const result = await sendWebhook(
     {
       url: endpoint.url,

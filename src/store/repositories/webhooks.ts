@@ -68,8 +68,11 @@ export interface WebhookEndpointRepository {
    * `owner` until `leaseUntil`, atomically: two callers never hold one endpoint at once.
    */
   claim(claim: WebhookClaim): Promise<WebhookEndpointRecord[]>
-  /** Extends the owner's lease; false if the lease is no longer the owner's. */
-  renewLease(id: string, owner: string, until: string): Promise<boolean>
+  /**
+   * Extends the owner's lease and returns the endpoint as it is now (secrets, URL, enabled);
+   * undefined if the lease is no longer the owner's.
+   */
+  renewLease(id: string, owner: string, until: string): Promise<WebhookEndpointRecord | undefined>
   /** Gives the lease up (only the owner's). */
   release(id: string, owner: string): Promise<void>
   /** Records the progress of the ordered stream, only while `owner` holds the lease. */

@@ -153,14 +153,19 @@ export class SqlWebhookEndpoints implements WebhookEndpointRepository {
     return rows.map(toEndpoint)
   }
 
-  async renewLease(id: string, owner: string, until: string): Promise<boolean> {
-    const result = await this.ctx.db
+  async renewLease(
+    id: string,
+    owner: string,
+    until: string,
+  ): Promise<WebhookEndpointRecord | undefined> {
+    const row = await this.ctx.db
       .updateTable('webhook_endpoints')
       .set({ lease_until: until })
       .where('id', '=', id)
       .where('lease_owner', '=', owner)
+      .returningAll()
       .executeTakeFirst()
-    return Number(result.numUpdatedRows) > 0
+    return row && toEndpoint(row)
   }
 
   async release(id: string, owner: string): Promise<void> {
