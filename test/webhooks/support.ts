@@ -28,7 +28,7 @@ export interface Received {
 }
 
 /** How the receiver answers one request: a status (and headers), or never (a hang). */
-export type Answer = { status: number; headers?: Record<string, string> } | 'hang'
+export type Answer = { status: number; headers?: Record<string, string>; delayMs?: number } | 'hang'
 
 export interface Receiver {
   readonly url: string
@@ -67,8 +67,12 @@ export async function startReceiver(
         hung.add(response)
         return
       }
-      response.writeHead(answer.status, answer.headers ?? {})
-      response.end(answer.status >= 400 ? `status ${answer.status}` : '')
+      const respond = () => {
+        response.writeHead(answer.status, answer.headers ?? {})
+        response.end(answer.status >= 400 ? `status ${answer.status}` : '')
+      }
+      if (answer.delayMs === undefined) respond()
+      else setTimeout(respond, answer.delayMs)
     })
   })
   server.listen(0, '127.0.0.1')
