@@ -78,13 +78,23 @@ export async function deliverStream(
     nextAttemptAt: endpoint.nextAttemptAt,
   }
   while (ctx.running()) {
+    // Read before the events: every event up to the head is visible by then (positions become
+    // visible in order), so if none of them is for this endpoint its cursor may skip to the
+    // head, and "cursor below the head" keeps meaning "work to do" for a filtered endpoint.
+    const head = await store.events.head()
     const [event] = await store.events.after({
       after: state.cursor,
       limit: 1,
       tenantIds: endpoint.tenantId === null ? undefined : [endpoint.tenantId],
       types: endpoint.eventTypes ?? undefined,
     })
-    if (!event) return undefined
+    if (!event) {
+      if (head > state.cursor) {
+        state = { cursor: head, pendingPosition: null, pendingAttempts: 0, nextAttemptAt: null }
+        await store.webhooks.saveProgress(endpoint.id, ctx.owner, state, new Date().toISOString())
+      }
+      return undefined
+    }
     const pending = state.pendingPosition === event.position
     if (pending && state.nextAttemptAt !== null && Date.parse(state.nextAttemptAt) > Date.now()) {
       return Date.parse(state.nextAttemptAt)
@@ -116,7 +126,7 @@ export async function deliverStream(
         ? retryDelayMs(attempts, ctx.retryScheduleMs, result.retryAfterMs)
         : undefined
     if (result.kind === 'failed' && delay !== undefined) {
-      const nextAttemptAt = new Date(Date.now() + delay).toISOString()
+      const nextAttemptAt = new Date(Date.parse(at) + delay).toISOString()
       await store.webhookDeliveries.append({ ...log, outcome: 'failed', nextTryAt: nextAttemptAt })
       state = {
         ...state,
@@ -181,7 +191,7 @@ export async function deliverRedeliveries(
       result.kind === 'failed'
         ? retryDelayMs(attempts, ctx.retryScheduleMs, result.retryAfterMs)
         : undefined
-    const nextTryAt = delay === undefined ? null : new Date(Date.now() + delay).toISOString()
+    const nextTryAt = delay === undefined ? null : new Date(Date.parse(at) + delay).toISOString()
     await store.webhookDeliveries.append({
       endpointId: endpoint.id,
       eventId: event.id,

@@ -64,8 +64,10 @@ export interface WebhookEndpointRepository {
   /** Replaces the secret, keeping the current one as the previous until `previousUntil`. */
   rotateSecret(id: string, sealed: string, previousUntil: string, at: string): Promise<boolean>
   /**
-   * Leases up to `limit` enabled endpoints whose lease is free (none, or ended before `now`) to
-   * `owner` until `leaseUntil`, atomically: two callers never hold one endpoint at once.
+   * Leases up to `limit` endpoints with work due to `owner` until `leaseUntil`, atomically: two
+   * callers never hold one endpoint at once. Work due: enabled, the lease free (none, or ended
+   * before `now`), and events after the cursor (unless a retry is due later than `now`) or a
+   * queued redelivery due at `now`.
    */
   claim(claim: WebhookClaim): Promise<WebhookEndpointRecord[]>
   /**

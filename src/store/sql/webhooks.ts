@@ -2,7 +2,7 @@
 // one UPDATE over the free endpoints (on PostgreSQL their rows locked FOR UPDATE SKIP LOCKED, so
 // instances claiming at once take different endpoints and never wait on each other); every write
 // of the delivery state is conditional on still holding the lease.
-import type { Selectable } from 'kysely'
+import type { Kysely, Selectable } from 'kysely'
 import { asTenantId } from '../../domain/ids.ts'
 import type {
   NewWebhookEndpoint,
@@ -12,7 +12,7 @@ import type {
   WebhookProgress,
 } from '../store.ts'
 import type { SqlContext } from './context.ts'
-import type { WebhookEndpointsTable } from './tables.ts'
+import type { Database, WebhookEndpointsTable } from './tables.ts'
 
 function toEndpoint(row: Selectable<WebhookEndpointsTable>): WebhookEndpointRecord {
   return {
@@ -34,6 +34,38 @@ function toEndpoint(row: Selectable<WebhookEndpointsTable>): WebhookEndpointReco
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }
+}
+
+/**
+ * Endpoints with work due and no live lease: enabled, and either events after their cursor (not
+ * waiting for a retry) or a redelivery due.
+ */
+function claimable(db: Kysely<Database>, claim: WebhookClaim) {
+  let query = db
+    .selectFrom('webhook_endpoints as e')
+    .where('e.enabled', '=', 1)
+    .where((eb) => eb.or([eb('e.lease_until', 'is', null), eb('e.lease_until', '<', claim.now)]))
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb(
+            'e.cursor',
+            '<',
+            eb.selectFrom('events').select((f) => f.fn.max('position').as('head')),
+          ),
+          eb.or([eb('e.next_attempt_at', 'is', null), eb('e.next_attempt_at', '<=', claim.now)]),
+        ]),
+        eb.exists(
+          eb
+            .selectFrom('webhook_redeliveries as r')
+            .select('r.id')
+            .whereRef('r.endpoint_id', '=', 'e.id')
+            .where('r.next_attempt_at', '<=', claim.now),
+        ),
+      ]),
+    )
+  if (claim.exclude.length > 0) query = query.where('e.id', 'not in', [...claim.exclude])
+  return query
 }
 
 export class SqlWebhookEndpoints implements WebhookEndpointRepository {
@@ -134,15 +166,15 @@ export class SqlWebhookEndpoints implements WebhookEndpointRepository {
   }
 
   async claim(claim: WebhookClaim): Promise<WebhookEndpointRecord[]> {
+    // Read first: most wake-ups find nothing to do, and on SQLite even an UPDATE that changes no
+    // row takes the write lock that SCIM writes wait for.
+    const due = await claimable(this.ctx.reader, claim).select('id').limit(1).execute()
+    if (due.length === 0) return []
     const { db } = this.ctx
-    let free = db
-      .selectFrom('webhook_endpoints')
+    let free = claimable(db, claim)
       .select('id')
-      .where('enabled', '=', 1)
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', claim.now)]))
       .orderBy('id')
       .limit(Math.max(1, Math.floor(claim.limit)))
-    if (claim.exclude.length > 0) free = free.where('id', 'not in', [...claim.exclude])
     if (this.ctx.dialect.name === 'postgres') free = free.forUpdate().skipLocked()
     const rows = await db
       .updateTable('webhook_endpoints')

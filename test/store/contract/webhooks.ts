@@ -3,6 +3,7 @@
 // the delivery state; the log lists newest first and prunes by age; redeliveries queue and finish.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import type { TenantId } from '../../../src/domain/ids.ts'
 import type { NewWebhookEndpoint, Store } from '../../../src/store/store.ts'
 import { at, type Fresh } from './support.ts'
 
@@ -22,7 +23,15 @@ function endpoint(id: string, overrides: Partial<NewWebhookEndpoint> = {}): NewW
 const claim = (store: Store, owner: string, now: number, limit = 10, exclude: string[] = []) =>
   store.webhooks.claim({ owner, now: at(now), leaseUntil: at(now + 30), limit, exclude })
 
-const progress = { cursor: 7, pendingPosition: 8, pendingAttempts: 2, nextAttemptAt: at(50) }
+const progress = { cursor: 0, pendingPosition: 8, pendingAttempts: 2, nextAttemptAt: at(50) }
+
+/** An event in the log, so that endpoints whose cursor is below it have work. */
+async function anEvent(store: Store, tenantId: TenantId): Promise<number> {
+  const [event] = await store
+    .forTenant(tenantId)
+    .events.append([{ type: 'user.created', data: {}, actor: { type: 'system' }, requestId: null }])
+  return event?.position ?? 0
+}
 
 export function defineWebhooksContract(fresh: Fresh): void {
   describe('webhooks', () => {
@@ -66,8 +75,11 @@ export function defineWebhooksContract(fresh: Fresh): void {
     })
 
     it('leases each free, enabled endpoint to one owner; two claims at once never share one', async (t) => {
-      const { store } = await fresh(t)
+      const { store, a } = await fresh(t)
+      const head = await anEvent(store, a.id)
       for (let i = 0; i < 6; i++) await store.webhooks.create(endpoint(`wh_${i}`))
+      // Nothing after its cursor: not claimed.
+      await store.webhooks.create(endpoint('wh_idle', { cursor: head }))
       await store.webhooks.setEnabled('wh_5', false, 'by the operator', at(1))
       const [x, y] = await Promise.all([claim(store, 'x', 10, 3), claim(store, 'y', 10, 3)])
       const ids = [...(x ?? []), ...(y ?? [])].map((e) => e.id).sort()
@@ -81,9 +93,10 @@ export function defineWebhooksContract(fresh: Fresh): void {
     })
 
     it('lets only the lease owner renew, save progress and release', async (t) => {
-      const { store } = await fresh(t)
+      const { store, a } = await fresh(t)
+      const head = await anEvent(store, a.id)
       await store.webhooks.create(endpoint('wh_1'))
-      await claim(store, 'x', 10)
+      assert.equal((await claim(store, 'x', 10)).length, 1)
       assert.equal(await store.webhooks.renewLease('wh_1', 'y', at(99)), undefined)
       assert.equal(await store.webhooks.saveProgress('wh_1', 'y', progress, at(11)), false)
       await store.webhooks.release('wh_1', 'y')
@@ -95,13 +108,30 @@ export function defineWebhooksContract(fresh: Fresh): void {
       const saved = await store.webhooks.get('wh_1')
       assert.deepEqual(
         [saved?.cursor, saved?.pendingPosition, saved?.pendingAttempts, saved?.nextAttemptAt],
-        [7, 8, 2, at(50)],
+        [0, 8, 2, at(50)],
       )
       assert.equal(saved?.leaseOwner, null)
-      assert.equal((await claim(store, 'y', 13)).length, 1)
+      // Waiting for its retry: claimed only once it is due.
+      assert.deepEqual(await claim(store, 'y', 13), [])
+      assert.equal((await claim(store, 'y', 50)).length, 1)
+      await store.webhooks.release('wh_1', 'y')
       // Enabling again makes a waiting retry due at once.
       await store.webhooks.setEnabled('wh_1', true, null, at(14))
       assert.equal((await store.webhooks.get('wh_1'))?.nextAttemptAt, null)
+      // Caught up, it has work again only when a redelivery is due.
+      await claim(store, 'y', 15)
+      const caughtUp = {
+        cursor: head,
+        pendingPosition: null,
+        pendingAttempts: 0,
+        nextAttemptAt: null,
+      }
+      await store.webhooks.saveProgress('wh_1', 'y', caughtUp, at(15))
+      await store.webhooks.release('wh_1', 'y')
+      assert.deepEqual(await claim(store, 'y', 16), [])
+      await store.webhookDeliveries.queueRedelivery('wh_1', 'evt_1', at(17))
+      assert.deepEqual(await claim(store, 'y', 16), [])
+      assert.equal((await claim(store, 'y', 17)).length, 1)
     })
 
     it('logs attempts newest first, prunes by age, keeps dead letters and queues redeliveries', async (t) => {
