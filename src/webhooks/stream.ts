@@ -2,7 +2,14 @@
 // stream. The stream is a cursor (the last position delivered or dead-lettered) and the attempt
 // on the next event: while that event waits for its retry, the later ones wait behind it.
 import type { SecretBox } from '../credentials/secret-box.ts'
-import type { StoredEvent, Store, WebhookEndpointRecord, WebhookProgress } from '../store/store.ts'
+import type {
+  StoredEvent,
+  Store,
+  WebhookDeliveryEntry,
+  WebhookEndpointRecord,
+  WebhookOutcome,
+  WebhookProgress,
+} from '../store/store.ts'
 import { retryDelayMs } from './retry.ts'
 import { sendWebhook, type AttemptResult } from './send.ts'
 
@@ -32,18 +39,44 @@ export function signingSecrets(
   return secrets
 }
 
+/** The lease this worker holds on one endpoint, as far as its own clock knows. */
+export interface Lease {
+  readonly id: string
+  /** When it ends (ms). */
+  until: number
+}
+
+/** Events read from the log at a time. */
+const BATCH = 100
+
+/** Room left between an attempt's end and the lease's, before the lease is renewed. */
+const LEASE_MARGIN_MS = 5000
+
 /**
- * Renews the lease and makes one attempt with the endpoint as it is now (a rotation or a disable
- * by another process counts at once); undefined when the lease is lost, the endpoint was
- * disabled, or the worker stops.
+ * Makes one attempt with the endpoint as it is now (a rotation or a disable by another process
+ * counts at once), renewing the lease first when what is left of it might not cover the attempt;
+ * undefined when the lease is lost, the endpoint is disabled or gone, or the worker stops.
  */
 async function attempt(
   ctx: DeliveryContext,
-  leased: WebhookEndpointRecord,
+  lease: Lease,
   event: StoredEvent,
 ): Promise<AttemptResult | undefined> {
-  const until = new Date(Date.now() + ctx.leaseMs).toISOString()
-  const endpoint = await ctx.store.webhooks.renewLease(leased.id, ctx.owner, until)
+  const now = Date.now()
+  let endpoint: WebhookEndpointRecord | undefined
+  if (lease.until - now > ctx.timeoutMs + LEASE_MARGIN_MS) {
+    // A plain read: while the lease is this long, no other instance can have claimed it.
+    endpoint = await ctx.store.webhooks.get(lease.id)
+    if (endpoint?.leaseOwner !== ctx.owner) return undefined
+  } else {
+    const until = now + ctx.leaseMs
+    endpoint = await ctx.store.webhooks.renewLease(
+      lease.id,
+      ctx.owner,
+      new Date(until).toISOString(),
+    )
+    if (endpoint) lease.until = until
+  }
   if (!endpoint?.enabled) return undefined
   const result = await sendWebhook(
     {
@@ -58,17 +91,49 @@ async function attempt(
   return ctx.running() ? result : undefined
 }
 
-function errorOf(result: AttemptResult): string | null {
-  return result.kind === 'failed' ? result.error : null
+/** What an attempt comes to: its outcome in the log and, for a retry, when it is due. */
+function judge(
+  result: AttemptResult,
+  attempts: number,
+  scheduleMs: readonly number[],
+  at: string,
+): { outcome: WebhookOutcome; nextTryAt: string | null } {
+  if (result.kind !== 'failed') return { outcome: result.kind, nextTryAt: null }
+  const delay = retryDelayMs(attempts, scheduleMs, result.retryAfterMs)
+  return delay === undefined
+    ? { outcome: 'dead_lettered', nextTryAt: null }
+    : { outcome: 'failed', nextTryAt: new Date(Date.parse(at) + delay).toISOString() }
+}
+
+function entry(
+  endpointId: string,
+  event: StoredEvent,
+  attempt: number,
+  manual: boolean,
+  result: AttemptResult,
+  at: string,
+): Omit<WebhookDeliveryEntry, 'outcome' | 'nextTryAt'> {
+  return {
+    endpointId,
+    eventId: event.id,
+    attempt,
+    manual,
+    status: result.status,
+    latencyMs: result.latencyMs,
+    error: result.kind === 'failed' ? result.error : null,
+    at,
+  }
 }
 
 /**
  * Delivers the endpoint's events after its cursor, in order, until none is left (undefined) or
- * one waits for a retry (the time it is due, ms).
+ * one waits for a retry (the time it is due, ms). Each attempt's log entry and the stream's
+ * progress are written in one transaction.
  */
 export async function deliverStream(
   ctx: DeliveryContext,
   endpoint: WebhookEndpointRecord,
+  lease: Lease,
 ): Promise<number | undefined> {
   const { store } = ctx
   let state: WebhookProgress = {
@@ -82,80 +147,70 @@ export async function deliverStream(
     // visible in order), so if none of them is for this endpoint its cursor may skip to the
     // head, and "cursor below the head" keeps meaning "work to do" for a filtered endpoint.
     const head = await store.events.head()
-    const [event] = await store.events.after({
+    const batch = await store.events.after({
       after: state.cursor,
-      limit: 1,
+      limit: BATCH,
       tenantIds: endpoint.tenantId === null ? undefined : [endpoint.tenantId],
       types: endpoint.eventTypes ?? undefined,
     })
-    if (!event) {
+    if (batch.length === 0) {
       if (head > state.cursor) {
         state = { cursor: head, pendingPosition: null, pendingAttempts: 0, nextAttemptAt: null }
         await store.webhooks.saveProgress(endpoint.id, ctx.owner, state, new Date().toISOString())
       }
       return undefined
     }
-    const pending = state.pendingPosition === event.position
-    if (pending && state.nextAttemptAt !== null && Date.parse(state.nextAttemptAt) > Date.now()) {
-      return Date.parse(state.nextAttemptAt)
-    }
-    const result = await attempt(ctx, endpoint, event)
-    if (!result) return undefined
-    const attempts = (pending ? state.pendingAttempts : 0) + 1
-    const at = new Date().toISOString()
-    const log = {
-      endpointId: endpoint.id,
-      eventId: event.id,
-      attempt: attempts,
-      manual: false,
-      status: result.status,
-      latencyMs: result.latencyMs,
-      error: errorOf(result),
-      at,
-    }
-    if (result.kind === 'gone') {
-      // The receiver says the endpoint is gone: stop, keeping the event for a re-enable.
-      await store.webhookDeliveries.append({ ...log, outcome: 'gone', nextTryAt: null })
-      state = { ...state, pendingPosition: null, pendingAttempts: 0, nextAttemptAt: null }
-      await store.webhooks.saveProgress(endpoint.id, ctx.owner, state, at)
-      await store.webhooks.setEnabled(endpoint.id, false, '410 Gone', at)
-      return undefined
-    }
-    const delay =
-      result.kind === 'failed'
-        ? retryDelayMs(attempts, ctx.retryScheduleMs, result.retryAfterMs)
-        : undefined
-    if (result.kind === 'failed' && delay !== undefined) {
-      const nextAttemptAt = new Date(Date.parse(at) + delay).toISOString()
-      await store.webhookDeliveries.append({ ...log, outcome: 'failed', nextTryAt: nextAttemptAt })
-      state = {
-        ...state,
-        pendingPosition: event.position,
-        pendingAttempts: attempts,
-        nextAttemptAt,
-      }
-      if (!(await store.webhooks.saveProgress(endpoint.id, ctx.owner, state, at))) return undefined
-      return Date.parse(nextAttemptAt)
-    }
-    if (result.kind === 'failed') {
-      await store.webhookDeliveries.addDeadLetter({
-        endpointId: endpoint.id,
-        eventId: event.id,
-        position: event.position,
-        attempts,
-        lastError: result.error,
-        at,
+    for (const event of batch) {
+      if (!ctx.running()) return undefined
+      const pending = state.pendingPosition === event.position
+      const waitUntil =
+        pending && state.nextAttemptAt !== null ? Date.parse(state.nextAttemptAt) : 0
+      if (waitUntil > Date.now()) return waitUntil
+      const result = await attempt(ctx, lease, event)
+      if (!result) return undefined
+      const attempts = (pending ? state.pendingAttempts : 0) + 1
+      const at = new Date().toISOString()
+      const { outcome, nextTryAt } = judge(result, attempts, ctx.retryScheduleMs, at)
+      const next: WebhookProgress =
+        outcome === 'failed'
+          ? {
+              ...state,
+              pendingPosition: event.position,
+              pendingAttempts: attempts,
+              nextAttemptAt: nextTryAt,
+            }
+          : outcome === 'gone'
+            ? // The receiver says the endpoint is gone: it stops, the event kept for a re-enable.
+              { ...state, pendingPosition: null, pendingAttempts: 0, nextAttemptAt: null }
+            : {
+                cursor: event.position,
+                pendingPosition: null,
+                pendingAttempts: 0,
+                nextAttemptAt: null,
+              }
+      const saved = await store.transaction(async (s) => {
+        if (outcome === 'dead_lettered') {
+          await s.webhookDeliveries.addDeadLetter({
+            endpointId: endpoint.id,
+            eventId: event.id,
+            position: event.position,
+            attempts,
+            lastError: result.kind === 'failed' ? result.error : null,
+            at,
+          })
+        }
+        await s.webhookDeliveries.append({
+          ...entry(endpoint.id, event, attempts, false, result, at),
+          outcome,
+          nextTryAt,
+        })
+        if (outcome === 'gone') await s.webhooks.setEnabled(endpoint.id, false, '410 Gone', at)
+        return s.webhooks.saveProgress(endpoint.id, ctx.owner, next, at)
       })
+      if (!saved || outcome === 'gone') return undefined
+      state = next
+      if (nextTryAt !== null) return Date.parse(nextTryAt)
     }
-    const outcome = result.kind === 'failed' ? 'dead_lettered' : 'delivered'
-    await store.webhookDeliveries.append({ ...log, outcome, nextTryAt: null })
-    state = {
-      cursor: event.position,
-      pendingPosition: null,
-      pendingAttempts: 0,
-      nextAttemptAt: null,
-    }
-    if (!(await store.webhooks.saveProgress(endpoint.id, ctx.owner, state, at))) return undefined
   }
   return undefined
 }
@@ -168,6 +223,7 @@ export async function deliverStream(
 export async function deliverRedeliveries(
   ctx: DeliveryContext,
   endpoint: WebhookEndpointRecord,
+  lease: Lease,
 ): Promise<{ readonly next: number | undefined; readonly gone: boolean }> {
   const { store } = ctx
   const due = await store.webhookDeliveries.dueRedeliveries(
@@ -183,37 +239,25 @@ export async function deliverRedeliveries(
       await store.webhookDeliveries.finishRedelivery(redelivery.id)
       continue
     }
-    const result = await attempt(ctx, endpoint, event)
+    const result = await attempt(ctx, lease, event)
     if (!result) return { next: undefined, gone: false }
     const attempts = redelivery.attempts + 1
     const at = new Date().toISOString()
-    const delay =
-      result.kind === 'failed'
-        ? retryDelayMs(attempts, ctx.retryScheduleMs, result.retryAfterMs)
-        : undefined
-    const nextTryAt = delay === undefined ? null : new Date(Date.parse(at) + delay).toISOString()
-    await store.webhookDeliveries.append({
-      endpointId: endpoint.id,
-      eventId: event.id,
-      attempt: attempts,
-      manual: true,
-      outcome:
-        result.kind === 'failed' ? (nextTryAt === null ? 'dead_lettered' : 'failed') : result.kind,
-      status: result.status,
-      latencyMs: result.latencyMs,
-      error: errorOf(result),
-      nextTryAt,
-      at,
+    const { outcome, nextTryAt } = judge(result, attempts, ctx.retryScheduleMs, at)
+    await store.transaction(async (s) => {
+      await s.webhookDeliveries.append({
+        ...entry(endpoint.id, event, attempts, true, result, at),
+        outcome,
+        nextTryAt,
+      })
+      if (nextTryAt !== null) {
+        await s.webhookDeliveries.retryRedelivery(redelivery.id, attempts, nextTryAt)
+      } else {
+        await s.webhookDeliveries.finishRedelivery(redelivery.id)
+      }
+      if (outcome === 'gone') await s.webhooks.setEnabled(endpoint.id, false, '410 Gone', at)
     })
-    if (nextTryAt !== null) {
-      await store.webhookDeliveries.retryRedelivery(redelivery.id, attempts, nextTryAt)
-    } else {
-      await store.webhookDeliveries.finishRedelivery(redelivery.id)
-    }
-    if (result.kind === 'gone') {
-      await store.webhooks.setEnabled(endpoint.id, false, '410 Gone', at)
-      return { next: undefined, gone: true }
-    }
+    if (outcome === 'gone') return { next: undefined, gone: true }
   }
   const next = await store.webhookDeliveries.nextRedeliveryAt(endpoint.id)
   return { next: next === undefined ? undefined : Date.parse(next), gone: false }

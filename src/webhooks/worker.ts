@@ -130,10 +130,13 @@ export class WebhookWorker {
   private async process(endpoint: WebhookEndpointRecord): Promise<void> {
     const generation = this.generation
     const due: number[] = []
+    const lease = { id: endpoint.id, until: Date.parse(endpoint.leaseUntil ?? '') || 0 }
     try {
-      const redeliveries = await deliverRedeliveries(this.context, endpoint)
+      const redeliveries = await deliverRedeliveries(this.context, endpoint, lease)
       if (redeliveries.next !== undefined) due.push(redeliveries.next)
-      const retry = redeliveries.gone ? undefined : await deliverStream(this.context, endpoint)
+      const retry = redeliveries.gone
+        ? undefined
+        : await deliverStream(this.context, endpoint, lease)
       if (retry !== undefined) due.push(retry)
     } catch (error) {
       this.report(error)
