@@ -296,4 +296,29 @@ describe(`webhook deliveries (${ENGINE})`, () => {
     })
     await assert.rejects(redeliverWebhook(store, webhook.id, 'evt_nope'), { code: 'not_found' })
   })
+
+  it('on close cuts an attempt in flight short, records nothing and gives the lease back', async (t) => {
+    const store = await openStore(t)
+    const acme = await addTenant(store, 'acme')
+    const receiver = await startReceiver()
+    t.after(() => receiver.close())
+    receiver.script('/hook', 'hang')
+    const { webhook } = await createWebhook(store, SECRET_BOX, { url: `${receiver.url}/hook` })
+    const first = startWorker(t, store, { timeoutMs: 60_000 })
+    const [event] = await appendEvents(store, acme, 'user.created')
+    assert.ok(event)
+    await waitFor('the hung request', () => receiver.received.length >= 1)
+    await first.close()
+    const endpoint = await store.webhooks.get(webhook.id)
+    assert.equal(endpoint?.leaseOwner, null)
+    assert.ok((endpoint?.cursor ?? Infinity) < event.position, 'not delivered')
+    assert.deepEqual(await store.webhookDeliveries.list(webhook.id, 10), [])
+    // The next worker need not wait for a lease to run out (60 s and more here).
+    startWorker(t, store, { timeoutMs: 60_000 })
+    await waitForCursor(store, webhook.id, event.position)
+    assert.deepEqual(
+      receiver.received.map((r) => r.id),
+      [event.id, event.id],
+    )
+  })
 })
