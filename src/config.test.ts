@@ -56,6 +56,28 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ SCIM_MAX_JSON_DEPTH: 'deep' }), ConfigError)
   })
 
+  it('reads the webhook schedule in seconds (fractions allowed), timeout and concurrency', () => {
+    const defaults = loadConfig({}).webhooks
+    assert.deepEqual(
+      defaults.retryScheduleMs,
+      [5, 300, 1800, 7200, 18000, 36000, 36000].map((s) => s * 1000),
+    )
+    assert.deepEqual([defaults.timeoutMs, defaults.concurrency], [15_000, 8])
+    const fast = loadConfig({
+      WEBHOOK_RETRY_SECONDS: '0.2, 0.4',
+      WEBHOOK_TIMEOUT_SECONDS: '1.5',
+      WEBHOOK_CONCURRENCY: '2',
+    }).webhooks
+    assert.deepEqual(
+      [fast.retryScheduleMs, fast.timeoutMs, fast.concurrency],
+      [[200, 400], 1500, 2],
+    )
+    for (const bad of ['5,,300', '-1', 'five', '5;300']) {
+      assert.throws(() => loadConfig({ WEBHOOK_RETRY_SECONDS: bad }), /WEBHOOK_RETRY_SECONDS/, bad)
+    }
+    assert.throws(() => loadConfig({ WEBHOOK_TIMEOUT_SECONDS: '0' }), /WEBHOOK_TIMEOUT_SECONDS/)
+  })
+
   it('reads the DNS servers and timeout of domain verification', () => {
     assert.deepEqual(loadConfig({}).domainVerification, { dnsServers: [], timeoutMs: 5000 })
     assert.deepEqual(

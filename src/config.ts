@@ -61,6 +61,16 @@ const envSchema = z.object({
     .optional(),
   DOMAIN_VERIFICATION_TIMEOUT_SECONDS: positiveInt.max(60).default(5),
   EVENT_RETENTION_DAYS: positiveInt.max(3650).default(30),
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(15),
+  WEBHOOK_RETRY_SECONDS: z
+    .string()
+    .regex(
+      /^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/,
+      'must be a comma-separated list of seconds (fractions allowed), e.g. 5,300,1800',
+    )
+    .default('5,300,1800,7200,18000,36000,36000'),
+  WEBHOOK_CONCURRENCY: positiveInt.max(256).default(8),
+  WEBHOOK_DELIVERY_LOG_RETENTION_DAYS: positiveInt.default(30),
 })
 
 export type LogLevel = (typeof logLevels)[number]
@@ -133,6 +143,15 @@ export interface Config {
   readonly events: {
     /** Events older than this are pruned (feeds and webhooks can replay this far back). */
     readonly retentionDays: number
+  }
+  /** Webhook deliveries (see docs/webhooks.md). */
+  readonly webhooks: {
+    readonly timeoutMs: number
+    /** The wait after each failed attempt, in milliseconds; its length is the retries made. */
+    readonly retryScheduleMs: readonly number[]
+    /** Endpoints delivered to in parallel by one instance. */
+    readonly concurrency: number
+    readonly deliveryLogRetentionDays: number
   }
 }
 
@@ -215,6 +234,14 @@ export function loadConfig(
     }),
     sso: Object.freeze({ allowPrivateIssuers: e.SSO_ALLOW_PRIVATE_ISSUERS === 'true' }),
     events: Object.freeze({ retentionDays: e.EVENT_RETENTION_DAYS }),
+    webhooks: Object.freeze({
+      timeoutMs: Math.round(e.WEBHOOK_TIMEOUT_SECONDS * 1000),
+      retryScheduleMs: Object.freeze(
+        e.WEBHOOK_RETRY_SECONDS.split(',').map((step) => Math.round(Number(step.trim()) * 1000)),
+      ),
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      deliveryLogRetentionDays: e.WEBHOOK_DELIVERY_LOG_RETENTION_DAYS,
+    }),
   })
 }
 

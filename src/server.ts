@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.ts'
 import { buildApp } from './http/app.ts'
 import { ProvisioningLogWriter } from './provisioning/log-writer.ts'
 import { openRuntime, recordPublicUrl } from './runtime.ts'
+import { WebhookWorker } from './webhooks/worker.ts'
 
 async function main(): Promise<void> {
   let config
@@ -31,6 +32,10 @@ async function main(): Promise<void> {
     log,
   })
   for (const message of notices) app.log.warn(message)
+  const webhooks = new WebhookWorker(runtime.store, runtime.secretBox, {
+    ...config.webhooks,
+    onError: (error) => app.log.error({ err: error }, 'webhook delivery failed'),
+  })
 
   let closing = false
   const shutdown = async (signal: string) => {
@@ -47,7 +52,8 @@ async function main(): Promise<void> {
     const idleCloser = setInterval(() => app.server.closeIdleConnections(), 50)
     await app.close()
     clearInterval(idleCloser)
-    app.log.info('HTTP server closed; flushing the provisioning log')
+    app.log.info('HTTP server closed; stopping webhook deliveries, flushing the provisioning log')
+    await webhooks.close()
     await log.close()
     await runtime.store.close()
     app.log.info('store closed; bye')
@@ -57,6 +63,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
 
   await app.listen({ port: config.port, host: config.host })
+  webhooks.start()
   // The CLI prints Base URLs and links from this record, not from its own environment.
   const recordedUrl = recordablePublicUrl(config.publicUrl, app.server.address())
   await recordPublicUrl(runtime.store, recordedUrl).catch((error: unknown) =>

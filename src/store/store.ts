@@ -27,6 +27,8 @@ import type { SignInLogRepository, SignInLogRetention } from './repositories/sig
 import type { SigningKeyRepository } from './repositories/signing-keys.ts'
 import type { TenantRepository, TenantScimSettings } from './repositories/tenants.ts'
 import type { UserRepository } from './repositories/users.ts'
+import type { WebhookDeliveryRepository } from './repositories/webhook-deliveries.ts'
+import type { WebhookEndpointRepository } from './repositories/webhooks.ts'
 
 export type * from './repositories/authorization-states.ts'
 export type * from './repositories/connections.ts'
@@ -47,6 +49,8 @@ export type * from './repositories/sign-in-log.ts'
 export type * from './repositories/signing-keys.ts'
 export type * from './repositories/tenants.ts'
 export type * from './repositories/users.ts'
+export type * from './repositories/webhook-deliveries.ts'
+export type * from './repositories/webhooks.ts'
 export { memberReference } from './repositories/members.ts'
 export { NOT_A_REQUEST } from './repositories/provisioning-log.ts'
 
@@ -121,6 +125,10 @@ export interface Store {
   readonly settings: ServiceSettingRepository
   /** The event log across tenants: the operator's feed, webhooks, retention. */
   readonly events: EventLog
+  /** Webhook endpoints with their delivery state and leases (service-wide, like the operator). */
+  readonly webhooks: WebhookEndpointRepository
+  /** The webhook delivery log, dead letters and queued redeliveries. */
+  readonly webhookDeliveries: WebhookDeliveryRepository
 
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>

@@ -800,3 +800,134 @@ describe('rollcall CLI output and public URL', () => {
     )
   })
 })
+
+describe('rollcall webhook', () => {
+  it('creates, lists, rotates, disables, enables and deletes webhooks, with exact JSON', async (t) => {
+    const dataDir = tempDataDir(t)
+    const run = (...args: string[]) => inProcess({ dataDir }, ...args)
+    assert.equal((await run('tenant', 'create', '--slug', 'acme')).code, 0)
+    const created = await run(
+      'webhook',
+      'create',
+      '--url',
+      'http://10.0.0.5:3000/hooks',
+      '--tenant',
+      'acme',
+      '--events',
+      'user.created, user.deactivated',
+      '--json',
+    )
+    assert.equal(created.code, 0, created.stderr)
+    assert.match(
+      created.stdout,
+      /^\{"id": "wh_[0-9a-f]{20}", "secret": "whsec_[A-Za-z0-9+/]{43}="\}\n$/,
+    )
+    const { id, secret } = JSON.parse(created.stdout) as { id: string; secret: string }
+
+    const listed = await run('webhook', 'list', '--json')
+    assert.deepEqual(JSON.parse(listed.stdout), [
+      {
+        id,
+        url: 'http://10.0.0.5:3000/hooks',
+        tenant: 'acme',
+        events: ['user.created', 'user.deactivated'],
+        enabled: true,
+        disabledReason: null,
+        previousSecretUntil: null,
+        createdAt: JSON.parse(listed.stdout)[0].createdAt,
+      },
+    ])
+    assert.ok(!listed.stdout.includes(secret.slice(6)), 'never the secret')
+    assert.match((await run('webhook', 'list')).stdout, new RegExp(`^${id}\tenabled\t`))
+
+    const rotated = await run(
+      'webhook',
+      'rotate-secret',
+      '--id',
+      id,
+      '--overlap-hours',
+      '2',
+      '--json',
+    )
+    const rotation = JSON.parse(rotated.stdout) as Record<string, string>
+    assert.deepEqual(Object.keys(rotation), ['id', 'secret', 'previousSecretUntil'])
+    assert.notEqual(rotation.secret, secret)
+    const overlap = Date.parse(rotation.previousSecretUntil ?? '') - Date.now()
+    assert.ok(overlap > 1.9 * 3600_000 && overlap <= 2 * 3600_000, `overlap ${overlap}`)
+
+    const disabled = JSON.parse((await run('webhook', 'disable', '--id', id, '--json')).stdout)
+    assert.deepEqual([disabled.enabled, disabled.disabledReason], [false, 'by the operator'])
+    const enabled = JSON.parse((await run('webhook', 'enable', '--id', id, '--json')).stdout)
+    assert.deepEqual([enabled.enabled, enabled.disabledReason], [true, null])
+
+    // The log, newest first, with status, latency and next try (rows as the worker writes them).
+    const store = openSqliteStore(join(dataDir, 'rollcall.sqlite'))
+    for (const [attempt, status, nextTryAt] of [
+      [1, 500, '2030-01-01T00:00:05.000Z'],
+      [2, 200, null],
+    ] as const) {
+      await store.webhookDeliveries.append({
+        endpointId: id,
+        eventId: 'evt_1',
+        attempt,
+        manual: false,
+        outcome: status === 200 ? 'delivered' : 'failed',
+        status,
+        latencyMs: 40 + attempt,
+        error: status === 200 ? null : 'HTTP 500: oops',
+        nextTryAt,
+        at: `2030-01-01T00:00:0${attempt}.000Z`,
+      })
+    }
+    await store.close()
+    const log = await run('webhook', 'deliveries', '--id', id)
+    assert.deepEqual(log.stdout.split('\n').slice(0, 3), [
+      '2030-01-01T00:00:02.000Z  delivered     200  42 ms     evt_1 #2',
+      '2030-01-01T00:00:01.000Z  failed        500  41 ms     evt_1 #1  next try 2030-01-01T00:00:05.000Z',
+      '    HTTP 500: oops',
+    ])
+    const logJson = JSON.parse((await run('webhook', 'deliveries', '--id', id, '--json')).stdout)
+    assert.deepEqual(
+      logJson.deliveries.map((d: { attempt: number; status: number }) => [d.attempt, d.status]),
+      [
+        [2, 200],
+        [1, 500],
+      ],
+    )
+    assert.deepEqual(logJson.deadLetters, [])
+
+    const redeliver = await run('webhook', 'redeliver', '--id', id, '--event', 'evt_nope')
+    assert.equal(redeliver.code, 1)
+    assert.match(redeliver.stderr, /No event "evt_nope"/)
+    assert.deepEqual(JSON.parse((await run('webhook', 'delete', '--id', id, '--json')).stdout), {
+      id,
+      deleted: true,
+    })
+    const gone = await run('webhook', 'delete', '--id', id)
+    assert.equal(gone.code, 1)
+    assert.match(gone.stderr, /No webhook/)
+  })
+
+  it('refuses bad URLs, unknown event types and unknown tenants with clear errors', async (t) => {
+    const dataDir = tempDataDir(t)
+    const run = (...args: string[]) => inProcess({ dataDir }, ...args)
+    const cases: [string[], number, RegExp][] = [
+      [['--url', 'ftp://files.example.com'], 2, /must be http:\/\/ or https:\/\/, not ftp:/],
+      [['--url', 'not a url'], 2, /"not a url" is not a URL/],
+      [
+        ['--url', 'https://app.test', '--events', 'user.created,user.exploded'],
+        2,
+        /Unknown event type user\.exploded; the types are user\.created/,
+      ],
+      [['--url', 'https://app.test', '--tenant', 'nope'], 1, /No tenant "nope"/],
+    ]
+    for (const [args, code, message] of cases) {
+      const result = await run('webhook', 'create', ...args)
+      assert.equal(result.code, code, args.join(' '))
+      assert.match(result.stderr, message)
+    }
+    const overlap = await run('webhook', 'rotate-secret', '--id', 'wh_x', '--overlap-hours', '-1')
+    assert.equal(overlap.code, 2)
+    assert.equal((await run('webhook', 'list', '--json')).stdout, '[]\n')
+  })
+})

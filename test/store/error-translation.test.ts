@@ -101,6 +101,66 @@ const ROOT: Record<string, Calls<never>> = {
     get: (r: Store['settings']) => r.get('public_url'),
     set: (r: Store['settings']) => r.set('public_url', 'https://x.test', AT),
   },
+  webhooks: {
+    create: (r: Store['webhooks']) =>
+      r.create({
+        id: 'wh_x',
+        url: 'https://app.test/hook',
+        tenantId: null,
+        eventTypes: null,
+        secretSealed: 'x',
+        cursor: 0,
+        createdAt: AT,
+      }),
+    list: (r: Store['webhooks']) => r.list(),
+    get: (r: Store['webhooks']) => r.get('wh_x'),
+    delete: (r: Store['webhooks']) => r.delete('wh_x'),
+    setEnabled: (r: Store['webhooks']) => r.setEnabled('wh_x', false, 'x', AT),
+    rotateSecret: (r: Store['webhooks']) => r.rotateSecret('wh_x', 'y', AT, AT),
+    claim: (r: Store['webhooks']) =>
+      r.claim({ owner: 'o', now: AT, leaseUntil: AT, limit: 1, exclude: ['wh_y'] }),
+    renewLease: (r: Store['webhooks']) => r.renewLease('wh_x', 'o', AT),
+    release: (r: Store['webhooks']) => r.release('wh_x', 'o'),
+    saveProgress: (r: Store['webhooks']) =>
+      r.saveProgress(
+        'wh_x',
+        'o',
+        { cursor: 1, pendingPosition: null, pendingAttempts: 0, nextAttemptAt: null },
+        AT,
+      ),
+  },
+  webhookDeliveries: {
+    append: (r: Store['webhookDeliveries']) =>
+      r.append({
+        endpointId: 'wh_x',
+        eventId: 'evt_x',
+        attempt: 1,
+        manual: false,
+        outcome: 'delivered',
+        status: 200,
+        latencyMs: 1,
+        error: null,
+        nextTryAt: null,
+        at: AT,
+      }),
+    list: (r: Store['webhookDeliveries']) => r.list('wh_x', 10),
+    prune: (r: Store['webhookDeliveries']) => r.prune(AT, 10),
+    addDeadLetter: (r: Store['webhookDeliveries']) =>
+      r.addDeadLetter({
+        endpointId: 'wh_x',
+        eventId: 'evt_x',
+        position: 1,
+        attempts: 3,
+        lastError: null,
+        at: AT,
+      }),
+    deadLetters: (r: Store['webhookDeliveries']) => r.deadLetters('wh_x', 10),
+    queueRedelivery: (r: Store['webhookDeliveries']) => r.queueRedelivery('wh_x', 'evt_x', AT),
+    dueRedeliveries: (r: Store['webhookDeliveries']) => r.dueRedeliveries('wh_x', AT, 10),
+    nextRedeliveryAt: (r: Store['webhookDeliveries']) => r.nextRedeliveryAt('wh_x'),
+    retryRedelivery: (r: Store['webhookDeliveries']) => r.retryRedelivery(1, 1, AT),
+    finishRedelivery: (r: Store['webhookDeliveries']) => r.finishRedelivery(1),
+  },
 } as Record<string, Calls<never>>
 
 const query = { sortOrder: 'ascending', startIndex: 1, count: 10 } as const

@@ -18,6 +18,16 @@ import { scimTokenIssue, scimTokenRevoke } from './scim-token.ts'
 import { signInLog } from './sign-in-log.ts'
 import { tenantCreate, tenantList, tenantSet } from './tenant.ts'
 import { userAdd, userList } from './user.ts'
+import {
+  webhookCreate,
+  webhookDelete,
+  webhookDeliveriesCommand,
+  webhookDisable,
+  webhookEnable,
+  webhookList,
+  webhookRedeliver,
+  webhookRotateSecret,
+} from './webhook.ts'
 
 /** Every command; `npx rollcall --help` lists them in this order. */
 export const COMMANDS: readonly Command[] = [
@@ -42,4 +52,12 @@ export const COMMANDS: readonly Command[] = [
   domainRemove,
   adminCreate,
   signInLog,
+  webhookCreate,
+  webhookList,
+  webhookDeliveriesCommand,
+  webhookRedeliver,
+  webhookRotateSecret,
+  webhookEnable,
+  webhookDisable,
+  webhookDelete,
 ]

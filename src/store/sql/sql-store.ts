@@ -29,6 +29,8 @@ import type { Database } from './tables.ts'
 import { SqlTenants, SqlTenantScim } from './tenants.ts'
 import { translatingDialect, type TranslateError } from './translating-dialect.ts'
 import { SqlUsers } from './users.ts'
+import { SqlWebhookDeliveries } from './webhook-deliveries.ts'
+import { SqlWebhookEndpoints } from './webhooks.ts'
 
 export interface SqlStoreOptions {
   /** The connection (a Kysely dialect) that writes and runs transactions. */
@@ -160,6 +162,8 @@ export class SqlStore implements Store {
   private _signInLog?: SqlSignInLogRetention
   private _settings?: SqlServiceSettings
   private _events?: EventLog
+  private _webhooks?: SqlWebhookEndpoints
+  private _webhookDeliveries?: SqlWebhookDeliveries
   /** Whether this transaction's store appended events (announced after its commit). */
   private appendedEvents = false
 
@@ -295,6 +299,13 @@ export class SqlStore implements Store {
         return () => listeners.delete(listener)
       },
     }))
+  }
+
+  get webhooks(): SqlWebhookEndpoints {
+    return (this._webhooks ??= new SqlWebhookEndpoints(this.ctx))
+  }
+  get webhookDeliveries(): SqlWebhookDeliveries {
+    return (this._webhookDeliveries ??= new SqlWebhookDeliveries(this.ctx))
   }
 
   async ping(): Promise<void> {

@@ -207,6 +207,60 @@ export interface EventsTable {
   body: string
 }
 
+export interface WebhookEndpointsTable {
+  id: string
+  url: string
+  tenant_id: string | null
+  /** A JSON array of event types; null: every type. */
+  event_types: string | null
+  enabled: number
+  disabled_reason: string | null
+  secret_sealed: string
+  previous_secret_sealed: string | null
+  previous_secret_until: string | null
+  cursor: number | string
+  pending_position: number | string | null
+  pending_attempts: number
+  next_attempt_at: string | null
+  lease_owner: string | null
+  lease_until: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number | string>
+  endpoint_id: string
+  event_id: string
+  attempt: number
+  manual: number
+  outcome: string
+  status: number | null
+  latency_ms: number
+  error: string | null
+  next_try_at: string | null
+  at: string
+}
+
+export interface WebhookDeadLettersTable {
+  id: Generated<number | string>
+  endpoint_id: string
+  event_id: string
+  position: number | string
+  attempts: number
+  last_error: string | null
+  at: string
+}
+
+export interface WebhookRedeliveriesTable {
+  id: Generated<number | string>
+  endpoint_id: string
+  event_id: string
+  attempts: number
+  next_attempt_at: string
+  requested_at: string
+}
+
 export interface Database {
   tenants: TenantsTable
   users: UsersTable
@@ -218,6 +272,10 @@ export interface Database {
   signing_keys: SigningKeysTable
   provisioning_log: ProvisioningLogTable
   events: EventsTable
+  webhook_endpoints: WebhookEndpointsTable
+  webhook_deliveries: WebhookDeliveriesTable
+  webhook_dead_letters: WebhookDeadLettersTable
+  webhook_redeliveries: WebhookRedeliveriesTable
   login_connections: LoginConnectionsTable
   tenant_domains: TenantDomainsTable
   sso_states: SsoStatesTable

@@ -1,0 +1,21 @@
+// The event types an endpoint may subscribe to (the event log's types, issue #10).
+export const WEBHOOK_EVENT_TYPES: readonly string[] = [
+  'user.created',
+  'user.updated',
+  'user.deactivated',
+  'user.reactivated',
+  'user.deleted',
+  'user.role_changed',
+  'user.signed_in',
+  'group.created',
+  'group.updated',
+  'group.deleted',
+  'group.member_added',
+  'group.member_removed',
+  'connection.created',
+  'connection.updated',
+  'connection.verified',
+  'connection.deleted',
+  'scim_token.issued',
+  'scim_token.revoked',
+]
