@@ -3,6 +3,7 @@
 // (repositories/). Tenancy is structural: a tenant's data is read and written only through
 // forTenant(tenantId), so a query without a tenant filter cannot be written by accident.
 import type { TenantId } from '../domain/ids.ts'
+import type { ApiKeyRepository } from './repositories/api-keys.ts'
 import type {
   AuthorizationStateLookup,
   AuthorizationStateRepository,
@@ -28,6 +29,7 @@ import type { SigningKeyRepository } from './repositories/signing-keys.ts'
 import type { TenantRepository, TenantScimSettings } from './repositories/tenants.ts'
 import type { UserRepository } from './repositories/users.ts'
 
+export type * from './repositories/api-keys.ts'
 export type * from './repositories/authorization-states.ts'
 export type * from './repositories/connections.ts'
 export type * from './repositories/domains.ts'
@@ -121,6 +123,8 @@ export interface Store {
   readonly settings: ServiceSettingRepository
   /** The event log across tenants: the operator's feed, webhooks, retention. */
   readonly events: EventLog
+  /** The host application's API keys (operator and tenant keys). */
+  readonly apiKeys: ApiKeyRepository
 
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>

@@ -4,6 +4,7 @@
 // defineCommand({...}) in its noun's module and list it here.
 import type { Command } from '../command.ts'
 import { adminCreate } from './admin.ts'
+import { apiKeyCreate, apiKeyList, apiKeyRevoke } from './api-key.ts'
 import {
   connectionCreate,
   connectionDelete,
@@ -42,4 +43,7 @@ export const COMMANDS: readonly Command[] = [
   domainRemove,
   adminCreate,
   signInLog,
+  apiKeyCreate,
+  apiKeyList,
+  apiKeyRevoke,
 ]

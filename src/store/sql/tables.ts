@@ -207,6 +207,18 @@ export interface EventsTable {
   body: string
 }
 
+export interface ApiKeysTable {
+  id: string
+  tenant_id: string | null
+  scope: string
+  name: string
+  key_hash: string
+  created_at: string
+  last_used_at: string | null
+  last_used_address: string | null
+  revoked_at: string | null
+}
+
 export interface Database {
   tenants: TenantsTable
   users: UsersTable
@@ -218,6 +230,7 @@ export interface Database {
   signing_keys: SigningKeysTable
   provisioning_log: ProvisioningLogTable
   events: EventsTable
+  api_keys: ApiKeysTable
   login_connections: LoginConnectionsTable
   tenant_domains: TenantDomainsTable
   sso_states: SsoStatesTable
