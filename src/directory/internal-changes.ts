@@ -77,18 +77,16 @@ export async function renameGroup(
         const refusal = groupChangeRefusal(group.origin, 'rename')
         if (refusal !== undefined) throw AppError.scimControlled(refusal)
         if (group.displayName === name) return group
-        const updated = await tx
-          .forTenant(tenant.id)
-          .groups.update(
-            group.id,
-            group.version,
-            {
-              displayName: name,
-              externalId: group.externalId,
-              doc: { ...group.doc, displayName: name },
-            },
-            new Date().toISOString(),
-          )
+        const updated = await tx.forTenant(tenant.id).groups.update(
+          group.id,
+          group.version,
+          {
+            displayName: name,
+            externalId: group.externalId,
+            doc: { ...group.doc, displayName: name },
+          },
+          new Date().toISOString(),
+        )
         if (updated) return updated
       }
       throw AppError.conflict('The group changed meanwhile; read it again and retry.')
