@@ -113,4 +113,27 @@ describe('/api/v1 authentication', () => {
     assert.equal(res.statusCode, 404)
     assert.match(String(res.headers['content-type']), /^application\/problem\+json/)
   })
+
+  it('is in the OpenAPI document with the bearer scheme; the admin API keeps the session', async (t) => {
+    const h = await buildV1(t)
+    const document = json<{
+      components: { securitySchemes: Record<string, { type: string; scheme?: string }> }
+      paths: Record<string, Record<string, { security?: unknown }>>
+    }>(await h.app.inject({ method: 'GET', url: '/api/openapi.json' }))
+    assert.deepEqual(
+      [
+        document.components.securitySchemes.apiKey?.type,
+        document.components.securitySchemes.apiKey?.scheme,
+      ],
+      ['http', 'bearer'],
+    )
+    const v1 = Object.entries(document.paths).filter(([path]) => path.startsWith('/api/v1/'))
+    assert.ok(v1.length >= 11, v1.map(([path]) => path).join('\n'))
+    for (const [path, item] of v1) {
+      for (const [method, operation] of Object.entries(item)) {
+        assert.deepEqual(operation.security, [{ apiKey: [] }], `${method} ${path}`)
+      }
+    }
+    assert.equal(document.paths['/api/tenants/{tenant}/users']?.get?.security, undefined)
+  })
 })
