@@ -108,7 +108,7 @@ export interface UserListPage {
 export async function listUsers(
   store: Store,
   tenant: Tenant,
-  actor: UserId,
+  actor: UserId | undefined,
   query: UserListQuery,
 ): Promise<UserListPage> {
   const limit = Math.min(Math.max(1, Math.trunc(query.limit)), MAX_USER_LIST_LIMIT)
@@ -181,7 +181,7 @@ function checkRole(role: string): void {
 export async function setUserRole(
   store: Store,
   tenant: Tenant,
-  actor: UserId,
+  actor: UserId | undefined,
   id: string,
   role: string,
 ): Promise<UserRecord> {
@@ -207,7 +207,7 @@ export async function setUserRole(
 export async function setUserActive(
   store: Store,
   tenant: Tenant,
-  actor: UserId,
+  actor: UserId | undefined,
   id: string,
   isActive: boolean,
 ): Promise<UserRecord> {
@@ -241,7 +241,7 @@ export async function setUserActive(
 export async function deleteUser(
   store: Store,
   tenant: Tenant,
-  actor: UserId,
+  actor: UserId | undefined,
   id: string,
 ): Promise<void> {
   await store.transaction(async (tx) => {

@@ -1,7 +1,13 @@
 // D8 and G4 as admins meet them: SCIM-controlled users and memberships are refused with a reason.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { memberRemovalRefusal, ownAccountRefusal, userActionRefusal } from './admin-rules.ts'
+import {
+  groupChangeRefusal,
+  memberRemovalRefusal,
+  ownAccountRefusal,
+  userActionRefusal,
+  userProfileRefusal,
+} from './admin-rules.ts'
 
 describe('userActionRefusal', () => {
   it('lets an admin disable, enable and delete an INTERNAL user', () => {
@@ -34,5 +40,16 @@ describe('ownAccountRefusal', () => {
       assert.match(ownAccountRefusal(action) ?? '', /your own/)
     }
     assert.equal(ownAccountRefusal('enable'), undefined)
+  })
+})
+
+describe('userProfileRefusal and groupChangeRefusal', () => {
+  it('refuse changes to SCIM users and groups with the reason, and allow INTERNAL ones', () => {
+    assert.match(userProfileRefusal('SCIM') ?? '', /identity provider/)
+    assert.equal(userProfileRefusal('INTERNAL'), undefined)
+    assert.match(groupChangeRefusal('SCIM', 'rename') ?? '', /rename it in the identity provider/)
+    assert.match(groupChangeRefusal('SCIM', 'delete') ?? '', /only your identity provider/)
+    assert.equal(groupChangeRefusal('INTERNAL', 'rename'), undefined)
+    assert.equal(groupChangeRefusal('INTERNAL', 'delete'), undefined)
   })
 })

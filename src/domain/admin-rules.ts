@@ -63,3 +63,25 @@ export function ownAccountRefusal(action: UserAction): string | undefined {
       return undefined
   }
 }
+
+/** D8: why an admin may not edit the names of a user of this origin, or undefined when they may. */
+export function userProfileRefusal(origin: Origin): string | undefined {
+  if (origin !== 'SCIM') return undefined
+  return (
+    'This user is controlled by SCIM: your identity provider owns their names. Change them in ' +
+    'the identity provider; the next provisioning cycle updates them here.'
+  )
+}
+
+/** G4: why an admin may not rename or delete a group of this origin, or undefined when they may. */
+export function groupChangeRefusal(
+  origin: Origin,
+  action: 'rename' | 'delete',
+): string | undefined {
+  if (origin !== 'SCIM') return undefined
+  return action === 'rename'
+    ? 'This group is controlled by SCIM: rename it in the identity provider; the next ' +
+        'provisioning cycle renames it here.'
+    : 'This group is controlled by SCIM: only your identity provider can remove it. Remove it ' +
+        'there (or unassign it from the application); the next provisioning cycle removes it here.'
+}

@@ -13,6 +13,8 @@ import type { ScryptParams } from '../provisioning/passwords.ts'
 import type { Store } from '../store/store.ts'
 import { loggerOptions } from './log-serializers.ts'
 import { apiRoutes } from './routes/api/index.ts'
+import { registerOpenApi } from './routes/api/openapi.ts'
+import { v1Routes } from './routes/v1/index.ts'
 import { consoleRoutes } from './routes/console/index.ts'
 import { loginRoutes } from './routes/login/index.ts'
 import { scimRoutes } from './routes/scim/index.ts'
@@ -125,18 +127,25 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     log: app.log,
     ...deps.sso,
   })
+  // /api: the admin API (console sessions) and /api/v1 (API keys), each its own scope with its own
+  // authentication, described by one OpenAPI document registered before both.
   await app.register(
-    (scope) =>
-      apiRoutes(scope, {
-        config,
-        store: deps.store,
-        secretBox: deps.secretBox,
-        signingKey: deps.signingKey,
-        clients,
-      }),
-    {
-      prefix: '/api',
+    async (api) => {
+      await registerOpenApi(api, config)
+      await api.register((scope) =>
+        apiRoutes(scope, {
+          config,
+          store: deps.store,
+          secretBox: deps.secretBox,
+          signingKey: deps.signingKey,
+          clients,
+        }),
+      )
+      await api.register((scope) => v1Routes(scope, { config, store: deps.store }), {
+        prefix: '/v1',
+      })
     },
+    { prefix: '/api' },
   )
   await app.register((scope) => ssoRoutes(scope, { config, store: deps.store, clients }), {
     prefix: '/sso',

@@ -3,6 +3,7 @@
 // (repositories/). Tenancy is structural: a tenant's data is read and written only through
 // forTenant(tenantId), so a query without a tenant filter cannot be written by accident.
 import type { TenantId } from '../domain/ids.ts'
+import type { ApiKeyRepository } from './repositories/api-keys.ts'
 import type {
   AuthorizationStateLookup,
   AuthorizationStateRepository,
@@ -30,6 +31,7 @@ import type { UserRepository } from './repositories/users.ts'
 import type { WebhookDeliveryRepository } from './repositories/webhook-deliveries.ts'
 import type { WebhookEndpointRepository } from './repositories/webhooks.ts'
 
+export type * from './repositories/api-keys.ts'
 export type * from './repositories/authorization-states.ts'
 export type * from './repositories/connections.ts'
 export type * from './repositories/domains.ts'
@@ -129,6 +131,8 @@ export interface Store {
   readonly webhooks: WebhookEndpointRepository
   /** The webhook delivery log, dead letters and queued redeliveries. */
   readonly webhookDeliveries: WebhookDeliveryRepository
+  /** The host application's API keys (operator and tenant keys). */
+  readonly apiKeys: ApiKeyRepository
 
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>

@@ -10,6 +10,7 @@ import { COMMANDS } from '../../src/cli/commands/index.ts'
 import { runCli } from '../../src/cli/run.ts'
 import { loadConfig } from '../../src/config.ts'
 import { createSecretBox } from '../../src/credentials/secret-box.ts'
+import { authenticateApiKey } from '../../src/credentials/api-keys.ts'
 import { loadSigningKey } from '../../src/credentials/scim-tokens.ts'
 import { asConnectionId, asTenantId } from '../../src/domain/ids.ts'
 import { buildApp } from '../../src/http/app.ts'
@@ -798,6 +799,61 @@ describe('rollcall CLI output and public URL', () => {
       (await run('domain', 'add', '--tenant', 'acme', '--domain', 'not a domain')).code,
       1,
     )
+  })
+
+  it('creates API keys shown once as exact JSON, lists them without secrets, and revokes them', async (t) => {
+    const dataDir = tempDataDir(t)
+    const run = (...args: string[]) => inProcess({ dataDir }, ...args)
+    assert.equal((await run('tenant', 'create', '--slug', 'acme')).code, 0)
+    const created = await run(
+      'api-key',
+      'create',
+      '--tenant',
+      'acme',
+      '--scope',
+      'write',
+      '--name',
+      'Sync job',
+      '--json',
+    )
+    assert.equal(created.code, 0, created.stderr)
+    assert.match(created.stdout.trim(), /^\{"id": "[0-9a-f]+", "key": "rk_[^"]+"\}$/)
+    const { id, key } = JSON.parse(created.stdout) as { id: string; key: string }
+    assert.ok(key.startsWith(`rk_${id}_`))
+
+    const human = await run('api-key', 'create', '--scope', 'read')
+    assert.equal(human.code, 0, human.stderr)
+    assert.match(human.stdout, /all tenants/)
+    assert.match(human.stdout, /shown once/)
+    assert.match(human.stdout, /rk_[0-9a-f]+_/)
+
+    assert.equal((await run('api-key', 'create', '--scope', 'admin')).code, 2)
+    assert.equal((await run('api-key', 'create', '--scope', 'read', '--tenant', 'nope')).code, 1)
+
+    const listed = await run('api-key', 'list', '--json')
+    assert.equal(listed.code, 0, listed.stderr)
+    assert.ok(!listed.stdout.includes(key.slice(25)), 'the secret is never listed')
+    const rows = JSON.parse(listed.stdout) as { id: string; tenant: string | null; scope: string }[]
+    assert.deepEqual(
+      rows.map((r) => [r.tenant, r.scope, 'name' in r ? (r as { name: string }).name : '']),
+      [
+        ['acme', 'write', 'Sync job'],
+        [null, 'read', 'operator key'],
+      ],
+    )
+
+    // The key the CLI printed is the key the server accepts, until it is revoked.
+    const store = openSqliteStore(join(dataDir, 'rollcall.sqlite'))
+    t.after(() => store.close())
+    assert.equal((await authenticateApiKey(store, key, null))?.keyId, id)
+    assert.equal((await run('api-key', 'revoke', '--id', id)).code, 0)
+    assert.equal(await authenticateApiKey(store, key, null), undefined)
+    assert.equal((await run('api-key', 'revoke', '--id', 'nope')).code, 1)
+    const after = JSON.parse((await run('api-key', 'list', '--json')).stdout) as {
+      id: string
+      revokedAt: string | null
+    }[]
+    assert.notEqual(after.find((r) => r.id === id)?.revokedAt, null)
   })
 })
 

@@ -97,6 +97,21 @@ const ROOT: Record<string, Calls<never>> = {
     get: (r: Store['events']) => r.get('evt_x'),
     deleteOlderThan: (r: Store['events']) => r.deleteOlderThan(AT, 10),
   },
+  apiKeys: {
+    create: (r: Store['apiKeys']) =>
+      r.create({
+        id: 'k',
+        tenantId: null,
+        scope: 'read',
+        name: 'n',
+        keyHash: 'h',
+        createdAt: AT,
+      }),
+    get: (r: Store['apiKeys']) => r.get('k'),
+    list: (r: Store['apiKeys']) => r.list(),
+    recordUse: (r: Store['apiKeys']) => r.recordUse('k', AT, null, AT),
+    revoke: (r: Store['apiKeys']) => r.revoke('k', AT),
+  },
   settings: {
     get: (r: Store['settings']) => r.get('public_url'),
     set: (r: Store['settings']) => r.set('public_url', 'https://x.test', AT),

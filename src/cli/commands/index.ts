@@ -4,6 +4,7 @@
 // defineCommand({...}) in its noun's module and list it here.
 import type { Command } from '../command.ts'
 import { adminCreate } from './admin.ts'
+import { apiKeyCreate, apiKeyList, apiKeyRevoke } from './api-key.ts'
 import {
   connectionCreate,
   connectionDelete,
@@ -60,4 +61,7 @@ export const COMMANDS: readonly Command[] = [
   webhookEnable,
   webhookDisable,
   webhookDelete,
+  apiKeyCreate,
+  apiKeyList,
+  apiKeyRevoke,
 ]

@@ -9,6 +9,11 @@ export interface ListQuery {
   /** 1-based (RFC 7644 §3.4.2.4). */
   readonly startIndex: number
   readonly count: number
+  /**
+   * Keyset paging by cursor: only rows whose id sorts after this one, in id order (sortBy and
+   * startIndex are ignored). Nothing is counted then: totalResults is the number of items.
+   */
+  readonly after?: string | undefined
 }
 
 export interface Page<T> {

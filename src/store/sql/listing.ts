@@ -25,6 +25,9 @@ export async function listPage<R extends { readonly id: string }>(
   const where = query.filter ? compileFilter(query.filter, target, dialect) : sql<SqlBool>`1 = 1`
   const tenantWhere = sql<SqlBool>`${sql.ref(`${alias}.tenant_id`)} = ${tenantId}`
 
+  if (query.after !== undefined)
+    return seekPage(ctx, table, alias, idColumn, query, toRecord, [tenantWhere, where])
+
   if (query.count === 0) {
     const total = await count(ctx, table, tenantWhere, where)
     return { totalResults: total, items: [] }
@@ -93,6 +96,29 @@ export async function listPage<R extends { readonly id: string }>(
   // After deletions a seek can find rows beyond the current total; a page past the end is empty.
   const visible = query.startIndex > total ? [] : items
   return { totalResults: total, items: visible }
+}
+
+/** A keyset page (ListQuery.after): an index seek on the id, no count. */
+async function seekPage<R>(
+  ctx: SqlContext,
+  table: Table,
+  alias: 'u' | 'g',
+  idColumn: RawBuilder<unknown>,
+  query: ListQuery,
+  toRecord: (row: never) => R,
+  conditions: readonly RawBuilder<SqlBool>[],
+): Promise<Page<R>> {
+  if (query.count === 0) return { totalResults: 0, items: [] }
+  const db = ctx.reader as unknown as Kysely<any> // eslint-disable-line @typescript-eslint/no-explicit-any
+  let select = db.selectFrom(table).selectAll(alias)
+  for (const condition of conditions) select = select.where(condition)
+  const rows = await select
+    .where(sql<SqlBool>`${idColumn} > ${query.after}`)
+    .orderBy(idColumn)
+    .limit(query.count)
+    .execute()
+  const items = (rows as never[]).map(toRecord)
+  return { totalResults: items.length, items }
 }
 
 async function count(

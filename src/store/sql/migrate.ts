@@ -13,6 +13,7 @@ import * as roleRules from './migrations/0007-role-rules.ts'
 import * as lastSignIn from './migrations/0008-last-sign-in.ts'
 import * as events from './migrations/0009-events.ts'
 import * as webhooks from './migrations/0012-webhooks.ts'
+import * as apiKeys from './migrations/0011-api-keys.ts'
 
 type DialectName = 'sqlite' | 'postgres'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -30,6 +31,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '0008-last-sign-in': lastSignIn,
   '0009-events': events,
   '0012-webhooks': webhooks,
+  '0011-api-keys': apiKeys,
 }
 
 /** Returns the names of the migrations this call applied. */

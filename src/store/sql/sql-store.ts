@@ -5,6 +5,7 @@ import { Kysely, sql, type Dialect, type Transaction } from 'kysely'
 import type { TenantId } from '../../domain/ids.ts'
 import type { SqlDialect } from './filter/sql-dialect.ts'
 import type { EventLog, Store, TenantStore } from '../store.ts'
+import { SqlApiKeys } from './api-keys.ts'
 import { SqlAuthorizationStateLookup, SqlAuthorizationStates } from './authorization-states.ts'
 import { SqlConnectionLookup, SqlConnections } from './connections.ts'
 import type { SqlContext } from './context.ts'
@@ -164,6 +165,7 @@ export class SqlStore implements Store {
   private _events?: EventLog
   private _webhooks?: SqlWebhookEndpoints
   private _webhookDeliveries?: SqlWebhookDeliveries
+  private _apiKeys?: SqlApiKeys
   /** Whether this transaction's store appended events (announced after its commit). */
   private appendedEvents = false
 
@@ -306,6 +308,9 @@ export class SqlStore implements Store {
   }
   get webhookDeliveries(): SqlWebhookDeliveries {
     return (this._webhookDeliveries ??= new SqlWebhookDeliveries(this.ctx))
+  }
+  get apiKeys(): SqlApiKeys {
+    return (this._apiKeys ??= new SqlApiKeys(this.ctx))
   }
 
   async ping(): Promise<void> {

@@ -261,6 +261,18 @@ export interface WebhookRedeliveriesTable {
   requested_at: string
 }
 
+export interface ApiKeysTable {
+  id: string
+  tenant_id: string | null
+  scope: string
+  name: string
+  key_hash: string
+  created_at: string
+  last_used_at: string | null
+  last_used_address: string | null
+  revoked_at: string | null
+}
+
 export interface Database {
   tenants: TenantsTable
   users: UsersTable
@@ -276,6 +288,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable
   webhook_dead_letters: WebhookDeadLettersTable
   webhook_redeliveries: WebhookRedeliveriesTable
+  api_keys: ApiKeysTable
   login_connections: LoginConnectionsTable
   tenant_domains: TenantDomainsTable
   sso_states: SsoStatesTable

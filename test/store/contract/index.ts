@@ -27,6 +27,7 @@ import { defineRoleRulesContract } from './role-rules.ts'
 import { defineOriginsContract } from './origins.ts'
 import { defineEventsContract } from './events.ts'
 import { defineWebhooksContract } from './webhooks.ts'
+import { defineApiKeysContract } from './api-keys.ts'
 import { freshStores, type OpenedStore } from './support.ts'
 
 export type { OpenedStore } from './support.ts'
@@ -63,5 +64,6 @@ export function defineStoreContract(
     defineEventsContract(fresh)
     defineWebhooksContract(fresh)
     defineOriginsContract(fresh)
+    defineApiKeysContract(fresh)
   })
 }

@@ -70,6 +70,29 @@ export function definePagingContract(fresh: Fresh): void {
       assert.deepEqual(await groupsWith('displayName eq "sales"'), [sales.id])
     })
 
+    it('pages by cursor (after): the filter applied, rows after the id in id order', async (t) => {
+      const { ta, tb } = await fresh(t)
+      const seeded = await seedUsers(ta, [
+        'a@x.test',
+        'b@y.test',
+        'c@x.test',
+        'd@x.test',
+        'e@x.test',
+      ])
+      await seedUsers(tb, ['f@x.test'])
+      const filter = parseFilter('userName ew "@x.test"')
+      const first = await ta.users.list(query({ filter, after: '', count: 2 }))
+      assert.deepEqual(ids(first), [seeded[0]?.id, seeded[2]?.id])
+      const second = await ta.users.list(query({ filter, after: seeded[2]?.id, count: 2 }))
+      assert.deepEqual(ids(second), [seeded[3]?.id, seeded[4]?.id])
+      assert.equal(second.totalResults, 2)
+      const last = await ta.users.list(query({ filter, after: seeded[4]?.id, count: 2 }))
+      assert.deepEqual(ids(last), [])
+      const group = await addGroup(ta, 'Ops')
+      assert.deepEqual(ids(await ta.groups.list(query({ after: '', count: 5 }))), [group.id])
+      assert.deepEqual(ids(await ta.groups.list(query({ after: group.id, count: 5 }))), [])
+    })
+
     it('lists users and groups in creation order when no sortBy is given', async (t) => {
       const { ta } = await fresh(t)
       const created = await seedUsers(ta, [

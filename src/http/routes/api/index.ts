@@ -18,7 +18,6 @@ import { adminTenantHook } from '../../plugins/tenant.ts'
 import { crossSiteReason, nonJsonReason, sessionOf } from '../../plugins/web-session.ts'
 import { loginConnectionRoutes } from './connections.ts'
 import { domainRoutes } from './domains.ts'
-import { registerOpenApi } from './openapi.ts'
 import { provisioningLogRoutes } from './provisioning-log.ts'
 import { scimSettingsRoutes } from './scim-settings.ts'
 import { handBackRoutes } from './hand-back.ts'
@@ -48,8 +47,6 @@ declare module 'fastify' {
 export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const { config, store } = deps
   registerApiErrorHandler(app)
-  // First: the OpenAPI document describes the routes registered after it.
-  await registerOpenApi(app, config)
   app.decorateRequest('apiSession', undefined)
 
   // JSON is the only body; an empty one is accepted, as a bodiless POST or DELETE must still say

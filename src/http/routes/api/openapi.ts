@@ -30,7 +30,7 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
     openapi: {
       openapi: '3.1.0',
       info: {
-        title: 'Rollcall admin API',
+        title: 'Rollcall API',
         version: '0.1.0',
         description:
           "The JSON API the console uses, for automation: a tenant's connections, domains, SCIM " +
@@ -38,12 +38,19 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
           'the session of an Admin of that tenant (the rollcall_session cookie of the console). ' +
           'State-changing requests say Content-Type: application/json (bodiless ones too) and ' +
           "come from the site's origin. Errors are RFC 9457 problem details " +
-          '(application/problem+json) with a stable `code`.',
+          '(application/problem+json) with a stable `code`. The routes under /api/v1 are the ' +
+          "host application's API (the directory, the event feed, snapshots): they take an API " +
+          'key (Authorization: Bearer <key>, from `npx rollcall api-key create`), no cookie.',
       },
       servers: [{ url: config.publicUrl }],
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'rollcall_session' },
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API key (rk_…) of the operator or of one tenant, scope read or write.',
+          },
         },
       },
       security: [{ session: [] }],
@@ -54,6 +61,8 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
       return {
         schema: {
           ...schema,
+          // /api/v1 takes API keys, the rest of /api the console's session.
+          ...(url.startsWith('/api/v1/') ? { security: [{ apiKey: [] }] } : {}),
           response: {
             ...response,
             default: {
