@@ -12,6 +12,7 @@ import * as provisioningLogActivity from './migrations/0006-provisioning-log-act
 import * as roleRules from './migrations/0007-role-rules.ts'
 import * as lastSignIn from './migrations/0008-last-sign-in.ts'
 import * as events from './migrations/0009-events.ts'
+import * as oidcProvider from './migrations/0013-oidc-provider.ts'
 
 type DialectName = 'sqlite' | 'postgres'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -28,6 +29,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '0007-role-rules': roleRules,
   '0008-last-sign-in': lastSignIn,
   '0009-events': events,
+  '0013-oidc-provider': oidcProvider,
 }
 
 /** Returns the names of the migrations this call applied. */

@@ -15,6 +15,8 @@ import { SqlGroups } from './groups.ts'
 import { SqlLoginFailures } from './login-failures.ts'
 import { SqlMembers } from './members.ts'
 import { runMigrations } from './migrate.ts'
+import { SqlOidcClients, SqlOidcKeys } from './oidc-clients.ts'
+import { SqlOidcModels } from './oidc-models.ts'
 import { SqlOneTimeTokenLookup, SqlOneTimeTokens } from './one-time-tokens.ts'
 import { PageCursors } from './page-cursors.ts'
 import { SqlOrigins } from './origins.ts'
@@ -151,6 +153,9 @@ export class SqlStore implements Store {
   private _signInLog?: SqlSignInLogRetention
   private _settings?: SqlServiceSettings
   private _events?: EventLog
+  private _oidcModels?: SqlOidcModels
+  private _oidcClients?: SqlOidcClients
+  private _oidcKeys?: SqlOidcKeys
   /** Whether this transaction's store appended events (announced after its commit). */
   private appendedEvents = false
 
@@ -281,6 +286,18 @@ export class SqlStore implements Store {
         return () => listeners.delete(listener)
       },
     }))
+  }
+
+  get oidcModels(): SqlOidcModels {
+    return (this._oidcModels ??= new SqlOidcModels(this.ctx))
+  }
+  get oidcClients(): SqlOidcClients {
+    return (this._oidcClients ??= new SqlOidcClients(this.ctx))
+  }
+  get oidcKeys(): SqlOidcKeys {
+    return (this._oidcKeys ??= new SqlOidcKeys(this.ctx, (fn) =>
+      this.transaction((store) => fn((store as SqlStore).ctx)),
+    ))
   }
 
   async ping(): Promise<void> {

@@ -1,0 +1,94 @@
+// GET /oidc/interaction/:uid — the sign-in step of the host application's authorization request.
+// Routes the request to a tenant (tenant= or login_hint's verified domain), signs the person in
+// through the existing flows (that tenant's SSO connection, or the local password form), which
+// come back here (plugins/oidc-return.ts), and finishes with the account of that membership.
+// A Rollcall session of the same tenant is reused unless the app asked for a fresh sign-in.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { accountIdOf } from '../../../identity-provider/accounts.ts'
+import type { IdentityProvider } from '../../../identity-provider/provider.ts'
+import { routeSignIn } from '../../../identity-provider/routing.ts'
+import { resolveSession, SESSION_COOKIE } from '../../../sessions/sessions.ts'
+import { setOidcReturn } from '../../plugins/oidc-return.ts'
+import type { SsoRouteDeps } from '../sso/index.ts'
+import { sendSsoPage, startAt } from '../sso/start.ts'
+import { expiredInteractionPage, noTenantPage, wrongTenantPage } from './pages.ts'
+
+export interface InteractionDeps extends SsoRouteDeps {
+  readonly identityProvider: IdentityProvider
+}
+
+const param = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.length <= 320 ? value : undefined
+
+/** Reasons (oidc-provider's) for which an existing session must not be reused. */
+const FRESH_SIGN_IN = new Set(['login_prompt', 'max_age', 'id_token_hint'])
+
+export function interactionRoute(app: FastifyInstance, deps: InteractionDeps): void {
+  const { config, store } = deps
+  app.get<{ Params: { uid: string }; Querystring: { returned?: string } }>(
+    '/interaction/:uid',
+    {
+      schema: {
+        params: { type: 'object', properties: { uid: { type: 'string', maxLength: 64 } } },
+        querystring: { type: 'object', properties: { returned: { type: 'string' } } },
+      },
+    },
+    async (request, reply) => {
+      const provider = await deps.identityProvider.provider()
+      const details = await provider.interactionDetails(request.raw, reply.raw).catch(() => null)
+      if (!details || details.uid !== request.params.uid) {
+        return sendSsoPage(reply, expiredInteractionPage)
+      }
+      const finish = async (result: Record<string, unknown>): Promise<FastifyReply> => {
+        // oidc-provider writes the redirect itself.
+        reply.hijack()
+        await provider.interactionFinished(request.raw, reply.raw, result, {
+          mergeWithLastSubmission: false,
+        })
+        return reply
+      }
+
+      if (details.prompt.name !== 'login') {
+        // First-party clients have their grant made at once (identity-provider/provider.ts), so
+        // only a grant of an account that is gone meets this: sign in again.
+        return finish({ error: 'login_required', error_description: 'sign in again' })
+      }
+      await store.oidcModels.pruneExpired(new Date().toISOString())
+      const route = await routeSignIn(store, {
+        tenant: param(details.params.tenant),
+        loginHint: param(details.params.login_hint),
+      })
+      if (route.kind === 'unknown') return sendSsoPage(reply, noTenantPage(route.reason))
+
+      const returned = request.query.returned === '1'
+      const session = await resolveSession(store, config.sessions, request.cookies[SESSION_COOKIE])
+      const fresh = details.prompt.reasons.some((r) => FRESH_SIGN_IN.has(r))
+      if (session && session.tenantId === route.tenant.id && (returned || !fresh)) {
+        return finish({
+          login: {
+            accountId: accountIdOf(session.tenantId, session.userId),
+            ts: Math.floor(Date.parse(session.createdAt) / 1000),
+          },
+        })
+      }
+      if (returned && session) {
+        return sendSsoPage(reply, wrongTenantPage(session.tenantSlug, route.tenant.slug))
+      }
+      return startSignIn(deps, request, reply, route, details.uid)
+    },
+  )
+}
+
+async function startSignIn(
+  deps: InteractionDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  route: Exclude<Awaited<ReturnType<typeof routeSignIn>>, { kind: 'unknown' }>,
+  uid: string,
+): Promise<FastifyReply> {
+  setOidcReturn(reply, deps.config, uid)
+  if (route.kind === 'sso') return startAt(deps, request, reply, route.connection, 'login')
+  const query = new URLSearchParams({ tenant: route.tenant.slug })
+  if (route.email) query.set('email', route.email)
+  return reply.code(303).header('cache-control', 'no-store').redirect(`/login?${query}`)
+}

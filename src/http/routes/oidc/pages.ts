@@ -1,0 +1,45 @@
+// The pages of the host application's sign-in at /oidc: why it cannot go on, and what to do.
+import type { SignInRoute } from '../../../identity-provider/routing.ts'
+import { html } from '../../pages.ts'
+import type { SsoPage } from '../sso/pages.ts'
+
+export const notFoundBody = html`<p>There is no page here.</p>`
+
+export const expiredInteractionPage: SsoPage = {
+  status: 400,
+  title: 'This sign-in cannot be completed',
+  body: html`<p class="error">
+      The sign-in request is unknown or has expired (after an hour), or cookies are blocked.
+    </p>
+    <p>Go back to the application and sign in again.</p>`,
+}
+
+export function noTenantPage(reason: Extract<SignInRoute, { kind: 'unknown' }>['reason']): SsoPage {
+  const what =
+    reason === 'unknownTenant'
+      ? 'The application asked for an organisation that Rollcall does not know.'
+      : reason === 'unknownDomain'
+        ? 'No organisation has verified the domain of your email address for sign-in.'
+        : 'The application did not say who is signing in (no email address, no organisation).'
+  return {
+    status: 404,
+    title: 'No organisation found',
+    body: html`<p class="error">${what}</p>
+      <p>
+        Check the email address you gave the application. If it is right, ask your administrator to
+        set up single sign-on for your organisation's domain.
+      </p>`,
+  }
+}
+
+export function wrongTenantPage(signedIn: string, wanted: string): SsoPage {
+  return {
+    status: 403,
+    title: 'Signed in to another organisation',
+    body: html`<p class="error">
+        You signed in to <strong>${signedIn}</strong>, but the application asked for
+        <strong>${wanted}</strong>. Nobody is signed in to the application.
+      </p>
+      <p>Go back to the application and sign in with an account of ${wanted}.</p>`,
+  }
+}
