@@ -13,6 +13,7 @@ import {
 import { domainAdd, domainList, domainRemove, domainVerify } from './domain.ts'
 import { groupCreate, groupShow } from './group.ts'
 import { migrate } from './migrate.ts'
+import { oidcClientCreate, oidcClientDelete, oidcClientList, oidcKeyRotate } from './oidc-client.ts'
 import { provisioningLog } from './provisioning-log.ts'
 import { scimTokenIssue, scimTokenRevoke } from './scim-token.ts'
 import { signInLog } from './sign-in-log.ts'
@@ -42,4 +43,8 @@ export const COMMANDS: readonly Command[] = [
   domainRemove,
   adminCreate,
   signInLog,
+  oidcClientCreate,
+  oidcClientList,
+  oidcClientDelete,
+  oidcKeyRotate,
 ]
