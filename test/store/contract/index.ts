@@ -26,6 +26,7 @@ import { defineSettingsContract } from './settings.ts'
 import { defineRoleRulesContract } from './role-rules.ts'
 import { defineOriginsContract } from './origins.ts'
 import { defineEventsContract } from './events.ts'
+import { defineOidcProviderContract } from './oidc-provider.ts'
 import { freshStores, type OpenedStore } from './support.ts'
 
 export type { OpenedStore } from './support.ts'
@@ -61,5 +62,6 @@ export function defineStoreContract(
     defineRoleRulesContract(fresh)
     defineEventsContract(fresh)
     defineOriginsContract(fresh)
+    defineOidcProviderContract(fresh)
   })
 }
