@@ -35,7 +35,7 @@ let providerClass: Promise<ProviderClass> | undefined
  * oidc-provider, loaded once. It warns on import that Node 20 is not the LTS it prefers; it runs
  * on Node 20 (the tests prove it), so that one line is kept out of the logs.
  */
-function loadProviderClass(): Promise<ProviderClass> {
+export function loadProviderClass(): Promise<ProviderClass> {
   return (providerClass ??= (async () => {
     const warn = console.warn
     console.warn = (...args: unknown[]) => {

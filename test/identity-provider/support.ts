@@ -195,3 +195,15 @@ export function exchange(rp: oidc.Configuration, callback: URL, auth: Authorizat
     expectedState: auth.state,
   })
 }
+
+/** The whole local-password round trip: authorization URL → /login form → the app's callback. */
+export async function passwordSignIn(
+  b: IdpBench,
+  auth: Authorization,
+  form: { tenant: string; email: string; password: string },
+  browser = new FetchBrowser(),
+): Promise<{ callback?: URL; page: Reply }> {
+  const first = await browser.follow(auth.url.href, REDIRECT_URI)
+  if (first.callback || !first.page.url.includes('/login')) return first
+  return browser.follow(`${b.baseUrl}/login`, REDIRECT_URI, { form })
+}

@@ -16,8 +16,9 @@ import {
   importJWK,
   type JWK,
 } from 'jose'
-import Provider from 'oidc-provider'
+import type Provider from 'oidc-provider'
 import type { CustomFetch } from 'openid-client'
+import { loadProviderClass } from '../../src/identity-provider/provider.ts'
 
 export const CLIENT_ID = 'rollcall-test-client'
 export const CLIENT_SECRET = 'client-secret-of-the-test'
@@ -89,8 +90,10 @@ export async function startTestOp(redirectUri: string): Promise<TestOp> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
+  // Loaded as Rollcall loads it: without its warning about Node 20.
+  const OidcProvider = await loadProviderClass()
   const makeProvider = () =>
-    new Provider(issuer, {
+    new OidcProvider(issuer, {
       clients: [
         {
           client_id: CLIENT_ID,

@@ -39,19 +39,31 @@ export function interactionRoute(app: FastifyInstance, deps: InteractionDeps): v
       if (!details || details.uid !== request.params.uid) {
         return sendSsoPage(reply, expiredInteractionPage)
       }
-      const finish = async (result: Record<string, unknown>): Promise<FastifyReply> => {
+      const finish = async (
+        result: Record<string, unknown>,
+        merge = false,
+      ): Promise<FastifyReply> => {
         // oidc-provider writes the redirect itself.
         reply.hijack()
         await provider.interactionFinished(request.raw, reply.raw, result, {
-          mergeWithLastSubmission: false,
+          mergeWithLastSubmission: merge,
         })
         return reply
       }
 
-      if (details.prompt.name !== 'login') {
-        // First-party clients have their grant made at once (identity-provider/provider.ts), so
-        // only a grant of an account that is gone meets this: sign in again.
-        return finish({ error: 'login_required', error_description: 'sign in again' })
+      if (details.prompt.name === 'consent') {
+        // First-party clients: no consent screen. Only an explicit prompt=consent (asked with
+        // offline_access, for a refresh token) gets here; the grant covers what was requested.
+        const accountId = details.session?.accountId
+        const clientId =
+          typeof details.params.client_id === 'string' ? details.params.client_id : ''
+        if (!accountId) return sendSsoPage(reply, expiredInteractionPage)
+        const existing = details.grantId ? await provider.Grant.find(details.grantId) : undefined
+        const grant = existing ?? new provider.Grant({ accountId, clientId })
+        grant.addOIDCScope(
+          typeof details.params.scope === 'string' ? details.params.scope : 'openid',
+        )
+        return finish({ consent: { grantId: await grant.save() } }, true)
       }
       await store.oidcModels.pruneExpired(new Date().toISOString())
       const route = await routeSignIn(store, {
