@@ -1,6 +1,6 @@
 // The host application's OIDC clients: registered by the operator only (CLI), first-party,
-// confidential (client_secret_basic or client_secret_post), authorization code flow, redirect
-// URIs compared exactly. The secret is shown once and kept sealed with the instance secret,
+// confidential (the secret by client_secret_basic or client_secret_post, either for every client:
+// oidc-provider takes both), authorization code flow, redirect URIs compared exactly. The secret is shown once and kept sealed with the instance secret,
 // because oidc-provider must compare the presented secret with it.
 import { newId } from '../domain/ids.ts'
 import { newSecretToken } from '../credentials/one-time-tokens.ts'
@@ -9,12 +9,10 @@ import { AppError } from '../errors.ts'
 import type { OidcClientRecord, Store } from '../store/store.ts'
 
 export const TOKEN_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const
-export type TokenAuthMethod = (typeof TOKEN_AUTH_METHODS)[number]
 
 export interface NewOidcClient {
   readonly name: string
   readonly redirectUris: readonly string[]
-  readonly tokenAuthMethod?: TokenAuthMethod | undefined
 }
 
 export interface CreatedOidcClient {
@@ -63,7 +61,6 @@ export async function createOidcClient(
     name,
     secretSealed: box.seal(clientSecret),
     redirectUris: [...new Set(input.redirectUris)],
-    tokenAuthMethod: input.tokenAuthMethod ?? 'client_secret_basic',
     createdAt: now.toISOString(),
   }
   await store.oidcClients.insert(client)
@@ -92,7 +89,7 @@ export function clientMetadataOf(
     redirect_uris: [...client.redirectUris],
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
-    token_endpoint_auth_method: client.tokenAuthMethod,
+    token_endpoint_auth_method: 'client_secret_basic',
     id_token_signed_response_alg: 'RS256',
     subject_type: 'pairwise',
   }

@@ -831,15 +831,8 @@ describe('rollcall CLI: the OpenID Provider', () => {
     assert.equal(listed.code, 0, listed.stderr)
     const clients = JSON.parse(listed.stdout) as Record<string, unknown>[]
     assert.deepEqual(
-      clients.map((c) => [c.clientId, c.name, c.redirectUris, c.tokenAuthMethod]),
-      [
-        [
-          clientId,
-          'Host app',
-          ['https://app.example/callback', 'http://localhost:3000/callback'],
-          'client_secret_basic',
-        ],
-      ],
+      clients.map((c) => [c.clientId, c.name, c.redirectUris]),
+      [[clientId, 'Host app', ['https://app.example/callback', 'http://localhost:3000/callback']]],
     )
     assert.doesNotMatch(listed.stdout, new RegExp(clientSecret))
     const store = openSqliteStore(join(dataDir, 'rollcall.sqlite'))
@@ -871,19 +864,9 @@ describe('rollcall CLI: the OpenID Provider', () => {
       1,
     )
     assert.equal(
-      (
-        await run(
-          'oidc-client',
-          'create',
-          '--name',
-          'x',
-          '--redirect-uri',
-          'https://a.example/cb',
-          '--token-auth',
-          'none',
-        )
-      ).code,
-      2,
+      (await run('oidc-client', 'create', '--name', ' ', '--redirect-uri', 'https://a.test/cb'))
+        .code,
+      1,
     )
     assert.equal((await run('oidc-key', 'rotate', '--keep-hours', 'soon')).code, 2)
 

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { TestContext } from 'node:test'
 import * as oidc from 'openid-client'
-import { createOidcClient, type TokenAuthMethod } from '../../src/identity-provider/clients.ts'
+import { createOidcClient } from '../../src/identity-provider/clients.ts'
 import { hashPassword } from '../../src/provisioning/passwords.ts'
 import type { UserRecord } from '../../src/store/store.ts'
 import type { TestTenant } from '../helper.ts'
@@ -106,7 +106,7 @@ export interface IdpBench extends SsoBench {
   relyingParty(
     clientId: string,
     clientSecret: string,
-    auth?: TokenAuthMethod,
+    auth?: 'client_secret_basic' | 'client_secret_post',
   ): Promise<oidc.Configuration>
   /** A member who signs in with a local password (an Admin: local passwords are theirs). */
   passwordUser(tenant: TestTenant, email: string, password: string): Promise<UserRecord>
@@ -131,7 +131,7 @@ export async function idpBench(t: TestContext): Promise<IdpBench> {
   const relyingParty = (
     clientId: string,
     secret: string,
-    auth: TokenAuthMethod = 'client_secret_basic',
+    auth: 'client_secret_basic' | 'client_secret_post' = 'client_secret_basic',
   ) =>
     oidc.discovery(
       new URL(issuer),

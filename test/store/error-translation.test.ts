@@ -127,7 +127,6 @@ const ROOT: Record<string, Calls<never>> = {
         name: 'App',
         secretSealed: 'x',
         redirectUris: ['https://a.test/cb'],
-        tokenAuthMethod: 'client_secret_basic',
         createdAt: AT,
       }),
     get: (r: Store['oidcClients']) => r.get('c'),

@@ -4,8 +4,6 @@ import {
   createOidcClient,
   deleteOidcClient,
   listOidcClients,
-  TOKEN_AUTH_METHODS,
-  type TokenAuthMethod,
 } from '../../identity-provider/clients.ts'
 import { DEFAULT_KEY_OVERLAP_SECONDS, rotateProviderKey } from '../../identity-provider/keys.ts'
 import { issuerOf } from '../../identity-provider/provider.ts'
@@ -17,7 +15,8 @@ export const oidcClientCreate = defineCommand({
   summary: "register a client of Rollcall's OpenID Provider (the host application)",
   description:
     'Registers a first-party client of the OpenID Provider at <PUBLIC_URL>/oidc (no consent ' +
-    'screen; authorization code flow, PKCE allowed) and prints its client ID, its client secret ' +
+    'screen; authorization code flow, PKCE allowed; the secret by client_secret_basic or ' +
+    'client_secret_post) and prints its client ID, its client secret ' +
     'and the issuer. The secret is shown once and stored encrypted. Redirect URIs are compared ' +
     'exactly.',
   options: {
@@ -29,25 +28,10 @@ export const oidcClientCreate = defineCommand({
       multiple: true,
       help: 'a redirect URI of the application (repeat for more)',
     },
-    'token-auth': {
-      type: 'string',
-      value: 'M',
-      help: 'client_secret_basic (default) or client_secret_post: how it authenticates at the token endpoint',
-    },
   },
   json: 'exactly {"clientId": "…", "clientSecret": "…", "issuer": "…"}',
   printsUrls: true,
-  check(o) {
-    const method = o.string('token-auth') ?? 'client_secret_basic'
-    if (!(TOKEN_AUTH_METHODS as readonly string[]).includes(method)) {
-      throw new UsageError('--token-auth must be client_secret_basic or client_secret_post.')
-    }
-    return {
-      name: o.required('name'),
-      redirectUris: o.list('redirect-uri'),
-      tokenAuthMethod: method as TokenAuthMethod,
-    }
-  },
+  check: (o) => ({ name: o.required('name'), redirectUris: o.list('redirect-uri') }),
   async run({ runtime, publicUrl, io, json: asJson }, input) {
     const { clientId, clientSecret } = await createOidcClient(
       runtime.store,
@@ -75,14 +59,13 @@ export const oidcClientList = defineCommand({
   name: 'oidc-client list',
   summary: "list the OpenID Provider's clients",
   options: {},
-  json: 'an array of {"clientId", "name", "redirectUris", "tokenAuthMethod", "createdAt"} (never the secret)',
+  json: 'an array of {"clientId", "name", "redirectUris", "createdAt"} (never the secret)',
   check: () => ({}),
   async run({ runtime, io, json: asJson }) {
     const clients = (await listOidcClients(runtime.store)).map((c) => ({
       clientId: c.id,
       name: c.name,
       redirectUris: [...c.redirectUris],
-      tokenAuthMethod: c.tokenAuthMethod,
       createdAt: c.createdAt,
     }))
     if (asJson) io.out(json(clients))
@@ -90,7 +73,7 @@ export const oidcClientList = defineCommand({
       io.out('No OIDC clients. Register one with `npx rollcall oidc-client create`.')
     } else {
       for (const c of clients) {
-        io.out(`${c.clientId}\t${c.name}\t${c.tokenAuthMethod}\t${c.redirectUris.join(' ')}`)
+        io.out(`${c.clientId}\t${c.name}\t${c.redirectUris.join(' ')}`)
       }
     }
   },

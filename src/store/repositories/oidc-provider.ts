@@ -44,8 +44,6 @@ export interface OidcClientRecord {
   readonly name: string
   readonly secretSealed: string
   readonly redirectUris: readonly string[]
-  /** How it authenticates at the token endpoint: client_secret_basic or client_secret_post. */
-  readonly tokenAuthMethod: string
   readonly createdAt: string
 }
 

@@ -17,7 +17,6 @@ function toClient(row: Selectable<OidcClientsTable>): OidcClientRecord {
     name: row.name,
     secretSealed: row.secret_sealed,
     redirectUris: JSON.parse(row.redirect_uris) as string[],
-    tokenAuthMethod: row.token_auth_method,
     createdAt: row.created_at,
   }
 }
@@ -33,7 +32,6 @@ export class SqlOidcClients implements OidcClientRepository {
         name: client.name,
         secret_sealed: client.secretSealed,
         redirect_uris: JSON.stringify(client.redirectUris),
-        token_auth_method: client.tokenAuthMethod,
         created_at: client.createdAt,
       })
       .execute()

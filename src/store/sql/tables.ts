@@ -107,7 +107,6 @@ export interface OidcClientsTable {
   name: string
   secret_sealed: string
   redirect_uris: string
-  token_auth_method: string
   created_at: string
 }
 

@@ -99,7 +99,6 @@ export function defineOidcProviderContract(fresh: Fresh): void {
         name: `App ${id}`,
         secretSealed: `sealed-${id}`,
         redirectUris: ['https://a.test/cb', 'http://localhost:3000/cb'],
-        tokenAuthMethod: 'client_secret_post',
         createdAt,
       })
       await store.oidcClients.insert(client('b', at(2)))

@@ -41,7 +41,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('secret_sealed', 'text', (c) => c.notNull())
     .addColumn('redirect_uris', 'text', (c) => c.notNull())
-    .addColumn('token_auth_method', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute()
 
