@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { TestContext } from 'node:test'
 import * as oidc from 'openid-client'
+import { buildApp } from '../../src/http/app.ts'
 import { createOidcClient } from '../../src/identity-provider/clients.ts'
 import { hashPassword } from '../../src/provisioning/passwords.ts'
 import type { UserRecord } from '../../src/store/store.ts'
@@ -112,7 +113,12 @@ export interface IdpBench extends SsoBench {
   passwordUser(tenant: TestTenant, email: string, password: string): Promise<UserRecord>
 }
 
-export async function idpBench(t: TestContext): Promise<IdpBench> {
+export interface IdpBenchOptions {
+  /** Rollcall instances over the same database behind the one address, taking turns per request. */
+  readonly instances?: number
+}
+
+export async function idpBench(t: TestContext, options: IdpBenchOptions = {}): Promise<IdpBench> {
   const server: Server = createServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.after(
@@ -124,8 +130,25 @@ export async function idpBench(t: TestContext): Promise<IdpBench> {
   )
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const bench = await ssoBench(t, { PUBLIC_URL: baseUrl })
-  await bench.h.app.ready()
-  server.on('request', (req, res) => bench.h.app.routing(req, res))
+  const apps = [bench.h.app]
+  for (let i = 1; i < (options.instances ?? 1); i++) {
+    const app = await buildApp(bench.h.config, {
+      store: bench.h.store,
+      signingKey: bench.h.signingKey,
+      secretBox: bench.h.secretBox,
+      log: bench.h.log,
+      logger: false,
+      sso: { fetch: bench.op.fetch },
+    })
+    t.after(() => app.close())
+    apps.push(app)
+  }
+  for (const app of apps) await app.ready()
+  let turn = 0
+  server.on('request', (req, res) => {
+    const app = apps[turn++ % apps.length]
+    app?.routing(req, res)
+  })
 
   const issuer = `${baseUrl}/oidc`
   const relyingParty = (
