@@ -26,7 +26,20 @@ export interface IdentityProviderDeps {
   readonly publicUrl: string
   /** Errors oidc-provider met while answering (never the client's mistakes). */
   readonly onError?: (error: unknown) => void
+  /** The HTML page of an error shown to the person (an unregistered redirect URI, …). */
+  readonly errorPage?: (error: { error: string; error_description?: string }) => string
 }
+
+/** Lifetimes, in seconds (oidc-provider's own defaults, said here so that they are ours). */
+export const TTL_SECONDS = {
+  AccessToken: 3600,
+  AuthorizationCode: 60,
+  IdToken: 3600,
+  RefreshToken: 14 * 24 * 3600,
+  Interaction: 3600,
+  Session: 14 * 24 * 3600,
+  Grant: 14 * 24 * 3600,
+} as const
 
 type ProviderClass = typeof Provider
 let providerClass: Promise<ProviderClass> | undefined
@@ -103,6 +116,17 @@ function configuration(deps: IdentityProviderDeps, keys: ProviderKeys): Record<s
     loadExistingGrant,
     // The token endpoint is for the app's server; browsers get no CORS grant.
     clientBasedCORS: () => false,
+    ttl: { ...TTL_SECONDS },
+    async renderError(
+      ctx: { type: string; body: string },
+      out: { error: string; error_description?: string },
+    ) {
+      const page = deps.errorPage
+      ctx.type = 'html'
+      ctx.body = page
+        ? page(out)
+        : `${out.error}: ${out.error_description ?? ''}`.replace(/[<>&"]/g, '')
+    },
   }
 }
 

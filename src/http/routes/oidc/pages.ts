@@ -1,6 +1,6 @@
 // The pages of the host application's sign-in at /oidc: why it cannot go on, and what to do.
 import type { SignInRoute } from '../../../identity-provider/routing.ts'
-import { html } from '../../pages.ts'
+import { html, page } from '../../pages.ts'
 import type { SsoPage } from '../sso/pages.ts'
 
 export const notFoundBody = html`<p>There is no page here.</p>`
@@ -42,4 +42,20 @@ export function wrongTenantPage(signedIn: string, wanted: string): SsoPage {
       </p>
       <p>Go back to the application and sign in with an account of ${wanted}.</p>`,
   }
+}
+
+/** The page of an error oidc-provider shows the person instead of redirecting to the app. */
+export function oidcErrorPage(error: { error: string; error_description?: string }): string {
+  return page(
+    'The application’s sign-in request was refused',
+    html`<p class="error">
+        <strong>${error.error}</strong>${
+          error.error_description ? html` — ${error.error_description}` : ''
+        }
+      </p>
+      <p>
+        Go back to the application and try again. If this keeps happening, tell the application’s
+        operator (a redirect URI or client may not be registered in Rollcall).
+      </p>`,
+  )
 }
