@@ -6,6 +6,8 @@ declare module 'oidc-provider' {
 
   interface Interaction {
     readonly uid: string
+    /** When the interaction began (Unix seconds). */
+    readonly iat?: number
     readonly prompt: {
       readonly name: string
       readonly reasons: readonly string[]

@@ -59,6 +59,9 @@ describe('OpenID Provider: sign-in', () => {
     const browser = new FetchBrowser()
     const done = await browser.follow(auth.url.href, REDIRECT_URI)
     assert.ok(done.callback, `no callback: ${done.page.status} ${done.page.body.slice(0, 400)}`)
+    // The way back was used up: a later console sign-in does not lead to the app.
+    assert.equal(browser.cookie('127.0.0.1', 'rollcall_oidc_return'), undefined)
+    assert.ok(browser.cookie('127.0.0.1', 'rollcall_session'))
     const tokens = await exchange(b.rp, done.callback, auth)
     const expected = {
       sub: alice.id,
@@ -118,6 +121,12 @@ describe('OpenID Provider: sign-in', () => {
     const info = await oidc.fetchUserInfo(b.rp, tokens.access_token, user.id)
     assert.equal(info.email, 'root@acme.example')
     assert.equal(info.tenant, 'acme')
+
+    // prompt=login: the session is not reused; the password is asked again.
+    const forced = await authorizationUrl(b.rp, { tenant: 'acme', prompt: 'login' })
+    const asked = await browser.follow(forced.url.href, REDIRECT_URI)
+    assert.equal(asked.callback, undefined)
+    assert.match(asked.page.url, /\/login\?tenant=acme$/)
   })
 
   it('answers a clear page when no tenant is named or verified for the hint', async (t) => {

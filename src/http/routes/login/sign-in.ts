@@ -84,7 +84,7 @@ export function signInRoutes(app: FastifyInstance, deps: SignInRouteDeps): void 
       case 'signedIn':
         setSessionCookie(reply, config, result.sessionId)
         if (!json) {
-          const back = returnToOidc(request, reply, config)
+          const back = returnToOidc(request, reply)
           if (back) return back
         }
         if (json)

@@ -8,7 +8,7 @@ import { accountIdOf } from '../../../identity-provider/accounts.ts'
 import type { IdentityProvider } from '../../../identity-provider/provider.ts'
 import { routeSignIn } from '../../../identity-provider/routing.ts'
 import { resolveSession, SESSION_COOKIE } from '../../../sessions/sessions.ts'
-import { setOidcReturn } from '../../plugins/oidc-return.ts'
+import { clearedOidcReturn, readOidcReturn, setOidcReturn } from '../../plugins/oidc-return.ts'
 import type { SsoRouteDeps } from '../sso/index.ts'
 import { sendSsoPage, startAt } from '../sso/start.ts'
 import { expiredInteractionPage, noTenantPage, wrongTenantPage } from './pages.ts'
@@ -25,12 +25,11 @@ const FRESH_SIGN_IN = new Set(['login_prompt', 'max_age', 'id_token_hint'])
 
 export function interactionRoute(app: FastifyInstance, deps: InteractionDeps): void {
   const { config, store } = deps
-  app.get<{ Params: { uid: string }; Querystring: { returned?: string } }>(
+  app.get<{ Params: { uid: string } }>(
     '/interaction/:uid',
     {
       schema: {
         params: { type: 'object', properties: { uid: { type: 'string', maxLength: 64 } } },
-        querystring: { type: 'object', properties: { returned: { type: 'string' } } },
       },
     },
     async (request, reply) => {
@@ -43,8 +42,9 @@ export function interactionRoute(app: FastifyInstance, deps: InteractionDeps): v
         result: Record<string, unknown>,
         merge = false,
       ): Promise<FastifyReply> => {
-        // oidc-provider writes the redirect itself.
+        // oidc-provider writes the redirect itself (keeping this header).
         reply.hijack()
+        reply.raw.setHeader('set-cookie', clearedOidcReturn(request, config))
         await provider.interactionFinished(request.raw, reply.raw, result, {
           mergeWithLastSubmission: merge,
         })
@@ -72,10 +72,17 @@ export function interactionRoute(app: FastifyInstance, deps: InteractionDeps): v
       })
       if (route.kind === 'unknown') return sendSsoPage(reply, noTenantPage(route.reason))
 
-      const returned = request.query.returned === '1'
       const session = await resolveSession(store, config.sessions, request.cookies[SESSION_COOKIE])
+      // A session made after this interaction sent the person to sign in is the sign-in it asked
+      // for; an older one is reused unless the app asked for a fresh sign-in (prompt=login,
+      // max_age).
+      const sent = readOidcReturn(request)
+      const signedInHere =
+        session !== undefined &&
+        sent?.uid === details.uid &&
+        Date.parse(session.createdAt) >= sent.sentAt
       const fresh = details.prompt.reasons.some((r) => FRESH_SIGN_IN.has(r))
-      if (session && session.tenantId === route.tenant.id && (returned || !fresh)) {
+      if (session && session.tenantId === route.tenant.id && (signedInHere || !fresh)) {
         return finish({
           login: {
             accountId: accountIdOf(session.tenantId, session.userId),
@@ -83,7 +90,7 @@ export function interactionRoute(app: FastifyInstance, deps: InteractionDeps): v
           },
         })
       }
-      if (returned && session) {
+      if (session && signedInHere) {
         return sendSsoPage(reply, wrongTenantPage(session.tenantSlug, route.tenant.slug))
       }
       return startSignIn(deps, request, reply, route, details.uid)

@@ -24,6 +24,6 @@ export function callbackRoute(app: FastifyInstance, deps: SsoRouteDeps): void {
     if (outcome.kind !== 'signedIn') return sendSsoPage(reply, callbackPage(outcome))
     setSessionCookie(reply, config, outcome.sessionId)
     // A sign-in the host application asked for (/oidc) goes back there.
-    return returnToOidc(request, reply, config) ?? sendSsoPage(reply, signedInPage(outcome))
+    return returnToOidc(request, reply) ?? sendSsoPage(reply, signedInPage(outcome))
   })
 }
