@@ -2,6 +2,7 @@
 // signing keys in the database and its cookie keys derived from ROLLCALL_SECRET, so every
 // instance answers alike. The provider is rebuilt when the set of live keys changes (a rotation
 // by the CLI or another instance), checked on each request (one small query).
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type Provider from 'oidc-provider'
 import type { KoaContextWithOIDC } from 'oidc-provider'
 import type { SecretBox } from '../credentials/secret-box.ts'
@@ -42,6 +43,12 @@ export const TTL_SECONDS = {
 } as const
 
 type ProviderClass = typeof Provider
+
+interface EndSessionContext {
+  readonly req: IncomingMessage
+  readonly res: ServerResponse
+  readonly oidc: { readonly params: { readonly logout?: unknown } }
+}
 let providerClass: Promise<ProviderClass> | undefined
 
 /**
@@ -130,13 +137,21 @@ function configuration(deps: IdentityProviderDeps, keys: ProviderKeys): Record<s
   }
 }
 
+/** Told when a person signs out through the provider (RP-initiated logout, "yes"). */
+export type SignOutListener = (req: IncomingMessage, res: ServerResponse) => void
+
 export class IdentityProvider {
   readonly issuer: string
   private current: { readonly ids: string; readonly provider: Provider } | undefined
+  private readonly signOutListeners: SignOutListener[] = []
 
   /** Loads nothing until the first request (or start()): apps that never serve /oidc pay nothing. */
   constructor(private readonly deps: IdentityProviderDeps) {
     this.issuer = issuerOf(deps.publicUrl)
+  }
+
+  onSignOut(listener: SignOutListener): void {
+    this.signOutListeners.push(listener)
   }
 
   /** Loads oidc-provider and the signing keys, creating the first key if there is none. */
@@ -156,6 +171,10 @@ export class IdentityProvider {
     // routes set from PUBLIC_URL (see routes/oidc), so they match the issuer behind any proxy.
     provider.proxy = true
     provider.on('server_error', (_ctx, error) => this.deps.onError?.(error))
+    provider.on('end_session.success', (ctx) => {
+      const { req, res, oidc } = ctx as EndSessionContext
+      if (oidc.params.logout) for (const listener of this.signOutListeners) listener(req, res)
+    })
     this.current = { ids: keys.ids, provider }
     return provider
   }

@@ -129,6 +129,36 @@ describe('OpenID Provider: sign-in', () => {
     assert.match(asked.page.url, /\/login\?tenant=acme$/)
   })
 
+  it('signs out of Rollcall too when the app signs the user out (RP-initiated logout)', async (t) => {
+    const b = await idpBench(t)
+    await b.passwordUser(b.h.acme, 'root@acme.example', 'a long enough password')
+    const browser = new FetchBrowser()
+    const auth = await authorizationUrl(b.rp, { tenant: 'acme' })
+    const done = await passwordSignIn(
+      b,
+      auth,
+      { tenant: 'acme', email: 'root@acme.example', password: 'a long enough password' },
+      browser,
+    )
+    assert.ok(done.callback)
+    const tokens = await exchange(b.rp, done.callback, auth)
+    const logout = oidc.buildEndSessionUrl(b.rp, { id_token_hint: tokens.id_token ?? '' })
+    const confirm = await browser.request(logout.href)
+    assert.equal(confirm.status, 200)
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm.body)?.[1]
+    const action = /<form [^>]*method="post" action="([^"]+)"/.exec(confirm.body)?.[1]
+    assert.ok(xsrf && action, confirm.body)
+    // "Yes, sign me out".
+    const out = await browser.follow(action, REDIRECT_URI, { form: { xsrf, logout: 'yes' } })
+    assert.equal(out.page.status, 200, out.page.body)
+    assert.equal(browser.cookie('127.0.0.1', 'rollcall_session'), undefined)
+
+    const again = await authorizationUrl(b.rp, { tenant: 'acme' })
+    const next = await browser.follow(again.url.href, REDIRECT_URI)
+    assert.equal(next.callback, undefined)
+    assert.match(next.page.url, /\/login\?tenant=acme$/)
+  })
+
   it('answers a clear page when no tenant is named or verified for the hint', async (t) => {
     const b = await idpBench(t)
     for (const [params, text] of [

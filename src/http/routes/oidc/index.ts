@@ -3,12 +3,15 @@
 // the raw request: Fastify parses no body here (the token endpoint reads its own form posts),
 // the request is seen as arriving at PUBLIC_URL (so endpoint URLs match the issuer behind a
 // proxy), and the pages oidc-provider renders get a CSP that lets its form_post script run.
+// Signing out there (RP-initiated logout) ends the Rollcall session too.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../../../config.ts'
 import { OIDC_PATH, type IdentityProvider } from '../../../identity-provider/provider.ts'
 import type { OidcClients } from '../../../sso/clients.ts'
 import type { Store } from '../../../store/store.ts'
+import { endSession, SESSION_COOKIE } from '../../../sessions/sessions.ts'
 import { registerPageErrorHandler } from '../../plugins/page-errors.ts'
+import { clearedSessionCookie } from '../../plugins/web-session.ts'
 import { interactionRoute } from './interaction.ts'
 import { notFoundBody } from './pages.ts'
 
@@ -26,6 +29,21 @@ export async function oidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): Pro
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined))
   interactionRoute(app, deps)
+
+  // Signing out of the app (RP-initiated logout, confirmed) signs out of Rollcall too, or the
+  // next sign-in would reuse the Rollcall session.
+  deps.identityProvider.onSignOut((req, res) => {
+    const session = app.parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE]
+    if (!session) return
+    endSession(deps.store, session).catch((error: unknown) =>
+      app.log.error({ err: error }, 'could not end the session at sign-out'),
+    )
+    const existing = res.getHeader('set-cookie') ?? []
+    res.setHeader('set-cookie', [
+      ...(Array.isArray(existing) ? existing : [String(existing)]),
+      clearedSessionCookie(app, deps.config),
+    ])
+  })
 
   const publicUrl = new URL(deps.config.publicUrl)
   const handOver = async (request: FastifyRequest, reply: FastifyReply) => {
