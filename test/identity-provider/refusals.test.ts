@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import * as oidc from 'openid-client'
+import { setUserActive } from '../../src/directory/users.ts'
 import { entraAccount } from '../support/oidc-provider.ts'
 import {
   authorizationUrl,
@@ -85,6 +86,25 @@ describe('OpenID Provider: refusals', () => {
     const refused = await new FetchBrowser().follow(third.url.href, REDIRECT_URI)
     assert.equal(refused.callback, undefined)
     assert.equal(refused.page.status, 403)
+  })
+
+  it('refuses userinfo and a new sign-in of a user an admin deactivated', async (t) => {
+    const b = await idpBench(t)
+    const user = await b.passwordUser(b.h.acme, 'root@acme.example', 'a long enough password')
+    const admin = await b.member(b.h.acme, 'other-admin@acme.example', { role: 'Admin' })
+    const form = { tenant: 'acme', email: 'root@acme.example', password: 'a long enough password' }
+    const auth = await authorizationUrl(b.rp, { tenant: 'acme' })
+    const done = await passwordSignIn(b, auth, form)
+    assert.ok(done.callback)
+    const tokens = await exchange(b.rp, done.callback, auth)
+    await setUserActive(b.h.store, b.h.acme.tenant, admin.id, user.id, false)
+    assert.equal(
+      await oauthError(oidc.fetchUserInfo(b.rp, tokens.access_token, user.id)),
+      'invalid_token',
+    )
+    const again = await passwordSignIn(b, await authorizationUrl(b.rp, { tenant: 'acme' }), form)
+    assert.equal(again.callback, undefined)
+    assert.equal(again.page.status, 401)
   })
 
   it('does not sign a user of tenant A into tenant B through tenant=', async (t) => {
