@@ -2,7 +2,7 @@
 import type { Server } from 'node:http'
 import { ConfigError, loadConfig } from './config.ts'
 import { buildApp } from './http/app.ts'
-import { oidcErrorPage } from './http/routes/oidc/pages.ts'
+import { providerPages } from './http/routes/oidc/pages.ts'
 import { IdentityProvider } from './identity-provider/provider.ts'
 import { ProvisioningLogWriter } from './provisioning/log-writer.ts'
 import { openRuntime, recordPublicUrl } from './runtime.ts'
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     secretBox: runtime.secretBox,
     publicUrl: config.publicUrl,
     onError: (error) => app.log.error({ err: error }, 'OpenID Provider error'),
-    errorPage: oidcErrorPage,
+    pages: providerPages,
   })
   await identityProvider.start()
   const app = await buildApp(config, {

@@ -16,7 +16,7 @@ import { apiRoutes } from './routes/api/index.ts'
 import { consoleRoutes } from './routes/console/index.ts'
 import { loginRoutes } from './routes/login/index.ts'
 import { oidcRoutes } from './routes/oidc/index.ts'
-import { oidcErrorPage } from './routes/oidc/pages.ts'
+import { providerPages } from './routes/oidc/pages.ts'
 import { scimRoutes } from './routes/scim/index.ts'
 import { ssoRoutes } from './routes/sso/index.ts'
 import { tenantPlugin } from './plugins/tenant.ts'
@@ -151,7 +151,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       secretBox: deps.secretBox,
       publicUrl: config.publicUrl,
       onError: (error) => app.log.error({ err: error }, 'OpenID Provider error'),
-      errorPage: oidcErrorPage,
+      pages: providerPages,
     })
   await app.register(
     (scope) => oidcRoutes(scope, { config, store: deps.store, clients, identityProvider }),

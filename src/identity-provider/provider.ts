@@ -27,8 +27,17 @@ export interface IdentityProviderDeps {
   readonly publicUrl: string
   /** Errors oidc-provider met while answering (never the client's mistakes). */
   readonly onError?: (error: unknown) => void
-  /** The HTML page of an error shown to the person (an unregistered redirect URI, …). */
-  readonly errorPage?: (error: { error: string; error_description?: string }) => string
+  /** The HTML pages oidc-provider shows the person (rendered by the HTTP layer). */
+  readonly pages?: ProviderPages
+}
+
+export interface ProviderPages {
+  /** An error shown instead of a redirect to the app (an unregistered redirect URI, …). */
+  error(error: { error: string; error_description?: string }): string
+  /** "Sign out?": `form` is oidc-provider's form (id op.logoutForm) that the buttons submit. */
+  signOut(form: string): string
+  /** After signing out, when the app gave no post_logout_redirect_uri. */
+  signedOut(): string
 }
 
 /** Lifetimes, in seconds (oidc-provider's own defaults, said here so that they are ours). */
@@ -112,6 +121,15 @@ function configuration(deps: IdentityProviderDeps, keys: ProviderKeys): Record<s
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx: { body: string }, form: string) {
+          ctx.body = deps.pages ? deps.pages.signOut(form) : form
+        },
+        async postLogoutSuccessSource(ctx: { body: string }) {
+          ctx.body = deps.pages ? deps.pages.signedOut() : 'Signed out.'
+        },
+      },
     },
     interactions: {
       url: (_ctx: unknown, interaction: { uid: string }) => interactionPath(interaction.uid),
@@ -128,10 +146,9 @@ function configuration(deps: IdentityProviderDeps, keys: ProviderKeys): Record<s
       ctx: { type: string; body: string },
       out: { error: string; error_description?: string },
     ) {
-      const page = deps.errorPage
       ctx.type = 'html'
-      ctx.body = page
-        ? page(out)
+      ctx.body = deps.pages
+        ? deps.pages.error(out)
         : `${out.error}: ${out.error_description ?? ''}`.replace(/[<>&"]/g, '')
     },
   }

@@ -1,6 +1,7 @@
 // The pages of the host application's sign-in at /oidc: why it cannot go on, and what to do.
 import type { SignInRoute } from '../../../identity-provider/routing.ts'
-import { html, page } from '../../pages.ts'
+import type { ProviderPages } from '../../../identity-provider/provider.ts'
+import { Html, html, page } from '../../pages.ts'
 import type { SsoPage } from '../sso/pages.ts'
 
 export const notFoundBody = html`<p>There is no page here.</p>`
@@ -44,8 +45,25 @@ export function wrongTenantPage(signedIn: string, wanted: string): SsoPage {
   }
 }
 
+/** The pages oidc-provider shows the person, in Rollcall's look. */
+export const providerPages: ProviderPages = {
+  error: oidcErrorPage,
+  signOut: (form) =>
+    page(
+      'Sign out',
+      html`${new Html(form)}
+        <p>Sign out of the application and of Rollcall on this browser?</p>
+        <button type="submit" form="op.logoutForm" name="logout" value="yes" autofocus>
+          Yes, sign me out
+        </button>
+        <button type="submit" form="op.logoutForm">No, stay signed in</button>`,
+    ),
+  signedOut: () =>
+    page('Signed out', html`<p class="ok">You are signed out. You can close this page.</p>`),
+}
+
 /** The page of an error oidc-provider shows the person instead of redirecting to the app. */
-export function oidcErrorPage(error: { error: string; error_description?: string }): string {
+function oidcErrorPage(error: { error: string; error_description?: string }): string {
   return page(
     'The application’s sign-in request was refused',
     html`<p class="error">
