@@ -2,6 +2,8 @@
 import type { Server } from 'node:http'
 import { ConfigError, loadConfig } from './config.ts'
 import { buildApp } from './http/app.ts'
+import { providerPages } from './http/routes/oidc/pages.ts'
+import { IdentityProvider } from './identity-provider/provider.ts'
 import { ProvisioningLogWriter } from './provisioning/log-writer.ts'
 import { openRuntime, recordPublicUrl } from './runtime.ts'
 import { WebhookWorker } from './webhooks/worker.ts'
@@ -25,11 +27,21 @@ async function main(): Promise<void> {
     eventRetentionDays: config.events.retentionDays,
     onError: (error) => app.log.error({ err: error }, 'provisioning log write failed'),
   })
+  // The OpenID Provider's first signing key is made at start, by whichever instance is first.
+  const identityProvider = new IdentityProvider({
+    store: runtime.store,
+    secretBox: runtime.secretBox,
+    publicUrl: config.publicUrl,
+    onError: (error) => app.log.error({ err: error }, 'OpenID Provider error'),
+    pages: providerPages,
+  })
+  await identityProvider.start()
   const app = await buildApp(config, {
     store: runtime.store,
     signingKey: runtime.signingKey,
     secretBox: runtime.secretBox,
     log,
+    identityProvider,
   })
   for (const message of notices) app.log.warn(message)
   const webhooks = new WebhookWorker(runtime.store, runtime.secretBox, {

@@ -7,6 +7,7 @@ import type { Config } from '../config.ts'
 import type { SigningKey } from '../credentials/scim-tokens.ts'
 import type { SecretBox } from '../credentials/secret-box.ts'
 import { runWithEventContext } from '../events/context.ts'
+import { IdentityProvider } from '../identity-provider/provider.ts'
 import { OidcClients, type OidcClientOptions } from '../sso/clients.ts'
 import type { ProvisioningLogWriter } from '../provisioning/log-writer.ts'
 import type { ScryptParams } from '../provisioning/passwords.ts'
@@ -17,6 +18,8 @@ import { registerOpenApi } from './routes/api/openapi.ts'
 import { v1Routes } from './routes/v1/index.ts'
 import { consoleRoutes } from './routes/console/index.ts'
 import { loginRoutes } from './routes/login/index.ts'
+import { oidcRoutes } from './routes/oidc/index.ts'
+import { providerPages } from './routes/oidc/pages.ts'
 import { scimRoutes } from './routes/scim/index.ts'
 import { ssoRoutes } from './routes/sso/index.ts'
 import { tenantPlugin } from './plugins/tenant.ts'
@@ -40,6 +43,8 @@ export interface AppDeps {
   readonly logger?: boolean | Record<string, unknown>
   /** The built console (index.html, assets/); defaults to dist/console of this checkout. */
   readonly consoleDir?: string
+  /** The OpenID Provider at /oidc (server.ts starts it); else one that loads on first use. */
+  readonly identityProvider?: IdentityProvider
 }
 
 /** Where `npm run build:console` writes the console. */
@@ -154,6 +159,20 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     (scope) =>
       loginRoutes(scope, { config, store: deps.store, passwordHashing: deps.passwordHashing }),
     { prefix: '/login' },
+  )
+  // The host application's OpenID Provider (issue #10): issuer PUBLIC_URL/oidc.
+  const identityProvider =
+    deps.identityProvider ??
+    new IdentityProvider({
+      store: deps.store,
+      secretBox: deps.secretBox,
+      publicUrl: config.publicUrl,
+      onError: (error) => app.log.error({ err: error }, 'OpenID Provider error'),
+      pages: providerPages,
+    })
+  await app.register(
+    (scope) => oidcRoutes(scope, { config, store: deps.store, clients, identityProvider }),
+    { prefix: '/oidc' },
   )
   // The console at / (SPEC §5), last: its fallback is the root's not-found handler.
   await consoleRoutes(app, { dir: deps.consoleDir ?? DEFAULT_CONSOLE_DIR })

@@ -14,6 +14,11 @@ import type { EventLog, TenantEventRepository } from './repositories/events.ts'
 import type { GroupRepository } from './repositories/groups.ts'
 import type { LoginFailureRepository } from './repositories/login-failures.ts'
 import type { MemberRepository } from './repositories/members.ts'
+import type {
+  OidcClientRepository,
+  OidcKeyRepository,
+  OidcModelRepository,
+} from './repositories/oidc-provider.ts'
 import type { OneTimeTokenLookup, OneTimeTokenRepository } from './repositories/one-time-tokens.ts'
 import type { OriginRepository } from './repositories/origins.ts'
 import type { PersonRepository } from './repositories/people.ts'
@@ -40,6 +45,7 @@ export type * from './repositories/groups.ts'
 export type * from './repositories/listing.ts'
 export type * from './repositories/login-failures.ts'
 export type * from './repositories/members.ts'
+export type * from './repositories/oidc-provider.ts'
 export type * from './repositories/one-time-tokens.ts'
 export type * from './repositories/origins.ts'
 export type * from './repositories/people.ts'
@@ -133,6 +139,10 @@ export interface Store {
   readonly webhookDeliveries: WebhookDeliveryRepository
   /** The host application's API keys (operator and tenant keys). */
   readonly apiKeys: ApiKeyRepository
+  /** The host application's OpenID Provider: its models, clients and signing keys. */
+  readonly oidcModels: OidcModelRepository
+  readonly oidcClients: OidcClientRepository
+  readonly oidcKeys: OidcKeyRepository
 
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>

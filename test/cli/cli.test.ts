@@ -987,3 +987,79 @@ describe('rollcall webhook', () => {
     assert.equal((await run('webhook', 'list', '--json')).stdout, '[]\n')
   })
 })
+
+describe('rollcall CLI: the OpenID Provider', () => {
+  it('registers, lists and deletes OIDC clients with exact JSON, the secret sealed, and rotates keys', async (t) => {
+    const dataDir = tempDataDir(t)
+    const created = await cli(
+      dataDir,
+      'oidc-client',
+      'create',
+      '--name',
+      'Host app',
+      '--redirect-uri',
+      'https://app.example/callback',
+      '--redirect-uri',
+      'http://localhost:3000/callback',
+      '--json',
+    )
+    assert.equal(created.code, 0, created.stderr)
+    assert.match(
+      created.stdout.trim(),
+      /^\{"clientId": "[^"]+", "clientSecret": "[^"]+", "issuer": "https:\/\/rc\.test\/oidc"\}$/,
+    )
+    const { clientId, clientSecret } = JSON.parse(created.stdout) as {
+      clientId: string
+      clientSecret: string
+    }
+    const run = (...args: string[]) => inProcess({ dataDir }, ...args)
+
+    const listed = await run('oidc-client', 'list', '--json')
+    assert.equal(listed.code, 0, listed.stderr)
+    const clients = JSON.parse(listed.stdout) as Record<string, unknown>[]
+    assert.deepEqual(
+      clients.map((c) => [c.clientId, c.name, c.redirectUris]),
+      [[clientId, 'Host app', ['https://app.example/callback', 'http://localhost:3000/callback']]],
+    )
+    assert.doesNotMatch(listed.stdout, new RegExp(clientSecret))
+    const store = openSqliteStore(join(dataDir, 'rollcall.sqlite'))
+    try {
+      const row = await store.oidcClients.get(clientId)
+      assert.ok(row)
+      assert.notEqual(row.secretSealed, clientSecret)
+      const box = createSecretBox(readFileSync(join(dataDir, 'secret'), 'utf8').trim())
+      assert.equal(box.open(row.secretSealed), clientSecret)
+    } finally {
+      await store.close()
+    }
+
+    const rotated = await run('oidc-key', 'rotate', '--keep-hours', '2', '--json')
+    assert.equal(rotated.code, 0, rotated.stderr)
+    const rotation = JSON.parse(rotated.stdout) as { kid: string; published: string[] }
+    assert.equal(rotation.published[0], rotation.kid)
+    const again = JSON.parse((await run('oidc-key', 'rotate', '--json')).stdout) as {
+      published: string[]
+    }
+    // The previous key stays published after the second rotation.
+    assert.equal(again.published.length, 2)
+    assert.equal(again.published[1], rotation.kid)
+
+    // Refusals: bad input exits 2 (usage) or 1 (refused by the service).
+    assert.equal((await run('oidc-client', 'create', '--name', 'x')).code, 2)
+    assert.equal(
+      (await run('oidc-client', 'create', '--name', 'x', '--redirect-uri', 'ftp://x')).code,
+      1,
+    )
+    assert.equal(
+      (await run('oidc-client', 'create', '--name', ' ', '--redirect-uri', 'https://a.test/cb'))
+        .code,
+      1,
+    )
+    assert.equal((await run('oidc-key', 'rotate', '--keep-hours', 'soon')).code, 2)
+
+    const deleted = await run('oidc-client', 'delete', '--id', clientId, '--json')
+    assert.deepEqual(JSON.parse(deleted.stdout), { clientId, deleted: true })
+    assert.equal((await run('oidc-client', 'delete', '--id', clientId)).code, 1)
+    assert.match((await run('oidc-client', 'list')).stdout, /No OIDC clients/)
+  })
+})

@@ -176,6 +176,45 @@ const ROOT: Record<string, Calls<never>> = {
     retryRedelivery: (r: Store['webhookDeliveries']) => r.retryRedelivery(1, 1, AT),
     finishRedelivery: (r: Store['webhookDeliveries']) => r.finishRedelivery(1),
   },
+  oidcModels: {
+    upsert: (r: Store['oidcModels']) =>
+      r.upsert({
+        kind: 'Session',
+        id: 's',
+        payload: '{}',
+        grantId: null,
+        userCode: null,
+        uid: null,
+        expiresAt: AT,
+      }),
+    find: (r: Store['oidcModels']) => r.find('Session', 's', AT),
+    findByUid: (r: Store['oidcModels']) => r.findByUid('Session', 'u', AT),
+    findByUserCode: (r: Store['oidcModels']) => r.findByUserCode('DeviceCode', 'c', AT),
+    consume: (r: Store['oidcModels']) => r.consume('AuthorizationCode', 'c', 1),
+    destroy: (r: Store['oidcModels']) => r.destroy('Session', 's'),
+    revokeByGrantId: (r: Store['oidcModels']) => r.revokeByGrantId('g'),
+    pruneExpired: (r: Store['oidcModels']) => r.pruneExpired(AT),
+  },
+  oidcClients: {
+    insert: (r: Store['oidcClients']) =>
+      r.insert({
+        id: 'c',
+        name: 'App',
+        secretSealed: 'x',
+        redirectUris: ['https://a.test/cb'],
+        createdAt: AT,
+      }),
+    get: (r: Store['oidcClients']) => r.get('c'),
+    list: (r: Store['oidcClients']) => r.list(),
+    delete: (r: Store['oidcClients']) => r.delete('c'),
+  },
+  oidcKeys: {
+    live: (r: Store['oidcKeys']) => r.live(AT),
+    insertFirst: (r: Store['oidcKeys']) =>
+      r.insertFirst({ id: 'k', privateJwkSealed: 'x', createdAt: AT, retiresAt: null }, AT),
+    rotate: (r: Store['oidcKeys']) =>
+      r.rotate({ id: 'k2', privateJwkSealed: 'x', createdAt: AT, retiresAt: null }, AT, AT),
+  },
 } as Record<string, Calls<never>>
 
 const query = { sortOrder: 'ascending', startIndex: 1, count: 10 } as const

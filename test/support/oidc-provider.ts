@@ -16,8 +16,10 @@ import {
   importJWK,
   type JWK,
 } from 'jose'
-import Provider from 'oidc-provider'
+import type Provider from 'oidc-provider'
+import type { Adapter } from 'oidc-provider'
 import type { CustomFetch } from 'openid-client'
+import { loadProviderClass } from '../../src/identity-provider/provider.ts'
 
 export const CLIENT_ID = 'rollcall-test-client'
 export const CLIENT_SECRET = 'client-secret-of-the-test'
@@ -62,6 +64,36 @@ async function newSigningKey(): Promise<SigningKey> {
   return { privateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' }, kid }
 }
 
+function memoryAdapter(models: Map<string, Record<string, unknown>>, kind: string): Adapter {
+  const key = (id: string) => `${kind}:${id}`
+  const byField = (field: string, value: string) =>
+    [...models.entries()].find(([k, m]) => k.startsWith(`${kind}:`) && m[field] === value)?.[1]
+  return {
+    async upsert(id, payload) {
+      models.set(key(id), { ...payload })
+    },
+    async find(id) {
+      return models.get(key(id))
+    },
+    async findByUid(uid) {
+      return byField('uid', uid)
+    },
+    async findByUserCode(userCode) {
+      return byField('userCode', userCode)
+    },
+    async consume(id) {
+      const model = models.get(key(id))
+      if (model) model.consumed = Math.floor(Date.now() / 1000)
+    },
+    async destroy(id) {
+      models.delete(key(id))
+    },
+    async revokeByGrantId(grantId) {
+      for (const [k, m] of models) if (m.grantId === grantId) models.delete(k)
+    },
+  }
+}
+
 export function entraAccount(
   name: string,
   options: { email?: boolean; oid?: string } = {},
@@ -89,8 +121,15 @@ export async function startTestOp(redirectUri: string): Promise<TestOp> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
+  // Loaded as Rollcall loads it: without its warning about Node 20.
+  const OidcProvider = await loadProviderClass()
+  // This OP's own storage (oidc-provider's default warns that it is for development only),
+  // shared by the providers rotateKeys makes.
+  const models = new Map<string, Record<string, unknown>>()
   const makeProvider = () =>
-    new Provider(issuer, {
+    new OidcProvider(issuer, {
+      adapter: (kind: string) => memoryAdapter(models, kind),
+      ttl: { AccessToken: 3600, IdToken: 3600, Interaction: 3600, Session: 3600, Grant: 3600 },
       clients: [
         {
           client_id: CLIENT_ID,

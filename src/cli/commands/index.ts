@@ -14,6 +14,7 @@ import {
 import { domainAdd, domainList, domainRemove, domainVerify } from './domain.ts'
 import { groupCreate, groupShow } from './group.ts'
 import { migrate } from './migrate.ts'
+import { oidcClientCreate, oidcClientDelete, oidcClientList, oidcKeyRotate } from './oidc-client.ts'
 import { provisioningLog } from './provisioning-log.ts'
 import { scimTokenIssue, scimTokenRevoke } from './scim-token.ts'
 import { signInLog } from './sign-in-log.ts'
@@ -64,4 +65,8 @@ export const COMMANDS: readonly Command[] = [
   apiKeyCreate,
   apiKeyList,
   apiKeyRevoke,
+  oidcClientCreate,
+  oidcClientList,
+  oidcClientDelete,
+  oidcKeyRotate,
 ]

@@ -12,7 +12,7 @@
 // Content-Type: application/json, which no form can send and a cross-site fetch() can send only
 // after a CORS preflight that Rollcall never grants.
 import type { SerializeOptions } from '@fastify/cookie'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../../config.ts'
 import { newSecretToken } from '../../credentials/one-time-tokens.ts'
 import { FLOW_TTL_SECONDS } from '../../sso/connections.ts'
@@ -62,6 +62,14 @@ export function setSessionCookie(reply: FastifyReply, config: Config, sessionId:
 
 export function clearSessionCookie(reply: FastifyReply, config: Config): void {
   reply.clearCookie(SESSION_COOKIE, cookieOptions(config))
+}
+
+/** The Set-Cookie header that clears the session cookie, for replies written without Fastify. */
+export function clearedSessionCookie(app: FastifyInstance, config: Config): string {
+  return app.serializeCookie(SESSION_COOKIE, '', {
+    ...cookieOptions(config),
+    expires: new Date(0),
+  })
 }
 
 /**

@@ -14,6 +14,7 @@ import * as lastSignIn from './migrations/0008-last-sign-in.ts'
 import * as events from './migrations/0009-events.ts'
 import * as webhooks from './migrations/0012-webhooks.ts'
 import * as apiKeys from './migrations/0011-api-keys.ts'
+import * as oidcProvider from './migrations/0013-oidc-provider.ts'
 
 type DialectName = 'sqlite' | 'postgres'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -32,6 +33,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '0009-events': events,
   '0012-webhooks': webhooks,
   '0011-api-keys': apiKeys,
+  '0013-oidc-provider': oidcProvider,
 }
 
 /** Returns the names of the migrations this call applied. */

@@ -16,6 +16,8 @@ import { SqlGroups } from './groups.ts'
 import { SqlLoginFailures } from './login-failures.ts'
 import { SqlMembers } from './members.ts'
 import { runMigrations } from './migrate.ts'
+import { SqlOidcClients, SqlOidcKeys } from './oidc-clients.ts'
+import { SqlOidcModels } from './oidc-models.ts'
 import { SqlOneTimeTokenLookup, SqlOneTimeTokens } from './one-time-tokens.ts'
 import { PageCursors } from './page-cursors.ts'
 import { SqlOrigins } from './origins.ts'
@@ -166,6 +168,9 @@ export class SqlStore implements Store {
   private _webhooks?: SqlWebhookEndpoints
   private _webhookDeliveries?: SqlWebhookDeliveries
   private _apiKeys?: SqlApiKeys
+  private _oidcModels?: SqlOidcModels
+  private _oidcClients?: SqlOidcClients
+  private _oidcKeys?: SqlOidcKeys
   /** Whether this transaction's store appended events (announced after its commit). */
   private appendedEvents = false
 
@@ -311,6 +316,17 @@ export class SqlStore implements Store {
   }
   get apiKeys(): SqlApiKeys {
     return (this._apiKeys ??= new SqlApiKeys(this.ctx))
+  }
+  get oidcModels(): SqlOidcModels {
+    return (this._oidcModels ??= new SqlOidcModels(this.ctx))
+  }
+  get oidcClients(): SqlOidcClients {
+    return (this._oidcClients ??= new SqlOidcClients(this.ctx))
+  }
+  get oidcKeys(): SqlOidcKeys {
+    return (this._oidcKeys ??= new SqlOidcKeys(this.ctx, (fn) =>
+      this.transaction((store) => fn((store as SqlStore).ctx)),
+    ))
   }
 
   async ping(): Promise<void> {

@@ -90,6 +90,33 @@ export interface SigningKeysTable {
   created_at: string
 }
 
+export interface OidcModelsTable {
+  kind: string
+  id: string
+  payload: string
+  grant_id: string | null
+  user_code: string | null
+  uid: string | null
+  /** bigint: PostgreSQL's driver answers a string. */
+  consumed: number | string | null
+  expires_at: string | null
+}
+
+export interface OidcClientsTable {
+  id: string
+  name: string
+  secret_sealed: string
+  redirect_uris: string
+  created_at: string
+}
+
+export interface OidcKeysTable {
+  id: string
+  private_jwk_sealed: string
+  created_at: string
+  retires_at: string | null
+}
+
 export interface ProvisioningLogTable {
   id: Generated<number>
   tenant_id: string
@@ -282,6 +309,9 @@ export interface Database {
   group_members: GroupMembersTable
   role_rules: RoleRulesTable
   signing_keys: SigningKeysTable
+  oidc_models: OidcModelsTable
+  oidc_clients: OidcClientsTable
+  oidc_keys: OidcKeysTable
   provisioning_log: ProvisioningLogTable
   events: EventsTable
   webhook_endpoints: WebhookEndpointsTable

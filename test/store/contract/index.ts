@@ -28,6 +28,7 @@ import { defineOriginsContract } from './origins.ts'
 import { defineEventsContract } from './events.ts'
 import { defineWebhooksContract } from './webhooks.ts'
 import { defineApiKeysContract } from './api-keys.ts'
+import { defineOidcProviderContract } from './oidc-provider.ts'
 import { freshStores, type OpenedStore } from './support.ts'
 
 export type { OpenedStore } from './support.ts'
@@ -65,5 +66,6 @@ export function defineStoreContract(
     defineWebhooksContract(fresh)
     defineOriginsContract(fresh)
     defineApiKeysContract(fresh)
+    defineOidcProviderContract(fresh)
   })
 }

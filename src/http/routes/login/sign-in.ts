@@ -6,6 +6,7 @@ import { AppError } from '../../../errors.ts'
 import { signInWithPassword, type LocalLoginOptions } from '../../../sessions/local-login.ts'
 import type { Store } from '../../../store/store.ts'
 import { html, sendPage } from '../../pages.ts'
+import { returnToOidc } from '../../plugins/oidc-return.ts'
 import { setSessionCookie } from '../../plugins/web-session.ts'
 import { loginForm, tooManyAttempts, type LoginBody } from './pages.ts'
 import { wantsJson } from './wants-json.ts'
@@ -31,7 +32,31 @@ const INVALID =
 export function signInRoutes(app: FastifyInstance, deps: SignInRouteDeps): void {
   const { config, store, options } = deps
 
-  app.get('/', async (_request, reply) => sendPage(reply, 200, 'Sign in', loginForm()))
+  // ?tenant= and ?email= fill the form in (the host application's sign-in sends them).
+  app.get<{ Querystring: { tenant?: string; email?: string } }>(
+    '/',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            tenant: { type: 'string', maxLength: 63 },
+            email: { type: 'string', maxLength: 320 },
+          },
+        },
+      },
+    },
+    async (request, reply) =>
+      sendPage(
+        reply,
+        200,
+        'Sign in',
+        loginForm({
+          ...(request.query.tenant ? { tenant: request.query.tenant } : {}),
+          ...(request.query.email ? { email: request.query.email } : {}),
+        }),
+      ),
+  )
 
   app.post<{ Body: LoginBody }>('/', { schema: { body: bodySchema } }, async (request, reply) => {
     const json = wantsJson(request)
@@ -58,6 +83,10 @@ export function signInRoutes(app: FastifyInstance, deps: SignInRouteDeps): void 
         return sendPage(reply, 401, 'Sign in', loginForm(body, INVALID))
       case 'signedIn':
         setSessionCookie(reply, config, result.sessionId)
+        if (!json) {
+          const back = returnToOidc(request, reply)
+          if (back) return back
+        }
         if (json)
           return reply
             .code(200)

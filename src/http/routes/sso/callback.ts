@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import { completeAuthorization } from '../../../sso/callback.ts'
 import { BINDING_COOKIE } from '../../../sso/login.ts'
+import { returnToOidc } from '../../plugins/oidc-return.ts'
 import { setSessionCookie } from '../../plugins/web-session.ts'
 import { callbackPage, signedInPage } from './pages.ts'
 import type { SsoRouteDeps } from './index.ts'
@@ -22,6 +23,7 @@ export function callbackRoute(app: FastifyInstance, deps: SsoRouteDeps): void {
     )
     if (outcome.kind !== 'signedIn') return sendSsoPage(reply, callbackPage(outcome))
     setSessionCookie(reply, config, outcome.sessionId)
-    return sendSsoPage(reply, signedInPage(outcome))
+    // A sign-in the host application asked for (/oidc) goes back there.
+    return returnToOidc(request, reply) ?? sendSsoPage(reply, signedInPage(outcome))
   })
 }
