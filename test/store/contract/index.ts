@@ -26,6 +26,7 @@ import { defineSettingsContract } from './settings.ts'
 import { defineRoleRulesContract } from './role-rules.ts'
 import { defineOriginsContract } from './origins.ts'
 import { defineEventsContract } from './events.ts'
+import { defineChangeReportsContract } from './change-reports.ts'
 import { freshStores, type OpenedStore } from './support.ts'
 
 export type { OpenedStore } from './support.ts'
@@ -60,6 +61,7 @@ export function defineStoreContract(
     defineSettingsContract(fresh)
     defineRoleRulesContract(fresh)
     defineEventsContract(fresh)
+    defineChangeReportsContract(fresh)
     defineOriginsContract(fresh)
   })
 }
