@@ -88,23 +88,26 @@ export class EventBatch {
   async flush(store: Store): Promise<void> {
     const tenants = [...this.tenants]
     this.tenants.clear()
+    // Read everything first, then append: on PostgreSQL the first append takes the lock that
+    // orders positions until the commit, so the reads of a large role change (a rule on a group
+    // of 100k members) stay out of that window. Appended per chunk, so that no single append
+    // builds (and returns) the bodies of all of them at once.
+    const ready: { tenantId: TenantId; chunks: EventDraft[][]; context: EventContext }[] = []
     for (const [tenantId, { drafts, roleChanged, asSystem }] of tenants) {
-      const context = asSystem ? SYSTEM_CONTEXT : currentEventContext()
       // A role change recorded explicitly (an admin's setRole) is not recorded twice.
       for (const d of drafts) {
         if (d.type === 'user.role_changed') roleChanged.delete((d.data as { id: UserId }).id)
       }
-      await appendEvents(store, tenantId, drafts, context)
+      const chunks = [drafts]
       const ids = [...roleChanged]
       for (let i = 0; i < ids.length; i += ROLE_CHUNK) {
         const users = await store.forTenant(tenantId).users.getMany(ids.slice(i, i + ROLE_CHUNK))
-        await appendEvents(
-          store,
-          tenantId,
-          users.map((u) => userEvent('user.role_changed', u)),
-          context,
-        )
+        chunks.push(users.map((u) => userEvent('user.role_changed', u)))
       }
+      ready.push({ tenantId, chunks, context: asSystem ? SYSTEM_CONTEXT : currentEventContext() })
+    }
+    for (const { tenantId, chunks, context } of ready) {
+      for (const chunk of chunks) await appendEvents(store, tenantId, chunk, context)
     }
   }
 }

@@ -124,8 +124,6 @@ describe('event log on PostgreSQL, two instances', { skip }, () => {
       wakes += 1
     })
     t.after(unsubscribe)
-    // Listening: the connection wakes the subscribers once when its LISTEN is in place.
-    await until('the listener', () => wakes > 0)
     const append = () =>
       a.transaction((tx) =>
         tx
@@ -134,9 +132,12 @@ describe('event log on PostgreSQL, two instances', { skip }, () => {
             { type: 'user.created', data: {}, actor: { type: 'system' }, requestId: null },
           ]),
       )
+    // Until the listener is in place a commit may go unheard: commit until one is heard.
     let before = wakes
-    await append()
-    await until('a wake-up from the other instance', () => wakes > before)
+    await until('a wake-up from the other instance', async () => {
+      await append()
+      return wakes > before
+    })
 
     const admin = new pg.Client({ connectionString: url })
     await admin.connect()
@@ -152,11 +153,12 @@ describe('event log on PostgreSQL, two instances', { skip }, () => {
     const killed = await listeners()
     assert.ok(killed.length >= 1)
     await admin.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [killed])
-    await until('the reconnected listener', async () =>
-      (await listeners()).some((pid) => !killed.includes(pid)),
-    )
+    // Only a new listening connection can hear the other instance now.
     before = wakes
-    await append()
-    await until('a wake-up after the reconnect', () => wakes > before)
+    await until('a wake-up after the reconnect', async () => {
+      await append()
+      return wakes > before
+    })
+    assert.ok((await listeners()).some((pid) => !killed.includes(pid)))
   })
 })

@@ -1,7 +1,8 @@
 // Wake-ups across instances: a dedicated connection (not one of the pool's: LISTEN belongs to a
 // session) LISTENs on the channel that every appending transaction NOTIFYs (sql/events.ts), and
 // wakes this process's event readers. Reconnects with capped, jittered backoff when it drops, and
-// wakes the readers once listening again: commits made meanwhile were not announced.
+// wakes the readers once listening again: commits made meanwhile were not announced. NOTIFY is
+// per database: a notification names the schema it was sent from, and only this store's counts.
 import pg from 'pg'
 import { EVENT_CHANNEL } from '../sql/events.ts'
 
@@ -15,12 +16,14 @@ export function listenForEvents(url: string, wake: () => void): () => Promise<vo
   let client: pg.Client | undefined
   let closed = false
   let failures = 0
+  let dropped = false
   let timer: NodeJS.Timeout | undefined
 
-  const retry = (dropped: pg.Client) => {
-    if (closed || client !== dropped) return
+  const retry = (lost: pg.Client) => {
+    if (closed || client !== lost) return
     client = undefined
-    dropped.end().catch(() => undefined)
+    dropped = true
+    lost.end().catch(() => undefined)
     const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** failures++) * (0.5 + Math.random() / 2)
     timer = setTimeout(() => void connect(), delay)
     timer.unref()
@@ -34,14 +37,18 @@ export function listenForEvents(url: string, wake: () => void): () => Promise<vo
       application_name: EVENT_LISTENER_NAME,
     })
     client = next
-    next.on('notification', () => wake())
+    let schema: string | undefined
+    next.on('notification', (message) => {
+      if (schema !== undefined && message.payload === schema) wake()
+    })
     next.on('error', () => retry(next))
     next.on('end', () => retry(next))
     try {
       await next.connect()
+      schema = (await next.query<{ s: string }>('select current_schema() as s')).rows[0]?.s
       await next.query(`LISTEN ${EVENT_CHANNEL}`)
       failures = 0
-      wake()
+      if (dropped) wake()
     } catch {
       retry(next)
     }

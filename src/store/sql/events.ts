@@ -107,7 +107,8 @@ export class SqlTenantEvents implements TenantEventRepository {
         .execute()
       stored.push(...inserted.map(toEvent))
     }
-    if (postgres) await sql`select pg_notify(${EVENT_CHANNEL}, '')`.execute(db)
+    // The payload names the schema: listeners of other schemas in the same database ignore it.
+    if (postgres) await sql`select pg_notify(${EVENT_CHANNEL}, current_schema())`.execute(db)
     this.ctx.eventsAppended()
     return stored.sort((a, b) => a.position - b.position)
   }

@@ -109,7 +109,9 @@ export class SqlGroups implements GroupRepository {
     // A rule of the group goes first, so that its members' roles are recomputed without it while
     // they are still its members (one UPDATE).
     const changed = await deleteRoleRule(this.ctx.db, this.tenantId, id)
-    if (changed) roleChanges?.push(...changed)
+    // A loop, not push(...changed): the rule of a very large group moves more roles than one
+    // call takes arguments.
+    if (changed && roleChanges) for (const userId of changed) roleChanges.push(userId)
     // Memberships of the group go with it (foreign key cascade); it also leaves other groups.
     await this.ctx.db
       .deleteFrom('group_members')

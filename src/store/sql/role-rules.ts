@@ -215,14 +215,14 @@ export class SqlRoleRules implements RoleRuleRepository {
       .executeTakeFirst()
     if (!inserted) return undefined
     const changed = await raiseGroupRoles(this.ctx.db, this.tenantId, groupId, role)
-    roleChanges?.push(...changed)
+    if (roleChanges) for (const id of changed) roleChanges.push(id)
     return (await readRules(this.ctx.db, this.tenantId, groupId))[0]
   }
 
   async delete(groupId: GroupId, roleChanges?: UserId[]): Promise<boolean> {
     const changed = await deleteRoleRule(this.ctx.db, this.tenantId, groupId)
     if (changed === undefined) return false
-    roleChanges?.push(...changed)
+    if (roleChanges) for (const id of changed) roleChanges.push(id)
     return true
   }
 

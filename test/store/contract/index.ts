@@ -29,6 +29,7 @@ import { defineEventsContract } from './events.ts'
 import { defineWebhooksContract } from './webhooks.ts'
 import { defineApiKeysContract } from './api-keys.ts'
 import { defineOidcProviderContract } from './oidc-provider.ts'
+import { defineChangeReportsContract } from './change-reports.ts'
 import { freshStores, type OpenedStore } from './support.ts'
 
 export type { OpenedStore } from './support.ts'
@@ -64,6 +65,7 @@ export function defineStoreContract(
     defineRoleRulesContract(fresh)
     defineEventsContract(fresh)
     defineWebhooksContract(fresh)
+    defineChangeReportsContract(fresh)
     defineOriginsContract(fresh)
     defineApiKeysContract(fresh)
     defineOidcProviderContract(fresh)
