@@ -3,7 +3,10 @@
 // refused with the reason (D8, G4), as the console refuses its changes.
 import { groupChangeRefusal, userProfileRefusal } from '../domain/admin-rules.ts'
 import type { Tenant } from '../domain/types.ts'
+import type { UserId } from '../domain/ids.ts'
 import { AppError } from '../errors.ts'
+import { groupChangeEvents, groupEvent, userChangeEvents } from '../events/data.ts'
+import { appendEvents, EventBatch } from '../events/record.ts'
 import { userWriteOf } from '../store/sql/columns.ts'
 import { UniqueViolation, type GroupRecord, type Store, type UserRecord } from '../store/store.ts'
 import { getGroup } from './groups.ts'
@@ -55,7 +58,10 @@ export async function updateUserNames(
         userWriteOf(doc),
         new Date().toISOString(),
       )
-      if (updated) return updated
+      if (updated) {
+        await appendEvents(tx, tenant.id, userChangeEvents(user, updated))
+        return updated
+      }
     }
     throw AppError.conflict('The user changed meanwhile; read it again and retry.')
   })
@@ -87,7 +93,10 @@ export async function renameGroup(
           },
           new Date().toISOString(),
         )
-        if (updated) return updated
+        if (updated) {
+          await appendEvents(tx, tenant.id, groupChangeEvents(group, updated))
+          return updated
+        }
       }
       throw AppError.conflict('The group changed meanwhile; read it again and retry.')
     })
@@ -107,8 +116,14 @@ export async function deleteGroup(store: Store, tenant: Tenant, id: string): Pro
     const group = await getGroup(tx, tenant, id)
     const refusal = groupChangeRefusal(group.origin, 'delete')
     if (refusal !== undefined) throw AppError.scimControlled(refusal)
-    if (!(await tx.forTenant(tenant.id).groups.delete(group.id))) {
+    // Its memberships end with it (group.deleted says so); a role rule's members may lose a role.
+    const roleChanges: UserId[] = []
+    if (!(await tx.forTenant(tenant.id).groups.delete(group.id, roleChanges))) {
       throw AppError.notFound(`This tenant has no group with id ${id.slice(0, 100)}.`)
     }
+    await new EventBatch(tenant.id)
+      .add(groupEvent('group.deleted', group))
+      .rolesChanged(roleChanges)
+      .flush(tx)
   })
 }

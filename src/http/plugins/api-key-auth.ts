@@ -7,6 +7,7 @@ import { authenticateApiKey, type ApiPrincipal } from '../../credentials/api-key
 import type { Tenant } from '../../domain/types.ts'
 import { AppError } from '../../errors.ts'
 import type { Store } from '../../store/store.ts'
+import { setEventActor } from '../../events/context.ts'
 
 export type { ApiPrincipal } from '../../credentials/api-keys.ts'
 
@@ -40,6 +41,7 @@ export function apiKeyAuth(store: Store): onRequestAsyncHookHandler {
     const principal = await authenticateApiKey(store, match[1], request.ip)
     if (!principal) throw refused('The API key is not valid (unknown, revoked or mistyped).', true)
     request.apiPrincipal = principal
+    setEventActor({ type: 'api_key', id: principal.keyId })
     if (!READ_METHODS.has(request.method) && principal.scope !== 'write') {
       throw AppError.forbidden('This API key is read-only: changes need a key with scope write.')
     }

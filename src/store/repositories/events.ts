@@ -2,10 +2,13 @@
 // transaction of the change, read by the event feed and the webhook deliveries in position order.
 import type { TenantId } from '../../domain/ids.ts'
 
-/** Who caused an event: the IdP over SCIM, an Admin (console or API), the operator, or Rollcall. */
+/**
+ * Who caused an event: the IdP over SCIM, an Admin (console), the host application with an API
+ * key (/api/v1), the operator (CLI), the person (a sign-in), or Rollcall's own rules.
+ */
 export interface EventActor {
-  readonly type: 'scim' | 'admin' | 'operator' | 'user' | 'system'
-  /** The SCIM token, the admin's user id, the API key… when there is one. */
+  readonly type: 'scim' | 'admin' | 'api_key' | 'operator' | 'user' | 'system'
+  /** The SCIM token's id, the admin's user id, the API key's id… when there is one. */
   readonly id?: string
 }
 
