@@ -10,7 +10,7 @@ import type {
   WebhookDeadLetter,
   WebhookEndpointRecord,
 } from '../store/store.ts'
-import { WEBHOOK_EVENT_TYPES } from './event-types.ts'
+import { EVENT_TYPES, isEventType } from '../events/types.ts'
 import { newWebhookSecret } from './signing.ts'
 
 const MAX_URL_LENGTH = 2048
@@ -62,11 +62,11 @@ export function checkWebhookUrl(url: string): string {
 
 export function checkEventTypes(types: readonly string[]): string[] {
   if (types.length === 0) throw AppError.invalidRequest('Name at least one event type.')
-  const unknown = types.filter((type) => !WEBHOOK_EVENT_TYPES.includes(type))
+  const unknown = types.filter((type) => !isEventType(type))
   if (unknown.length > 0) {
     throw AppError.invalidRequest(
       `Unknown event type${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; the types are ` +
-        `${WEBHOOK_EVENT_TYPES.join(', ')}.`,
+        `${EVENT_TYPES.join(', ')}.`,
     )
   }
   return [...new Set(types)]
