@@ -209,7 +209,14 @@ describe('/api/v1/events', () => {
     const first = new AbortController()
     const pending = fetch(url, { headers, signal: first.signal }).catch((error: Error) => error)
     // While it waits, a second long poll is refused; a plain read is not.
-    await until(async () => (await fetch(url, { headers })).status === 503, 'the waiter bound')
+    // Until the first request waits, a check would wait in its place: give each check a second.
+    const refused = async () => {
+      const check = await fetch(url, { headers, signal: AbortSignal.timeout(1000) }).catch(
+        () => undefined,
+      )
+      return check?.status === 503
+    }
+    await until(refused, 'the waiter bound', 20_000)
     assert.equal((await fetch(url.replace('wait=30', 'wait=0'), { headers })).status, 200)
     first.abort()
     assert.ok((await pending) instanceof Error)
