@@ -61,6 +61,8 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   if (url.pathname === '/login') {
     const state = oidc.randomState()
     const verifier = oidc.randomPKCECodeVerifier()
+    // Sign-ins that never come back must not pile up: forget the oldest beyond a bound.
+    if (pending.size >= 10_000) pending.delete(pending.keys().next().value as string)
     pending.set(state, verifier)
     // login_hint sends the person to their organisation's identity provider, by email domain.
     const hint = url.searchParams.get('email')

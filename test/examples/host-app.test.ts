@@ -150,7 +150,7 @@ test('the example app signs Alice in through Rollcall and drops her session when
     const response = await fetch(`${scim.baseUrl}${path}`, {
       method,
       headers: { authorization: `Bearer ${scim.token}`, 'content-type': 'application/scim+json' },
-      body: JSON.stringify(body),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
     const text = await response.text()
     assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`)
@@ -218,6 +218,23 @@ test('the example app signs Alice in through Rollcall and drops her session when
     return reply.status === 401 ? reply : undefined
   })
   assert.match(after.body, /signIn/)
-  const deliveries = await cli('webhook', 'deliveries', '--id', hook.id)
-  assert.ok(JSON.stringify(deliveries).includes('delivered'), JSON.stringify(deliveries))
+  // Back in Entra's scope, she signs in again; Entra deletes her, and that session ends too.
+  await scimRequest('PATCH', `/Users/${alice.id}`, {
+    schemas: [PATCH],
+    Operations: [{ op: 'replace', path: 'active', value: true }],
+  })
+  const again = new FetchBrowser()
+  const second = await again.follow(`${appUrl}/login?email=${encodeURIComponent(EMAIL)}`, 'none:')
+  assert.equal(second.page.status, 200, second.page.body)
+  assert.equal((await page()).status, 401, 'the ended session stays ended')
+  await scimRequest('DELETE', `/Users/${alice.id}`, undefined)
+  await until('the second session to end', async () =>
+    (await again.request(`${appUrl}/`)).status === 401 ? true : undefined,
+  )
+
+  // Every genuine delivery verified at the app (answered 204), none failed or dead-lettered.
+  const log = await cli('webhook', 'deliveries', '--id', hook.id)
+  assert.ok(log.deliveries.length >= 7, JSON.stringify(log))
+  for (const d of log.deliveries) assert.deepEqual([d.outcome, d.status], ['delivered', 204])
+  assert.deepEqual(log.deadLetters, [])
 })
