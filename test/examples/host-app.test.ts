@@ -2,8 +2,9 @@
 // process or server: a Rollcall server set up by the operator with the real CLI, the test
 // upstream IdP, SCIM requests as Entra sends them, and the app. Alice signs in through the app
 // (app → Rollcall /oidc → /sso → the IdP → back) and the app shows her claims; a SCIM
-// deactivation reaches the app by webhook and ends her session there within seconds, while a
-// forged webhook is refused and changes nothing.
+// deactivation reaches the app by webhook and ends her session there within seconds (so does a
+// SCIM delete, after a reactivation and a new sign-in), while a forged webhook is refused and
+// changes nothing.
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
