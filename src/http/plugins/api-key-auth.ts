@@ -68,3 +68,11 @@ export async function tenantForKey(
   if (principal.tenantId !== null && principal.tenantId !== tenant.id) throw noTenant(slug)
   return tenant
 }
+
+/** The tenant a /api/v1 route names in `:tenant`, as the request's key may see it. */
+export function keyTenantOf(
+  store: Store,
+  request: FastifyRequest & { params: { tenant: string } },
+): Promise<Tenant> {
+  return tenantForKey(store, principalOf(request), request.params.tenant)
+}

@@ -27,6 +27,18 @@ export interface UserRouteDeps {
 
 const reason = { type: 'string' } as const
 
+/** An invitation of an INTERNAL user (the console's and the directory API's). */
+export const inviteBodySchema = {
+  type: 'object',
+  properties: {
+    email: { type: 'string', minLength: 3, maxLength: 320 },
+    displayName: { type: 'string', maxLength: 200 },
+    role: { type: 'string', enum: [...BUILT_IN_ROLES] },
+  },
+  required: ['email'],
+  additionalProperties: false,
+} as const
+
 export const userSchema = {
   type: 'object',
   properties: {
@@ -117,16 +129,7 @@ export function userRoutes(app: FastifyInstance, deps: UserRouteDeps): void {
     {
       schema: {
         params: tenantParams,
-        body: {
-          type: 'object',
-          properties: {
-            email: { type: 'string', minLength: 3, maxLength: 320 },
-            displayName: { type: 'string', maxLength: 200 },
-            role: { type: 'string', enum: [...BUILT_IN_ROLES] },
-          },
-          required: ['email'],
-          additionalProperties: false,
-        },
+        body: inviteBodySchema,
         response: {
           201: {
             type: 'object',

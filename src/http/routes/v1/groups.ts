@@ -11,7 +11,7 @@ import {
 } from '../../../directory/groups.ts'
 import { deleteGroup, renameGroup } from '../../../directory/internal-changes.ts'
 import { directoryGroupOf } from '../../../directory/views.ts'
-import { principalOf, tenantForKey } from '../../plugins/api-key-auth.ts'
+import { keyTenantOf } from '../../plugins/api-key-auth.ts'
 import type { V1RouteDeps } from './index.ts'
 import {
   directoryGroupSchema,
@@ -46,7 +46,7 @@ const memberParams = {
 export function groupRoutes(app: FastifyInstance, deps: V1RouteDeps): void {
   const { store, config } = deps
   const tenantOf = (request: FastifyRequest & { params: { tenant: string } }) =>
-    tenantForKey(store, principalOf(request), request.params.tenant)
+    keyTenantOf(store, request)
 
   app.get<TenantParams & { Querystring: PageQuery }>(
     '/tenants/:tenant/groups',

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { snapshotLines } from '../../../directory/snapshot.ts'
 import { cursorOf } from '../../../events/feed.ts'
-import { principalOf, tenantForKey } from '../../plugins/api-key-auth.ts'
+import { keyTenantOf } from '../../plugins/api-key-auth.ts'
 import type { V1RouteDeps } from './index.ts'
 import { tenantParams, type TenantParams } from './schemas.ts'
 
@@ -31,7 +31,7 @@ export function snapshotRoutes(app: FastifyInstance, deps: V1RouteDeps): void {
       },
     },
     async (request, reply) => {
-      const tenant = await tenantForKey(store, principalOf(request), request.params.tenant)
+      const tenant = await keyTenantOf(store, request)
       const lines = snapshotLines(store, tenant, cursorOf)
       // Read before answering, so a failure before the first line is still a problem response.
       const first = await lines.next()

@@ -2,7 +2,7 @@
 // key its own.
 import type { FastifyInstance } from 'fastify'
 import { directoryTenantOf } from '../../../directory/directory-api.ts'
-import { principalOf, tenantForKey } from '../../plugins/api-key-auth.ts'
+import { keyTenantOf, principalOf } from '../../plugins/api-key-auth.ts'
 import type { V1RouteDeps } from './index.ts'
 import { tenantParams, tenantSchema, type TenantParams } from './schemas.ts'
 
@@ -31,7 +31,6 @@ export function tenantRoutes(app: FastifyInstance, deps: V1RouteDeps): void {
   app.get<TenantParams>(
     '/tenants/:tenant',
     { schema: { summary: 'A tenant', params: tenantParams, response: { 200: tenantSchema } } },
-    async (request) =>
-      directoryTenantOf(await tenantForKey(store, principalOf(request), request.params.tenant)),
+    async (request) => directoryTenantOf(await keyTenantOf(store, request)),
   )
 }

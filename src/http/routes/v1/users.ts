@@ -18,8 +18,9 @@ import {
 } from '../../../directory/users.ts'
 import { directoryUserOf } from '../../../directory/views.ts'
 import { BUILT_IN_ROLES } from '../../../domain/types.ts'
-import { principalOf, tenantForKey } from '../../plugins/api-key-auth.ts'
+import { keyTenantOf } from '../../plugins/api-key-auth.ts'
 import type { V1RouteDeps } from './index.ts'
+import { inviteBodySchema } from '../api/users.ts'
 import {
   directoryUserSchema,
   filteredPageQuery,
@@ -45,7 +46,7 @@ interface UserChange {
 export function userRoutes(app: FastifyInstance, deps: V1RouteDeps): void {
   const { store, config } = deps
   const tenantOf = (request: FastifyRequest & { params: { tenant: string } }) =>
-    tenantForKey(store, principalOf(request), request.params.tenant)
+    keyTenantOf(store, request)
 
   app.get<TenantParams & { Querystring: PageQuery }>(
     '/tenants/:tenant/users',
@@ -111,16 +112,7 @@ export function userRoutes(app: FastifyInstance, deps: V1RouteDeps): void {
       schema: {
         summary: 'Invite an INTERNAL user (write)',
         params: tenantParams,
-        body: {
-          type: 'object',
-          properties: {
-            email: { type: 'string', minLength: 3, maxLength: 320 },
-            displayName: { type: 'string', maxLength: 200 },
-            role: { type: 'string', enum: [...BUILT_IN_ROLES] },
-          },
-          required: ['email'],
-          additionalProperties: false,
-        },
+        body: inviteBodySchema,
         response: {
           201: {
             type: 'object',
