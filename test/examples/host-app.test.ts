@@ -15,6 +15,8 @@ import { test } from 'node:test'
 import { Webhook } from 'standardwebhooks'
 import { FetchBrowser } from '../identity-provider/support.ts'
 import { CLIENT_ID, CLIENT_SECRET, startTestOp } from '../support/oidc-provider.ts'
+import { TEST_STORE } from '../helper.ts'
+import { createTestDatabase } from '../support/postgres.ts'
 import { runCli, startServer } from '../support/processes.ts'
 import { PATCH, userBody, GROUP } from '../support/scim.ts'
 
@@ -77,9 +79,13 @@ test('the example app signs Alice in through Rollcall and drops her session when
 
   const idp = await startTestOp(`${publicUrl}/sso/callback`)
   t.after(() => idp.close())
+  // `npm run test:postgres` runs the same walk on a fresh PostgreSQL database.
+  const database =
+    TEST_STORE === 'postgres' ? await createTestDatabase('rollcall_example') : undefined
+  if (database) t.after(() => database.drop())
   const env = {
     DATA_DIR: dataDir,
-    DATABASE_URL: '',
+    DATABASE_URL: database?.url ?? '',
     ROLLCALL_SECRET: 'example-app-test-secret-0123456789abcdef',
     PORT: String(rollcallPort),
     PUBLIC_URL: publicUrl,
