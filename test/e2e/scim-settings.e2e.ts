@@ -266,8 +266,10 @@ describe('SCIM settings and the provisioning log in Chromium', { skip: skip ?? f
     page.on('pageerror', (error) => errors.push(error.message))
     try {
       await page.goto(`${rollcall.url}/api/docs`)
-      await page.getByText('Rollcall admin API').first().waitFor()
+      await page.getByText('Rollcall API').first().waitFor()
       await page.getByText('/api/tenants/{tenant}/scim/enable').first().waitFor()
+      // The host application's API is in the same document.
+      await page.getByText('/api/v1/events').first().waitFor()
       assert.deepEqual(errors, [], 'errors (CSP violations included) on /api/docs')
     } finally {
       await page.close()
