@@ -115,12 +115,17 @@ export class SqlTenantEvents implements TenantEventRepository {
       const values = postgres
         ? chunk.map((r) => ({ ...r, position: sql<string>`nextval('event_positions')` }))
         : chunk
+      // Only the position comes back: the rest (the body above all) is what was just sent.
       const inserted = await db
         .insertInto('events')
         .values(values)
-        .returning(['position', 'id', 'tenant_id', 'type', 'at', 'body'])
+        .returning(['position', 'id'])
         .execute()
-      stored.push(...inserted.map(toEvent))
+      const byId = new Map(chunk.map((r) => [r.id, r]))
+      for (const { position, id } of inserted) {
+        const row = byId.get(id)
+        if (row) stored.push(toEvent({ ...row, position }))
+      }
     }
     // The payload names the schema: listeners of other schemas in the same database ignore it.
     if (postgres) await sql`select pg_notify(${EVENT_CHANNEL}, current_schema())`.execute(db)
