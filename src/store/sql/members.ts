@@ -30,6 +30,47 @@ export async function leaveAllGroups(
     .execute()
 }
 
+/**
+ * A tenant's member rows with what names each member (the user's display name or userName, the
+ * group's display name): the one join both list() and page() read.
+ */
+function memberRows(db: Kysely<Database>, tenantId: TenantId) {
+  return db
+    .selectFrom('group_members as m')
+    .leftJoin('tenant_users as u', (join) =>
+      join.onRef('u.tenant_id', '=', 'm.tenant_id').onRef('u.user_id', '=', 'm.member_id'),
+    )
+    .leftJoin('groups as g', (join) =>
+      join.onRef('g.tenant_id', '=', 'm.tenant_id').onRef('g.id', '=', 'm.member_id'),
+    )
+    .select([
+      'm.group_id',
+      'm.member_id',
+      'm.member_type',
+      'm.origin',
+      'u.display_name as user_display',
+      'u.user_name',
+      'g.display_name as group_display',
+    ])
+    .where('m.tenant_id', '=', tenantId)
+}
+
+function toMember(row: {
+  member_id: string
+  member_type: string
+  origin: string
+  user_display: string | null
+  user_name: string | null
+  group_display: string | null
+}): MemberRecord {
+  return {
+    memberId: row.member_id as MemberId,
+    memberType: row.member_type as MemberType,
+    origin: row.origin as Origin,
+    display: row.user_display ?? row.user_name ?? row.group_display ?? null,
+  }
+}
+
 export class SqlMembers implements MemberRepository {
   constructor(
     private readonly ctx: SqlContext,
@@ -41,36 +82,12 @@ export class SqlMembers implements MemberRepository {
     for (const id of groupIds) result.set(id, [])
     for (const part of chunks(groupIds)) {
       if (part.length === 0) continue
-      const rows = await this.ctx.reader
-        .selectFrom('group_members as m')
-        .leftJoin('tenant_users as u', (join) =>
-          join.onRef('u.tenant_id', '=', 'm.tenant_id').onRef('u.user_id', '=', 'm.member_id'),
-        )
-        .leftJoin('groups as g', (join) =>
-          join.onRef('g.tenant_id', '=', 'm.tenant_id').onRef('g.id', '=', 'm.member_id'),
-        )
-        .select([
-          'm.group_id',
-          'm.member_id',
-          'm.member_type',
-          'm.origin',
-          'u.display_name as user_display',
-          'u.user_name',
-          'g.display_name as group_display',
-        ])
-        .where('m.tenant_id', '=', this.tenantId)
+      const rows = await memberRows(this.ctx.reader, this.tenantId)
         .where('m.group_id', 'in', part)
         .orderBy('m.group_id')
         .orderBy('m.member_id')
         .execute()
-      for (const row of rows) {
-        result.get(row.group_id as GroupId)?.push({
-          memberId: row.member_id as MemberId,
-          memberType: row.member_type as MemberType,
-          origin: row.origin as Origin,
-          display: row.user_display ?? row.user_name ?? row.group_display ?? null,
-        })
-      }
+      for (const row of rows) result.get(row.group_id as GroupId)?.push(toMember(row))
     }
     return result
   }
@@ -79,24 +96,7 @@ export class SqlMembers implements MemberRepository {
     groupId: GroupId,
     query: { after?: string | undefined; limit: number },
   ): Promise<{ items: MemberRecord[]; total: number }> {
-    let select = this.ctx.reader
-      .selectFrom('group_members as m')
-      .leftJoin('tenant_users as u', (join) =>
-        join.onRef('u.tenant_id', '=', 'm.tenant_id').onRef('u.user_id', '=', 'm.member_id'),
-      )
-      .leftJoin('groups as g', (join) =>
-        join.onRef('g.tenant_id', '=', 'm.tenant_id').onRef('g.id', '=', 'm.member_id'),
-      )
-      .select([
-        'm.member_id',
-        'm.member_type',
-        'm.origin',
-        'u.display_name as user_display',
-        'u.user_name',
-        'g.display_name as group_display',
-      ])
-      .where('m.tenant_id', '=', this.tenantId)
-      .where('m.group_id', '=', groupId)
+    let select = memberRows(this.ctx.reader, this.tenantId).where('m.group_id', '=', groupId)
     if (query.after !== undefined) select = select.where('m.member_id', '>', query.after)
     const rows = await select
       .orderBy('m.member_id')
@@ -109,12 +109,7 @@ export class SqlMembers implements MemberRepository {
       .where('group_id', '=', groupId)
       .executeTakeFirst()
     return {
-      items: rows.map((row) => ({
-        memberId: row.member_id as MemberId,
-        memberType: row.member_type as MemberType,
-        origin: row.origin as Origin,
-        display: row.user_display ?? row.user_name ?? row.group_display ?? null,
-      })),
+      items: rows.map(toMember),
       total: Number(count?.n ?? 0),
     }
   }
