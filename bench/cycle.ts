@@ -33,6 +33,19 @@ export interface CycleOptions {
   readonly memberBatch: number
   /** Cumulative CPU ms of the processes under test, when they can be read (cpu.ts). */
   readonly cpu?: (() => CpuMs) | undefined
+  /** Which steps run (default all): `npm run bench -- --workload users,groups,incremental`. */
+  readonly steps?: CycleSteps
+  /**
+   * Without the users step: the ids of the tenant's users 0 … users-1 (bulk-loaded), which the
+   * groups and incremental steps work on.
+   */
+  readonly existingUserIds?: readonly (string | undefined)[]
+}
+
+export interface CycleSteps {
+  readonly users: boolean
+  readonly groups: boolean
+  readonly incremental: boolean
 }
 
 /**
@@ -54,6 +67,10 @@ export interface CycleResult {
   /** Requests not sent because the resource they needed was not created. */
   readonly skipped: number
   readonly checks: readonly Check[]
+  /** The users of the run by index (created, or given), undefined where none exists any more. */
+  readonly userIds: readonly (string | undefined)[]
+  /** Users the incremental step deleted. */
+  readonly deletedIds: readonly string[]
 }
 
 export type Progress = (line: string) => void
@@ -138,15 +155,20 @@ export async function runCycles(
   const phases: Phase[] = []
   const checks: Check[] = []
   const checkStats = createOpStats('check')
+  const steps = options.steps ?? { users: true, groups: true, incremental: true }
   let skipped = 0
 
   // Initial cycle, users (§3.5 then §3.3): create only after the match came back empty.
   const getUser = createOpStats('GET user by userName')
   const postUser = createOpStats('POST user')
   const usersPhase = createPhase('initial: users', [getUser, postUser])
-  phases.push(usersPhase)
-  const userIds: (string | undefined)[] = new Array<string | undefined>(users).fill(undefined)
-  await timed(usersPhase, users, { ...phaseOptions, slices: SLICES }, progress, async (i) => {
+  const userIds: (string | undefined)[] = steps.users
+    ? new Array<string | undefined>(users).fill(undefined)
+    : Array.from({ length: users }, (_, i) => options.existingUserIds?.[i])
+  const deletedIds: string[] = []
+  if (steps.users) phases.push(usersPhase)
+  const usersTotal = steps.users ? users : 0
+  await timed(usersPhase, usersTotal, { ...phaseOptions, slices: SLICES }, progress, async (i) => {
     const user = benchUser(runId, i)
     const match = await send(target, getUser, 'GET', userByUserNamePath(user.userName), {
       expected: [200],
@@ -165,7 +187,7 @@ export async function runCycles(
   })
 
   const firstUser = userIds.findIndex(isDefined)
-  if (firstUser >= 0) {
+  if (firstUser >= 0 && steps.users) {
     const userName = benchUser(runId, firstUser).userName.toUpperCase()
     const reply = await send(target, checkStats, 'GET', userByUserNamePath(userName), {
       expected: [200],
@@ -183,10 +205,10 @@ export async function runCycles(
   const postGroup = createOpStats('POST group')
   const addMembers = createOpStats('PATCH members add')
   const groupsPhase = createPhase('initial: groups', [getGroup, postGroup, addMembers])
-  phases.push(groupsPhase)
+  if (steps.groups) phases.push(groupsPhase)
   const memberships = planMemberships(users, groups)
   const groupIds: (string | undefined)[] = new Array<string | undefined>(groups).fill(undefined)
-  await timed(groupsPhase, groups, phaseOptions, progress, async (g) => {
+  await timed(groupsPhase, steps.groups ? groups : 0, phaseOptions, progress, async (g) => {
     const group = benchGroup(runId, g)
     const batches = chunk(memberships[g] ?? [], memberBatch)
     const match = await send(target, getGroup, 'GET', groupByDisplayNamePath(group.displayName), {
@@ -221,6 +243,9 @@ export async function runCycles(
     }
   })
   const initialCycleMs = usersPhase.wallMs + groupsPhase.wallMs
+  if (!steps.incremental) {
+    return { phases, initialCycleMs, skipped, checks, userIds, deletedIds }
+  }
 
   // Incremental cycle (§2, §4): each kind of change as its own phase, so each rate is measured
   // alone.
@@ -317,7 +342,8 @@ export async function runCycles(
       skipped += 1
       return
     }
-    await send(target, deleteUser, 'DELETE', `/Users/${id}`, { expected: [204] })
+    const reply = await send(target, deleteUser, 'DELETE', `/Users/${id}`, { expected: [204] })
+    if (reply.ok) deletedIds.push(id)
   })
 
   const deleted = plan.remove.map((user) => userIds[user]).find(isDefined)
@@ -330,5 +356,5 @@ export async function runCycles(
     })
   }
 
-  return { phases, initialCycleMs, skipped, checks }
+  return { phases, initialCycleMs, skipped, checks, userIds, deletedIds }
 }

@@ -243,22 +243,39 @@ export async function runBounded(
 }
 
 /**
- * Keeps `concurrency` tasks in flight for `warmupSeconds + seconds`; `task(measured)` is told
- * whether the request started after the warm-up. Resolves with the measured wall time in ms.
+ * Keeps `concurrency` tasks in flight for `warmupSeconds + seconds`; `task(measured, worker)` is
+ * told whether the request started after the warm-up, and which of the `concurrency` workers runs
+ * it (workers that must not touch the same resource split them by this index). `onMeasured` runs
+ * once when the warm-up ends (e.g. to read the CPU counters). Resolves with the measured wall time
+ * in ms.
  */
 export async function runTimed(
   seconds: number,
   warmupSeconds: number,
   concurrency: number,
-  task: (measured: boolean) => Promise<void>,
+  task: (measured: boolean, worker: number) => Promise<void>,
+  onMeasured?: () => void,
 ): Promise<number> {
   const warmupEnd = performance.now() + warmupSeconds * 1000
   const end = warmupEnd + seconds * 1000
-  const worker = async () => {
+  let measuring = false
+  const startMeasuring = () => {
+    if (measuring) return
+    measuring = true
+    onMeasured?.()
+  }
+  if (warmupSeconds <= 0) startMeasuring()
+  const timer = setTimeout(startMeasuring, Math.max(0, warmupSeconds * 1000))
+  const worker = async (_: unknown, index: number) => {
     for (let now = performance.now(); now < end; now = performance.now()) {
-      await task(now >= warmupEnd)
+      if (now >= warmupEnd) startMeasuring()
+      await task(now >= warmupEnd, index)
     }
   }
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker))
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker))
+  } finally {
+    clearTimeout(timer)
+  }
   return performance.now() - warmupEnd
 }

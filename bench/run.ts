@@ -1,19 +1,29 @@
-// `npm run bench`: Rollcall under a Microsoft Entra-shaped provisioning load, measured next to a
-// hello-world Fastify echo server with the same client. Both run as child processes on 127.0.0.1
-// (or --url/--token target a running Rollcall); any failed request makes the run exit 1.
+// `npm run bench`: Rollcall under the workloads of issue #11 (the Entra-shaped provisioning cycle,
+// lookups, pages, member PATCHes, creates, a big group; and with --sizes the per-request cost by
+// tenant size), measured next to a hello-world Fastify echo server with the same client in the
+// same run. Both run as child processes on 127.0.0.1 (or --url/--token target a running
+// Rollcall); any failed request or read-back check makes the run exit 1. See --help.
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { rmSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { parseArgs } from 'node:util'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { dirname } from 'node:path'
 import { Pool } from 'undici'
+import { loadGroup, loadUsers } from './bulk-load.ts'
 import { send, type Target } from './client.ts'
-import { createFreshDatabase, dropDatabase, redactUrl, type FreshDatabase } from './database.ts'
-import { startCpuProbe } from './cpu.ts'
-import { runCycles } from './cycle.ts'
+import { runCycles, type CycleResult } from './cycle.ts'
 import { createOpStats, createPhase, runTimed, summarizePhase, type PhaseSummary } from './load.ts'
+import {
+  CYCLE_WORKLOADS,
+  parseOptions,
+  SIZE_WORKLOADS,
+  USAGE,
+  UsageError,
+  type Options,
+  type WorkloadName,
+} from './options.ts'
+import { latencyBySizeSvg } from './plot.ts'
+import { benchUser } from './workload.ts'
 import {
   currentLoadAverage,
   describeMachine,
@@ -23,120 +33,34 @@ import {
   type BenchReport,
 } from './report.ts'
 import {
+  medianMetrics,
+  metricOf,
+  renderSizes,
+  renderWorkloads,
+  type SizeResult,
+  type WorkloadRuns,
+} from './report-workloads.ts'
+import {
   freePort,
   killAllChildrenNow,
-  LOOPBACK,
+  pinServersTo,
   PROJECT_ROOT,
-  runCli,
   startChildServer,
-  stopAllChildren,
-  type ChildServer,
 } from './server-process.ts'
-
-const USAGE = `Usage: npm run bench -- [options]
-
-  --users N          users provisioned (default 10000)
-  --groups N         groups (default users/100); each user joins ~2 groups
-  --concurrency C    requests in flight and pool connections (default 16)
-  --member-batch M   members per PATCH (default 100)
-  --echo-seconds S   duration of the echo-server reference (default 5; 0 skips it)
-  --database-url U   run Rollcall on PostgreSQL (postgres://…) instead of a fresh SQLite
-  --no-fresh-database
-                     with --database-url: use the URL's database as it is. By default the bench
-                     creates rollcall_bench_<random> on that server, runs there and drops it
-                     afterwards (kept for inspection when requests fail)
-  --pool-size N      with --database-url: DATABASE_POOL_SIZE of the server (its default is 10)
-  --url U --token T  use a running Rollcall: U is the tenant's SCIM Base URL
-  --json             print the results as JSON too
-  --help`
-
-// Used with --database-url when ROLLCALL_SECRET is unset: fixed, so repeated runs on one
-// benchmark database can still decrypt the signing key created by the first.
-const BENCH_POSTGRES_SECRET = 'rollcall-bench-secret-for-benchmark-databases-only'
-
-class UsageError extends Error {}
-
-interface Options {
-  readonly users: number
-  readonly groups: number
-  readonly concurrency: number
-  readonly memberBatch: number
-  readonly echoSeconds: number
-  readonly databaseUrl: string | undefined
-  readonly freshDatabase: boolean
-  readonly poolSize: number | undefined
-  readonly url: string | undefined
-  readonly token: string | undefined
-  readonly json: boolean
-  readonly help: boolean
-}
-
-function integer(name: string, value: string | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback
-  if (!/^\d+$/.test(value) || Number(value) < min) {
-    throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${value}"`)
-  }
-  return Number(value)
-}
-
-function parseOptions(argv: readonly string[]): Options {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      allowNegative: true,
-      options: {
-        users: { type: 'string' },
-        groups: { type: 'string' },
-        concurrency: { type: 'string' },
-        'member-batch': { type: 'string' },
-        'echo-seconds': { type: 'string' },
-        'database-url': { type: 'string' },
-        'fresh-database': { type: 'boolean', default: true },
-        'pool-size': { type: 'string' },
-        url: { type: 'string' },
-        token: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    }).values
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
-  }
-  const users = integer('users', parsed.users, 10_000, 1)
-  const echoSeconds = Number(parsed['echo-seconds'] ?? 5)
-  if (!Number.isFinite(echoSeconds) || echoSeconds < 0 || echoSeconds > 600) {
-    throw new UsageError(`--echo-seconds must be a number from 0 to 600`)
-  }
-  if ((parsed.url === undefined) !== (parsed.token === undefined)) {
-    throw new UsageError('--url and --token go together')
-  }
-  const databaseUrl = parsed['database-url']
-  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new UsageError('--database-url must be a postgres:// URL')
-  }
-  const poolSize =
-    parsed['pool-size'] === undefined ? undefined : integer('pool-size', parsed['pool-size'], 10, 1)
-  if (poolSize !== undefined && (databaseUrl === undefined || parsed.url !== undefined)) {
-    throw new UsageError('--pool-size needs --database-url (and no --url)')
-  }
-  return {
-    users,
-    groups: integer('groups', parsed.groups, Math.max(1, Math.round(users / 100)), 0),
-    concurrency: integer('concurrency', parsed.concurrency, 16, 1),
-    memberBatch: integer('member-batch', parsed['member-batch'], 100, 1),
-    echoSeconds,
-    databaseUrl,
-    freshDatabase: parsed['fresh-database'] !== false,
-    poolSize,
-    url: parsed.url,
-    token: parsed.token,
-    json: parsed.json === true,
-    help: parsed.help === true,
-  }
-}
+import { openSessions, RollcallSession } from './session.ts'
+import {
+  memoryOf,
+  Population,
+  runBigGroup,
+  runCreates,
+  runLookups,
+  runMemberPatches,
+  runPages,
+  type LoadedGroup,
+  type Metric,
+  type WorkloadContext,
+  type WorkloadResult,
+} from './workloads.ts'
 
 /** The command as typed, with the token and any database password hidden. */
 function commandLine(): string {
@@ -149,7 +73,7 @@ function commandLine(): string {
     else if (arg.startsWith('--token=')) args.push('--token=***')
     else args.push(arg.replace(/(postgres(?:ql)?:\/\/[^:/@]+:)[^@]*@/, '$1***@'))
   }
-  const quoted = args.map((arg) => (/^[\w./:=@*-]+$/.test(arg) ? arg : `'${arg}'`)).join(' ')
+  const quoted = args.map((arg) => (/^[\w./:=@*,-]+$/.test(arg) ? arg : `'${arg}'`)).join(' ')
   if (process.env['npm_lifecycle_event'] === 'bench') {
     return quoted === '' ? 'npm run bench' : `npm run bench -- ${quoted}`
   }
@@ -175,8 +99,11 @@ function progress(line: string): void {
   process.stderr.write(`[bench ${time}] ${line}\n`)
 }
 
+// Open pools, destroyed on any exit; the sessions (session.ts) clean up after themselves.
+const pools = new Set<Pool>()
+
 function poolFor(origin: string, connections: number): Pool {
-  return new Pool(origin, {
+  const pool = new Pool(origin, {
     connections,
     pipelining: 1,
     keepAliveTimeout: 60_000,
@@ -185,36 +112,19 @@ function poolFor(origin: string, connections: number): Pool {
     bodyTimeout: 30_000,
     connect: { timeout: 10_000 },
   })
+  pools.add(pool)
+  return pool
 }
 
-// What must be undone on any exit: open pools, the temp DATA_DIR, the fresh PostgreSQL database,
-// the children (server-process).
-const pools = new Set<Pool>()
-let dataDir: string | undefined
-let keepDataDir = false
-let freshDatabase: { readonly serverUrl: string; readonly database: FreshDatabase } | undefined
-let keepDatabase = false
+async function closePool(pool: Pool): Promise<void> {
+  pools.delete(pool)
+  await pool.close()
+}
 
-async function cleanup(): Promise<void> {
+async function cleanup(keep: boolean): Promise<void> {
   await Promise.all([...pools].map((pool) => pool.destroy().catch(() => undefined)))
   pools.clear()
-  // Rollcall first: it holds connections to the database dropped below.
-  await stopAllChildren()
-  if (dataDir !== undefined && !keepDataDir) {
-    await rm(dataDir, { recursive: true, force: true }).catch(() => undefined)
-  }
-  if (freshDatabase !== undefined && !keepDatabase) {
-    const { serverUrl, database } = freshDatabase
-    try {
-      await dropDatabase(serverUrl, database.name)
-      progress(`dropped database ${database.name}`)
-      freshDatabase = undefined
-    } catch (error) {
-      console.error(
-        `could not drop the benchmark database ${database.name}: ${(error as Error).message}`,
-      )
-    }
-  }
+  for (const session of [...openSessions]) await session.dispose(keep)
 }
 
 let interrupted = false
@@ -225,103 +135,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (interrupted) {
       if (performance.now() - interruptedAt < 2000) return
       killAllChildrenNow()
-      if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true })
-      if (freshDatabase !== undefined) {
-        console.error(`benchmark database left behind: ${freshDatabase.database.name}`)
-      }
+      for (const session of openSessions)
+        for (const line of session.leftBehind()) console.error(line)
       process.exit(130)
     }
     interrupted = true
     interruptedAt = performance.now()
     progress(`${signal}: stopping the child processes`)
-    void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
+    void cleanup(false).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
   })
-}
-
-interface RollcallTarget {
-  readonly origin: string
-  readonly baseUrl: string
-  readonly token: string
-  readonly store: string
-  readonly server: ChildServer | undefined
-  /** On PostgreSQL, the database Rollcall runs on (its backends' CPU is measured). */
-  readonly database: string | undefined
-}
-
-/**
- * Creates the tenant and token with the CLI in a fresh DATA_DIR (and, on PostgreSQL, by default in
- * a fresh database), then starts the server.
- */
-async function startRollcall(options: Options): Promise<RollcallTarget> {
-  if (options.url !== undefined && options.token !== undefined) {
-    if (options.databaseUrl !== undefined) progress('--database-url is ignored with --url')
-    return {
-      origin: new URL(options.url).origin,
-      baseUrl: options.url.replace(/\/+$/, ''),
-      token: options.token,
-      store: 'existing server',
-      server: undefined,
-      database: undefined,
-    }
-  }
-  dataDir = await mkdtemp(join(tmpdir(), 'rollcall-bench-'))
-  const port = await freePort()
-  const env: Record<string, string> = {
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    HOST: LOOPBACK,
-    LOG_LEVEL: 'warn',
-  }
-  let store = 'SQLite, fresh DATA_DIR'
-  let database: string | undefined
-  if (options.databaseUrl !== undefined) {
-    let databaseUrl = options.databaseUrl
-    let where = `database of ${redactUrl(databaseUrl)}`
-    if (options.freshDatabase) {
-      const fresh = await createFreshDatabase(options.databaseUrl)
-      freshDatabase = { serverUrl: options.databaseUrl, database: fresh }
-      databaseUrl = fresh.url
-      where = `fresh database ${fresh.name}`
-      progress(`created database ${fresh.name} on ${redactUrl(options.databaseUrl)}`)
-    }
-    database = decodeURIComponent(new URL(databaseUrl).pathname.slice(1)) || undefined
-    env['DATABASE_URL'] = databaseUrl
-    env['ROLLCALL_SECRET'] = process.env['ROLLCALL_SECRET'] ?? BENCH_POSTGRES_SECRET
-    if (options.poolSize !== undefined) env['DATABASE_POOL_SIZE'] = String(options.poolSize)
-    const pool =
-      options.poolSize === undefined
-        ? 'DATABASE_POOL_SIZE unset (10)'
-        : `DATABASE_POOL_SIZE ${options.poolSize}`
-    store = `PostgreSQL, ${where}, ${pool}`
-  }
-  progress(`DATA_DIR ${dataDir}: creating tenant "bench" and its SCIM token`)
-  try {
-    await runCli(['tenant', 'create', '--slug', 'bench', '--name', 'Bench'], env)
-  } catch (error) {
-    // A reused PostgreSQL database may keep the tenant of a previous run (--no-fresh-database);
-    // the token issue below decides.
-    if (options.databaseUrl === undefined || options.freshDatabase) throw error
-    progress(`tenant create failed, trying the existing tenant: ${(error as Error).message}`)
-  }
-  const issued = await runCli(
-    ['scim-token', 'issue', '--tenant', 'bench', '--force', '--json'],
-    env,
-  )
-  const jsonLine = [...issued.split('\n')].reverse().find((line) => line.trim().startsWith('{'))
-  const credentials = JSON.parse(jsonLine ?? '{}') as { baseUrl?: unknown; token?: unknown }
-  if (typeof credentials.baseUrl !== 'string' || typeof credentials.token !== 'string') {
-    throw new Error(`unexpected scim-token issue output: ${issued}`)
-  }
-  progress(`starting Rollcall on port ${port}`)
-  const server = await startChildServer('Rollcall', 'src/server.ts', port, env)
-  return {
-    origin: server.origin,
-    baseUrl: credentials.baseUrl.replace(/\/+$/, ''),
-    token: credentials.token,
-    store,
-    server,
-    database,
-  }
 }
 
 /** A JSON body of exactly 1024 bytes. */
@@ -343,7 +165,6 @@ async function measureEcho(options: Options): Promise<PhaseSummary | null> {
   progress('starting the echo server')
   const echo = await startChildServer('echo server', 'bench/echo-server.ts', port, {})
   const pool = poolFor(echo.origin, options.concurrency)
-  pools.add(pool)
   try {
     const stats = createOpStats('echo')
     const phase = createPhase('reference: echo', [stats])
@@ -361,16 +182,349 @@ async function measureEcho(options: Options): Promise<PhaseSummary | null> {
     )
     return summarizePhase(phase)
   } finally {
-    pools.delete(pool)
-    await pool.close()
+    await closePool(pool)
     await echo.stop()
   }
+}
+
+function targetOf(session: RollcallSession, pool: Pool): Target {
+  return {
+    pool,
+    basePath: new URL(session.baseUrl).pathname,
+    headers: {
+      authorization: `Bearer ${session.token}`,
+      'content-type': 'application/scim+json',
+    },
+  }
+}
+
+function ratio(value: number, reference: number | undefined): number | undefined {
+  return reference === undefined || reference === 0 ? undefined : value / reference
+}
+
+/** The cycle's phases as the users, groups and incremental workloads' figures. */
+function cycleResults(
+  cycle: CycleResult,
+  phases: readonly PhaseSummary[],
+  wanted: readonly WorkloadName[],
+  echo: number | undefined,
+): WorkloadResult[] {
+  const phase = (name: string) => phases.find((p) => p.name === name)
+  const type = (p: PhaseSummary | undefined, name: string) => p?.types.find((t) => t.name === name)
+  const errors = (p: readonly (PhaseSummary | undefined)[]) =>
+    p.reduce((n, s) => n + (s?.types.reduce((m, t) => m + t.errors, 0) ?? 0), 0)
+  const results: WorkloadResult[] = []
+  if (wanted.includes('users')) {
+    const users = phase('initial: users')
+    const created = type(users, 'POST user')
+    const rate = users === undefined ? 0 : (created?.count ?? 0) / users.wallSeconds
+    results.push({
+      workload: 'users',
+      metrics: [
+        { name: 'users/s', value: rate },
+        { name: '× echo', value: ratio(rate, echo) },
+        { name: 'GET p50 ms', value: type(users, 'GET user by userName')?.p50Ms },
+        { name: 'POST p50 ms', value: created?.p50Ms },
+        { name: 'POST p99 ms', value: created?.p99Ms },
+        { name: 'CPU ms/req', value: users?.serverCpuMsPerRequest },
+      ],
+      phases: users === undefined ? [] : [users],
+      checks: cycle.checks.filter((c) => c.name.includes('§3.5')),
+      failedRequests: errors([users]),
+    })
+  }
+  if (wanted.includes('groups')) {
+    const groups = phase('initial: groups')
+    const adds = type(groups, 'PATCH members add')
+    const made = type(groups, 'POST group')?.count ?? 0
+    const rate = groups === undefined || groups.wallSeconds === 0 ? 0 : made / groups.wallSeconds
+    results.push({
+      workload: 'groups',
+      metrics: [
+        { name: 'groups/s', value: rate },
+        { name: 'PATCH add p50 ms', value: adds?.p50Ms },
+        { name: 'PATCH add p99 ms', value: adds?.p99Ms },
+        { name: 'CPU ms/req', value: groups?.serverCpuMsPerRequest },
+      ],
+      phases: groups === undefined ? [] : [groups],
+      checks: [],
+      failedRequests: errors([groups]),
+    })
+  }
+  if (wanted.includes('incremental')) {
+    const steps = phases.filter((p) => p.name.startsWith('incremental: '))
+    const metrics: Metric[] = steps.flatMap((p) => {
+      const name = p.name.slice('incremental: '.length)
+      return [
+        { name: `${name} req/s`, value: p.requestsPerSec },
+        { name: `${name} p50 ms`, value: p.types[0]?.p50Ms },
+      ]
+    })
+    results.push({
+      workload: 'incremental',
+      metrics,
+      phases: steps,
+      checks: cycle.checks.filter((c) => !c.name.includes('§3.5')),
+      failedRequests: errors(steps),
+    })
+  }
+  return results
+}
+
+interface RunOutcome {
+  readonly echo: PhaseSummary | null
+  readonly cycle: { readonly result: CycleResult; readonly phases: PhaseSummary[] } | undefined
+  readonly workloads: WorkloadResult[]
+  readonly store: string
+  readonly baseUrl: string
+}
+
+const BIG_GROUP_LIMIT = 1_000_000
+const SMALL_GROUP_MEMBERS = 10
+
+/**
+ * Loads the big group (adding users first when it is to have more than the tenant) and the
+ * 10-member group.
+ */
+async function loadBigGroups(
+  session: RollcallSession,
+  population: Population,
+  options: Options,
+  runId: string,
+): Promise<{ big: LoadedGroup; small: LoadedGroup }> {
+  return session.load(async (db, tenantId) => {
+    const members = Math.min(options.bigGroupMembers ?? population.size, BIG_GROUP_LIMIT)
+    if (members > population.size) {
+      progress(`bulk-loading ${members - population.size} more users for the big group`)
+      const loaded = await loadUsers(
+        db,
+        tenantId,
+        `l${runId}`,
+        population.ids.length,
+        members - population.size,
+      )
+      loaded.ids.forEach((id, i) => population.add(id, loaded.userNames[i] ?? ''))
+    }
+    const alive = population.alive()
+    const started = performance.now()
+    const bigIds = alive.slice(0, members)
+    const smallIds = alive.slice(0, SMALL_GROUP_MEMBERS)
+    const big = await loadGroup(db, tenantId, `g${runId}`, 0, bigIds)
+    const small = await loadGroup(db, tenantId, `g${runId}`, 1, smallIds)
+    progress(
+      `bulk-loaded a group of ${bigIds.length} members and one of ${smallIds.length} in ` +
+        `${((performance.now() - started) / 1000).toFixed(1)} s`,
+    )
+    return { big: { id: big, memberIds: bigIds }, small: { id: small, memberIds: smallIds } }
+  })
+}
+
+async function bulkLoadUsers(
+  session: RollcallSession,
+  population: Population,
+  count: number,
+  runId: string,
+): Promise<void> {
+  if (count <= 0) return
+  const started = performance.now()
+  progress(`bulk-loading ${count} users (${session.engine})`)
+  await session.load(async (db, tenantId) => {
+    const loaded = await loadUsers(db, tenantId, `l${runId}`, population.ids.length, count)
+    loaded.ids.forEach((id, i) => population.add(id, loaded.userNames[i] ?? ''))
+  })
+  const seconds = (performance.now() - started) / 1000
+  progress(`  ${count} users in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(0)} users/s)`)
+}
+
+/** One normal run: a fresh tenant, the echo, the cycle's steps, then the timed workloads. */
+async function runOnce(options: Options, runId: string): Promise<RunOutcome> {
+  const wants = (name: WorkloadName) => options.workloads.includes(name)
+  const session = await RollcallSession.create(options, progress)
+  const population = new Population()
+  const timed = options.workloads.filter((w) => !(CYCLE_WORKLOADS as readonly string[]).includes(w))
+  let groups: { big: LoadedGroup; small: LoadedGroup } | undefined
+  if (!wants('users') && session.managed) {
+    await bulkLoadUsers(session, population, options.users, runId)
+    if (wants('big-group')) groups = await loadBigGroups(session, population, options, runId)
+  }
+  // The echo first, while nothing else of the bench runs (a server just started still settles).
+  const echo = await measureEcho(options)
+  await session.start()
+  const echoOps = echo?.types[0]?.opsPerSec
+  const cpu = session.managed ? () => session.cpu() : undefined
+
+  let cycle: RunOutcome['cycle']
+  const steps = {
+    users: wants('users'),
+    groups: wants('groups'),
+    incremental: wants('incremental'),
+  }
+  if (steps.users || steps.groups || steps.incremental) {
+    const pool = poolFor(session.origin, options.concurrency)
+    progress(`Entra cycle steps against ${session.baseUrl} (run ${runId})`)
+    const result = await runCycles(
+      targetOf(session, pool),
+      {
+        runId,
+        users: options.users,
+        groups: options.groups,
+        concurrency: options.concurrency,
+        memberBatch: options.memberBatch,
+        cpu,
+        steps,
+        existingUserIds: population.ids,
+      },
+      progress,
+    )
+    await closePool(pool)
+    if (steps.users) {
+      result.userIds.forEach((id, i) => {
+        if (id !== undefined) population.add(id, benchUser(runId, i).userName)
+      })
+    }
+    for (const id of result.deletedIds) population.remove(id)
+    cycle = { result, phases: result.phases.map(summarizePhase) }
+  }
+  if (wants('big-group') && groups === undefined) {
+    groups = await loadBigGroups(session, population, options, runId)
+  }
+
+  const workloads = cycle
+    ? cycleResults(cycle.result, cycle.phases, options.workloads, echoOps)
+    : []
+  if (timed.length > 0 && !interrupted) {
+    const pool = poolFor(session.origin, options.concurrency)
+    const ctx: WorkloadContext = {
+      target: targetOf(session, pool),
+      origin: session.origin,
+      concurrency: options.concurrency,
+      seconds: options.seconds,
+      population,
+      echoOpsPerSec: echoOps,
+      cpu,
+      progress,
+      runId,
+    }
+    if (wants('lookups')) workloads.push(await runLookups(ctx))
+    if (wants('pages')) workloads.push(await runPages(ctx))
+    if (wants('member-patches')) workloads.push(await runMemberPatches(ctx, 0))
+    if (wants('creates')) workloads.push(await runCreates(ctx))
+    if (wants('big-group') && groups !== undefined) {
+      workloads.push(await runBigGroup(ctx, groups.big, groups.small, session.server?.pid))
+    }
+    await closePool(pool)
+  }
+  const failed = workloads.some((w) => w.failedRequests > 0 || w.checks.some((c) => !c.ok))
+  if (failed && session.server !== undefined) {
+    console.error(`\nLast lines of the Rollcall server log:\n${session.server.logTail()}`)
+  }
+  await session.dispose(failed)
+  return { echo, cycle, workloads, store: session.store, baseUrl: session.baseUrl }
+}
+
+/** --sizes: one tenant bulk-loaded size after size, the size workloads at each. */
+async function runSizes(
+  options: Options,
+  sizes: readonly number[],
+  runId: string,
+): Promise<{ sizes: SizeResult[]; echo: PhaseSummary | null; store: string }> {
+  const session = await RollcallSession.create(options, progress)
+  const population = new Population()
+  const echo = await measureEcho(options)
+  const echoOps = echo?.types[0]?.opsPerSec
+  const chosen = options.workloads.filter((w) => (SIZE_WORKLOADS as readonly string[]).includes(w))
+  const workloads = chosen.length > 0 ? chosen : [...SIZE_WORKLOADS]
+  const results: SizeResult[] = []
+  let groupIndex = 0
+  let failed = false
+  for (const size of sizes) {
+    if (interrupted) break
+    await bulkLoadUsers(session, population, size - population.size, runId)
+    await session.start()
+    progress(`size ${size}: ${population.size} users in the tenant`)
+    const pool = poolFor(session.origin, options.concurrency)
+    const ctx: WorkloadContext = {
+      target: targetOf(session, pool),
+      origin: session.origin,
+      concurrency: options.concurrency,
+      seconds: options.seconds,
+      population,
+      echoOpsPerSec: echoOps,
+      cpu: () => session.cpu(),
+      progress,
+      runId: `${runId}s${size}`,
+    }
+    const runs = new Map<string, WorkloadResult[]>(workloads.map((w) => [w, []]))
+    for (let run = 0; run < options.runs; run += 1) {
+      for (const workload of workloads) {
+        const outcome =
+          workload === 'lookups'
+            ? await runLookups(ctx)
+            : workload === 'pages'
+              ? await runPages(ctx)
+              : workload === 'member-patches'
+                ? await runMemberPatches({ ...ctx, runId: `${ctx.runId}r${run}` }, groupIndex++)
+                : await runCreates({ ...ctx, runId: `${ctx.runId}r${run}` })
+        runs.get(workload)?.push(outcome)
+        failed ||= outcome.failedRequests > 0
+      }
+    }
+    await closePool(pool)
+    const pid = session.server?.pid
+    results.push({
+      size,
+      workloads: [...runs].map(([workload, list]) => ({ workload, runs: list })),
+      rssMb: pid === undefined ? undefined : memoryOf(pid)?.rssMb,
+    })
+  }
+  if (failed && session.server !== undefined) {
+    console.error(`\nLast lines of the Rollcall server log:\n${session.server.logTail()}`)
+  }
+  await session.dispose(failed)
+  return { sizes: results, echo, store: session.store }
+}
+
+/** Every phase and check, as one report for renderFailures. */
+function failureReport(
+  base: Omit<BenchReport, 'phases' | 'checks' | 'failedRequests' | 'echo'>,
+  workloads: readonly WorkloadResult[],
+  cycles: readonly CycleResult[],
+  echoes: readonly (PhaseSummary | null)[],
+): BenchReport {
+  const phases = workloads.flatMap((w) => w.phases)
+  const echoErrors = echoes.reduce(
+    (n, e) => n + (e?.types.reduce((m, t) => m + t.errors, 0) ?? 0),
+    0,
+  )
+  return {
+    ...base,
+    phases: [...phases, ...echoes.filter((e): e is PhaseSummary => e !== null)],
+    echo: null,
+    checks: [...workloads.flatMap((w) => w.checks), ...cycles.flatMap((c) => c.checks)].filter(
+      (check, i, all) => all.indexOf(check) === i,
+    ),
+    failedRequests: workloads.reduce((n, w) => n + w.failedRequests, 0) + echoErrors,
+  }
+}
+
+function pinLoadGenerator(): void {
+  // -a: every thread of this process, the libuv pool included.
+  execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' })
+  pinServersTo(0)
+}
+
+function groupByWorkload(runs: readonly WorkloadResult[][]): WorkloadRuns[] {
+  const names = [...new Set(runs.flatMap((r) => r.map((w) => w.workload)))]
+  return names.map((workload) => ({
+    workload,
+    runs: runs.flatMap((r) => r.filter((w) => w.workload === workload)),
+  }))
 }
 
 async function main(): Promise<number> {
   let options: Options
   try {
-    options = parseOptions(process.argv.slice(2))
+    options = parseOptions(process.argv.slice(2), cpus().length)
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
     console.error(`${error.message}\n\n${USAGE}`)
@@ -380,91 +534,137 @@ async function main(): Promise<number> {
     console.log(USAGE)
     return 0
   }
+  if (options.pin) pinLoadGenerator()
   const command = commandLine()
   const date = new Date().toISOString()
   const machine = describeMachine()
   const revision = codeRevision()
   const runId = randomBytes(3).toString('hex')
 
-  const rollcall = await startRollcall(options)
-  const echo = await measureEcho(options)
-
-  const pool = poolFor(rollcall.origin, options.concurrency)
-  pools.add(pool)
-  const target: Target = {
-    pool,
-    basePath: new URL(rollcall.baseUrl).pathname,
-    headers: {
-      authorization: `Bearer ${rollcall.token}`,
-      'content-type': 'application/scim+json',
-    },
+  const normal = options.sizes === undefined || options.short
+  const outcomes: RunOutcome[] = []
+  for (let run = 0; normal && run < options.runs && !interrupted; run += 1) {
+    if (options.runs > 1) progress(`run ${run + 1} of ${options.runs}`)
+    outcomes.push(await runOnce(options, options.runs > 1 ? `${runId}r${run}` : runId))
   }
-  progress(`Entra cycles against ${rollcall.baseUrl} (run ${runId})`)
-  const cpuProbe =
-    rollcall.server === undefined
+  const sized =
+    options.sizes === undefined || interrupted
       ? undefined
-      : startCpuProbe(rollcall.server.pid, rollcall.database)
-  const cycles = await runCycles(
-    target,
-    {
-      runId,
-      users: options.users,
-      groups: options.groups,
-      concurrency: options.concurrency,
-      memberBatch: options.memberBatch,
-      cpu: cpuProbe === undefined ? undefined : () => cpuProbe.read(),
-    },
-    progress,
-  )
-  cpuProbe?.stop()
-  pools.delete(pool)
-  await pool.close()
+      : await runSizes(options, options.sizes, `${runId}z`)
   if (interrupted) return 130
   machine.loadAverageAtEnd = currentLoadAverage()
 
-  const phases = cycles.phases.map(summarizePhase)
-  const allTypes = [...phases, ...(echo === null ? [] : [echo])].flatMap((phase) => phase.types)
-  const report: BenchReport = {
-    command,
-    date,
-    revision,
-    machine,
-    target: { store: rollcall.store, baseUrl: rollcall.baseUrl },
-    params: {
-      users: options.users,
-      groups: options.groups,
-      concurrency: options.concurrency,
-      memberBatch: options.memberBatch,
-      echoSeconds: options.echoSeconds,
-    },
-    initialCycleSeconds: cycles.initialCycleMs / 1000,
-    phases,
-    echo,
-    checks: cycles.checks,
-    skipped: cycles.skipped,
-    failedRequests: allTypes.reduce((total, type) => total + type.errors, 0),
+  const last = outcomes.at(-1)
+  const target = {
+    store: last?.store ?? sized?.store ?? 'n/a',
+    baseUrl: last?.baseUrl ?? options.url ?? 'fresh server',
   }
-
-  console.log(renderMarkdown(report))
-  if (options.json) console.log(JSON.stringify(report, null, 2))
-  if (!hasFailures(report)) return 0
-
-  console.error(`\n${renderFailures(report)}`)
-  if (rollcall.server !== undefined) {
-    console.error(`\nLast lines of the Rollcall server log:\n${rollcall.server.logTail()}`)
+  const params = {
+    users: options.users,
+    groups: options.groups,
+    concurrency: options.concurrency,
+    memberBatch: options.memberBatch,
+    echoSeconds: options.echoSeconds,
   }
-  if (dataDir !== undefined) {
-    keepDataDir = true
-    console.error(`\nDATA_DIR kept for inspection: ${dataDir}`)
-  }
-  if (freshDatabase !== undefined) {
-    keepDatabase = true
-    const { name } = freshDatabase.database
-    console.error(
-      `\nDatabase kept for inspection: ${name} (drop it with: ` +
-        `psql … -c 'DROP DATABASE ${name} WITH (FORCE)')`,
+  const base = { command, date, revision, machine, target, params, skipped: 0 }
+  const workloads = groupByWorkload(outcomes.map((o) => o.workloads))
+  const out: string[] = []
+  if (last?.cycle !== undefined) {
+    // The cycle's detailed tables, as `npm run bench` has always printed them (the last run).
+    const cycle = last.cycle
+    out.push(
+      renderMarkdown({
+        ...base,
+        initialCycleSeconds: cycle.result.initialCycleMs / 1000,
+        phases: cycle.phases,
+        echo: last.echo,
+        checks: cycle.result.checks,
+        skipped: cycle.result.skipped,
+        failedRequests: cycle.phases.flatMap((p) => p.types).reduce((n, t) => n + t.errors, 0),
+      }),
+      '',
+    )
+  } else {
+    out.push(
+      `- Command: \`${command}\``,
+      `- Date: ${date}`,
+      `- Code: ${revision}`,
+      `- Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ` +
+        `${machine.os}, Node.js ${machine.node}; load average at start ` +
+        `${machine.loadAverage.join(' ')}, at end ${machine.loadAverageAtEnd.join(' ')}`,
+      `- Target: ${target.baseUrl} (${target.store})`,
+      '',
     )
   }
+  const echoes = [...outcomes.map((o) => o.echo), sized?.echo ?? null]
+  out.push(
+    `- Server pinned to CPU 0 and load generator to CPU 1 (taskset): ${options.pin ? 'yes' : 'no'}`,
+    `- Echo (POST 1 KB, concurrency ${options.concurrency}), req/s per run: ` +
+      (echoes
+        .filter((e): e is PhaseSummary => e !== null)
+        .map((e) => (e.types[0]?.opsPerSec ?? 0).toFixed(0))
+        .join(', ') || 'not run'),
+    `- Timed workloads: ${options.seconds} s each after a warm-up, concurrency ` +
+      `${options.concurrency} (big-group: 1); ${options.runs} run(s), medians over runs`,
+    '',
+  )
+  if (workloads.length > 0) out.push(renderWorkloads(workloads))
+  if (sized !== undefined) {
+    out.push(renderSizes(sized.sizes), '')
+    for (const size of sized.sizes) {
+      out.push(`Tenant of ${size.size.toLocaleString('en')} users:`, '')
+      out.push(renderWorkloads(size.workloads))
+    }
+    if (options.plot !== undefined) {
+      const series = (sized.sizes[0]?.workloads ?? []).map(({ workload }) => ({
+        name: workload,
+        points: sized.sizes.flatMap((s): [number, number][] => {
+          const runs = s.workloads.find((w) => w.workload === workload)?.runs ?? []
+          const p50 = metricOf(medianMetrics(runs), 'p50 ms')
+          return p50 === undefined ? [] : [[s.size, p50]]
+        }),
+      }))
+      mkdirSync(dirname(options.plot), { recursive: true })
+      writeFileSync(
+        options.plot,
+        latencyBySizeSvg(`Rollcall p50 latency by tenant size (${target.store})`, series),
+      )
+      out.push(`Plot written to ${options.plot}`)
+    }
+  }
+  const allWorkloads = [
+    ...outcomes.flatMap((o) => o.workloads),
+    ...(sized?.sizes.flatMap((s) => s.workloads.flatMap((w) => w.runs)) ?? []),
+  ]
+  const cycles = outcomes.flatMap((o) => (o.cycle === undefined ? [] : [o.cycle.result]))
+  const failures = failureReport({ ...base, initialCycleSeconds: 0 }, allWorkloads, cycles, echoes)
+  const skipped = cycles.reduce((n, c) => n + c.skipped, 0)
+  console.log(out.join('\n'))
+  if (options.json) {
+    console.log(
+      JSON.stringify(
+        {
+          command,
+          date,
+          revision,
+          machine,
+          target,
+          params: { ...params, ...options, token: options.token === undefined ? undefined : '***' },
+          echo: echoes,
+          cycles: outcomes.map((o) => o.cycle?.phases),
+          workloads: workloads.map((w) => ({ ...w, median: medianMetrics(w.runs) })),
+          sizes: sized?.sizes,
+          skipped,
+          failedRequests: failures.failedRequests,
+          failedChecks: failures.checks.filter((c) => !c.ok).length,
+        },
+        null,
+        2,
+      ),
+    )
+  }
+  if (!hasFailures(failures)) return 0
+  console.error(`\n${renderFailures(failures)}`)
   return 1
 }
 
@@ -472,12 +672,12 @@ void main()
   .catch((error: unknown) => {
     // After SIGINT/SIGTERM the pools are destroyed under the running phase: not a failure to report.
     if (interrupted) return 130
-    console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`)
+    console.error(`bench failed: ${error instanceof Error ? error.stack : String(error)}`)
     return 1
   })
   .then(async (code) => {
     // The signal handler cleans up and exits by itself.
     if (interrupted) return
-    await cleanup()
+    await cleanup(code !== 0)
     process.exit(code)
   })

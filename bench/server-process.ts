@@ -17,6 +17,14 @@ const LOG_TAIL_LINES = 200
 
 const running = new Set<ChildProcess>()
 
+// `--pin`: servers started from now on run on this CPU only (taskset), so the server gets a core
+// of its own and the load generator the other, as in issue #11's setup.
+let serverCpu: number | undefined
+
+export function pinServersTo(cpu: number | undefined): void {
+  serverCpu = cpu
+}
+
 // Last resort: whatever way this process ends, no child is left behind.
 process.on('exit', killAllChildrenNow)
 
@@ -108,7 +116,11 @@ export async function startChildServer(
   env: Readonly<Record<string, string>>,
   healthPath = '/healthz',
 ): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const command = [process.execPath, '--import', 'tsx', script]
+  // taskset execs the command: the child's pid stays the server's (the CPU probe reads it).
+  const pinned =
+    serverCpu === undefined ? command : ['taskset', '-c', String(serverCpu), ...command]
+  const child = spawn(pinned[0] ?? process.execPath, pinned.slice(1), {
     cwd: PROJECT_ROOT,
     env: childEnv({ ...env, HOST: LOOPBACK, PORT: String(port) }),
     stdio: ['ignore', 'pipe', 'pipe'],
