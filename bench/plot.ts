@@ -1,5 +1,7 @@
 // `--plot <file>`: the size table as an SVG line chart (no dependency): x = tenant size on a log
-// scale, y = p50 latency in ms, one line per workload.
+// scale, y = p50 latency in ms, one line per workload. When the latencies span more than 20×
+// (a page at 1M users against a lookup at 10k) y is logarithmic too, or the flat lines would
+// all lie on the axis.
 
 export interface Series {
   readonly name: string
@@ -24,6 +26,43 @@ function niceStep(max: number, ticks: number): number {
   return step ?? 10 * magnitude
 }
 
+interface Axis {
+  readonly at: (ms: number) => number
+  readonly ticks: readonly number[]
+  readonly label: string
+}
+
+/** y from 0 to a round maximum, or logarithmic over whole 1-2-5 decades when `log`. */
+function yAxis(values: readonly number[], top: number, height: number): Axis {
+  const max = Math.max(...values, 0.1)
+  const min = Math.max(Math.min(...values), 0.01)
+  if (max / min <= 20) {
+    const step = niceStep(max, 5)
+    const ceiling = step * Math.ceil(max / step)
+    const ticks: number[] = []
+    for (let ms = 0; ms <= ceiling + step / 2; ms += step) ticks.push(Number(ms.toPrecision(6)))
+    return {
+      at: (ms) => top + height - (ms / ceiling) * height,
+      ticks,
+      label: 'p50 latency (ms)',
+    }
+  }
+  const low = Math.floor(Math.log10(min))
+  const high = Math.ceil(Math.log10(max))
+  const ticks: number[] = []
+  for (let decade = low; decade <= high; decade += 1) {
+    for (const m of [1, 2, 5]) {
+      const value = Number((m * 10 ** decade).toPrecision(6))
+      if (value <= 10 ** high) ticks.push(value)
+    }
+  }
+  return {
+    at: (ms) => top + height - ((Math.log10(ms) - low) / (high - low)) * height,
+    ticks,
+    label: 'p50 latency (ms, log scale)',
+  }
+}
+
 function sizeLabel(size: number): string {
   if (size >= 1_000_000) return `${size / 1_000_000}M`
   if (size >= 1000) return `${size / 1000}k`
@@ -33,15 +72,19 @@ function sizeLabel(size: number): string {
 export function latencyBySizeSvg(title: string, series: readonly Series[]): string {
   const points = series.flatMap((s) => s.points)
   const sizes = points.map(([size]) => size)
-  const minX = Math.log10(Math.min(...sizes, 10))
-  const maxX = Math.log10(Math.max(...sizes, 100))
-  const spanX = maxX - minX || 1
-  const step = niceStep(Math.max(...points.map(([, ms]) => ms), 0.1), 5)
-  const maxY = step * Math.ceil(Math.max(...points.map(([, ms]) => ms), 0.1) / step)
+  // A margin of a sixth of a decade either side, so the end points are off the frame.
+  const minX = Math.log10(Math.min(...sizes)) - 1 / 6
+  const maxX = Math.log10(Math.max(...sizes)) + 1 / 6
+  const spanX = maxX - minX
   const plotW = WIDTH - MARGIN.left - MARGIN.right
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom
   const x = (size: number) => MARGIN.left + ((Math.log10(size) - minX) / spanX) * plotW
-  const y = (ms: number) => MARGIN.top + plotH - (ms / maxY) * plotH
+  const axis = yAxis(
+    points.map(([, ms]) => ms),
+    MARGIN.top,
+    plotH,
+  )
+  const y = axis.at
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" ` +
       `viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
@@ -49,12 +92,12 @@ export function latencyBySizeSvg(title: string, series: readonly Series[]): stri
     `<text x="${WIDTH / 2 - MARGIN.right / 2}" y="22" text-anchor="middle" font-size="14">` +
       `${escapeXml(title)}</text>`,
   ]
-  for (let ms = 0; ms <= maxY + step / 2; ms += step) {
+  for (const ms of axis.ticks) {
     const py = y(ms).toFixed(1)
     out.push(
       `<line x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${py}" y2="${py}" stroke="#ddd"/>`,
       `<text x="${MARGIN.left - 6}" y="${py}" text-anchor="end" dominant-baseline="middle">` +
-        `${Number(ms.toPrecision(6))}</text>`,
+        `${ms}</text>`,
     )
   }
   for (const size of [...new Set(sizes)].sort((a, b) => a - b)) {
@@ -70,7 +113,7 @@ export function latencyBySizeSvg(title: string, series: readonly Series[]): stri
     `<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 14}" text-anchor="middle">` +
       `users in the tenant (log scale)</text>`,
     `<text x="16" y="${MARGIN.top + plotH / 2}" text-anchor="middle" ` +
-      `transform="rotate(-90 16 ${MARGIN.top + plotH / 2})">p50 latency (ms)</text>`,
+      `transform="rotate(-90 16 ${MARGIN.top + plotH / 2})">${axis.label}</text>`,
   )
   series.forEach((s, i) => {
     const colour = COLOURS[i % COLOURS.length] ?? '#000'

@@ -627,7 +627,10 @@ async function main(): Promise<number> {
       mkdirSync(dirname(options.plot), { recursive: true })
       writeFileSync(
         options.plot,
-        latencyBySizeSvg(`Rollcall p50 latency by tenant size (${target.store})`, series),
+        latencyBySizeSvg(
+          `Rollcall p50 latency by tenant size (${target.store}; concurrency ${options.concurrency})`,
+          series,
+        ),
       )
       out.push(`Plot written to ${options.plot}`)
     }
