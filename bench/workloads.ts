@@ -440,9 +440,15 @@ export async function runBigGroup(
     metrics.push(
       { name: `${name} p50 ms`, value: b?.p50Ms },
       { name: `${name} p99 ms`, value: b?.p99Ms },
+      { name: `${name} p50 ÷ 10-member`, value: ratio(b?.p50Ms, s?.p50Ms) },
       { name: `${name} p99 ÷ 10-member`, value: ratio(b?.p99Ms, s?.p99Ms) },
     )
   })
+  const cpu = large.phase.serverCpuMsPerRequest
+  metrics.push(
+    { name: 'CPU ms/req', value: cpu },
+    { name: 'CPU ÷ 10-member', value: ratio(cpu, little.phase.serverCpuMsPerRequest) },
+  )
   const full = await fullGet(ctx, big, serverPid)
   metrics.push(...full.metrics)
   return {
