@@ -269,13 +269,16 @@ export async function runMemberPatches(
   const add = createOpStats('PATCH add 1 member')
   const remove = createOpStats('PATCH remove 1 member')
   const { population } = ctx
+  // A worker per user at most: each works on users of its own.
+  const workers = Math.min(ctx.concurrency, population.size)
+  if (workers === 0) throw new Error('member-patches: the tenant has no users')
   const phase = await timedPhase(
     ctx,
     'member-patches',
     [add, remove],
-    ctx.concurrency,
+    workers,
     async (measured, worker) => {
-      const position = population.pick(Math.random, worker, ctx.concurrency)
+      const position = population.pick(Math.random, worker, workers)
       const id = position === undefined ? undefined : population.ids[position]
       if (id === undefined) throw new Error('member-patches: too few users for the workers')
       const options = { expected: [200, 204], record: measured }
