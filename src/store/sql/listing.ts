@@ -6,6 +6,7 @@ import { compileSortKey } from './filter/compile-sort.ts'
 import type { TenantId } from '../../domain/ids.ts'
 import type { ListQuery, Page } from '../store.ts'
 import type { SqlContext } from './context.ts'
+import { milestonePage } from './page-milestones.ts'
 
 type Table = 'tenant_users as u' | 'groups as g'
 
@@ -27,6 +28,14 @@ export async function listPage<R extends { readonly id: string }>(
 
   if (query.after !== undefined)
     return seekPage(ctx, table, alias, idColumn, query, toRecord, [tenantWhere, where])
+
+  // Unfiltered pages in id order: a seek from the nearest milestone and the total they keep. Not
+  // inside a transaction, whose uncommitted rows must not be cached; nor with a filter, whose rows
+  // an update can change without an insert or delete.
+  if (query.sortBy === undefined && query.filter === undefined && !ctx.reader.isTransaction) {
+    const page = await milestonePage(ctx, tenantId, target, query.startIndex, query.count, toRecord)
+    if (page !== undefined) return page
+  }
 
   if (query.count === 0) {
     const total = await count(ctx, table, tenantWhere, where)
