@@ -114,6 +114,21 @@ export class SqlMembers implements MemberRepository {
     }
   }
 
+  async scan(
+    groupId: GroupId,
+    query: { after?: string | undefined; limit: number; origin: Origin },
+  ): Promise<MemberRecord[]> {
+    let select = memberRows(this.ctx.reader, this.tenantId)
+      .where('m.group_id', '=', groupId)
+      .where('m.origin', '=', query.origin)
+    if (query.after !== undefined) select = select.where('m.member_id', '>', query.after)
+    const rows = await select
+      .orderBy('m.member_id')
+      .limit(Math.max(0, Math.trunc(query.limit)))
+      .execute()
+    return rows.map(toMember)
+  }
+
   async findTargets(ids: readonly string[]): Promise<Map<string, MemberType>> {
     const result = new Map<string, MemberType>()
     for (const part of chunks([...new Set(ids)])) {
