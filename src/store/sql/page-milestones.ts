@@ -132,12 +132,17 @@ export async function milestonePage<R>(
       }
     } else {
       const mark = Math.floor(offset / entry.step)
-      const from = entry.ids[mark]
+      const skip = offset - mark * entry.step
+      const column = sql`t.${ID[target]}`
+      // The milestone past the page bounds the range too: whatever plan the engine picks (a
+      // PostgreSQL table without statistics sorts a bitmap scan), it reads O(step + count) rows.
+      const until = entry.ids[mark + Math.ceil((skip + count) / entry.step)]
       const { rows } = await sql<Record<string, unknown>>`select t.*,
           ${revisionSql(tenantId, target)} as listing_revision
         from ${TABLE[target]} t
-        where t.tenant_id = ${tenantId} and t.${ID[target]} >= ${from}
-        order by t.${ID[target]} limit ${count} offset ${offset - mark * entry.step}`.execute(db)
+        where t.tenant_id = ${tenantId} and ${column} >= ${entry.ids[mark]}
+          ${until === undefined ? sql`` : sql`and ${column} < ${until}`}
+        order by ${column} limit ${count} offset ${skip}`.execute(db)
       if (rows.length > 0 && revisionOf(rows[0]?.listing_revision) === entry.revision) {
         const items = rows.map((row) => {
           delete row.listing_revision
