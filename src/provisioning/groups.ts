@@ -163,9 +163,9 @@ export async function patchGroup(
         }
         if (result.memberOps.length > 0) {
           await applyMemberOperations(tenantStore, group, result.memberOps, at, events)
-          if (group === existing) await tenantStore.groups.touch(groupId, at)
-          // The version moved on; re-read so the response carries the right meta.
-          group = (await tenantStore.groups.get(groupId)) ?? group
+          // The version moves on with the members (an update above moved it already); the
+          // response carries the row as it is now.
+          if (group === existing) group = (await tenantStore.groups.touch(groupId, at)) ?? group
         }
         return group
       }),

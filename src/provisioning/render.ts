@@ -49,6 +49,16 @@ export function renderUser(
   return resource
 }
 
+/** One item of a group's `members` (RFC 7643 §4.2). */
+export function renderMember(m: MemberRecord, baseUrl: string): ScimResource {
+  return {
+    value: m.memberId,
+    $ref: `${baseUrl}/${m.memberType === 'User' ? 'Users' : 'Groups'}/${m.memberId}`,
+    ...(m.display === null ? {} : { display: m.display }),
+    type: m.memberType,
+  }
+}
+
 export function renderGroup(
   group: GroupRecord,
   members: readonly MemberRecord[] | undefined,
@@ -65,12 +75,7 @@ export function renderGroup(
     ...rest,
   }
   if (members !== undefined) {
-    resource.members = members.map((m) => ({
-      value: m.memberId,
-      $ref: `${baseUrl}/${m.memberType === 'User' ? 'Users' : 'Groups'}/${m.memberId}`,
-      ...(m.display === null ? {} : { display: m.display }),
-      type: m.memberType,
-    }))
+    resource.members = members.map((m) => renderMember(m, baseUrl))
   }
   resource.meta = {
     resourceType: 'Group',

@@ -250,6 +250,7 @@ const TENANT: Record<string, Calls<never>> = {
   members: {
     list: (r: TenantStore['members']) => r.list([group]),
     page: (r: TenantStore['members']) => r.page(group, { limit: 10 }),
+    scan: (r: TenantStore['members']) => r.scan(group, { limit: 10, origin: 'SCIM' }),
     findTargets: (r: TenantStore['members']) => r.findTargets([user]),
     upsert: (r: TenantStore['members']) =>
       r.upsert(group, [{ id: user, type: 'User' }], 'SCIM', AT),

@@ -41,8 +41,8 @@ export interface GroupRepository {
     at: string,
     changes?: { origin?: Origin },
   ): Promise<GroupRecord | undefined>
-  /** Bumps version and lastModified after member changes, without reading the group. */
-  touch(id: GroupId, at: string): Promise<void>
+  /** Bumps version and lastModified after member changes; the group as it is then. */
+  touch(id: GroupId, at: string): Promise<GroupRecord | undefined>
   /** Pushes onto `roleChanges` (when given) the members whose role its rule's removal changed. */
   delete(id: GroupId, roleChanges?: UserId[]): Promise<boolean>
 }

@@ -41,6 +41,14 @@ export interface MemberRepository {
     groupId: GroupId,
     query: { after?: string | undefined; limit: number },
   ): Promise<{ items: MemberRecord[]; total: number }>
+  /**
+   * One page of a group's members of one origin in member id order, after the member id `after`;
+   * no count. O(limit): a large group is read page by page (a streamed SCIM GET).
+   */
+  scan(
+    groupId: GroupId,
+    query: { after?: string | undefined; limit: number; origin: Origin },
+  ): Promise<MemberRecord[]>
   /** Which of these ids (as a client sent them) are users / groups of this tenant. */
   findTargets(ids: readonly string[]): Promise<Map<string, MemberType>>
   /**

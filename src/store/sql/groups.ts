@@ -96,13 +96,15 @@ export class SqlGroups implements GroupRepository {
     return row && toGroup(row)
   }
 
-  async touch(id: GroupId, at: string): Promise<void> {
-    await this.ctx.db
+  async touch(id: GroupId, at: string): Promise<GroupRecord | undefined> {
+    const row = await this.ctx.db
       .updateTable('groups')
       .set((eb) => ({ version: eb('version', '+', 1), updated_at: at }))
       .where('tenant_id', '=', this.tenantId)
       .where('id', '=', id)
-      .execute()
+      .returningAll()
+      .executeTakeFirst()
+    return row && toGroup(row)
   }
 
   async delete(id: GroupId, roleChanges?: UserId[]): Promise<boolean> {

@@ -6,6 +6,7 @@ import { compileSortKey } from './filter/compile-sort.ts'
 import type { TenantId } from '../../domain/ids.ts'
 import type { ListQuery, Page } from '../store.ts'
 import type { SqlContext } from './context.ts'
+import { milestonePage } from './page-milestones.ts'
 
 type Table = 'tenant_users as u' | 'groups as g'
 
@@ -28,11 +29,6 @@ export async function listPage<R extends { readonly id: string }>(
   if (query.after !== undefined)
     return seekPage(ctx, table, alias, idColumn, query, toRecord, [tenantWhere, where])
 
-  if (query.count === 0) {
-    const total = await count(ctx, table, tenantWhere, where)
-    return { totalResults: total, items: [] }
-  }
-
   // Default order is the id (time-ordered UUIDv7 = creation order). A client walking the pages
   // in order gets index seeks instead of OFFSET scans: the id that ended the previous page is
   // remembered under (tenant, filter, next startIndex).
@@ -41,13 +37,38 @@ export async function listPage<R extends { readonly id: string }>(
   let seekAfter: string | undefined
   let knownTotal: number | undefined
   let offset = query.startIndex - 1
-  if (query.sortBy === undefined && offset > 0) {
+  if (query.sortBy === undefined && offset > 0 && query.count > 0) {
     const cursor = ctx.cursors.get(cursorKey, query.startIndex)
     if (cursor !== undefined) {
       seekAfter = cursor.lastId
       knownTotal = cursor.total
       offset = 0
     }
+  }
+
+  // Any other unfiltered page in id order: a seek from the nearest milestone, and the total they
+  // keep. Not inside a transaction, whose uncommitted rows must not be cached; nor with a filter,
+  // whose rows an update can change without an insert or delete.
+  if (
+    seekAfter === undefined &&
+    query.sortBy === undefined &&
+    query.filter === undefined &&
+    !ctx.reader.isTransaction
+  ) {
+    const page = await milestonePage(ctx, tenantId, target, query.startIndex, query.count, toRecord)
+    if (page !== undefined) {
+      const last = page.items[page.items.length - 1]
+      if (last && page.items.length === query.count) {
+        const next = query.startIndex + query.count
+        ctx.cursors.set(cursorKey, next, { lastId: last.id, total: page.totalResults })
+      }
+      return page
+    }
+  }
+
+  if (query.count === 0) {
+    const total = await count(ctx, table, tenantWhere, where)
+    return { totalResults: total, items: [] }
   }
 
   // The table is chosen at run time; Kysely's static row typing cannot follow, so this query

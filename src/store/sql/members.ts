@@ -1,7 +1,7 @@
 // The group_members table: a group's members with their origin (G3–G5). Every change costs
 // O(members given): row inserts and deletes in chunks, never a rewrite of a member list. When the
 // group has a role rule, the roles of the members that came or went are recomputed (role-rules.ts).
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { GroupId, MemberId, TenantId } from '../../domain/ids.ts'
 import type { Origin } from '../../domain/types.ts'
 import {
@@ -114,24 +114,44 @@ export class SqlMembers implements MemberRepository {
     }
   }
 
+  async scan(
+    groupId: GroupId,
+    query: { after?: string | undefined; limit: number; origin: Origin },
+  ): Promise<MemberRecord[]> {
+    let select = memberRows(this.ctx.reader, this.tenantId)
+      .where('m.group_id', '=', groupId)
+      .where('m.origin', '=', query.origin)
+    if (query.after !== undefined) select = select.where('m.member_id', '>', query.after)
+    const rows = await select
+      .orderBy('m.member_id')
+      .limit(Math.max(0, Math.trunc(query.limit)))
+      .execute()
+    return rows.map(toMember)
+  }
+
   async findTargets(ids: readonly string[]): Promise<Map<string, MemberType>> {
     const result = new Map<string, MemberType>()
     for (const part of chunks([...new Set(ids)])) {
       if (part.length === 0) continue
-      const users = await this.ctx.reader
+      // One round trip for both tables: a PATCH add of 100 members runs this once.
+      const rows = await this.ctx.reader
         .selectFrom('tenant_users')
-        .select('user_id')
+        .select(['user_id as id', sql<MemberType>`'User'`.as('type')])
         .where('tenant_id', '=', this.tenantId)
         .where('user_id', 'in', part)
+        .unionAll(
+          this.ctx.reader
+            .selectFrom('groups')
+            .select(['id', sql<MemberType>`'Group'`.as('type')])
+            .where('tenant_id', '=', this.tenantId)
+            .where('id', 'in', part),
+        )
         .execute()
-      for (const u of users) result.set(u.user_id, 'User')
-      const groups = await this.ctx.reader
-        .selectFrom('groups')
-        .select('id')
-        .where('tenant_id', '=', this.tenantId)
-        .where('id', 'in', part)
-        .execute()
-      for (const g of groups) result.set(g.id, 'Group')
+      // A user and a group never share an id (both are fresh UUIDs); if they did, the group wins,
+      // as it always has.
+      for (const row of rows) {
+        if (row.type === 'Group' || !result.has(row.id)) result.set(row.id, row.type)
+      }
     }
     return result
   }

@@ -15,6 +15,7 @@ import * as events from './migrations/0009-events.ts'
 import * as webhooks from './migrations/0012-webhooks.ts'
 import * as apiKeys from './migrations/0011-api-keys.ts'
 import * as oidcProvider from './migrations/0013-oidc-provider.ts'
+import * as listingRevisions from './migrations/0014-listing-revisions.ts'
 
 type DialectName = 'sqlite' | 'postgres'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -34,6 +35,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '0012-webhooks': webhooks,
   '0011-api-keys': apiKeys,
   '0013-oidc-provider': oidcProvider,
+  '0014-listing-revisions': listingRevisions,
 }
 
 /** Returns the names of the migrations this call applied. */

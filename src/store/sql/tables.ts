@@ -224,6 +224,13 @@ export interface ServiceSettingsTable {
   updated_at: string
 }
 
+/** Moves with every insert and delete of a tenant's users or groups (migration 0014, triggers). */
+export interface ListingRevisionsTable {
+  tenant_id: string
+  resource: 'User' | 'Group'
+  revision: number | string
+}
+
 export interface EventsTable {
   /** SQLite assigns it (AUTOINCREMENT); PostgreSQL takes nextval under the event lock. */
   position: Generated<number | string>
@@ -314,6 +321,7 @@ export interface Database {
   oidc_keys: OidcKeysTable
   provisioning_log: ProvisioningLogTable
   events: EventsTable
+  listing_revisions: ListingRevisionsTable
   webhook_endpoints: WebhookEndpointsTable
   webhook_deliveries: WebhookDeliveriesTable
   webhook_dead_letters: WebhookDeadLettersTable

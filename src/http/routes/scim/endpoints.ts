@@ -4,6 +4,7 @@ import { renderGroup } from '../../../provisioning/render.ts'
 import * as users from '../../../provisioning/users.ts'
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from '../../../scim/schemas/index.ts'
 import type { GroupRecord, UserRecord } from '../../../store/store.ts'
+import { groupWithMembers } from './group-stream.ts'
 import type { ResourceEndpoint } from './resources.ts'
 
 export const userEndpoint: ResourceEndpoint<UserRecord> = {
@@ -37,6 +38,7 @@ export const groupEndpoint: ResourceEndpoint<GroupRecord> = {
       ),
     )
   },
+  readOne: groupWithMembers,
   list: groups.listGroups,
   get: groups.getGroup,
   create: groups.createGroup,

@@ -1,5 +1,6 @@
 // The resource endpoints of RFC 7644 §3 for one resource type (/Users or /Groups): list and
 // search, create, read, replace, patch, delete; ETags (§3.14) and attribute projection (§3.9).
+import type { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ProvisioningContext } from '../../../provisioning/context.ts'
 import type { ScimResource } from '../../../provisioning/render.ts'
@@ -53,6 +54,15 @@ export interface ResourceEndpoint<R extends Versioned> {
     ifMatch: string | undefined,
   ): Promise<R>
   remove(ctx: ProvisioningContext, id: string, ifMatch: string | undefined): Promise<void>
+  /**
+   * GET of one resource with its expensive attribute, when the type serves it itself (a group's
+   * members, streamed when there are many: group-stream.ts); the projected body or its stream.
+   */
+  readOne?(
+    ctx: ProvisioningContext,
+    record: R,
+    projection: ProjectionOptions,
+  ): Promise<Record<string, unknown> | Readable>
   /** PATCH answers 204 unless attributes were asked for (Entra prefers 204 for groups). */
   readonly patchReturnsContent: boolean
 }
@@ -205,6 +215,14 @@ export function registerResourceRoutes<R extends Versioned>(
       )
     ) {
       return reply.code(304).header('etag', etagOf(record.version)).send()
+    }
+    if (endpoint.readOne && wantsAttribute(endpoint.expensiveAttribute, projection)) {
+      const body = await endpoint.readOne(ctx, record, projection)
+      return reply
+        .code(200)
+        .header('etag', etagOf(record.version))
+        .type(SCIM_CONTENT_TYPE)
+        .send(body)
     }
     return sendOne(request, reply, record, 200, projection)
   })
