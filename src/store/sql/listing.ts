@@ -6,7 +6,7 @@ import { compileSortKey } from './filter/compile-sort.ts'
 import type { TenantId } from '../../domain/ids.ts'
 import type { ListQuery, Page } from '../store.ts'
 import type { SqlContext } from './context.ts'
-import { milestonePage } from './page-milestones.ts'
+import { listingRevisionSql, milestonePage, totalAtRevision } from './page-milestones.ts'
 
 type Table = 'tenant_users as u' | 'groups as g'
 
@@ -76,6 +76,13 @@ export async function listPage<R extends { readonly id: string }>(
   const db = ctx.reader as unknown as Kysely<any> // eslint-disable-line @typescript-eslint/no-explicit-any
   let select = db.selectFrom(table).selectAll(alias).where(tenantWhere).where(where)
   if (seekAfter !== undefined) select = select.where(sql<SqlBool>`${idColumn} > ${seekAfter}`)
+  // The next page of an unfiltered walk continues from its cursor (no row skipped or repeated
+  // when rows are deleted meanwhile) but tells the total of now: the revision read with its rows
+  // says whether the milestones' total is that of the rows it shows.
+  const exactWalkTotal =
+    seekAfter !== undefined && query.filter === undefined && !ctx.reader.isTransaction
+  if (exactWalkTotal)
+    select = select.select(listingRevisionSql(tenantId, target).as('listing_revision'))
   if (seekAfter === undefined && offset > 0 && query.sortBy === undefined) {
     // A cold deep page: find its first id with the offset applied to the id index alone
     // (no row is read for the skipped positions), then seek from there.
@@ -95,15 +102,23 @@ export async function listPage<R extends { readonly id: string }>(
   select = select.limit(query.count)
   if (offset > 0) select = select.offset(offset)
 
-  const rows = await select.execute()
+  const rows = (await select.execute()) as Record<string, unknown>[]
+  const revisionSeen = rows[0]?.listing_revision
+  if (exactWalkTotal) for (const row of rows) delete row.listing_revision
   const items = (rows as never[]).map(toRecord)
 
   // A first page that is not full tells the total by itself: no COUNT for the common
-  // "filter=userName eq …" lookups. The full pages of a walk reuse the total of the page
-  // before (RFC 7644 §3.4.2.4 promises no consistency between pages); its last page recounts.
+  // "filter=userName eq …" lookups. The full pages of a filtered walk reuse the total of the
+  // page before (RFC 7644 §3.4.2.4 promises no consistency between pages); its last page
+  // recounts.
   let total: number
+  const walkTotal = exactWalkTotal
+    ? await totalAtRevision(ctx, tenantId, target, revisionSeen)
+    : undefined
   if (items.length < query.count && query.startIndex === 1) {
     total = items.length
+  } else if (walkTotal !== undefined) {
+    total = walkTotal
   } else if (knownTotal !== undefined && items.length === query.count) {
     total = Math.max(knownTotal, query.startIndex - 1 + items.length)
   } else {

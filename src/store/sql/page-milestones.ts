@@ -156,3 +156,28 @@ export async function milestonePage<R>(
   }
   return undefined
 }
+
+/**
+ * The exact total of the tenant's rows at `revisionSeen` (the revision a page query read with its
+ * rows), from the milestones when they were built at it, else from milestones built now;
+ * undefined when writes kept moving the revision.
+ */
+export async function totalAtRevision(
+  ctx: SqlContext,
+  tenantId: TenantId,
+  target: Target,
+  revisionSeen: unknown,
+): Promise<number | undefined> {
+  const key = `${tenantId}|${target}`
+  const cached = ctx.milestones.get(key)
+  if (cached !== undefined && cached.revision === revisionOf(revisionSeen)) return cached.total
+  const built = await build(ctx.reader as unknown as Kysely<unknown>, tenantId, target)
+  if (built === undefined) return undefined
+  ctx.milestones.set(key, built)
+  return built.total
+}
+
+/** The tenant's listing revision, as a subquery to select beside a page's rows. */
+export function listingRevisionSql(tenantId: TenantId, target: Target) {
+  return revisionSql(tenantId, target)
+}

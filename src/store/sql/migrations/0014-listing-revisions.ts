@@ -3,9 +3,11 @@
 // raw SQL): the listing caches the position of every k-th id and the total under it, and serves a
 // random deep page only when the revision read in the same statement is the one it was built at
 // (sql/page-milestones.ts). Triggers, not application code, so that no writer can forget it.
-// PostgreSQL bumps once per statement (transition tables), so a bulk insert costs one upsert;
-// SQLite has only row triggers. The row lock the bump takes on PostgreSQL is held to the commit,
-// as the event log's append lock already is for every write.
+// On PostgreSQL the bump is a deferred constraint trigger: it runs at COMMIT, once per
+// transaction and (tenant, resource) (a transaction-local setting remembers it), so the row lock
+// on the revision is held only while committing, after the event log's append lock; concurrent
+// writers of one tenant do not queue on it from their first INSERT on, and lock it in one order.
+// SQLite has one writer and only row triggers.
 import { sql, type Kysely } from 'kysely'
 
 const TABLES = [
@@ -24,23 +26,27 @@ export async function up(db: Kysely<any>, dialect: 'sqlite' | 'postgres'): Promi
     .execute()
   if (dialect === 'postgres') {
     await sql`create function rollcall_bump_listing_revision() returns trigger language plpgsql as $$
+      declare
+        row_tenant text := case when tg_op = 'DELETE' then old.tenant_id else new.tenant_id end;
+        marker text := 'rollcall.listing_bumped_' || md5(row_tenant || '|' || tg_argv[0]);
       begin
+        if coalesce(current_setting(marker, true), '') = '1' then
+          return null;
+        end if;
+        perform set_config(marker, '1', true);
         insert into listing_revisions (tenant_id, resource, revision)
-          select distinct tenant_id, tg_argv[0], 1 from changed_rows
+          values (row_tenant, tg_argv[0], 1)
           on conflict (tenant_id, resource)
           do update set revision = listing_revisions.revision + 1;
         return null;
       end
     $$`.execute(db)
     for (const { table, resource } of TABLES) {
-      for (const [event, transition] of [
-        ['insert', 'new'],
-        ['delete', 'old'],
-      ] as const) {
-        await sql`create trigger ${sql.raw(`${table}_${event}_revision`)}
+      for (const event of ['insert', 'delete'] as const) {
+        await sql`create constraint trigger ${sql.raw(`${table}_${event}_revision`)}
           after ${sql.raw(event)} on ${sql.raw(table)}
-          referencing ${sql.raw(transition)} table as changed_rows
-          for each statement execute function rollcall_bump_listing_revision(${sql.lit(resource)})`.execute(
+          deferrable initially deferred
+          for each row execute function rollcall_bump_listing_revision(${sql.lit(resource)})`.execute(
           db,
         )
       }
