@@ -11,7 +11,7 @@ import { SqlConnectionLookup, SqlConnections } from './connections.ts'
 import type { SqlContext } from './context.ts'
 import { SqlDomainOwnership, SqlDomains } from './domains.ts'
 import { SqlEventLog, SqlTenantEvents } from './events.ts'
-import { GroupCommitter } from './group-commit.ts'
+import { GroupCommitter, type GroupCommitHooks } from './group-commit.ts'
 import { SqlGroups } from './groups.ts'
 import { SqlLoginFailures } from './login-failures.ts'
 import { SqlMembers } from './members.ts'
@@ -49,8 +49,11 @@ export interface SqlStoreOptions {
   /** Runs once before migrations (PostgreSQL takes an advisory lock there). */
   readonly withMigrationLock?: <T>(fn: () => Promise<T>) => Promise<T>
   readonly onClose?: () => Promise<void>
+  /** Runs before the connections close (SQLite: stops the checkpointer, whose connection would
+   * otherwise keep the writer's close from checkpointing the WAL). */
+  readonly beforeClose?: () => Promise<void>
   /** Batch concurrent transactions into one commit (SQLite; see group-commit.ts). */
-  readonly groupCommit?: boolean
+  readonly groupCommit?: boolean | GroupCommitHooks
   /**
    * Hears of event commits by other instances (PostgreSQL: LISTEN) and calls `wake` for each;
    * returns the function that stops it. Started by the first EventLog.subscribe(), stopped by
@@ -210,6 +213,7 @@ export class SqlStore implements Store {
             db,
             (trx) => new SqlStore(shared, trx),
             options.translateError,
+            options.groupCommit === true ? {} : options.groupCommit,
           )
         : undefined
   }
@@ -221,8 +225,11 @@ export class SqlStore implements Store {
   async migrate(): Promise<void> {
     const run = () => runMigrations(this.db, this.dialect)
     const lock = this.shared.options.withMigrationLock
+    const groupCommit = this.shared.options.groupCommit
     try {
       await (lock ? lock(run) : run())
+      // Migrations commit outside the group committer: make them durable like its batches.
+      if (typeof groupCommit === 'object') await groupCommit.durable?.()
     } catch (error) {
       throw this.translate(error)
     }
@@ -337,6 +344,7 @@ export class SqlStore implements Store {
     this.shared.closed = true
     await this.shared.stopWakeUps?.()
     const { root, readDb, options } = this.shared
+    await options.beforeClose?.()
     await root.destroy()
     if (readDb !== root) await readDb.destroy()
     await options.onClose?.()
