@@ -1,0 +1,135 @@
+// No caller hears of a write before the WAL flush that covers it has completed: a flush held
+// back by the test holds back every acknowledgement, and releasing it releases them.
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test, type TestContext } from 'node:test'
+import { openSqliteStore } from '../../../src/store/sqlite/open-sqlite.ts'
+import { fdatasyncFile } from '../../../src/store/sqlite/wal-sync.ts'
+
+interface HeldFlushes {
+  readonly flush: (fd: number) => Promise<void>
+  /** Flushes started and not yet released. */
+  readonly started: (() => void)[]
+  /** Whether a flush is allowed to finish at once. */
+  hold: boolean
+}
+
+function heldFlushes(): HeldFlushes {
+  const held: HeldFlushes = {
+    hold: false,
+    started: [],
+    flush: async (fd) => {
+      await fdatasyncFile(fd)
+      if (held.hold) await new Promise<void>((resolve) => held.started.push(resolve))
+    },
+  }
+  return held
+}
+
+async function openStore(t: TestContext, flushes: HeldFlushes) {
+  const dir = mkdtempSync(join(tmpdir(), 'rollcall-flush-'))
+  const store = openSqliteStore(join(dir, 'rollcall.sqlite'), { flushWal: flushes.flush })
+  t.after(async () => {
+    flushes.hold = false
+    for (const release of flushes.started.splice(0)) release()
+    await store.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  await store.migrate()
+  return store
+}
+
+/** Lets the event loop run (timers, the threadpool's callbacks) a while. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50))
+
+test('transactions are acknowledged only once their flush has completed', async (t) => {
+  const flushes = heldFlushes()
+  const store = await openStore(t, flushes)
+  flushes.hold = true
+  const acknowledged: number[] = []
+  const writes = [1, 2, 3].map((n) =>
+    store
+      .transaction((tx) => tx.settings.set(`k${n}`, 'v', '2026-01-01T00:00:00Z'))
+      .then(() => acknowledged.push(n)),
+  )
+  await settle()
+  assert.deepEqual(acknowledged, [], 'no write acknowledged while its flush is held')
+  assert.equal(flushes.started.length, 1, 'one flush for the batch')
+  // Committed (a reader sees it), not yet acknowledged.
+  assert.equal((await store.settings.get('k1'))?.value, 'v')
+
+  flushes.hold = false
+  flushes.started.shift()?.()
+  await Promise.all(writes)
+  assert.deepEqual(acknowledged.sort(), [1, 2, 3])
+})
+
+test('a batch committed during the previous flush waits for a flush of its own', async (t) => {
+  const flushes = heldFlushes()
+  const store = await openStore(t, flushes)
+  flushes.hold = true
+  let firstDone = false
+  let secondDone = false
+  const first = store
+    .transaction((tx) => tx.settings.set('a', 'v', '2026-01-01T00:00:00Z'))
+    .then(() => (firstDone = true))
+  await settle()
+  // The first batch's flush is held; the next batch still runs and commits meanwhile.
+  const second = store
+    .transaction((tx) => tx.settings.set('b', 'v', '2026-01-01T00:00:00Z'))
+    .then(() => (secondDone = true))
+  await settle()
+  assert.equal((await store.settings.get('b'))?.value, 'v', 'the second batch committed')
+  assert.equal(flushes.started.length, 1, 'its flush waits for the one under way')
+
+  flushes.started.shift()?.()
+  await first
+  await settle()
+  assert.equal(firstDone, true)
+  assert.equal(secondDone, false, 'the first flush began before the second commit')
+  assert.equal(flushes.started.length, 1)
+
+  flushes.hold = false
+  flushes.started.shift()?.()
+  await second
+  assert.equal(secondDone, true)
+})
+
+test('a write outside a transaction returns only once flushed', async (t) => {
+  const flushes = heldFlushes()
+  const store = await openStore(t, flushes)
+  flushes.hold = true
+  let done = false
+  const write = store.settings.set('c', 'v', '2026-01-01T00:00:00Z').then(() => (done = true))
+  await settle()
+  assert.equal(done, false)
+  flushes.hold = false
+  flushes.started.shift()?.()
+  await write
+  assert.equal(done, true)
+})
+
+test('a failed flush fails the writes it covered, and every later one', async (t) => {
+  let fail = false
+  const flushes = heldFlushes()
+  const failing = {
+    ...flushes,
+    flush: async (fd: number) => {
+      if (fail) throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' })
+      await fdatasyncFile(fd)
+    },
+  }
+  const store = await openStore(t, failing)
+  fail = true
+  await assert.rejects(
+    store.transaction((tx) => tx.settings.set('d', 'v', '2026-01-01T00:00:00Z')),
+    { name: 'StoreUnavailable' },
+  )
+  fail = false
+  await assert.rejects(
+    store.transaction((tx) => tx.settings.set('e', 'v', '2026-01-01T00:00:00Z')),
+    { name: 'StoreUnavailable' },
+  )
+})
