@@ -4,7 +4,7 @@
 // before nextval: the next appender waits until this transaction has committed (and its rows are
 // visible), so positions become visible in order. Append at the end of a unit of work: the lock is
 // held from the append to the commit.
-import { randomBytes } from 'node:crypto'
+import { randomFillSync } from 'node:crypto'
 import { sql, type Selectable } from 'kysely'
 import { asTenantId, type TenantId } from '../../domain/ids.ts'
 import type {
@@ -16,6 +16,7 @@ import type {
 } from '../store.ts'
 import { chunks } from './chunks.ts'
 import type { SqlContext } from './context.ts'
+import { insertRows } from './prepared-writes.ts'
 import type { EventsTable } from './tables.ts'
 
 /** The advisory lock key that orders event positions (PostgreSQL). */
@@ -35,24 +36,41 @@ function toEvent(row: Selectable<EventsTable>): StoredEvent {
   }
 }
 
+// Random bytes for event ids, drawn from the system's generator in blocks: one call per 400
+// ids rather than one per id.
+const RANDOM_BYTES_PER_ID = 10
+const randomPool = Buffer.alloc(RANDOM_BYTES_PER_ID * 400)
+let randomOffset = randomPool.length
+
+function nextRandomOffset(): number {
+  if (randomOffset + RANDOM_BYTES_PER_ID > randomPool.length) {
+    randomFillSync(randomPool)
+    randomOffset = 0
+  }
+  const offset = randomOffset
+  randomOffset += RANDOM_BYTES_PER_ID
+  return offset
+}
+
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'
+
 /** `evt_` and 26 base32 characters: time-ordered (48-bit milliseconds) then 80 random bits. */
 export function newEventId(now = Date.now()): string {
-  const alphabet = '0123456789abcdefghjkmnpqrstvwxyz'
   let out = ''
   let time = now
   for (let i = 0; i < 10; i++) {
-    out = alphabet[time % 32] + out
+    out = ALPHABET[time % 32] + out
     time = Math.floor(time / 32)
   }
-  const random = randomBytes(10)
+  const start = nextRandomOffset()
   let bits = 0
   let value = 0
-  for (const byte of random) {
-    value = (value << 8) | byte
+  for (let i = start; i < start + RANDOM_BYTES_PER_ID; i++) {
+    value = ((value << 8) | (randomPool[i] as number)) & 0xffff
     bits += 8
     while (bits >= 5) {
       bits -= 5
-      out += alphabet[(value >> bits) & 31]
+      out += ALPHABET[(value >> bits) & 31]
     }
   }
   return `evt_${out}`
@@ -76,6 +94,12 @@ async function slugOf(ctx: SqlContext, tenantId: TenantId): Promise<string> {
   if (SLUGS.size >= MAX_SLUGS) SLUGS.clear()
   SLUGS.set(tenantId, tenant.slug)
   return tenant.slug
+}
+
+/** PostgreSQL: each event's position from the sequence, under the advisory lock taken before. */
+const NEXT_POSITION = {
+  key: 'nextval',
+  values: { position: sql<string>`nextval('event_positions')` },
 }
 
 function clampLimit(limit: number): number {
@@ -112,15 +136,14 @@ export class SqlTenantEvents implements TenantEventRepository {
     })
     const stored: StoredEvent[] = []
     for (const chunk of chunks(rows, 500)) {
-      const values = postgres
-        ? chunk.map((r) => ({ ...r, position: sql<string>`nextval('event_positions')` }))
-        : chunk
       // Only the position comes back: the rest (the body above all) is what was just sent.
-      const inserted = await db
-        .insertInto('events')
-        .values(values)
-        .returning(['position', 'id'])
-        .execute()
+      const inserted = await insertRows<{ position: number | string; id: string }>(
+        db,
+        this.ctx.dialect.name,
+        'events',
+        chunk,
+        { returning: ['position', 'id'], ...(postgres ? { expressions: NEXT_POSITION } : {}) },
+      )
       const byId = new Map(chunk.map((r) => [r.id, r]))
       for (const { position, id } of inserted) {
         const row = byId.get(id)
