@@ -117,20 +117,17 @@ function constraintName(columns: string): string {
 function withStatementCache(database: BetterSqlite3.Database): BetterSqlite3.Database {
   const cache = new Map<string, BetterSqlite3.Statement>()
   const prepare = database.prepare.bind(database)
-  return new Proxy(database, {
-    get(target, property, receiver) {
-      if (property !== 'prepare') return Reflect.get(target, property, receiver)
-      return (text: string) => {
-        let statement = cache.get(text)
-        if (statement === undefined) {
-          statement = prepare(text)
-          if (cache.size >= 1000) cache.clear()
-          cache.set(text, statement)
-        }
-        return statement
-      }
-    },
-  })
+  // An own property over the prototype's method: cheaper on every query than a Proxy.
+  database.prepare = ((text: string) => {
+    let statement = cache.get(text)
+    if (statement === undefined) {
+      statement = prepare(text)
+      if (cache.size >= 1000) cache.clear()
+      cache.set(text, statement)
+    }
+    return statement
+  }) as typeof database.prepare
+  return database
 }
 
 type Role = 'reader' | 'writer' | 'memory'
