@@ -102,6 +102,12 @@ const NEXT_POSITION = {
   values: { position: sql<string>`nextval('event_positions')` },
 }
 
+/** The head, short of events not yet durable (SqlContext.eventsVisibleBelow). */
+function visibleHead(ctx: SqlContext, head: number): number {
+  const below = ctx.eventsVisibleBelow()
+  return below === undefined ? head : Math.min(head, below - 1)
+}
+
 function clampLimit(limit: number): number {
   return Math.max(1, Math.min(1000, Math.floor(limit)))
 }
@@ -152,8 +158,9 @@ export class SqlTenantEvents implements TenantEventRepository {
     }
     // The payload names the schema: listeners of other schemas in the same database ignore it.
     if (postgres) await sql`select pg_notify(${EVENT_CHANNEL}, current_schema())`.execute(db)
-    this.ctx.eventsAppended()
-    return stored.sort((a, b) => a.position - b.position)
+    stored.sort((a, b) => a.position - b.position)
+    this.ctx.eventsAppended(stored[0]?.position ?? 0)
+    return stored
   }
 
   async after(query: EventQuery): Promise<StoredEvent[]> {
@@ -162,6 +169,8 @@ export class SqlTenantEvents implements TenantEventRepository {
       .selectAll()
       .where('tenant_id', '=', this.tenantId)
       .where('position', '>', query.after)
+    const below = this.ctx.eventsVisibleBelow()
+    if (below !== undefined) select = select.where('position', '<', below)
     if (query.types && query.types.length > 0) select = select.where('type', 'in', query.types)
     const rows = await select.orderBy('position').limit(clampLimit(query.limit)).execute()
     return rows.map(toEvent)
@@ -173,7 +182,7 @@ export class SqlTenantEvents implements TenantEventRepository {
       .select((eb) => eb.fn.max('position').as('head'))
       .where('tenant_id', '=', this.tenantId)
       .executeTakeFirst()
-    return Number(row?.head ?? 0)
+    return visibleHead(this.ctx, Number(row?.head ?? 0))
   }
 }
 
@@ -187,6 +196,8 @@ export class SqlEventLog implements Omit<EventLog, 'subscribe'> {
       .selectFrom('events')
       .selectAll()
       .where('position', '>', query.after)
+    const below = this.ctx.eventsVisibleBelow()
+    if (below !== undefined) select = select.where('position', '<', below)
     if (query.tenantIds) {
       if (query.tenantIds.length === 0) return []
       select = select.where('tenant_id', 'in', query.tenantIds)
@@ -201,7 +212,7 @@ export class SqlEventLog implements Omit<EventLog, 'subscribe'> {
       .selectFrom('events')
       .select((eb) => eb.fn.max('position').as('head'))
       .executeTakeFirst()
-    return Number(row?.head ?? 0)
+    return visibleHead(this.ctx, Number(row?.head ?? 0))
   }
 
   async get(id: string): Promise<StoredEvent | undefined> {

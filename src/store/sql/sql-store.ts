@@ -70,6 +70,11 @@ interface Shared {
   readonly cursors: PageCursors
   /** Wake-ups for readers of the event log (EventLog.subscribe). */
   readonly eventListeners: Set<() => void>
+  /**
+   * The first event position of each transaction that appended and is not yet durable, when
+   * commits become durable after they are visible (SQLite's group commit); else undefined.
+   */
+  readonly eventsInFlight: Set<number> | undefined
   /** Stops the other instances' wake-ups (options.eventWakeUps), once started. */
   stopWakeUps?: () => Promise<void>
   closed?: boolean
@@ -176,6 +181,8 @@ export class SqlStore implements Store {
   private _oidcKeys?: SqlOidcKeys
   /** Whether this transaction's store appended events (announced after its commit). */
   private appendedEvents = false
+  /** The first position this transaction's store appended, while tracked in eventsInFlight. */
+  private firstAppended: number | undefined
 
   /** A store over `options.connection`, every driver call translated by `options.translateError`. */
   static open(options: SqlStoreOptions): SqlStore {
@@ -183,8 +190,16 @@ export class SqlStore implements Store {
       new Kysely<Database>({ dialect: translatingDialect(dialect, options.translateError) })
     const root = connect(options.connection)
     const readDb = options.readConnection ? connect(options.readConnection) : root
+    const durableLater = typeof options.groupCommit === 'object' && !!options.groupCommit.durable
     return new SqlStore(
-      { options, root, readDb, cursors: new PageCursors(2000), eventListeners: new Set() },
+      {
+        options,
+        root,
+        readDb,
+        cursors: new PageCursors(2000),
+        eventListeners: new Set(),
+        eventsInFlight: durableLater ? new Set() : undefined,
+      },
       root,
     )
   }
@@ -201,10 +216,21 @@ export class SqlStore implements Store {
       reader: db.isTransaction ? db : shared.readDb,
       dialect: options.dialect,
       cursors: shared.cursors,
-      eventsAppended: () => {
+      eventsAppended: (firstPosition) => {
         // Outside a transaction the append has committed already.
-        if (db.isTransaction) this.appendedEvents = true
-        else announceEvents(shared)
+        if (!db.isTransaction) return announceEvents(shared)
+        this.appendedEvents = true
+        if (shared.eventsInFlight && this.firstAppended === undefined) {
+          this.firstAppended = firstPosition
+          shared.eventsInFlight.add(firstPosition)
+        }
+      },
+      eventsVisibleBelow: () => {
+        const inFlight = shared.eventsInFlight
+        if (db.isTransaction || !inFlight || inFlight.size === 0) return undefined
+        let lowest = Infinity
+        for (const position of inFlight) if (position < lowest) lowest = position
+        return lowest
       },
     }
     this.committer =
@@ -244,7 +270,13 @@ export class SqlStore implements Store {
     }
     let result: T
     if (this.committer) {
-      result = await this.committer.run(run)
+      try {
+        result = await this.committer.run(run)
+      } finally {
+        // Durable now (or rolled back): its events may be read.
+        if (inner?.firstAppended !== undefined)
+          this.shared.eventsInFlight?.delete(inner.firstAppended)
+      }
     } else {
       try {
         result = await this.db

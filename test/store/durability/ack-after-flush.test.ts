@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { openSqliteStore } from '../../../src/store/sqlite/open-sqlite.ts'
+import { newTenantId } from '../../../src/domain/ids.ts'
 import { fdatasyncFile } from '../../../src/store/sqlite/wal-sync.ts'
 
 interface HeldFlushes {
@@ -132,4 +133,41 @@ test('a failed flush fails the writes it covered, and every later one', async (t
     store.transaction((tx) => tx.settings.set('e', 'v', '2026-01-01T00:00:00Z')),
     { name: 'StoreUnavailable' },
   )
+})
+
+test('events committed but not yet flushed are not read outside a transaction', async (t) => {
+  const flushes = heldFlushes()
+  const store = await openStore(t, flushes)
+  const tenant = await store.tenants.create({
+    id: newTenantId(),
+    slug: 'acme',
+    name: 'Acme',
+    createdAt: '2026-01-01T00:00:00Z',
+  })
+  const event = {
+    type: 'user.created',
+    data: {},
+    actor: { type: 'system' as const },
+    requestId: null,
+  }
+  const append = () => store.transaction((tx) => tx.forTenant(tenant.id).events.append([event]))
+  const [first] = await append()
+  flushes.hold = true
+  const second = append()
+  await settle()
+  assert.equal(flushes.started.length, 1, 'the second append has committed, its flush held')
+  const events = store.forTenant(tenant.id).events
+  assert.deepEqual(
+    (await events.after({ after: 0, limit: 10 })).map((e) => e.position),
+    [first?.position],
+  )
+  assert.equal(await events.head(), first?.position)
+  assert.equal(await store.events.head(), first?.position)
+  assert.equal((await store.events.after({ after: 0, limit: 10 })).length, 1)
+
+  flushes.hold = false
+  flushes.started.shift()?.()
+  const [stored] = await second
+  assert.equal(await events.head(), stored?.position)
+  assert.equal((await events.after({ after: 0, limit: 10 })).length, 2)
 })
