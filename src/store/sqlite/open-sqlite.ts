@@ -130,7 +130,8 @@ function withStatementCache(database: BetterSqlite3.Database): BetterSqlite3.Dat
   return database
 }
 
-type Role = 'reader' | 'writer' | 'memory'
+/** A writer syncing inside COMMIT ('full'), or one whose WAL WalSync flushes ('writer'). */
+type Role = 'reader' | 'writer' | 'full'
 
 function openConnection(file: string, role: Role): BetterSqlite3.Database {
   const database = new BetterSqlite3(file)
@@ -139,7 +140,7 @@ function openConnection(file: string, role: Role): BetterSqlite3.Database {
     database.pragma('query_only = ON')
   } else {
     database.pragma('journal_mode = WAL')
-    if (role === 'memory') {
+    if (role === 'full') {
       database.pragma('synchronous = FULL')
     } else {
       // COMMIT only write()s the WAL; WalSync flushes it before any caller is answered.
@@ -181,6 +182,12 @@ function ensureWalFile(writer: BetterSqlite3.Database, file: string): string {
 }
 
 export interface SqliteStoreOptions {
+  /**
+   * Sync inside COMMIT (synchronous=FULL, SQLite's own checkpoints), blocking the caller's thread:
+   * for a short-lived process (the CLI), whose commits other processes then never see before
+   * they are on disk.
+   */
+  readonly syncInCommit?: boolean
   /** Flushes the WAL to disk (default fdatasync); tests inject a slow one. */
   readonly flushWal?: FlushFile
   /** Minimum time between WAL checkpoints under writes (default 500 ms). */
@@ -194,7 +201,7 @@ export interface SqliteStoreOptions {
  */
 export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): SqlStore {
   if (file === ':memory:') {
-    const writer = openConnection(file, 'memory')
+    const writer = openConnection(file, 'full')
     return SqlStore.open({
       connection: new ImmediateSqliteDialect(withStatementCache(writer)),
       dialect: sqliteDialect,
@@ -203,6 +210,18 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     })
   }
   mkdirSync(dirname(file), { recursive: true })
+  if (options.syncInCommit) {
+    const writer = openConnection(file, 'full')
+    return SqlStore.open({
+      connection: new ImmediateSqliteDialect(withStatementCache(writer)),
+      readConnection: new SqliteDialect({
+        database: withStatementCache(openConnection(file, 'reader')),
+      }),
+      dialect: sqliteDialect,
+      translateError: translateSqliteError,
+      groupCommit: { savepoint: requestSavepoint(writer) },
+    })
+  }
   const writer = openConnection(file, 'writer')
   const walSync = new WalSync(ensureWalFile(writer, file), options.flushWal)
   const checkpointer = new Checkpointer(
