@@ -52,7 +52,13 @@ class SyncingConnection implements DatabaseConnection {
     private readonly sync: () => Promise<void>,
   ) {}
 
-  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    // In a transaction (every group-committed request): no wrapper, no extra promise.
+    if (this.database.inTransaction) return this.inner.executeQuery<R>(query)
+    return this.executeAlone(query)
+  }
+
+  private async executeAlone<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.inner.executeQuery<R>(query)
     // prepare() is the statement cache's lookup here, not a new statement.
     if (!this.database.inTransaction && !this.database.prepare(query.sql).readonly) {

@@ -22,8 +22,8 @@ function heldFlushes(): HeldFlushes {
     hold: false,
     started: [],
     flush: async (fd) => {
-      await fdatasyncFile(fd)
       if (held.hold) await new Promise<void>((resolve) => held.started.push(resolve))
+      await fdatasyncFile(fd)
     },
   }
   return held
@@ -45,6 +45,15 @@ async function openStore(t: TestContext, flushes: HeldFlushes) {
 /** Lets the event loop run (timers, the threadpool's callbacks) a while. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50))
 
+/** Waits until `condition` holds (the batch has run); fails after 10 s. */
+async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000
+  while (!(await condition())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for: ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
 test('transactions are acknowledged only once their flush has completed', async (t) => {
   const flushes = heldFlushes()
   const store = await openStore(t, flushes)
@@ -55,6 +64,7 @@ test('transactions are acknowledged only once their flush has completed', async 
       .transaction((tx) => tx.settings.set(`k${n}`, 'v', '2026-01-01T00:00:00Z'))
       .then(() => acknowledged.push(n)),
   )
+  await until(() => flushes.started.length > 0, 'the batch committed')
   await settle()
   assert.deepEqual(acknowledged, [], 'no write acknowledged while its flush is held')
   assert.equal(flushes.started.length, 1, 'one flush for the batch')
@@ -76,21 +86,23 @@ test('a batch committed during the previous flush waits for a flush of its own',
   const first = store
     .transaction((tx) => tx.settings.set('a', 'v', '2026-01-01T00:00:00Z'))
     .then(() => (firstDone = true))
-  await settle()
+  await until(() => flushes.started.length === 1, 'the first batch committed')
   // The first batch's flush is held; the next batch still runs and commits meanwhile.
   const second = store
     .transaction((tx) => tx.settings.set('b', 'v', '2026-01-01T00:00:00Z'))
     .then(() => (secondDone = true))
-  await settle()
-  assert.equal((await store.settings.get('b'))?.value, 'v', 'the second batch committed')
+  await until(
+    async () => (await store.settings.get('b'))?.value === 'v',
+    'the second batch committed',
+  )
   assert.equal(flushes.started.length, 1, 'its flush waits for the one under way')
 
   flushes.started.shift()?.()
   await first
-  await settle()
   assert.equal(firstDone, true)
+  await until(() => flushes.started.length === 1, 'the second flush started')
+  await settle()
   assert.equal(secondDone, false, 'the first flush began before the second commit')
-  assert.equal(flushes.started.length, 1)
 
   flushes.hold = false
   flushes.started.shift()?.()
@@ -104,6 +116,7 @@ test('a write outside a transaction returns only once flushed', async (t) => {
   flushes.hold = true
   let done = false
   const write = store.settings.set('c', 'v', '2026-01-01T00:00:00Z').then(() => (done = true))
+  await until(() => flushes.started.length === 1, 'the write committed')
   await settle()
   assert.equal(done, false)
   flushes.hold = false
@@ -154,8 +167,7 @@ test('events committed but not yet flushed are not read outside a transaction', 
   const [first] = await append()
   flushes.hold = true
   const second = append()
-  await settle()
-  assert.equal(flushes.started.length, 1, 'the second append has committed, its flush held')
+  await until(() => flushes.started.length === 1, 'the second append committed')
   const events = store.forTenant(tenant.id).events
   assert.deepEqual(
     (await events.after({ after: 0, limit: 10 })).map((e) => e.position),
