@@ -73,8 +73,9 @@ interface Shared {
   /**
    * The first event position of each transaction that appended and is not yet durable, when
    * commits become durable after they are visible (SQLite's group commit); else undefined.
+   * Counted: a request rolled back within its batch gives its positions to the next one.
    */
-  readonly eventsInFlight: Set<number> | undefined
+  readonly eventsInFlight: Map<number, number> | undefined
   /** Stops the other instances' wake-ups (options.eventWakeUps), once started. */
   stopWakeUps?: () => Promise<void>
   closed?: boolean
@@ -198,7 +199,7 @@ export class SqlStore implements Store {
         readDb,
         cursors: new PageCursors(2000),
         eventListeners: new Set(),
-        eventsInFlight: durableLater ? new Set() : undefined,
+        eventsInFlight: durableLater ? new Map() : undefined,
       },
       root,
     )
@@ -220,16 +221,17 @@ export class SqlStore implements Store {
         // Outside a transaction the append has committed already.
         if (!db.isTransaction) return announceEvents(shared)
         this.appendedEvents = true
-        if (shared.eventsInFlight && this.firstAppended === undefined) {
+        const inFlight = shared.eventsInFlight
+        if (inFlight && this.firstAppended === undefined) {
           this.firstAppended = firstPosition
-          shared.eventsInFlight.add(firstPosition)
+          inFlight.set(firstPosition, (inFlight.get(firstPosition) ?? 0) + 1)
         }
       },
       eventsVisibleBelow: () => {
         const inFlight = shared.eventsInFlight
         if (db.isTransaction || !inFlight || inFlight.size === 0) return undefined
         let lowest = Infinity
-        for (const position of inFlight) if (position < lowest) lowest = position
+        for (const position of inFlight.keys()) if (position < lowest) lowest = position
         return lowest
       },
     }
@@ -274,8 +276,13 @@ export class SqlStore implements Store {
         result = await this.committer.run(run)
       } finally {
         // Durable now (or rolled back): its events may be read.
-        if (inner?.firstAppended !== undefined)
-          this.shared.eventsInFlight?.delete(inner.firstAppended)
+        const first = inner?.firstAppended
+        const inFlight = this.shared.eventsInFlight
+        if (first !== undefined && inFlight) {
+          const count = (inFlight.get(first) ?? 1) - 1
+          if (count > 0) inFlight.set(first, count)
+          else inFlight.delete(first)
+        }
       }
     } else {
       try {

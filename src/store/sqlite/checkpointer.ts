@@ -36,6 +36,7 @@ export class Checkpointer {
   private running: Promise<void> | undefined
   private lastStarted = Date.now()
   private commitsSince = 0
+  private closed = false
   private readonly intervalMs: number
 
   constructor(
@@ -54,7 +55,8 @@ export class Checkpointer {
   /** A checkpoint to wait for before the next write batch, when one is due; else undefined. */
   due(): Promise<void> | undefined {
     if (this.running) return this.running
-    if (this.commitsSince === 0 || Date.now() - this.lastStarted < this.intervalMs) return undefined
+    if (this.closed || this.commitsSince === 0 || Date.now() - this.lastStarted < this.intervalMs)
+      return undefined
     this.commitsSince = 0
     this.lastStarted = Date.now()
     const run = this.checkpoint().finally(() => {
@@ -65,6 +67,7 @@ export class Checkpointer {
   }
 
   async close(): Promise<void> {
+    this.closed = true
     await this.running
     const worker = this.worker
     this.worker = undefined

@@ -183,3 +183,37 @@ test('events committed but not yet flushed are not read outside a transaction', 
   assert.equal(await events.head(), stored?.position)
   assert.equal((await events.after({ after: 0, limit: 10 })).length, 2)
 })
+
+test('a request rolled back in a batch does not reveal the events of the next', async (t) => {
+  const flushes = heldFlushes()
+  const store = await openStore(t, flushes)
+  const tenant = await store.tenants.create({
+    id: newTenantId(),
+    slug: 'acme',
+    name: 'Acme',
+    createdAt: '2026-01-01T00:00:00Z',
+  })
+  const event = {
+    type: 'user.created',
+    data: {},
+    actor: { type: 'system' as const },
+    requestId: null,
+  }
+  flushes.hold = true
+  // Called in one tick, so one batch: the first takes a position, rolls back, and the second
+  // takes the same position.
+  const failing = store.transaction(async (tx) => {
+    await tx.forTenant(tenant.id).events.append([event])
+    throw new Error('refused')
+  })
+  const second = store.transaction((tx) => tx.forTenant(tenant.id).events.append([event]))
+  await assert.rejects(failing, /refused/)
+  await until(() => flushes.started.length === 1, 'the batch committed')
+  assert.deepEqual(await store.forTenant(tenant.id).events.after({ after: 0, limit: 10 }), [])
+  assert.equal(await store.events.head(), 0)
+
+  flushes.hold = false
+  flushes.started.shift()?.()
+  const [stored] = await second
+  assert.equal(await store.events.head(), stored?.position)
+})
