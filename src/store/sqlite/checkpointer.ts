@@ -2,10 +2,13 @@
 // crosses wal_autocheckpoint, on the caller's thread, and fsyncs the WAL and the database; the
 // writer turns it off and this worker thread, with its own connection, checkpoints instead.
 //
-// The group committer holds the next batch back while a checkpoint runs: with no commit during
-// it, the checkpoint copies the whole WAL, and the writer's next transaction rewinds the WAL to
-// its start. Were commits to go on during checkpoints, the WAL could grow without end under
-// steady load (a PASSIVE checkpoint never catches up with a WAL that grows while it copies).
+// Checkpoints run while writes go on, which copies most of the WAL into the database but does
+// not let the WAL rewind: SQLite rewinds it only when a write transaction starts after a
+// checkpoint that copied all of it. So once the WAL has grown past `restartFrames`, the group
+// committer holds the next batch back while a checkpoint runs: with no commit during it, that
+// checkpoint copies the rest (little: the earlier ones copied the bulk), and the writer's next
+// transaction rewinds the WAL to its start. Without it, the WAL would grow without end under
+// steady load.
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 
@@ -18,10 +21,10 @@ const db = new Database(workerData.file)
 db.pragma('busy_timeout = 5000')
 parentPort.on('message', () => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)')
-    parentPort.postMessage(null)
+    const [result] = db.pragma('wal_checkpoint(PASSIVE)')
+    parentPort.postMessage({ frames: result.log })
   } catch (error) {
-    parentPort.postMessage(String((error && error.message) || error))
+    parentPort.postMessage({ error: String((error && error.message) || error) })
   }
 })
 `
@@ -29,23 +32,34 @@ parentPort.on('message', () => {
 export interface CheckpointerOptions {
   /** How long after a checkpoint the next may start, if the writer committed meanwhile. */
   readonly intervalMs?: number
+  /** WAL frames (pages) past which the next checkpoint holds writes back to rewind the WAL. */
+  readonly restartFrames?: number
 }
 
 export class Checkpointer {
   private worker: Worker | undefined
   private running: Promise<void> | undefined
+  /** Whether the running checkpoint holds writes back. */
+  private runningHolds = false
+  /** The WAL's length in frames at the last checkpoint. */
+  private walFrames = 0
   private lastStarted = Date.now()
   private commitsSince = 0
   private closed = false
   private readonly intervalMs: number
+  private readonly restartFrames: number
 
   constructor(
     private readonly file: string,
-    /** Checkpoints on the caller's connection: the fallback when the worker cannot run. */
-    private readonly checkpointHere: () => void,
+    /**
+     * Checkpoints on the caller's connection (the fallback when the worker cannot run) and
+     * returns the WAL's length in frames.
+     */
+    private readonly checkpointHere: () => number,
     options: CheckpointerOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? 500
+    this.restartFrames = options.restartFrames ?? 4096
   }
 
   committed(): void {
@@ -84,10 +98,11 @@ export class Checkpointer {
         resolve()
         return
       }
-      const settle = (message: unknown) => {
+      const settle = (message: { frames?: number; error?: string }) => {
         worker.off('error', fail)
         worker.unref()
-        if (message !== null) this.fallback()
+        if (message.frames === undefined) this.fallback()
+        else this.walFrames = message.frames
         resolve()
       }
       const fail = () => {
@@ -118,7 +133,7 @@ export class Checkpointer {
 
   private fallback(): void {
     try {
-      this.checkpointHere()
+      this.walFrames = this.checkpointHere()
     } catch {
       // A busy database: the next checkpoint tries again.
     }

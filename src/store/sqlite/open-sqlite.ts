@@ -198,6 +198,8 @@ export interface SqliteStoreOptions {
   readonly flushWal?: FlushFile
   /** Minimum time between WAL checkpoints under writes (default 500 ms). */
   readonly checkpointIntervalMs?: number
+  /** WAL length in pages past which a checkpoint holds writes back to rewind it (default 4096). */
+  readonly walRestartPages?: number
 }
 
 /**
@@ -232,8 +234,13 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   const walSync = new WalSync(ensureWalFile(writer, file), options.flushWal)
   const checkpointer = new Checkpointer(
     file,
-    () => writer.pragma('wal_checkpoint(PASSIVE)'),
-    options.checkpointIntervalMs === undefined ? {} : { intervalMs: options.checkpointIntervalMs },
+    () => (writer.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]?.log ?? 0,
+    {
+      ...(options.checkpointIntervalMs === undefined
+        ? {}
+        : { intervalMs: options.checkpointIntervalMs }),
+      ...(options.walRestartPages === undefined ? {} : { restartFrames: options.walRestartPages }),
+    },
   )
   const sync = () => walSync.sync()
   const groupCommit: GroupCommitHooks = {

@@ -2,7 +2,10 @@
 // key once its write is acknowledged, until killed.
 import { openSqliteStore } from '../../../src/store/sqlite/open-sqlite.ts'
 
-const store = openSqliteStore(process.argv[2] as string, { checkpointIntervalMs: 20 })
+const store = openSqliteStore(process.argv[2] as string, {
+  checkpointIntervalMs: 20,
+  walRestartPages: 50,
+})
 await store.migrate()
 let next = 0
 async function writer(): Promise<void> {
