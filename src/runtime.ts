@@ -15,17 +15,19 @@ export interface Runtime {
   readonly signingKey: SigningKey
 }
 
-export async function openStore(config: Config): Promise<Store> {
+/** `shortLived`: a CLI command, not the server (SQLite syncs inside COMMIT, docs/durability.md). */
+export async function openStore(config: Config, shortLived = false): Promise<Store> {
   if (config.databaseUrl !== undefined) {
     const { openPostgresStore } = await import('./store/postgres/open-postgres.ts')
     return openPostgresStore(config.databaseUrl, config.databasePoolSize)
   }
-  return openSqliteStore(join(config.dataDir, 'rollcall.sqlite'))
+  return openSqliteStore(join(config.dataDir, 'rollcall.sqlite'), { syncInCommit: shortLived })
 }
 
 export async function openRuntime(
   config: Config,
   notice: (message: string) => void,
+  options: { readonly shortLived?: boolean } = {},
 ): Promise<Runtime> {
   if (config.databaseUrl !== undefined && config.secret === undefined) {
     throw new Error(
@@ -38,7 +40,7 @@ export async function openRuntime(
       `ROLLCALL_SECRET is not set: generated a new secret into ${path}. Back it up; it encrypts the signing key.`,
     ),
   )
-  const store = await openStore(config)
+  const store = await openStore(config, options.shortLived)
   try {
     try {
       await store.migrate()

@@ -106,7 +106,7 @@ export async function runCli(
     }
     throw error
   }
-  const runtime = await openRuntime(config, (message) => io.err(message))
+  const runtime = await openRuntime(config, (message) => io.err(message), { shortLived: true })
   try {
     const publicUrl = await publicUrlFor(runtime, command, io, (env.PUBLIC_URL ?? '') !== '')
     // The operator at the console: the actor of every event the command records.

@@ -16,6 +16,15 @@ export interface SqlContext {
   readonly cursors: PageCursors
   /** Shared likewise; filled only outside transactions (see page-milestones.ts). */
   readonly milestones: PageMilestones
-  /** Called by an append: the store announces the events once its transaction commits. */
-  readonly eventsAppended: () => void
+  /**
+   * Called by an append with the first position it took: the store announces the events once
+   * its transaction commits.
+   */
+  readonly eventsAppended: (firstPosition: number) => void
+  /**
+   * Event reads outside a transaction stop below this position, when defined: from it on,
+   * events may be committed but not yet on disk (SQLite, docs/durability.md), and a reader that
+   * saw them could hold a cursor past events a crash would lose and then hand out again.
+   */
+  readonly eventsVisibleBelow: () => number | undefined
 }

@@ -4,7 +4,7 @@
 // before nextval: the next appender waits until this transaction has committed (and its rows are
 // visible), so positions become visible in order. Append at the end of a unit of work: the lock is
 // held from the append to the commit.
-import { randomBytes } from 'node:crypto'
+import { randomFillSync } from 'node:crypto'
 import { sql, type Selectable } from 'kysely'
 import { asTenantId, type TenantId } from '../../domain/ids.ts'
 import type {
@@ -16,6 +16,7 @@ import type {
 } from '../store.ts'
 import { chunks } from './chunks.ts'
 import type { SqlContext } from './context.ts'
+import { insertRows } from './prepared-writes.ts'
 import type { EventsTable } from './tables.ts'
 
 /** The advisory lock key that orders event positions (PostgreSQL). */
@@ -35,6 +36,22 @@ function toEvent(row: Selectable<EventsTable>): StoredEvent {
   }
 }
 
+// Random bytes for event ids, drawn from the system's generator in blocks: one call per 400
+// ids rather than one per id.
+const RANDOM_BYTES_PER_ID = 10
+const randomPool = Buffer.alloc(RANDOM_BYTES_PER_ID * 400)
+let randomOffset = randomPool.length
+
+function nextRandomOffset(): number {
+  if (randomOffset + RANDOM_BYTES_PER_ID > randomPool.length) {
+    randomFillSync(randomPool)
+    randomOffset = 0
+  }
+  const offset = randomOffset
+  randomOffset += RANDOM_BYTES_PER_ID
+  return offset
+}
+
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'
 
 /** `evt_` and 26 base32 characters: time-ordered (48-bit milliseconds) then 80 random bits. */
@@ -42,7 +59,7 @@ export function newEventId(now = Date.now()): string {
   return newEventIds(1, now)[0] as string
 }
 
-/** `count` event ids of one instant: one call for the random bits of all (a PATCH adds 100). */
+/** `count` event ids of one instant (a PATCH of 100 members appends 100 events). */
 export function newEventIds(count: number, now = Date.now()): string[] {
   let prefix = ''
   let time = now
@@ -50,17 +67,19 @@ export function newEventIds(count: number, now = Date.now()): string[] {
     prefix = ALPHABET[time % 32] + prefix
     time = Math.floor(time / 32)
   }
-  const random = randomBytes(10 * count)
   const ids: string[] = []
   for (let n = 0; n < count; n++) {
     let out = `evt_${prefix}`
-    // 10 bytes are 16 characters of 5 bits: two runs of 5 bytes (40 bits, 8 characters) each.
-    for (let half = 0; half < 2; half++) {
-      const at = n * 10 + half * 5
-      const high = random.readUInt8(at)
-      const low = random.readUInt32BE(at + 1)
-      const value = high * 2 ** 32 + low
-      for (let c = 7; c >= 0; c--) out += ALPHABET[Math.floor(value / 2 ** (5 * c)) % 32]
+    const start = nextRandomOffset()
+    let bits = 0
+    let value = 0
+    for (let i = start; i < start + RANDOM_BYTES_PER_ID; i++) {
+      value = ((value << 8) | (randomPool[i] as number)) & 0xffff
+      bits += 8
+      while (bits >= 5) {
+        bits -= 5
+        out += ALPHABET[(value >> bits) & 31]
+      }
     }
     ids.push(out)
   }
@@ -85,6 +104,18 @@ async function slugOf(ctx: SqlContext, tenantId: TenantId): Promise<string> {
   if (SLUGS.size >= MAX_SLUGS) SLUGS.clear()
   SLUGS.set(tenantId, tenant.slug)
   return tenant.slug
+}
+
+/** PostgreSQL: each event's position from the sequence, under the advisory lock taken before. */
+const NEXT_POSITION = {
+  key: 'nextval',
+  values: { position: sql<string>`nextval('event_positions')` },
+}
+
+/** The head, short of events not yet durable (SqlContext.eventsVisibleBelow). */
+function visibleHead(ctx: SqlContext, head: number): number {
+  const below = ctx.eventsVisibleBelow()
+  return below === undefined ? head : Math.min(head, below - 1)
 }
 
 function clampLimit(limit: number): number {
@@ -123,15 +154,14 @@ export class SqlTenantEvents implements TenantEventRepository {
     })
     const stored: StoredEvent[] = []
     for (const chunk of chunks(rows, 500)) {
-      const values = postgres
-        ? chunk.map((r) => ({ ...r, position: sql<string>`nextval('event_positions')` }))
-        : chunk
       // Only the position comes back: the rest (the body above all) is what was just sent.
-      const inserted = await db
-        .insertInto('events')
-        .values(values)
-        .returning(['position', 'id'])
-        .execute()
+      const inserted = await insertRows<{ position: number | string; id: string }>(
+        db,
+        this.ctx.dialect.name,
+        'events',
+        chunk,
+        { returning: ['position', 'id'], ...(postgres ? { expressions: NEXT_POSITION } : {}) },
+      )
       const byId = new Map(chunk.map((r) => [r.id, r]))
       for (const { position, id } of inserted) {
         const row = byId.get(id)
@@ -140,8 +170,9 @@ export class SqlTenantEvents implements TenantEventRepository {
     }
     // The payload names the schema: listeners of other schemas in the same database ignore it.
     if (postgres) await sql`select pg_notify(${EVENT_CHANNEL}, current_schema())`.execute(db)
-    this.ctx.eventsAppended()
-    return stored.sort((a, b) => a.position - b.position)
+    stored.sort((a, b) => a.position - b.position)
+    this.ctx.eventsAppended(stored[0]?.position ?? 0)
+    return stored
   }
 
   async after(query: EventQuery): Promise<StoredEvent[]> {
@@ -150,6 +181,8 @@ export class SqlTenantEvents implements TenantEventRepository {
       .selectAll()
       .where('tenant_id', '=', this.tenantId)
       .where('position', '>', query.after)
+    const below = this.ctx.eventsVisibleBelow()
+    if (below !== undefined) select = select.where('position', '<', below)
     if (query.types && query.types.length > 0) select = select.where('type', 'in', query.types)
     const rows = await select.orderBy('position').limit(clampLimit(query.limit)).execute()
     return rows.map(toEvent)
@@ -161,7 +194,7 @@ export class SqlTenantEvents implements TenantEventRepository {
       .select((eb) => eb.fn.max('position').as('head'))
       .where('tenant_id', '=', this.tenantId)
       .executeTakeFirst()
-    return Number(row?.head ?? 0)
+    return visibleHead(this.ctx, Number(row?.head ?? 0))
   }
 }
 
@@ -175,6 +208,8 @@ export class SqlEventLog implements Omit<EventLog, 'subscribe'> {
       .selectFrom('events')
       .selectAll()
       .where('position', '>', query.after)
+    const below = this.ctx.eventsVisibleBelow()
+    if (below !== undefined) select = select.where('position', '<', below)
     if (query.tenantIds) {
       if (query.tenantIds.length === 0) return []
       select = select.where('tenant_id', 'in', query.tenantIds)
@@ -189,7 +224,7 @@ export class SqlEventLog implements Omit<EventLog, 'subscribe'> {
       .selectFrom('events')
       .select((eb) => eb.fn.max('position').as('head'))
       .executeTakeFirst()
-    return Number(row?.head ?? 0)
+    return visibleHead(this.ctx, Number(row?.head ?? 0))
   }
 
   async get(id: string): Promise<StoredEvent | undefined> {

@@ -11,7 +11,7 @@ import { SqlConnectionLookup, SqlConnections } from './connections.ts'
 import type { SqlContext } from './context.ts'
 import { SqlDomainOwnership, SqlDomains } from './domains.ts'
 import { SqlEventLog, SqlTenantEvents } from './events.ts'
-import { GroupCommitter } from './group-commit.ts'
+import { GroupCommitter, type GroupCommitHooks } from './group-commit.ts'
 import { SqlGroups } from './groups.ts'
 import { SqlLoginFailures } from './login-failures.ts'
 import { SqlMembers } from './members.ts'
@@ -50,8 +50,11 @@ export interface SqlStoreOptions {
   /** Runs once before migrations (PostgreSQL takes an advisory lock there). */
   readonly withMigrationLock?: <T>(fn: () => Promise<T>) => Promise<T>
   readonly onClose?: () => Promise<void>
+  /** Runs before the connections close (SQLite: stops the checkpointer, whose connection would
+   * otherwise keep the writer's close from checkpointing the WAL). */
+  readonly beforeClose?: () => Promise<void>
   /** Batch concurrent transactions into one commit (SQLite; see group-commit.ts). */
-  readonly groupCommit?: boolean
+  readonly groupCommit?: boolean | GroupCommitHooks
   /**
    * Hears of event commits by other instances (PostgreSQL: LISTEN) and calls `wake` for each;
    * returns the function that stops it. Started by the first EventLog.subscribe(), stopped by
@@ -69,6 +72,12 @@ interface Shared {
   readonly milestones: PageMilestones
   /** Wake-ups for readers of the event log (EventLog.subscribe). */
   readonly eventListeners: Set<() => void>
+  /**
+   * The first event position of each transaction that appended and is not yet durable, when
+   * commits become durable after they are visible (SQLite's group commit); else undefined.
+   * Counted: a request rolled back within its batch gives its positions to the next one.
+   */
+  readonly eventsInFlight: Map<number, number> | undefined
   /** Stops the other instances' wake-ups (options.eventWakeUps), once started. */
   stopWakeUps?: () => Promise<void>
   closed?: boolean
@@ -175,6 +184,8 @@ export class SqlStore implements Store {
   private _oidcKeys?: SqlOidcKeys
   /** Whether this transaction's store appended events (announced after its commit). */
   private appendedEvents = false
+  /** The first position this transaction's store appended, while tracked in eventsInFlight. */
+  private firstAppended: number | undefined
 
   /** A store over `options.connection`, every driver call translated by `options.translateError`. */
   static open(options: SqlStoreOptions): SqlStore {
@@ -182,6 +193,7 @@ export class SqlStore implements Store {
       new Kysely<Database>({ dialect: translatingDialect(dialect, options.translateError) })
     const root = connect(options.connection)
     const readDb = options.readConnection ? connect(options.readConnection) : root
+    const durableLater = typeof options.groupCommit === 'object' && !!options.groupCommit.durable
     return new SqlStore(
       {
         options,
@@ -190,6 +202,7 @@ export class SqlStore implements Store {
         cursors: new PageCursors(2000),
         milestones: new PageMilestones(64),
         eventListeners: new Set(),
+        eventsInFlight: durableLater ? new Map() : undefined,
       },
       root,
     )
@@ -208,10 +221,22 @@ export class SqlStore implements Store {
       dialect: options.dialect,
       cursors: shared.cursors,
       milestones: shared.milestones,
-      eventsAppended: () => {
+      eventsAppended: (firstPosition) => {
         // Outside a transaction the append has committed already.
-        if (db.isTransaction) this.appendedEvents = true
-        else announceEvents(shared)
+        if (!db.isTransaction) return announceEvents(shared)
+        this.appendedEvents = true
+        const inFlight = shared.eventsInFlight
+        if (inFlight && this.firstAppended === undefined) {
+          this.firstAppended = firstPosition
+          inFlight.set(firstPosition, (inFlight.get(firstPosition) ?? 0) + 1)
+        }
+      },
+      eventsVisibleBelow: () => {
+        const inFlight = shared.eventsInFlight
+        if (db.isTransaction || !inFlight || inFlight.size === 0) return undefined
+        let lowest = Infinity
+        for (const position of inFlight.keys()) if (position < lowest) lowest = position
+        return lowest
       },
     }
     this.committer =
@@ -220,6 +245,7 @@ export class SqlStore implements Store {
             db,
             (trx) => new SqlStore(shared, trx),
             options.translateError,
+            options.groupCommit === true ? {} : options.groupCommit,
           )
         : undefined
   }
@@ -231,8 +257,11 @@ export class SqlStore implements Store {
   async migrate(): Promise<void> {
     const run = () => runMigrations(this.db, this.dialect)
     const lock = this.shared.options.withMigrationLock
+    const groupCommit = this.shared.options.groupCommit
     try {
       await (lock ? lock(run) : run())
+      // Migrations commit outside the group committer: make them durable like its batches.
+      if (typeof groupCommit === 'object') await groupCommit.durable?.()
     } catch (error) {
       throw this.translate(error)
     }
@@ -247,7 +276,18 @@ export class SqlStore implements Store {
     }
     let result: T
     if (this.committer) {
-      result = await this.committer.run(run)
+      try {
+        result = await this.committer.run(run)
+      } finally {
+        // Durable now (or rolled back): its events may be read.
+        const first = inner?.firstAppended
+        const inFlight = this.shared.eventsInFlight
+        if (first !== undefined && inFlight) {
+          const count = (inFlight.get(first) ?? 1) - 1
+          if (count > 0) inFlight.set(first, count)
+          else inFlight.delete(first)
+        }
+      }
     } else {
       try {
         result = await this.db
@@ -347,6 +387,7 @@ export class SqlStore implements Store {
     this.shared.closed = true
     await this.shared.stopWakeUps?.()
     const { root, readDb, options } = this.shared
+    await options.beforeClose?.()
     await root.destroy()
     if (readDb !== root) await readDb.destroy()
     await options.onClose?.()

@@ -1,6 +1,6 @@
 // The users (people: one global identity per email, D1) and tenant_users (memberships, with the
 // SCIM document) tables, and user_emails, seen from one tenant.
-import { sql, type ExpressionBuilder, type SqlBool } from 'kysely'
+import { sql, type ExpressionBuilder, type Insertable, type Selectable, type SqlBool } from 'kysely'
 import { normaliseName } from '../../domain/directory-rules.ts'
 import { asGroupId, asUserId, type TenantId, type UserId } from '../../domain/ids.ts'
 import type { Origin } from '../../domain/types.ts'
@@ -18,7 +18,8 @@ import type {
 import { chunks } from './chunks.ts'
 import { emailRowsOf, foldName, toUser, userColumnsOf } from './columns.ts'
 import type { SqlContext } from './context.ts'
-import type { Database } from './tables.ts'
+import type { Database, TenantUsersTable } from './tables.ts'
+import { insertRows } from './prepared-writes.ts'
 import { listPage } from './listing.ts'
 import { leaveAllGroups } from './members.ts'
 import { effectiveRoleSql } from './role-rules.ts'
@@ -136,10 +137,9 @@ export class SqlUsers implements UserRepository {
   }
 
   async insertIdentity(userId: UserId, emailNorm: string | null, at: string): Promise<void> {
-    await this.ctx.db
-      .insertInto('users')
-      .values({ id: userId, email_norm: emailNorm, created_at: at })
-      .execute()
+    await insertRows(this.ctx.db, this.ctx.dialect.name, 'users', [
+      { id: userId, email_norm: emailNorm, created_at: at },
+    ])
   }
 
   async setIdentityEmail(userId: UserId, emailNorm: string | null): Promise<void> {
@@ -161,7 +161,7 @@ export class SqlUsers implements UserRepository {
     const rows = emailRowsOf(this.tenantId, userId, write.emails)
     // 7 bound values a row: one statement for thousands of emails passes SQLite's limit.
     for (const part of chunks(rows)) {
-      await this.ctx.db.insertInto('user_emails').values(part).execute()
+      await insertRows(this.ctx.db, this.ctx.dialect.name, 'user_emails', part)
     }
   }
 
@@ -171,22 +171,26 @@ export class SqlUsers implements UserRepository {
     membership: { origin: Origin; role: string },
     at: string,
   ): Promise<UserRecord> {
-    const row = await this.ctx.db
-      .insertInto('tenant_users')
-      .values({
-        tenant_id: this.tenantId,
-        user_id: userId,
-        ...userColumnsOf(write),
-        origin: membership.origin,
-        role: membership.role,
-        assigned_role: membership.role,
-        password_hash: write.passwordHash ?? null,
-        version: 1,
-        created_at: at,
-        updated_at: at,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow()
+    const values: Insertable<TenantUsersTable> = {
+      tenant_id: this.tenantId,
+      user_id: userId,
+      ...userColumnsOf(write),
+      origin: membership.origin,
+      role: membership.role,
+      assigned_role: membership.role,
+      password_hash: write.passwordHash ?? null,
+      version: 1,
+      created_at: at,
+      updated_at: at,
+    }
+    const [row] = await insertRows<Selectable<TenantUsersTable>>(
+      this.ctx.db,
+      this.ctx.dialect.name,
+      'tenant_users',
+      [values],
+      { returning: 'all' },
+    )
+    if (row === undefined) throw new Error('INSERT … RETURNING returned no row')
     await this.writeEmails(userId, write, false)
     return toUser(row)
   }

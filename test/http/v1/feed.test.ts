@@ -193,13 +193,27 @@ describe('/api/v1/events', () => {
 
   it('bounds the waiting requests and lets one go when its client disconnects', async (t) => {
     const h = await buildV1(t)
-    const app = Fastify()
-    await app.register(
-      (scope) => v1Routes(scope, { config: h.config, store: h.store, maxWaiters: 1 }),
-      {
-        prefix: '/api/v1',
+    // The store as the routes see it, counting the long polls subscribed (waiting).
+    let waiting = 0
+    const events = h.store.events
+    const store: Store = Object.create(h.store, {
+      events: {
+        value: Object.assign(Object.create(events), {
+          subscribe(listener: () => void) {
+            waiting++
+            const stop = events.subscribe(listener)
+            return () => {
+              waiting--
+              stop()
+            }
+          },
+        }),
       },
-    )
+    })
+    const app = Fastify()
+    await app.register((scope) => v1Routes(scope, { config: h.config, store, maxWaiters: 1 }), {
+      prefix: '/api/v1',
+    })
     await app.listen({ host: '127.0.0.1', port: 0 })
     t.after(() => app.close())
     const address = app.server.address()
@@ -208,8 +222,10 @@ describe('/api/v1/events', () => {
     const headers = { authorization: `Bearer ${h.keys.acmeRead}` }
     const first = new AbortController()
     const pending = fetch(url, { headers, signal: first.signal }).catch((error: Error) => error)
+    // A check sent before the first request waits would wait in its place (writes no longer
+    // block the event loop, so a later request can overtake the first one's authentication).
+    await until(async () => waiting === 1, 'the first long poll to wait')
     // While it waits, a second long poll is refused; a plain read is not.
-    // Until the first request waits, a check would wait in its place: give each check a second.
     const refused = async () => {
       const check = await fetch(url, { headers, signal: AbortSignal.timeout(1000) }).catch(
         () => undefined,
