@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely'
 import type { SqlDialect } from './filter/sql-dialect.ts'
 import type { PageCursors } from './page-cursors.ts'
+import type { TenantCache } from './tenant-cache.ts'
 import type { Database } from './tables.ts'
 
 export interface SqlContext {
@@ -13,6 +14,8 @@ export interface SqlContext {
   readonly dialect: SqlDialect
   /** Shared by a store and the stores of its transactions (see page-cursors.ts). */
   readonly cursors: PageCursors
+  /** Shared likewise: recent tenants by slug, for request authentication (tenant-cache.ts). */
+  readonly tenants: TenantCache
   /** Called by an append: the store announces the events once its transaction commits. */
   readonly eventsAppended: () => void
 }

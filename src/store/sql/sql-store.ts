@@ -20,6 +20,7 @@ import { SqlOidcClients, SqlOidcKeys } from './oidc-clients.ts'
 import { SqlOidcModels } from './oidc-models.ts'
 import { SqlOneTimeTokenLookup, SqlOneTimeTokens } from './one-time-tokens.ts'
 import { PageCursors } from './page-cursors.ts'
+import { TenantCache } from './tenant-cache.ts'
 import { SqlOrigins } from './origins.ts'
 import { SqlPeople } from './people.ts'
 import { SqlProvisioningLog, SqlProvisioningLogRetention } from './provisioning-log.ts'
@@ -65,6 +66,7 @@ interface Shared {
   readonly root: Kysely<Database>
   readonly readDb: Kysely<Database>
   readonly cursors: PageCursors
+  readonly tenants: TenantCache
   /** Wake-ups for readers of the event log (EventLog.subscribe). */
   readonly eventListeners: Set<() => void>
   /** Stops the other instances' wake-ups (options.eventWakeUps), once started. */
@@ -181,7 +183,14 @@ export class SqlStore implements Store {
     const root = connect(options.connection)
     const readDb = options.readConnection ? connect(options.readConnection) : root
     return new SqlStore(
-      { options, root, readDb, cursors: new PageCursors(2000), eventListeners: new Set() },
+      {
+        options,
+        root,
+        readDb,
+        cursors: new PageCursors(2000),
+        tenants: new TenantCache(),
+        eventListeners: new Set(),
+      },
       root,
     )
   }
@@ -198,6 +207,7 @@ export class SqlStore implements Store {
       reader: db.isTransaction ? db : shared.readDb,
       dialect: options.dialect,
       cursors: shared.cursors,
+      tenants: shared.tenants,
       eventsAppended: () => {
         // Outside a transaction the append has committed already.
         if (db.isTransaction) this.appendedEvents = true
