@@ -26,7 +26,11 @@ function groupsColumn(dialect: SqlDialect) {
   return sql`(select ${aggregate} from group_members as gm inner join groups as gg on gg.tenant_id = gm.tenant_id and gg.id = gm.group_id where gm.tenant_id = u.tenant_id and gm.member_id = u.user_id)`
 }
 
-function selectUsers(ctx: SqlContext, withGroups: boolean, tenant: string): UserSelect {
+function selectUsers(
+  ctx: Pick<SqlContext, 'reader' | 'dialect'>,
+  withGroups: boolean,
+  tenant: string,
+): UserSelect {
   const select = ctx.reader
     .selectFrom('tenant_users as u')
     .selectAll('u')
@@ -123,6 +127,19 @@ const SHAPE_PLACEHOLDERS: Placeholders = {
   number: (index) => -index,
 }
 
+/** The statement of {@link firstUserPage} (exported for its query-plan test). */
+export function firstPageSelect(
+  ctx: Pick<SqlContext, 'reader' | 'dialect'>,
+  withGroups: boolean,
+  filter: Filter,
+  p: Placeholders,
+): UserSelect {
+  return selectUsers(ctx, withGroups, p.text(0))
+    .where(compileFilter(templateOf(filter, p, []), 'User', ctx.dialect))
+    .orderBy(sql`u.user_id`)
+    .limit(p.number(1))
+}
+
 /**
  * The first page of a filtered list in one statement (no COUNT: a page that is not full tells
  * the total), or undefined when listing.ts must answer: another page, a sort, a full page (it
@@ -141,10 +158,7 @@ export async function firstUserPage(
   const shape = JSON.stringify(templateOf(filter, SHAPE_PLACEHOLDERS, values))
   const prepared = statementsOf(ctx.dialect).firstPages.get(`${withGroups}|${shape}`, () =>
     PreparedQuery.build(FIRST_FILTER_VALUE + values.length, (p) =>
-      selectUsers(ctx, withGroups, p.text(0))
-        .where(compileFilter(templateOf(filter, p, []), 'User', ctx.dialect))
-        .orderBy(sql`u.user_id`)
-        .limit(p.number(1)),
+      firstPageSelect(ctx, withGroups, filter, p),
     ),
   )
   if (!prepared) return undefined
