@@ -1,6 +1,7 @@
 // SCIM bearer tokens (SPEC §3): Ed25519-signed JWTs bound to one tenant, issued only once the
 // tenant has a verified login connection. Only the token id (jti) is stored, on the tenant; a new
-// token replaces it, which revokes the old one at once on every instance (each request checks it).
+// token replaces it, which revokes the old one on every instance within a second (each request
+// checks it against the tenant, read at most half a second ago: store/sql/tenant-cache.ts).
 import { timingSafeEqual } from 'node:crypto'
 import {
   SignJWT,
@@ -148,7 +149,7 @@ const REISSUE_HINT =
 
 // Signature checks cost more than the rest of a small request, and an IdP sends the same token
 // on every request: remember the claims of tokens whose signature verified. Revocation is still
-// checked against the database on every request.
+// checked on every request, against the tenant as recently read (getBySlugRecent).
 const VERIFIED_CAPACITY = 1000
 const verifiedByKey = new WeakMap<SigningKey, Map<string, { tid?: unknown; jti?: unknown }>>()
 
@@ -219,7 +220,7 @@ export async function verifyScimToken(
       }
     }
   }
-  const tenant = await store.tenants.getBySlug(tenantSlug)
+  const tenant = await store.tenants.getBySlugRecent(tenantSlug)
   // A token of another tenant and an unknown tenant answer alike: nothing about other tenants leaks.
   if (!tenant || typeof claims.tid !== 'string' || !sameString(claims.tid, tenant.id)) {
     return {

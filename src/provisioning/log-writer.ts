@@ -3,7 +3,7 @@
 // Unauthenticated requests are summarised per source and window: a flood cannot push out the trail.
 import type { TenantId } from '../domain/ids.ts'
 import type { ProvisioningLogEntry, Store } from '../store/store.ts'
-import { redactScimValue } from './redact.ts'
+import { mayNeedRedaction, redactScimValue } from './redact.ts'
 
 export interface LogWriterOptions {
   readonly retentionDays: number
@@ -233,6 +233,8 @@ export function redactBody(body: unknown, maxBytes: number): string | null {
   try {
     let value = body
     if (typeof body === 'string') {
+      // Text the walk would give back unchanged and whole: no parse, walk and re-serialisation.
+      if (Buffer.byteLength(body) <= maxBytes && !mayNeedRedaction(body)) return body
       try {
         value = JSON.parse(body)
       } catch {

@@ -151,3 +151,59 @@ function walk(value: unknown, depth: number, maxDepth: number, budget: { left: n
   }
   return Object.fromEntries(entries)
 }
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+function secretAttributeNames(definitions: readonly AttributeDefinition[]): string[] {
+  return definitions.flatMap((definition) => [
+    ...(isSecretAttribute(definition) ? [definition.name] : []),
+    ...secretAttributeNames(definition.subAttributes ?? []),
+  ])
+}
+
+// Every key the walk redacts spells a secret word or a never-returned attribute's name (a path
+// or URN naming it contains the name): text without any of them has nothing to redact.
+const MAY_NAME_SECRET = new RegExp(
+  [
+    SECRET_WORD.source,
+    ...ALL_RESOURCE_TYPES.flatMap((type) =>
+      [type.schema, ...type.extensions.map((e) => e.schema)].flatMap((schema) =>
+        secretAttributeNames(schema.attributes).map(escapeRegExp),
+      ),
+    ),
+  ].join('|'),
+  'i',
+)
+
+/**
+ * Whether {@link redactScimValue} could change the JSON `text` (as JSON.stringify writes it) in
+ * any way, within `maxDepth`: false when no key can name a secret, no escape sequence can hide
+ * one, and nothing nests that deep. Responses the server renders (reads above all) pass, so the
+ * log keeps their text without parsing and walking it again. Conservative: true when unsure.
+ */
+export function mayNeedRedaction(text: string, maxDepth = 64): boolean {
+  if (text.includes('\\u') || MAY_NAME_SECRET.test(text)) return true
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c)
+        i++ // backslash: the next character is escaped
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) {
+      inString = true
+    } else if (c === 0x7b || c === 0x5b) {
+      depth += 1
+      if (depth >= maxDepth) return true
+    } else if (c === 0x7d || c === 0x5d) {
+      depth -= 1
+    } else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+      // Not JSON.stringify's compact form: the walk would rewrite it.
+      return true
+    }
+  }
+  return false
+}

@@ -67,10 +67,15 @@ export async function renderUsers(
   baseUrl: string,
   withGroups: boolean,
 ): Promise<ScimResource[]> {
-  const groups = withGroups
-    ? await tenantStore.users.groupsOf(users.map((u) => u.id))
-    : new Map<string, never[]>()
-  return users.map((u) => renderUser(u, groups.get(u.id) ?? [], baseUrl))
+  // Reads asked for them can bring the groups along (ListQuery.withGroups): no second query.
+  const loaded = users.every((u) => u.groups !== undefined)
+  const groups =
+    withGroups && !loaded
+      ? await tenantStore.users.groupsOf(users.map((u) => u.id))
+      : new Map<string, never[]>()
+  return users.map((u) =>
+    renderUser(u, withGroups && loaded ? u.groups : (groups.get(u.id) ?? []), baseUrl),
+  )
 }
 
 /** Validates a POST/PUT body and derives what is stored (password hashed). */
@@ -104,8 +109,12 @@ export async function createUser(ctx: ProvisioningContext, body: unknown): Promi
   )
 }
 
-export async function getUser(ctx: ProvisioningContext, id: string): Promise<UserRecord> {
-  const user = await ctx.store.forTenant(ctx.tenant.id).users.get(asUserId(id))
+export async function getUser(
+  ctx: ProvisioningContext,
+  id: string,
+  withGroups = false,
+): Promise<UserRecord> {
+  const user = await ctx.store.forTenant(ctx.tenant.id).users.get(asUserId(id), { withGroups })
   if (!user) throw ScimError.notFound('User', id)
   return user
 }
@@ -113,8 +122,9 @@ export async function getUser(ctx: ProvisioningContext, id: string): Promise<Use
 export async function listUsers(
   ctx: ProvisioningContext,
   query: ListQuery,
+  withGroups = false,
 ): Promise<Page<UserRecord>> {
-  return ctx.store.forTenant(ctx.tenant.id).users.list(query)
+  return ctx.store.forTenant(ctx.tenant.id).users.list({ ...query, withGroups })
 }
 
 /**

@@ -44,6 +44,7 @@ const ROOT: Record<string, Calls<never>> = {
     create: (r: Store['tenants']) =>
       r.create({ id: newTenantId(), slug: 's', name: 'S', createdAt: AT }),
     getBySlug: (r: Store['tenants']) => r.getBySlug('acme'),
+    getBySlugRecent: (r: Store['tenants']) => r.getBySlugRecent('acme'),
     getById: (r: Store['tenants']) => r.getById(newTenantId()),
     list: (r: Store['tenants']) => r.list(),
   },

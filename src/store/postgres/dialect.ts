@@ -82,6 +82,11 @@ export const postgresDialect: SqlDialect = {
     return sql<SqlBool>`right(${haystack}, ${length}::int) = ${needle}`
   },
 
+  jsonObjectArray(fields) {
+    const pairs = Object.entries(fields).map(([key, value]) => sql`${sql.lit(key)}, ${value}`)
+    return sql`coalesce(json_agg(json_build_object(${sql.join(pairs)})), '[]'::json)`
+  },
+
   binary(text) {
     return sql`(${text} collate "C")`
   },

@@ -14,6 +14,8 @@ export interface ListQuery {
    * startIndex are ignored). Nothing is counted then: totalResults is the number of items.
    */
   readonly after?: string | undefined
+  /** Users: read each user's groups in the same statement (UserRecord.groups), where it can. */
+  readonly withGroups?: boolean | undefined
 }
 
 export interface Page<T> {

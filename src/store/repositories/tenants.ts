@@ -7,6 +7,11 @@ export interface TenantRepository {
   /** Creates a tenant with SCIM disabled and the lenient profile. Throws UniqueViolation('tenants_slug'). */
   create(tenant: { id: TenantId; slug: string; name: string; createdAt: string }): Promise<Tenant>
   getBySlug(slug: string): Promise<Tenant | undefined>
+  /**
+   * The tenant as of at most half a second ago (cached; this process's own changes show at
+   * once): for authenticating requests, where a revoked token must stop working within 1 s.
+   */
+  getBySlugRecent(slug: string): Promise<Tenant | undefined>
   getById(id: TenantId): Promise<Tenant | undefined>
   /** Every tenant, sorted by slug. */
   list(): Promise<Tenant[]>

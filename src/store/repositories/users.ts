@@ -20,6 +20,11 @@ export interface UserRecord {
   readonly updatedAt: string
   /** When a console session last started for this membership; null if none ever did. */
   readonly lastSignInAt: string | null
+  /**
+   * The groups the user is a direct member of, sorted by id, when the read was asked for them
+   * (ListQuery.withGroups, get's withGroups) and could load them with the user; else absent.
+   */
+  readonly groups?: readonly GroupReference[] | undefined
 }
 
 /** The writable fields of a user membership; columns are derived from `doc` by the caller. */
@@ -72,7 +77,8 @@ export interface UserSearchPage {
 
 export interface UserRepository {
   /** The user with this SCIM id that is a member of this tenant, or undefined. */
-  get(id: UserId): Promise<UserRecord | undefined>
+  /** The user; with `withGroups`, its groups too (UserRecord.groups), in the same statement. */
+  get(id: UserId, options?: { readonly withGroups?: boolean }): Promise<UserRecord | undefined>
   /** The members among these ids (in chunks; the caller bounds how many it asks for at once). */
   getMany(ids: readonly UserId[]): Promise<UserRecord[]>
   /**

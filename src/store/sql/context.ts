@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely'
 import type { SqlDialect } from './filter/sql-dialect.ts'
 import type { PageCursors } from './page-cursors.ts'
 import type { PageMilestones } from './page-milestones.ts'
+import type { TenantCache } from './tenant-cache.ts'
 import type { Database } from './tables.ts'
 
 export interface SqlContext {
@@ -27,4 +28,6 @@ export interface SqlContext {
    * saw them could hold a cursor past events a crash would lose and then hand out again.
    */
   readonly eventsVisibleBelow: () => number | undefined
+  /** Shared likewise: recent tenants by slug, for request authentication (tenant-cache.ts). */
+  readonly tenants: TenantCache
 }

@@ -21,6 +21,7 @@ import { SqlOidcModels } from './oidc-models.ts'
 import { SqlOneTimeTokenLookup, SqlOneTimeTokens } from './one-time-tokens.ts'
 import { PageCursors } from './page-cursors.ts'
 import { PageMilestones } from './page-milestones.ts'
+import { TenantCache } from './tenant-cache.ts'
 import { SqlOrigins } from './origins.ts'
 import { SqlPeople } from './people.ts'
 import { SqlProvisioningLog, SqlProvisioningLogRetention } from './provisioning-log.ts'
@@ -70,6 +71,7 @@ interface Shared {
   readonly readDb: Kysely<Database>
   readonly cursors: PageCursors
   readonly milestones: PageMilestones
+  readonly tenants: TenantCache
   /** Wake-ups for readers of the event log (EventLog.subscribe). */
   readonly eventListeners: Set<() => void>
   /**
@@ -203,6 +205,7 @@ export class SqlStore implements Store {
         milestones: new PageMilestones(64),
         eventListeners: new Set(),
         eventsInFlight: durableLater ? new Map() : undefined,
+        tenants: new TenantCache(),
       },
       root,
     )
@@ -221,6 +224,7 @@ export class SqlStore implements Store {
       dialect: options.dialect,
       cursors: shared.cursors,
       milestones: shared.milestones,
+      tenants: shared.tenants,
       eventsAppended: (firstPosition) => {
         // Outside a transaction the append has committed already.
         if (!db.isTransaction) return announceEvents(shared)

@@ -53,6 +53,12 @@ export class SqlTenants implements TenantRepository {
     return row && toTenant(row)
   }
 
+  getBySlugRecent(slug: string): Promise<Tenant | undefined> {
+    // Outside a transaction only: inside one, the caller must see its own writes.
+    if (this.ctx.db.isTransaction) return this.getBySlug(slug)
+    return this.ctx.tenants.get(slug, () => this.getBySlug(slug))
+  }
+
   async getById(id: TenantId): Promise<Tenant | undefined> {
     const row = await this.ctx.reader
       .selectFrom('tenants')
@@ -75,6 +81,7 @@ export class SqlTenantScim implements TenantScimSettings {
   ) {}
 
   async setToken(tokenId: string | null, at: string): Promise<void> {
+    this.ctx.tenants.invalidate(this.tenantId)
     await this.ctx.db
       .updateTable('tenants')
       .set({ scim_token_id: tokenId, scim_token_issued_at: tokenId === null ? null : at })
@@ -83,6 +90,7 @@ export class SqlTenantScim implements TenantScimSettings {
   }
 
   async setStrictProfile(strict: boolean): Promise<void> {
+    this.ctx.tenants.invalidate(this.tenantId)
     await this.ctx.db
       .updateTable('tenants')
       .set({ scim_strict_profile: strict ? 1 : 0 })

@@ -21,6 +21,7 @@ import type { SqlContext } from './context.ts'
 import type { Database, TenantUsersTable } from './tables.ts'
 import { insertRows } from './prepared-writes.ts'
 import { listPage } from './listing.ts'
+import { firstUserPage, getUser } from './user-reads.ts'
 import { leaveAllGroups } from './members.ts'
 import { effectiveRoleSql } from './role-rules.ts'
 
@@ -35,14 +36,11 @@ export class SqlUsers implements UserRepository {
     private readonly tenantId: TenantId,
   ) {}
 
-  async get(id: UserId): Promise<UserRecord | undefined> {
-    const row = await this.ctx.reader
-      .selectFrom('tenant_users')
-      .selectAll()
-      .where('tenant_id', '=', this.tenantId)
-      .where('user_id', '=', id)
-      .executeTakeFirst()
-    return row && toUser(row)
+  get(
+    id: UserId,
+    options: { readonly withGroups?: boolean } = {},
+  ): Promise<UserRecord | undefined> {
+    return getUser(this.ctx, this.tenantId, id, options.withGroups === true)
   }
 
   async getMany(ids: readonly UserId[]): Promise<UserRecord[]> {
@@ -61,8 +59,11 @@ export class SqlUsers implements UserRepository {
     return out
   }
 
-  list(query: ListQuery): Promise<Page<UserRecord>> {
-    return listPage(this.ctx, this.tenantId, query, 'User', toUser)
+  async list(query: ListQuery): Promise<Page<UserRecord>> {
+    return (
+      (await firstUserPage(this.ctx, this.tenantId, query)) ??
+      listPage(this.ctx, this.tenantId, query, 'User', toUser)
+    )
   }
 
   async search(query: UserSearch): Promise<UserSearchPage> {

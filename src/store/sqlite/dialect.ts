@@ -107,6 +107,11 @@ export const sqliteDialect: SqlDialect = {
     return sql<SqlBool>`substr(${haystack}, ${-length}) = ${needle}`
   },
 
+  jsonObjectArray(fields) {
+    const pairs = Object.entries(fields).map(([key, value]) => sql`${sql.lit(key)}, ${value}`)
+    return sql`json_group_array(json_object(${sql.join(pairs)}))`
+  },
+
   binary(text) {
     // SQLite's default BINARY collation compares UTF-8 bytes, i.e. code points.
     return sql`${text}`

@@ -377,6 +377,50 @@ export function defineUsersContract(fresh: Fresh): void {
       assert.deepEqual(await ta.users.groupsOf([]), new Map())
     })
 
+    it('reads users with their groups (withGroups) as groupsOf gives them, one filter shape for many values', async (t) => {
+      const { ta, tb } = await fresh(t)
+      const u1 = await addUser(ta, 'Gw1@example.com')
+      const u2 = await addUser(ta, 'gw2@example.com')
+      await addUser(tb, 'gw1-other@example.com')
+      const eng = await addGroup(ta, 'Engineering')
+      const ops = await addGroup(ta, 'Ops')
+      await ta.members.upsert(eng.id, users(u1, u2), 'SCIM', at(2))
+      await ta.members.upsert(ops.id, users(u1), 'INTERNAL', at(2))
+      const expected = await ta.users.groupsOf([u1.id, u2.id])
+      const byUserName = (userName: string) =>
+        query({
+          filter: { kind: 'compare', path: { attr: 'userName' }, op: 'eq', value: userName },
+          withGroups: true,
+        })
+
+      for (const [userName, user] of [
+        ['GW1@EXAMPLE.COM', u1],
+        ['gw2@example.com', u2],
+      ] as const) {
+        const page = await ta.users.list(byUserName(userName))
+        assert.equal(page.totalResults, 1)
+        assert.deepEqual(page.items[0], { ...user, groups: expected.get(user.id) })
+      }
+      assert.deepEqual(await ta.users.list(byUserName('nobody@example.com')), {
+        totalResults: 0,
+        items: [],
+      })
+      // Without withGroups, and for one that is in no group.
+      const plain = await ta.users.list({ ...byUserName('gw2@example.com'), withGroups: false })
+      assert.deepEqual(plain.items, [u2])
+      assert.deepEqual(await ta.users.get(u1.id, { withGroups: true }), {
+        ...u1,
+        groups: expected.get(u1.id),
+      })
+      assert.deepEqual(await ta.users.get(u1.id), u1)
+      const lonely = await addUser(ta, 'lonely@example.com')
+      assert.deepEqual(await ta.users.get(lonely.id, { withGroups: true }), {
+        ...lonely,
+        groups: [],
+      })
+      assert.equal(await tb.users.get(u1.id, { withGroups: true }), undefined)
+    })
+
     it('searches userName and displayName, filters by origin, role and active, and pages by id', async (t) => {
       const { ta, tb } = await fresh(t)
       const alice = await addUser(ta, 'alice@example.com', {

@@ -45,7 +45,7 @@ export async function scimRoutes(app: FastifyInstance, deps: ScimDeps): Promise<
       signingKey,
       // Logged for the tenant's admin (seed 003: "JWT Token used by Azure is invalid").
       async onRefused(request, slug) {
-        const tenant = await store.tenants.getBySlug(slug)
+        const tenant = await store.tenants.getBySlugRecent(slug)
         if (!tenant) return
         request.scim.ctx = {
           store,

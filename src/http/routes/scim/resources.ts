@@ -38,8 +38,9 @@ export interface ResourceEndpoint<R extends Versioned> {
     records: readonly R[],
     withExpensive: boolean,
   ): Promise<ScimResource[]>
-  list(ctx: ProvisioningContext, query: ListQuery): Promise<Page<R>>
-  get(ctx: ProvisioningContext, id: string): Promise<R>
+  /** `withExpensive`: the records will be rendered with it (a read may bring it along). */
+  list(ctx: ProvisioningContext, query: ListQuery, withExpensive: boolean): Promise<Page<R>>
+  get(ctx: ProvisioningContext, id: string, withExpensive: boolean): Promise<R>
   create(ctx: ProvisioningContext, body: unknown): Promise<R>
   replace(
     ctx: ProvisioningContext,
@@ -161,12 +162,9 @@ export function registerResourceRoutes<R extends Versioned>(
     const params = parseListParams(source, limits, ctx.quirks)
     if (params.filter) validateFilter(params.filter, resourceType)
     const projection = projectionOf(source, resourceType)
-    const page = await endpoint.list(ctx, params)
-    const resources = await endpoint.render(
-      ctx,
-      page.items,
-      wantsAttribute(endpoint.expensiveAttribute, projection),
-    )
+    const withExpensive = wantsAttribute(endpoint.expensiveAttribute, projection)
+    const page = await endpoint.list(ctx, params, withExpensive)
+    const resources = await endpoint.render(ctx, page.items, withExpensive)
     return reply
       .code(200)
       .type(SCIM_CONTENT_TYPE)
@@ -206,7 +204,8 @@ export function registerResourceRoutes<R extends Versioned>(
     request.scim.operation = `Get ${name}`
     request.scim.resourceId = idParam(request)
     const projection = projectionOf(request.query as Query, resourceType)
-    const record = await endpoint.get(ctx, idParam(request))
+    const withExpensive = wantsAttribute(endpoint.expensiveAttribute, projection)
+    const record = await endpoint.get(ctx, idParam(request), withExpensive)
     const ifNoneMatch = request.headers['if-none-match']
     if (
       ifNoneMatchHits(

@@ -107,15 +107,19 @@ async function searchType<R extends { readonly id: string; readonly version: num
   if (search.filter.kind === 'none') return { totalResults: 0, resources: [] }
   const filter: Filter | undefined =
     search.filter.kind === 'filter' ? search.filter.filter : undefined
-  const page = await endpoint.list(ctx, {
-    filter,
-    sortBy: search.sortBy,
-    sortOrder: params.sortOrder,
-    startIndex: skip + 1,
-    count: room,
-  })
-  if (page.items.length === 0) return { totalResults: page.totalResults, resources: [] }
   const withExpensive = wantsAttribute(endpoint.expensiveAttribute, search.projection)
+  const page = await endpoint.list(
+    ctx,
+    {
+      filter,
+      sortBy: search.sortBy,
+      sortOrder: params.sortOrder,
+      startIndex: skip + 1,
+      count: room,
+    },
+    withExpensive,
+  )
+  if (page.items.length === 0) return { totalResults: page.totalResults, resources: [] }
   const rendered = await endpoint.render(ctx, page.items, withExpensive)
   const { resourceType } = endpoint
   return {

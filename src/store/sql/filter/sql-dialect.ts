@@ -107,4 +107,18 @@ export interface SqlDialect {
    * `sortBy` order strings as the reference evaluator does (UTF-16 code units).
    */
   binary(text: RawBuilder<unknown>): RawBuilder<string>
+
+  /**
+   * An aggregate: one JSON object `{key: value, …}` per row, as a JSON array (`[]` for no rows).
+   * It reaches JavaScript as the array's text (SQLite) or parsed (PostgreSQL); read it with
+   * {@link readJsonArray}. Keys are the caller's constants.
+   */
+  jsonObjectArray(fields: Readonly<Record<string, RawBuilder<unknown>>>): RawBuilder<unknown>
+}
+
+/** The value of a {@link SqlDialect.jsonObjectArray} column, parsed. */
+export function readJsonArray(value: unknown): unknown[] {
+  if (value === null || value === undefined) return []
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value
+  return Array.isArray(parsed) ? parsed : []
 }
