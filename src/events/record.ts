@@ -27,12 +27,12 @@ export async function appendEvents(
   context: EventContext = currentEventContext(),
 ): Promise<void> {
   if (drafts.length === 0) return
-  const { requestId } = context
-  // One copy for all of them: the store serialises an actor its events share once.
-  const actor = { ...context.actor }
+  const { actor, requestId } = context
   await store
     .forTenant(tenantId)
-    .events.append(drafts.map((d) => ({ type: d.type, data: d.data, actor, requestId })))
+    .events.append(
+      drafts.map((d) => ({ type: d.type, data: d.data, actor: { ...actor }, requestId })),
+    )
 }
 
 /**

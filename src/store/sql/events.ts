@@ -106,45 +106,6 @@ async function slugOf(ctx: SqlContext, tenantId: TenantId): Promise<string> {
   return tenant.slug
 }
 
-/**
- * Each event's body: the JSON.stringify of `{ id, type, timestamp, tenant, data, actor,
- * requestId }`, with the parts every event of one append shares (time, tenant, and the actor,
- * which a request's events share) serialised once rather than once per event: a PATCH of 100
- * members appends 100 events.
- */
-export function eventBodies(
-  ids: readonly string[],
-  events: readonly NewEvent[],
-  at: string,
-  slug: string,
-): string[] {
-  const shared = `,"timestamp":${JSON.stringify(at)},"tenant":${JSON.stringify(slug)},"data":`
-  let actor: unknown
-  let actorJson: string | undefined
-  return events.map((event, index) => {
-    const id = ids[index] as string
-    if (index === 0 || event.actor !== actor) {
-      actor = event.actor
-      actorJson = JSON.stringify(actor) as string | undefined
-    }
-    const data = JSON.stringify(event.data) as string | undefined
-    const requestId = JSON.stringify(event.requestId) as string | undefined
-    if (data === undefined || actorJson === undefined || requestId === undefined) {
-      // JSON.stringify leaves out a key whose value it cannot serialise: so does the body.
-      return JSON.stringify({
-        id,
-        type: event.type,
-        timestamp: at,
-        tenant: slug,
-        data: event.data,
-        actor: event.actor,
-        requestId: event.requestId,
-      })
-    }
-    return `{"id":${JSON.stringify(id)},"type":${JSON.stringify(event.type)}${shared}${data},"actor":${actorJson},"requestId":${requestId}}`
-  })
-}
-
 /** PostgreSQL: each event's position from the sequence, under the advisory lock taken before. */
 const NEXT_POSITION = {
   key: 'nextval',
@@ -178,14 +139,19 @@ export class SqlTenantEvents implements TenantEventRepository {
     const now = Date.now()
     const at = new Date(now).toISOString()
     const ids = newEventIds(events.length, now)
-    const bodies = eventBodies(ids, events, at, slug)
-    const rows = events.map((event, index) => ({
-      id: ids[index] as string,
-      tenant_id: this.tenantId,
-      type: event.type,
-      at,
-      body: bodies[index] as string,
-    }))
+    const rows = events.map((event, index) => {
+      const id = ids[index] as string
+      const body = JSON.stringify({
+        id,
+        type: event.type,
+        timestamp: at,
+        tenant: slug,
+        data: event.data,
+        actor: event.actor,
+        requestId: event.requestId,
+      })
+      return { id, tenant_id: this.tenantId, type: event.type, at, body }
+    })
     const stored: StoredEvent[] = []
     for (const chunk of chunks(rows, 500)) {
       // Only the position comes back: the rest (the body above all) is what was just sent.
