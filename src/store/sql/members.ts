@@ -14,6 +14,7 @@ import {
 } from '../store.ts'
 import { chunks, IN_CHUNK } from './chunks.ts'
 import type { SqlContext } from './context.ts'
+import { insertRows } from './prepared-writes.ts'
 import { hasRoleRule, refreshRoles } from './role-rules.ts'
 import type { Database } from './tables.ts'
 
@@ -168,40 +169,41 @@ export class SqlMembers implements MemberRepository {
     const added: MemberReference[] = []
     for (const part of chunks(unique, 200)) {
       if (part.length === 0) continue
-      // Who is a member already: their row may change origin, but no membership is added.
-      const present = new Set(
+      // One statement in the usual case: the rows it inserts come back, so they are the members
+      // added; whoever was a member already only has their origin set (no membership added).
+      const inserted = new Set(
         (
-          await this.ctx.db
-            .selectFrom('group_members')
-            .select('member_id')
-            .where('tenant_id', '=', this.tenantId)
-            .where('group_id', '=', groupId)
-            .where(
-              'member_id',
-              'in',
-              part.map((m) => m.id),
-            )
-            .execute()
+          await insertRows<{ member_id: string }>(
+            this.ctx.db,
+            this.ctx.dialect.name,
+            'group_members',
+            part.map((m) => ({
+              tenant_id: this.tenantId,
+              group_id: groupId,
+              member_id: m.id,
+              member_type: m.type,
+              origin,
+              created_at: at,
+            })),
+            {
+              returning: ['member_id'],
+              onConflictDoNothing: ['tenant_id', 'group_id', 'member_id'],
+            },
+          )
         ).map((r) => r.member_id),
       )
-      await this.ctx.db
-        .insertInto('group_members')
-        .values(
-          part.map((m) => ({
-            tenant_id: this.tenantId,
-            group_id: groupId,
-            member_id: m.id,
-            member_type: m.type,
-            origin,
-            created_at: at,
-          })),
-        )
-        .onConflict((oc) => {
-          const target = oc.columns(['tenant_id', 'group_id', 'member_id'])
-          return options.keepExisting ? target.doNothing() : target.doUpdateSet({ origin })
-        })
-        .execute()
-      for (const m of part) if (!present.has(m.id)) added.push(m)
+      const present = part.filter((m) => !inserted.has(m.id)).map((m) => m.id)
+      if (present.length > 0 && !options.keepExisting) {
+        await this.ctx.db
+          .updateTable('group_members')
+          .set({ origin })
+          .where('tenant_id', '=', this.tenantId)
+          .where('group_id', '=', groupId)
+          .where('member_id', 'in', present)
+          .where('origin', '<>', origin)
+          .execute()
+      }
+      for (const m of part) if (inserted.has(m.id)) added.push(m)
     }
     const roleChanged =
       added.length > 0 && (await hasRoleRule(this.ctx.db, this.tenantId, groupId))

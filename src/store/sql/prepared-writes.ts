@@ -25,6 +25,8 @@ export interface InsertOptions {
   readonly returning?: readonly string[] | 'all'
   /** Set in every row as SQL, not as a value (PostgreSQL's nextval). */
   readonly expressions?: { readonly key: string; readonly values: Row }
+  /** ON CONFLICT (these columns) DO NOTHING: RETURNING then gives only the rows inserted. */
+  readonly onConflictDoNothing?: readonly string[]
 }
 
 /**
@@ -47,6 +49,7 @@ export async function insertRows<R = Record<string, unknown>>(
     table,
     rows.length,
     options.expressions?.key ?? '',
+    options.onConflictDoNothing?.join(',') ?? '',
     returning === 'all' ? '*' : returning.join(','),
     columns.join(','),
   ].join('\u0001')
@@ -76,8 +79,12 @@ function compile(
   }))
   // The rows are placeholders: no column type to check here.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const insert = db.insertInto(table).values(slotted as any)
-  const { returning } = options
+  let insert = db.insertInto(table).values(slotted as any)
+  const { returning, onConflictDoNothing } = options
+  if (onConflictDoNothing !== undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    insert = insert.onConflict((oc) => oc.columns(onConflictDoNothing as any).doNothing())
+  }
   const query = (
     returning === 'all'
       ? insert.returningAll()
