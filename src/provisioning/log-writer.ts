@@ -233,8 +233,12 @@ export function redactBody(body: unknown, maxBytes: number): string | null {
   try {
     let value = body
     if (typeof body === 'string') {
-      // Text the walk would give back unchanged and whole: no parse, walk and re-serialisation.
-      if (Buffer.byteLength(body) <= maxBytes && !mayNeedRedaction(body)) return body
+      // Text the walk would give back unchanged: no parse, walk and re-serialisation. Only what
+      // survives the cut matters (a page of 100 users is cut to its first kilobytes): a prefix
+      // in which nothing could be redacted is the same in the walk's output, and what the walk
+      // would change beyond it is cut away. maxBytes + 1 characters hold at least that many bytes.
+      const head = body.length > maxBytes ? body.slice(0, maxBytes + 1) : body
+      if (!mayNeedRedaction(head)) return cut(head, maxBytes)
       try {
         value = JSON.parse(body)
       } catch {

@@ -40,3 +40,25 @@ describe('mayNeedRedaction', () => {
     assert.notEqual(redactBody(deep, 4096), deep)
   })
 })
+
+describe('redactBody of a body longer than the log keeps', () => {
+  const page = (users: object[]) =>
+    JSON.stringify({ totalResults: users.length, Resources: users, itemsPerPage: users.length })
+  const many = Array.from({ length: 60 }, (_, i) => ({ ...user, userName: `u${i}@example.com` }))
+
+  it('cuts a page with nothing to redact exactly where the walk would', () => {
+    const text = page(many)
+    assert.ok(text.length > 8192)
+    const walked = JSON.stringify(redactScimValue(JSON.parse(text)))
+    const expected = `${walked.slice(0, 4096)}… [truncated]`
+    assert.equal(redactBody(text, 4096), expected)
+  })
+
+  it('still redacts a secret inside the part it keeps', () => {
+    const text = page([{ ...user, password: 'hunter2' }, ...many])
+    const logged = redactBody(text, 4096) ?? ''
+    assert.doesNotMatch(logged, /hunter2/)
+    assert.match(logged, /\[redacted\]/)
+    assert.match(logged, /\[truncated\]$/)
+  })
+})

@@ -95,6 +95,37 @@ export function parseAttributeList(
   return paths
 }
 
+interface ResolvedKey {
+  readonly schema: ReturnType<typeof findSchema>
+  readonly resolved: ReturnType<typeof resolveAttributePath>
+}
+
+// Every rendered resource of a type has the same few keys (userName, emails, meta…): resolve
+// each once per type instead of once per resource of every page. Bounded: keys a client invents
+// (unknown attributes kept in a document) only empty it.
+const KEYS_PER_TYPE = 512
+const resolvedKeys = new WeakMap<ResourceTypeDefinition, Map<string, ResolvedKey>>()
+
+function resolveKey(resourceType: ResourceTypeDefinition, key: string): ResolvedKey {
+  let keys = resolvedKeys.get(resourceType)
+  if (keys === undefined) {
+    keys = new Map()
+    resolvedKeys.set(resourceType, keys)
+  }
+  let entry = keys.get(key)
+  if (entry === undefined) {
+    const schema = findSchema(resourceType, key)
+    const resolved =
+      (schema !== undefined && schema.isExtension) || key.includes(':')
+        ? undefined
+        : resolveAttributePath({ attr: key }, resourceType, { requireExtensionUri: true })
+    entry = { schema, resolved }
+    if (keys.size >= KEYS_PER_TYPE) keys.clear()
+    keys.set(key, entry)
+  }
+  return entry
+}
+
 /**
  * Applies `attributes` / `excludedAttributes` to a full resource (RFC 7644 §3.4.2.5, §3.9).
  *
@@ -123,15 +154,12 @@ export function projectResource(
 
   for (const [key, value] of Object.entries(resource)) {
     if (value === undefined || key.toLowerCase() === 'schemas') continue
-    const schema = findSchema(resourceType, key)
+    const { schema, resolved } = resolveKey(resourceType, key)
     if (schema !== undefined && schema.isExtension) {
       const block = projectExtension(schema.schema.id, schema.schema.attributes, value, selection)
       if (block !== undefined) extensionBlocks.set(schema.schema.id, block)
       continue
     }
-    const resolved = key.includes(':')
-      ? undefined
-      : resolveAttributePath({ attr: key }, resourceType, { requireExtensionUri: true })
     if (resolved === undefined) {
       if (selection.attributes === undefined && !isExcludedWhole(selection, undefined, key)) {
         body[key] = value
