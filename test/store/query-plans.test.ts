@@ -58,6 +58,7 @@ describe('SQLite query plans', () => {
       { reader: db, dialect: sqliteDialect },
       true,
       { kind: 'compare', path: { attr: 'userName' }, op: 'eq', value: 'ada@example.com' },
+      100,
       { text: () => 't', number: () => 100 },
     ).compile()
     const plan = database

